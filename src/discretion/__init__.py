@@ -1,0 +1,1 @@
+"""Discretion: information governance for Children's Services."""

@@ -1,0 +1,396 @@
+"""The one door to personal data: need to know, checked and audited on every read.
+
+Every read of a person, case, entry or attachment, and every search, goes through a function
+here. Each decides whether the actor may see the record (the basis), writes an audit event
+(the read, or the refusal), and returns only what that basis allows. A view, API endpoint or
+command that queries these records directly is a bug.
+
+Need to know (policy 1.2, 2.4; DESIGN "One door to personal data"):
+- staff allocated to a case, while allocated;
+- the team manager of the case's team, or of a worker currently allocated to it;
+- a volunteer or work-experience student: only what their responsible member of staff's
+  allocation allows, and never special-category data;
+- information governance officers, for audit;
+- anyone else (bar volunteers, students and the press office) by break-glass: a typed reason,
+  recorded, time-limited, alerting the team manager of the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from discretion.audit import services as audit
+from discretion.audit.models import AuditEvent
+from discretion.records.identifiers import name_key
+from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName
+from discretion.staff.models import Acknowledgement, Alert, AlertKind, PolicyVersion, Role, Staff
+
+
+class Basis(StrEnum):
+    ALLOCATED = "allocated"
+    TEAM_MANAGER = "team_manager"
+    SUPERVISED = "supervised"
+    INFORMATION_GOVERNANCE = "information_governance"
+    BREAK_GLASS = "break_glass"
+
+
+class AccessDenied(Exception):
+    """The actor may not open this record. The refusal has been audited."""
+
+    def __init__(self, message: str, *, case_id: int | None = None, person_id: int | None = None,
+                 can_break_glass: bool = False) -> None:
+        super().__init__(message)
+        self.case_id = case_id
+        self.person_id = person_id
+        self.can_break_glass = can_break_glass
+
+
+class NotFound(Exception):
+    """No such record (deliberately the same dull answer whatever the reason)."""
+
+
+class PolicyNotAcknowledged(Exception):
+    """policy 1.2: no access to personal data until the current policy is acknowledged."""
+
+
+class NotPermitted(Exception):
+    """The actor's role does not allow this action."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    basis: Basis
+    hides_special_category: bool = False
+
+
+# --- who may ------------------------------------------------------------------------------
+
+
+def has_acknowledged_current_policy(actor: Staff) -> bool:
+    current = PolicyVersion.current()
+    if current is None:
+        return True
+    return Acknowledgement.objects.filter(staff=actor, policy=current).exists()
+
+
+def _require_active(actor: Staff) -> None:
+    if not actor.is_active or actor.has_ended():
+        raise AccessDenied("Your account is not active.")
+    if not has_acknowledged_current_policy(actor):
+        raise PolicyNotAcknowledged("Read and acknowledge the current Confidentiality Policy first.")
+
+
+def _allocated_case_ids(staff_id: int, today: dt.date) -> QuerySet[Case, int]:
+    return (
+        Case.objects.filter(
+            allocations__staff_id=staff_id,
+            allocations__start_on__lte=today,
+        )
+        .filter(Q(allocations__end_on__isnull=True) | Q(allocations__end_on__gte=today))
+        .values_list("id", flat=True)
+    )
+
+
+def _managed_case_ids(manager: Staff, today: dt.date) -> QuerySet[Case, int]:
+    teams = manager.managed_teams.values_list("id", flat=True)
+    return (
+        Case.objects.filter(
+            Q(team_id__in=teams)
+            | Q(
+                allocations__staff__team_id__in=teams,
+                allocations__start_on__lte=today,
+            )
+            & (Q(allocations__end_on__isnull=True) | Q(allocations__end_on__gte=today))
+        )
+        .values_list("id", flat=True)
+        .distinct()
+    )
+
+
+def _break_glass_case_ids(actor: Staff) -> QuerySet[BreakGlass, int]:
+    return BreakGlass.objects.filter(staff=actor, expires_at__gt=timezone.now()).values_list("case_id", flat=True)
+
+
+def case_grant(actor: Staff, case_id: int) -> Grant | None:
+    """The basis on which `actor` may open case `case_id` now, or None."""
+    today = timezone.localdate()
+    if actor.role == Role.IGO and not actor.is_supervised:
+        return Grant(Basis.INFORMATION_GOVERNANCE)
+    if actor.is_supervised:
+        sponsor = actor.responsible_staff
+        if sponsor is not None and _allocated_case_ids(sponsor.pk, today).filter(id=case_id).exists():
+            return Grant(Basis.SUPERVISED, hides_special_category=True)
+        return None
+    if _allocated_case_ids(actor.pk, today).filter(id=case_id).exists():
+        return Grant(Basis.ALLOCATED)
+    if actor.role == Role.TEAM_MANAGER and _managed_case_ids(actor, today).filter(id=case_id).exists():
+        return Grant(Basis.TEAM_MANAGER)
+    if _break_glass_case_ids(actor).filter(case_id=case_id).exists():
+        return Grant(Basis.BREAK_GLASS)
+    return None
+
+
+def accessible_case_ids(actor: Staff) -> QuerySet[Case, int] | None:
+    """Ids of every case the actor may open now; None means all (information governance)."""
+    today = timezone.localdate()
+    if actor.role == Role.IGO and not actor.is_supervised:
+        return None
+    if actor.is_supervised:
+        if actor.responsible_staff_id is None:
+            return Case.objects.none().values_list("id", flat=True)
+        return _allocated_case_ids(actor.responsible_staff_id, today)
+    ids = Case.objects.filter(
+        Q(id__in=_allocated_case_ids(actor.pk, today)) | Q(id__in=_break_glass_case_ids(actor))
+    )
+    if actor.role == Role.TEAM_MANAGER:
+        ids = Case.objects.filter(Q(id__in=ids.values("id")) | Q(id__in=_managed_case_ids(actor, today)))
+    return ids.values_list("id", flat=True)
+
+
+def can_break_glass(actor: Staff) -> bool:
+    return not actor.is_supervised and actor.role not in {Role.PRESS, Role.ADMIN}
+
+
+def _person_grant(actor: Staff, person: Person) -> Grant | None:
+    case_ids = list(person.case_memberships.values_list("case_id", flat=True))
+    best: Grant | None = None
+    for case_id in case_ids:
+        grant = case_grant(actor, case_id)
+        if grant is not None and (best is None or best.hides_special_category):
+            best = grant
+            if not grant.hides_special_category:
+                break
+    if best is None and actor.role == Role.IGO and not actor.is_supervised:
+        best = Grant(Basis.INFORMATION_GOVERNANCE)
+    return best
+
+
+# --- refusals ---------------------------------------------------------------------------
+
+
+def _refuse(actor: Staff, *, object_type: str, object_id: int, person_id: int | None,
+            case_id: int | None, message: str) -> AccessDenied:
+    """Audit the refusal in its own transaction, so a caller's rollback cannot erase it."""
+    with transaction.atomic():
+        audit.record(actor.pk, "access.refused", object_type=object_type, object_id=object_id,
+                     person_id=person_id, details={"case": case_id} if case_id else None)
+    return AccessDenied(message, case_id=case_id, person_id=person_id, can_break_glass=can_break_glass(actor))
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    grant: Grant
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class PersonView:
+    person: Person
+    grant: Grant
+    cases: list[Case]
+    aliases: list[PersonName]
+    show_special_category: bool
+
+
+def _case(case_id: int) -> Case:
+    try:
+        return Case.objects.select_related("subject", "team").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise NotFound("No such case.") from None
+
+
+def _case_by_ref(ref: str) -> Case:
+    try:
+        return Case.objects.select_related("subject", "team").get(ref=ref)
+    except Case.DoesNotExist:
+        raise NotFound("No such case.") from None
+
+
+def _visible_entries(case: Case, grant: Grant) -> QuerySet[Entry]:
+    entries = Entry.objects.filter(case=case).select_related("author").order_by("-occurred_on", "-id")
+    if grant.hides_special_category:
+        entries = entries.filter(special_category=False)
+    return entries
+
+
+def get_case_for(actor: Staff, case_id: int | None = None, *, ref: str | None = None) -> CaseView:
+    """Open a case and the entries the actor may see; audited as one read."""
+    _require_active(actor)
+    case = _case(case_id) if case_id is not None else _case_by_ref(str(ref))
+    grant = case_grant(actor, case.pk)
+    if grant is None:
+        raise _refuse(actor, object_type="case", object_id=case.pk, person_id=case.subject_id,
+                      case_id=case.pk, message="You are not allocated to this case.")
+    entries = list(_visible_entries(case, grant))
+    audit.record(actor.pk, "case.read", object_type="case", object_id=case.pk, person_id=case.subject_id,
+                 details={"basis": grant.basis.value, "entries": [e.pk for e in entries]})
+    return CaseView(case, grant, entries)
+
+
+def get_person_for(actor: Staff, person_id: int | None = None, *, ref: str | None = None) -> PersonView:
+    """Open a person's record: allowed when the actor may open any case they belong to."""
+    _require_active(actor)
+    try:
+        person = Person.objects.get(pk=person_id) if person_id is not None else Person.objects.get(ref=ref)
+    except Person.DoesNotExist:
+        raise NotFound("No such person.") from None
+    grant = _person_grant(actor, person)
+    if grant is None:
+        first_case = person.case_memberships.values_list("case_id", flat=True).first()
+        raise _refuse(actor, object_type="person", object_id=person.pk, person_id=person.pk,
+                      case_id=first_case, message="You do not have a need to know this person's record.")
+    allowed = accessible_case_ids(actor)
+    cases = Case.objects.filter(members__person=person).select_related("team").order_by("-opened_on")
+    if allowed is not None:
+        cases = cases.filter(id__in=allowed)
+    aliases = list(person.names.exclude(kind="legal"))
+    audit.record(actor.pk, "person.read", object_type="person", object_id=person.pk, person_id=person.pk,
+                 details={"basis": grant.basis.value})
+    return PersonView(person, grant, list(cases), aliases, not grant.hides_special_category)
+
+
+def get_entry_for(actor: Staff, entry_id: int) -> tuple[Entry, Grant]:
+    _require_active(actor)
+    try:
+        entry = Entry.objects.select_related("case", "author").get(pk=entry_id)
+    except Entry.DoesNotExist:
+        raise NotFound("No such entry.") from None
+    grant = case_grant(actor, entry.case_id)
+    if grant is None or (grant.hides_special_category and entry.special_category):
+        raise _refuse(actor, object_type="entry", object_id=entry.pk, person_id=entry.case.subject_id,
+                      case_id=entry.case_id, message="You do not have a need to know this entry.")
+    audit.record(actor.pk, "entry.read", object_type="entry", object_id=entry.pk,
+                 person_id=entry.case.subject_id, details={"basis": grant.basis.value})
+    return entry, grant
+
+
+def open_attachment_for(actor: Staff, attachment_id: int) -> Attachment:
+    """An attachment, behind the same check as its entry; every download is audited."""
+    _require_active(actor)
+    try:
+        attachment = Attachment.objects.select_related("entry__case").get(pk=attachment_id)
+    except Attachment.DoesNotExist:
+        raise NotFound("No such attachment.") from None
+    entry = attachment.entry
+    grant = case_grant(actor, entry.case_id)
+    if grant is None or (grant.hides_special_category and entry.special_category):
+        raise _refuse(actor, object_type="attachment", object_id=attachment.pk,
+                      person_id=entry.case.subject_id, case_id=entry.case_id,
+                      message="You do not have a need to know this attachment.")
+    audit.record(actor.pk, "attachment.read", object_type="attachment", object_id=attachment.pk,
+                 person_id=entry.case.subject_id, details={"basis": grant.basis.value})
+    return attachment
+
+
+def my_cases(actor: Staff) -> list[Case]:
+    """The actor's own caseload (allocations; a manager's team cases); only ids are audited."""
+    _require_active(actor)
+    today = timezone.localdate()
+    if actor.role == Role.TEAM_MANAGER:
+        ids = _managed_case_ids(actor, today)
+    elif actor.is_supervised and actor.responsible_staff_id is not None:
+        ids = _allocated_case_ids(actor.responsible_staff_id, today)
+    else:
+        ids = _allocated_case_ids(actor.pk, today)
+    cases = list(Case.objects.filter(id__in=ids).select_related("subject", "team").order_by("-opened_on")[:500])
+    audit.record(actor.pk, "caseload.read", object_type="staff", object_id=actor.pk,
+                 details={"cases": [c.pk for c in cases]})
+    return cases
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    people: list[Person]
+    # Records that match but that the actor may not open: only their references are shown,
+    # so the actor can ask for access; never a name or a date of birth.
+    restricted_refs: list[str] = field(default_factory=list)
+
+
+def search_people(actor: Staff, query: str, *, date_of_birth: dt.date | None = None,
+                  limit: int = 25) -> SearchResults:
+    """Fuzzy search by name (aliases too) and date of birth, filtered by need to know."""
+    _require_active(actor)
+    from discretion.records.search import matching_person_ids
+
+    ids = matching_person_ids(query, date_of_birth=date_of_birth, limit=limit * 4)
+    allowed_cases = accessible_case_ids(actor)
+    if allowed_cases is None:
+        visible_ids = set(ids)
+    else:
+        visible_ids = set(
+            Person.objects.filter(id__in=ids, case_memberships__case_id__in=allowed_cases).values_list(
+                "id", flat=True
+            )
+        )
+    people_by_id = Person.objects.in_bulk([i for i in ids if i in visible_ids])
+    people = [people_by_id[i] for i in ids if i in people_by_id][:limit]
+    restricted = list(Person.objects.filter(id__in=[i for i in ids if i not in visible_ids]).values_list(
+        "ref", flat=True))[:limit]
+    audit.record(actor.pk, "people.search", object_type="search",
+                 details={"query_length": len(query), "dob": bool(date_of_birth),
+                          "shown": [p.pk for p in people], "restricted": len(restricted)})
+    return SearchResults(people, sorted(restricted))
+
+
+# --- break-glass ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def break_glass(actor: Staff, case_id: int, reason: str) -> BreakGlass:
+    """Open a case outside need to know for a typed reason; time-limited; alerts the manager."""
+    _require_active(actor)
+    if not can_break_glass(actor):
+        raise NotPermitted("Your role cannot use break-glass access. Ask your responsible member of staff.")
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValueError("Enter the reason you need to open this record (at least 10 characters).")
+    case = _case(case_id)
+    now = timezone.now()
+    grant = BreakGlass.objects.create(
+        staff=actor, case=case, reason=reason, granted_at=now,
+        expires_at=now + dt.timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+    )
+    manager = case.team.manager
+    Alert.objects.create(
+        kind=AlertKind.BREAK_GLASS, subject_staff=actor, recipient=manager, case_id=case.pk,
+        summary=f"Break-glass access to case {case.ref}", evidence={"break_glass": grant.pk},
+    )
+    audit.record(actor.pk, "access.break_glass", object_type="case", object_id=case.pk,
+                 person_id=case.subject_id, reason=reason,
+                 details={"expires_at": grant.expires_at.isoformat(), "alerted": manager.pk if manager else None})
+    return grant
+
+
+# --- audit reads ------------------------------------------------------------------------
+
+
+def who_has_viewed(actor: Staff, person_ref: str, *, limit: int = 500) -> tuple[Person, list[AuditEvent]]:
+    """Information governance: every audited action on a person's record, newest first."""
+    _require_active(actor)
+    if actor.role != Role.IGO or actor.is_supervised:
+        raise NotPermitted("Only information governance officers can read the audit trail.")
+    try:
+        person = Person.objects.get(ref=person_ref)
+    except Person.DoesNotExist:
+        raise NotFound("No such person.") from None
+    events = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-seq")[:limit])
+    audit.record(actor.pk, "audit.read", object_type="person", object_id=person.pk, person_id=person.pk)
+    return person, events
+
+
+def normalise_query(query: str) -> str:
+    return name_key(query)

@@ -1,0 +1,41 @@
+"""The append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One audited action. Never updated or deleted (a PostgreSQL trigger refuses both)."""
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.CharField(max_length=40, help_text="ISO 8601 UTC time, as hashed.")
+    actor_id = models.BigIntegerField(null=True, db_index=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=32, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    person_id = models.BigIntegerField(null=True, help_text="The person whose record this concerns.")
+    ip = models.CharField(max_length=64, blank=True)
+    session = models.CharField(max_length=64, blank=True, help_text="A digest of the session, never the key.")
+    reason = models.TextField(blank=True)
+    details = models.TextField(blank=True, help_text="Canonical JSON.")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["person_id", "seq"]),
+            models.Index(fields=["actor_id", "seq"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class ChainHead(models.Model):
+    """The single row holding the chain's newest seq and hash; locking it serialises appends."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

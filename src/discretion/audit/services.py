@@ -1,0 +1,153 @@
+"""Appending to and verifying the audit chain."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+
+from discretion.audit.chain import (
+    GENESIS_HASH,
+    Checkpoint,
+    VerifyResult,
+    canonical_details,
+    event_hash,
+    verify_rows,
+)
+from discretion.audit.models import AuditEvent, ChainHead
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Where an action came from: set by the web middleware, the API and the CLI."""
+
+    ip: str = ""
+    session: str = ""
+    channel: str = "system"
+
+
+_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("audit_context", default=AuditContext())
+
+
+def set_context(ctx: AuditContext) -> contextvars.Token[AuditContext]:
+    return _context.set(ctx)
+
+
+def reset_context(token: contextvars.Token[AuditContext]) -> None:
+    _context.reset(token)
+
+
+def session_digest(session_key: str | None) -> str:
+    """Sessions are identified in the log by a digest, so the log never holds a usable key."""
+    if not session_key:
+        return ""
+    return hashlib.sha256(session_key.encode()).hexdigest()[:16]
+
+
+def record(
+    actor_id: int | None,
+    action: str,
+    *,
+    object_type: str = "",
+    object_id: object = "",
+    person_id: int | None = None,
+    reason: str = "",
+    details: dict[str, object] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    Locking the head row first serialises appends on both engines (PostgreSQL row lock;
+    SQLite's write lock), so concurrent writers can never fork the chain.
+    """
+    ctx = _context.get()
+    with transaction.atomic():
+        # The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first.
+        if not ChainHead.objects.filter(id=1).update(seq=F("seq") + 1):
+            ChainHead.objects.create(id=1, seq=1, hash=GENESIS_HASH)
+        head = ChainHead.objects.get(id=1)
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        detail_text = canonical_details({"channel": ctx.channel, **(details or {})})
+        values = (
+            head.seq, at, actor_id, action, object_type, str(object_id), person_id,
+            ctx.ip, ctx.session, reason, detail_text,
+        )
+        digest = event_hash(values, head.hash)
+        event = AuditEvent.objects.create(
+            seq=head.seq, at=at, actor_id=actor_id, action=action, object_type=object_type,
+            object_id=str(object_id), person_id=person_id, ip=ctx.ip, session=ctx.session,
+            reason=reason, details=detail_text, prev_hash=head.hash, hash=digest,
+        )
+        ChainHead.objects.filter(id=1).update(hash=digest)
+        seq = head.seq
+        transaction.on_commit(lambda: write_checkpoint(seq, digest))
+    return event
+
+
+def _key() -> bytes:
+    return str(settings.AUDIT_CHECKPOINT_KEY).encode()
+
+
+def _checkpoint_path() -> Path:
+    return Path(settings.AUDIT_CHECKPOINT_PATH)
+
+
+def write_checkpoint(seq: int, head_hash: str) -> None:
+    """Move the signed head checkpoint forward (never back), atomically, under a file lock."""
+    path = _checkpoint_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = read_checkpoint()
+        if current is not None and current.seq >= seq:
+            return
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(Checkpoint.sign(seq, head_hash, _key()).to_json())
+        os.replace(tmp, path)
+
+
+def read_checkpoint() -> Checkpoint | None:
+    path = _checkpoint_path()
+    if not path.exists():
+        return None
+    return Checkpoint.from_json(path.read_text())
+
+
+def _rows(from_seq: int) -> Iterator[tuple[object, ...]]:
+    table = AuditEvent._meta.db_table
+    columns = "seq, at, actor_id, action, object_type, object_id, person_id, ip, session, reason, details, prev_hash, hash"
+    # A server-side cursor on PostgreSQL; SQLite streams from its cursor. Constant memory either way.
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE seq >= %s ORDER BY seq", [from_seq])  # noqa: S608
+        while batch := cursor.fetchmany(5000):
+            yield from batch
+
+
+def verify(*, start: Checkpoint | None = None, use_head_checkpoint: bool = True) -> VerifyResult:
+    """Recompute the chain and compare its end with the signed head checkpoint.
+
+    `start` is a signed checkpoint from an earlier verified run: the chain is then re-checked
+    from the event after it, so a nightly run need not re-read years of events.
+    """
+    start_seq, start_prev = 1, GENESIS_HASH
+    if start is not None:
+        if not start.is_authentic(_key()):
+            return VerifyResult(False, 0, 0, "", start.seq, "the starting checkpoint's signature is invalid")
+        start_seq, start_prev = start.seq + 1, start.hash
+    head = read_checkpoint() if use_head_checkpoint else None
+    return verify_rows(
+        _rows(start_seq), start_prev_hash=start_prev, start_seq=start_seq, checkpoint=head, key=_key()
+    )
+
+
+def sign_checkpoint(result: VerifyResult) -> Checkpoint:
+    """A signed checkpoint of a verified chain end, to start the next verify from."""
+    return Checkpoint.sign(result.last_seq, result.last_hash, _key())

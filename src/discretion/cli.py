@@ -1,0 +1,51 @@
+"""The `discretion` command: a thin front over the services and the pure core.
+
+Pure commands (decide, deadline, scan) run without starting Django; the rest set
+Django up first. Every subcommand has --help; bad input exits 2 with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from discretion.cli_support import EXIT_USAGE, OneLineParser, UsageError
+
+# Modules that each expose register(subparsers) adding one or more subcommands whose
+# parser sets `func` to a callable taking the parsed namespace and returning an exit code.
+COMMAND_MODULES: tuple[str, ...] = (
+    "discretion.policy.cli",
+    "discretion.deadlines.cli",
+    "discretion.detect.cli",
+    "discretion.commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="discretion", description=__doc__)
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        sys.stderr.write(f"discretion {args.command}: error: {exc}\n")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,154 @@
+"""CLI commands that need Django: seed, demo, audit verify/show, manage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from discretion.cli_support import EXIT_FAILED, EXIT_OK, OneLineParser, UsageError
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "discretion.settings")
+    import django
+
+    django.setup()
+    from discretion.audit.services import AuditContext, set_context
+
+    set_context(AuditContext(channel="cli"))
+
+
+def register(subparsers: Any) -> None:
+    seed = subparsers.add_parser("seed", help="Build a synthetic council into an empty database.",
+                                 description="Build a synthetic council (Faker en_GB) into an empty database.")
+    seed.add_argument("--size", choices=["small", "medium", "large"], default="small")
+    seed.add_argument("--seed", type=int, default=1, help="Random seed: the same seed builds the same council.")
+    seed.add_argument("--migrate", action="store_true", help="Apply database migrations first.")
+    seed.set_defaults(func=run_seed)
+
+    demo = subparsers.add_parser("demo", help="Migrate, seed a small council if empty, and serve it.",
+                                 description="Set up the demo database and serve the web app.")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="Set up and print the accounts, but do not serve.")
+    demo.set_defaults(func=run_demo)
+
+    audit = subparsers.add_parser("audit", help="Verify or read the audit trail.",
+                                  description="Verify the hash-chained audit trail or read it.")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)
+    verify = audit_sub.add_parser("verify", help="Recompute the chain; exit 0 when intact, 1 naming the first bad event.")
+    verify.add_argument("--from-checkpoint", type=Path, metavar="FILE",
+                        help="Start after the signed checkpoint in FILE (written by --save-checkpoint).")
+    verify.add_argument("--save-checkpoint", type=Path, metavar="FILE",
+                        help="When intact, write a signed checkpoint of the chain's end to FILE.")
+    verify.add_argument("--json", action="store_true", help="Print the result as JSON.")
+    verify.set_defaults(func=run_audit_verify)
+    show = audit_sub.add_parser("show", help="Who has looked at a person's record.")
+    show.add_argument("--person", required=True, metavar="REF", help="The person reference, e.g. P000123.")
+    show.add_argument("--as", dest="as_user", required=True, metavar="USERNAME",
+                      help="The information governance officer asking (the read is audited).")
+    show.add_argument("--limit", type=int, default=200)
+    show.set_defaults(func=run_audit_show)
+
+    manage = subparsers.add_parser("manage", help="Run a Django management command (migrate, createsuperuser…).",
+                                   add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=run_manage)
+
+
+def run_seed(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    from discretion import seed
+
+    if args.migrate:
+        call_command("migrate", verbosity=0)
+    try:
+        report = seed.build(args.size, args.seed)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(json.dumps({"size": args.size, "seed": args.seed, "children": report.children, "adults": report.adults,
+                      "cases": report.cases, "entries": report.entries, "staff": report.staff,
+                      "seconds": round(report.seconds, 1)}))
+    return EXIT_OK
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    from discretion import seed
+    from discretion.records.models import Person
+
+    call_command("migrate", verbosity=0)
+    if not Person.objects.exists():
+        report = seed.build("small", 1)
+        print(f"Built a small synthetic council: {report.children} children, {report.entries} entries.")
+    print("\nDemo accounts (every account is personal; password for all: " + seed.DEMO_PASSWORD + ")")
+    for username, label in seed.demo_accounts():
+        print(f"  {username:<16} {label}")
+    print(f"\nOpen http://127.0.0.1:{args.port}/ and sign in.\n")
+    sys.stdout.flush()
+    if not args.no_serve:
+        call_command("runserver", f"127.0.0.1:{args.port}", "--noreload")
+    return EXIT_OK
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    setup_django()
+    from discretion.audit import services as audit
+    from discretion.audit.chain import Checkpoint
+
+    start = None
+    if args.from_checkpoint is not None:
+        try:
+            start = Checkpoint.from_json(args.from_checkpoint.read_text())
+        except (OSError, ValueError, KeyError) as exc:
+            raise UsageError(f"cannot read checkpoint {args.from_checkpoint}: {exc}") from None
+    result = audit.verify(start=start)
+    if args.json:
+        print(json.dumps({"ok": result.ok, "checked": result.checked, "last_seq": result.last_seq,
+                          "first_bad_seq": result.first_bad_seq, "problem": result.problem}))
+    if not result.ok:
+        sys.stderr.write(f"audit chain broken at event {result.first_bad_seq}: {result.problem}\n")
+        return EXIT_FAILED
+    if args.save_checkpoint is not None:
+        args.save_checkpoint.write_text(audit.sign_checkpoint(result).to_json())
+    if not args.json:
+        print(f"audit chain intact: {result.checked} events checked, last event {result.last_seq}")
+    return EXIT_OK
+
+
+def run_audit_show(args: argparse.Namespace) -> int:
+    setup_django()
+    from discretion import access
+    from discretion.staff.models import Staff
+
+    actor = Staff.objects.filter(username=args.as_user).first()
+    if actor is None:
+        raise UsageError(f"unknown user {args.as_user!r}")
+    try:
+        person, events = access.who_has_viewed(actor, args.person, limit=args.limit)
+    except access.NotFound:
+        raise UsageError(f"unknown person reference {args.person!r}") from None
+    except (access.NotPermitted, access.PolicyNotAcknowledged, access.AccessDenied) as exc:
+        raise UsageError(str(exc)) from None
+    names = Staff.objects.in_bulk({e.actor_id for e in events if e.actor_id})
+    for event in events:
+        who = names.get(event.actor_id) if event.actor_id else None
+        print(json.dumps({"seq": event.seq, "at": event.at, "action": event.action,
+                          "staff": who.username if who else None, "object": f"{event.object_type}:{event.object_id}",
+                          "ip": event.ip, "reason": event.reason}))
+    return EXIT_OK
+
+
+def run_manage(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["discretion manage", *args.args])
+    return EXIT_OK

@@ -1,0 +1,145 @@
+"""Pattern recognisers for identifiers that have a fixed written form.
+
+Written as plain regular expressions plus validators (the shape of Presidio's PatternRecognizer:
+regex, then validate_result) so the product needs neither spaCy nor a language model at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from discretion.detect.model import Label
+
+EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+# UK numbers: 0 or +44 then 9-10 more digits, allowing spaces, dashes and a bracketed area code.
+PHONE_RE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d[\d\s\-()]{7,14}\d(?![\w])")
+NHS_RE = re.compile(r"(?<![\w])([1-9]\d{2})[ \-]?(\d{3})[ \-]?(\d{4})(?![\w])")
+# HMRC NINO: prefixes exclude D, F, I, Q, U, V (first letter also not O), and BG GB KN NK NT TN ZZ.
+NINO_RE = re.compile(
+    r"(?<![\w])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    r"\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D](?![\w])",
+    re.IGNORECASE,
+)
+POSTCODE_RE = re.compile(r"(?<![\w])([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[ABD-HJLNP-UW-Z]{2})(?![\w])", re.IGNORECASE)
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_NUMERIC_DATE = r"(?P<d1>\d{1,2})[/.\-](?P<m1>\d{1,2})[/.\-](?P<y1>\d{4}|\d{2})"
+_ISO_DATE = r"(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})"
+_TEXT_DATE = rf"(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<m3>{_MONTH_ALT})\.?,?\s+(?P<y3>\d{{4}})"
+_US_TEXT_DATE = rf"(?P<m4>{_MONTH_ALT})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}})"
+DATE_RE = re.compile(
+    rf"(?<![\w/.\-])(?:{_ISO_DATE}|{_NUMERIC_DATE}|{_TEXT_DATE}|{_US_TEXT_DATE})(?![\w/])", re.IGNORECASE
+)
+# A cue just before a date that says it is a date of birth: "DOB 3/4/15", "d.o.b. 03.04.2015", "born on".
+DOB_CUE_RE = re.compile(
+    r"(?<![a-z])(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday(?:\s+is)?|b\.)\s*[:\-\u2013]?\s*$",
+    re.IGNORECASE,
+)
+# Two-digit years: a child's or young parent's DOB; 00-40 read as 20xx (pure code has no "today").
+_CENTURY_PIVOT = 40
+
+
+@dataclass(frozen=True, slots=True)
+class PatternMatch:
+    start: int
+    end: int
+    label: Label
+    value: str  # canonical value: digits, upper-case postcode without space, ISO date, lower-case e-mail
+    has_cue: bool = False
+    kind: str = ""
+
+
+def nhs_checksum_ok(digits: str) -> bool:
+    """NHS number modulus 11 check (NHS Data Dictionary, "NHS Number")."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def canonical_postcode(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def canonical_phone(text: str) -> str:
+    digits = "".join(c for c in text if c.isdigit())
+    if digits.startswith("440"):
+        digits = digits[2:]
+    elif digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _parse_date(m: re.Match[str]) -> dt.date | None:
+    g = m.groupdict()
+    try:
+        if g["y2"]:
+            return dt.date(int(g["y2"]), int(g["m2"]), int(g["d2"]))
+        if g["y1"]:
+            year = int(g["y1"])
+            if len(g["y1"]) == 2:
+                year += 2000 if year <= _CENTURY_PIVOT else 1900
+            return dt.date(year, int(g["m1"]), int(g["d1"]))
+        if g["y3"]:
+            return dt.date(int(g["y3"]), _MONTHS[g["m3"].lower()], int(g["d3"]))
+        if g["y4"]:
+            return dt.date(int(g["y4"]), _MONTHS[g["m4"].lower()], int(g["d4"]))
+    except ValueError:
+        return None
+    return None
+
+
+def find_patterns(
+    text: str, case_ref_patterns: tuple[tuple[str, re.Pattern[str]], ...]
+) -> Iterator[PatternMatch]:
+    for m in EMAIL_RE.finditer(text):
+        yield PatternMatch(m.start(), m.end(), Label.EMAIL, m.group().lower())
+    for m in NHS_RE.finditer(text):
+        digits = "".join(m.groups())
+        if nhs_checksum_ok(digits):
+            yield PatternMatch(m.start(), m.end(), Label.NHS_NUMBER, digits)
+    for m in PHONE_RE.finditer(text):
+        phone = m.group()
+        digits = canonical_phone(phone)
+        if len(digits) in (10, 11) and digits.startswith("0") and phone.count("(") == phone.count(")"):
+            yield PatternMatch(m.start(), m.end(), Label.PHONE, digits)
+    for m in NINO_RE.finditer(text):
+        yield PatternMatch(m.start(), m.end(), Label.NI_NUMBER, "".join(m.group().split()).upper())
+    for m in POSTCODE_RE.finditer(text):
+        yield PatternMatch(m.start(), m.end(), Label.POSTCODE, canonical_postcode(m.group()))
+    for m in DATE_RE.finditer(text):
+        date = _parse_date(m)
+        if date is not None:
+            cue = DOB_CUE_RE.search(text, max(0, m.start() - 20), m.start()) is not None
+            yield PatternMatch(m.start(), m.end(), Label.DOB, date.isoformat(), has_cue=cue)
+    for kind, pattern in case_ref_patterns:
+        for m in pattern.finditer(text):
+            yield PatternMatch(m.start(), m.end(), Label.CASE_REF, m.group().upper(), kind=kind)

@@ -1,0 +1,145 @@
+"""Django settings, read from the environment (DATABASE_URL, SECRET_KEY, DISCRETION_*)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(os.environ.get("DISCRETION_HOME", Path.cwd()))
+VAR_DIR = Path(os.environ.get("DISCRETION_VAR", PROJECT_DIR / "var"))
+
+DEBUG = os.environ.get("DISCRETION_DEBUG", "0") == "1"
+# A development key is used only when none is configured; production sets SECRET_KEY.
+SECRET_KEY = os.environ.get("SECRET_KEY", "discretion-development-key-not-for-production-use-0123456789")
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django_tasks",
+    "django_tasks_db",
+    "discretion.staff",
+    "discretion.audit",
+    "discretion.records",
+    "discretion.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "discretion.web.middleware.AuditContextMiddleware",
+    "discretion.web.middleware.PolicyAcknowledgementMiddleware",
+]
+
+ROOT_URLCONF = "discretion.urls"
+WSGI_APPLICATION = "discretion.wsgi.application"
+AUTH_USER_MODEL = "staff.Staff"
+LOGIN_URL = "web:sign-in"
+LOGIN_REDIRECT_URL = "web:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "discretion.web.context.branding",
+            ],
+        },
+    }
+]
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'discretion.sqlite3'}"),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN
+    # so concurrent audit appends queue instead of deadlocking on lock upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    if "TEST" not in DATABASES["default"]:
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-discretion.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+# Attachments are never served as static files: only through the access module.
+MEDIA_ROOT = Path(os.environ.get("DISCRETION_MEDIA", VAR_DIR / "attachments"))
+MEDIA_URL = "/no-direct-media/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("DISCRETION_SESSION_SECONDS", str(8 * 3600)))
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if os.environ.get("DISCRETION_HTTPS", "0") == "1":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Discretion ----------------------------------------------------------------------------
+COUNCIL_NAME = os.environ.get("DISCRETION_COUNCIL_NAME", "Lancashire Borough Council")
+SERVICE_NAME = "Discretion"
+# The HMAC key that signs the audit checkpoint: from the environment, never the database.
+AUDIT_CHECKPOINT_KEY = os.environ.get("DISCRETION_AUDIT_KEY", "development-audit-key-change-me")
+AUDIT_CHECKPOINT_PATH = Path(os.environ.get("DISCRETION_AUDIT_CHECKPOINT", VAR_DIR / "audit-checkpoint.json"))
+BREAK_GLASS_MINUTES = int(os.environ.get("DISCRETION_BREAK_GLASS_MINUTES", "60"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("DISCRETION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+CURRENT_POLICY_VERSION = os.environ.get("DISCRETION_POLICY_VERSION", "2018-09")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DISCRETION_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from discretion.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("policy/acknowledge/", views.acknowledge_policy, name="acknowledge-policy"),
+    path("people/", views.search, name="search"),
+    path("people/<str:ref>/", views.person, name="person"),
+    path("cases/<str:ref>/", views.case, name="case"),
+    path("cases/<str:ref>/break-glass/", views.break_glass, name="break-glass"),
+    path("entries/<int:entry_id>/", views.entry, name="entry"),
+    path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("audit/people/<str:ref>/", views.who_has_viewed, name="who-has-viewed"),
+    path("health/", views.health, name="health"),
+]

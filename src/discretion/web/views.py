@@ -1,0 +1,203 @@
+"""Thin views: parse the request, call access or a service, render a GOV.UK page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from discretion import access
+from discretion.audit import services as audit
+from discretion.records import services as records
+from discretion.staff.models import Acknowledgement, PolicyVersion, Staff
+from discretion.web.forms import AcknowledgeForm, AttachmentForm, BreakGlassForm, SearchForm, SignInForm
+
+
+def _actor(request: HttpRequest) -> Staff:
+    user = request.user
+    assert isinstance(user, Staff)
+    return user
+
+
+def refused(request: HttpRequest, exc: access.AccessDenied, *, case_ref: str | None = None) -> HttpResponse:
+    return render(request, "web/refused.html", {"message": str(exc), "case_ref": case_ref,
+                                                 "can_break_glass": exc.can_break_glass}, status=403)
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/not_found.html", status=404)
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "web/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth import logout
+
+    logout(request)
+    return HttpResponseRedirect(reverse("web:sign-in"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def acknowledge_policy(request: HttpRequest) -> HttpResponse:
+    policy = PolicyVersion.current()
+    next_url = request.GET.get("next") or request.POST.get("next") or reverse("web:home")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("web:home")
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and policy is not None:
+        _, created = Acknowledgement.objects.get_or_create(staff=_actor(request), policy=policy,
+                                                          defaults={"acknowledged_at": timezone.now()})
+        if created:
+            audit.record(request.user.pk, "policy.acknowledged", object_type="policy", object_id=policy.pk,
+                         details={"version": policy.version})
+        request.session["policy_acknowledged"] = True
+        return HttpResponseRedirect(next_url)
+    return render(request, "web/acknowledge.html", {"policy": policy, "form": form, "next": next_url},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    cases = access.my_cases(_actor(request))
+    return render(request, "web/my_cases.html", {"cases": cases})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    results = None
+    if request.GET and form.is_valid():
+        results = access.search_people(_actor(request), form.cleaned_data.get("q") or "",
+                                       date_of_birth=form.cleaned_data["date_of_birth"])
+    return render(request, "web/search.html", {"form": form, "results": results},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person(request: HttpRequest, ref: str) -> HttpResponse:
+    actor = _actor(request)
+    error: str | None = None
+    if request.method == "POST":
+        try:
+            records.update_identifiers(actor, ref, nhs_number=request.POST.get("nhs_number", ""))
+            return HttpResponseRedirect(reverse("web:person", args=[ref]))
+        except records.InvalidInput as exc:
+            error = str(exc)
+        except access.NotPermitted as exc:
+            error = str(exc)
+    try:
+        view = access.get_person_for(actor, ref=ref)
+    except access.NotFound:
+        return not_found(request)
+    except access.AccessDenied as exc:
+        case_ref = None
+        if exc.case_id is not None:
+            from discretion.records.models import Case
+
+            case_ref = Case.objects.filter(pk=exc.case_id).values_list("ref", flat=True).first()
+        return refused(request, exc, case_ref=case_ref)
+    return render(request, "web/person.html", {"view": view, "error": error}, status=400 if error else 200)
+
+
+@login_required
+def case(request: HttpRequest, ref: str) -> HttpResponse:
+    try:
+        view = access.get_case_for(_actor(request), ref=ref)
+    except access.NotFound:
+        return not_found(request)
+    except access.AccessDenied as exc:
+        return refused(request, exc, case_ref=ref)
+    return render(request, "web/case.html", {"view": view})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    actor = _actor(request)
+    form = AttachmentForm()
+    status = 200
+    if request.method == "POST":
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                records.add_attachment(actor, entry_id, upload, name=upload.name,
+                                       content_type=upload.detected_content_type, size=upload.size)
+                return HttpResponseRedirect(reverse("web:entry", args=[entry_id]))
+            except access.NotPermitted as exc:
+                form.add_error("file", str(exc))
+        status = 400
+    try:
+        item, grant = access.get_entry_for(actor, entry_id)
+    except access.NotFound:
+        return not_found(request)
+    except access.AccessDenied as exc:
+        return refused(request, exc)
+    context: dict[str, Any] = {"entry": item, "grant": grant, "form": form,
+                               "attachments": list(item.attachments.all())}
+    return render(request, "web/entry.html", context, status=status)
+
+
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    try:
+        item = access.open_attachment_for(_actor(request), attachment_id)
+    except access.NotFound:
+        return not_found(request)
+    except access.AccessDenied as exc:
+        return refused(request, exc)
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=True,
+                            filename=item.original_name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, ref: str) -> HttpResponse:
+    from discretion.records.models import Case
+
+    case_id = Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
+    if case_id is None:
+        return not_found(request)
+    actor = _actor(request)
+    form = BreakGlassForm(request.POST or None)
+    if not access.can_break_glass(actor):
+        return render(request, "web/refused.html",
+                      {"message": "Your role cannot use break-glass access.", "can_break_glass": False}, status=403)
+    if request.method == "POST" and form.is_valid():
+        access.break_glass(actor, case_id, form.cleaned_data["reason"])
+        return HttpResponseRedirect(reverse("web:case", args=[ref]))
+    return render(request, "web/break_glass.html", {"form": form, "ref": ref},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def who_has_viewed(request: HttpRequest, ref: str) -> HttpResponse:
+    try:
+        subject, events = access.who_has_viewed(_actor(request), ref)
+    except access.NotFound:
+        return not_found(request)
+    except access.NotPermitted as exc:
+        return render(request, "web/refused.html", {"message": str(exc), "can_break_glass": False}, status=403)
+    staff = Staff.objects.in_bulk({e.actor_id for e in events if e.actor_id})
+    rows = [{"event": e, "staff": staff.get(e.actor_id) if e.actor_id else None} for e in events]
+    return render(request, "web/who_has_viewed.html", {"subject": subject, "rows": rows})
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

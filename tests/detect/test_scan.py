@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from discretion.detect import (
+    Label,
+    Subject,
+    SubjectFormatError,
+    SubjectIndex,
+    is_service_user_personal_data,
+    nhs_checksum_ok,
+    normalise,
+    scan,
+)
+
+
+def found(text: str, index: SubjectIndex) -> list[tuple[str, str, str | None]]:
+    return [(text[f.start : f.end], str(f.label), f.subject_ref) for f in scan(text, index).findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Re Kayden Walsh today", ("Kayden Walsh", "PERSON", "P000123")),
+        ("Kay Walsh was seen", ("Kay Walsh", "PERSON", "P000123")),
+        ("born 3rd April 2015", ("3rd April 2015", "DOB", None)),
+        ("at 12 Mill Lane, Chorley", ("12 Mill Lane", "ADDRESS", "P000123")),
+        ("postcode PR7 1AB", ("PR7 1AB", "POSTCODE", None)),
+        ("NHS 943 476 5919", ("943 476 5919", "NHS_NUMBER", "P000123")),
+        ("NI JK 12 34 56 C ok", ("JK 12 34 56 C", "NI_NUMBER", None)),
+        ("ring 07700 900123 later", ("07700 900123", "PHONE", None)),
+        ("mail jo.bloggs@mailbox.example now", ("jo.bloggs@mailbox.example", "EMAIL", None)),
+        ("ref P000123", ("P000123", "CASE_REF", "P000123")),
+        ("case C004567", ("C004567", "CASE_REF", None)),
+    ],
+)
+def test_each_label_fires(index: SubjectIndex, text: str, expected: tuple[str, str, str | None]) -> None:
+    assert expected in found(text, index)
+    # A postcode on its own is a place (about 15 households), not data about one person.
+    assert scan(text, index).contains_personal_data is (expected[1] != "POSTCODE")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We hope you have a good May half-term.",
+        "The Preston office is closed on Friday.",
+        "A rose by any other name.",
+        "Number 401 234 5678 fails the NHS check.",
+        "Meeting on 12/05/2025 at 10:00.",
+        "Sarah Hughes, tel 01772 123456, sarah.hughes@council.example",
+        "County Hall, Fishergate, Preston PR1 8XJ. Call 0300 123 6701.",
+        "Write to info@partner.example",
+        "In Q2 there were 131 referrals and 37 enquiries.",
+    ],
+)
+def test_near_misses_do_not_fire(index: SubjectIndex, text: str) -> None:
+    result = scan(text, index)
+    assert result.findings == []
+    assert not result.contains_personal_data
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("spoke to kayden walsh today", ("kayden walsh", "PERSON", "P000123")),
+        ("Kayden Walsh and Kayden's teacher", ("Kayden", "PERSON", "P000123")),
+        ("about Kayden\nWalsh who", ("Kayden\nWalsh", "PERSON", "P000123")),
+        ("Kayden Walsh DOB 3/4/15", ("3/4/15", "DOB", "P000123")),
+        ("Kayden Walsh d.o.b. 03.04.2015", ("03.04.2015", "DOB", "P000123")),
+        ("Kayden Walsh born 3rd April 2015", ("3rd April 2015", "DOB", "P000123")),
+        ("Kayden Walsh, PR71AB", ("PR71AB", "POSTCODE", "P000123")),
+        ("NHS no 9434765919", ("9434765919", "NHS_NUMBER", "P000123")),
+        ("NHS no 943-476-5919", ("943-476-5919", "NHS_NUMBER", "P000123")),
+    ],
+)
+def test_written_forms(index: SubjectIndex, text: str, expected: tuple[str, str, str | None]) -> None:
+    assert expected in found(text, index)
+
+
+def test_single_name_needs_context(index: SubjectIndex) -> None:
+    # "Hope" is a subject's given name but also a common word: alone it is not flagged ...
+    assert found("Hope to see you soon", index) == []
+    # ... but with her date of birth nearby it is her.
+    assert ("Hope", "PERSON", "P000124") in found("Hope (DOB 01/05/2012) attended", index)
+    # A distinctive given name, rare in the index, counts on its own and with a school nearby.
+    assert ("Kayden", "PERSON", "P000123") in found("Kayden was upset", index)
+
+
+def test_distinctive_only_when_rare() -> None:
+    many = [Subject(ref=f"P{i:06d}", given_names="Kayden", family_name=f"Fam{i}") for i in range(10)]
+    index = SubjectIndex(many)
+    assert found("Kayden was upset", index) == []
+    assert [x[1] for x in found("Kayden was upset at school", index)] == ["PERSON"]
+
+
+def test_staff_not_flagged_but_external_contacts_are(index: SubjectIndex) -> None:
+    text = "Sarah Hughes\n01772 123456\nsarah.hughes@council.example\nMum: 07700 900999, mum@mailbox.example"
+    labels = found(text, index)
+    assert labels == [("07700 900999", "PHONE", None), ("mum@mailbox.example", "EMAIL", None)]
+    result = scan(text, index)
+    assert result.contains_personal_data
+    assert not is_service_user_personal_data(result.findings)
+
+
+def test_incremental_refresh(index: SubjectIndex) -> None:
+    text = "Placement for Zebedee Quarmby starts Monday."
+    assert found(text, index) == []
+    index.upsert(Subject(ref="P000999", given_names="Zebedee", family_name="Quarmby"))
+    assert found(text, index) == [("Zebedee Quarmby", "PERSON", "P000999")]
+    index.remove("P000999")
+    assert found(text, index) == []
+    index.remove("P000999")  # idempotent
+
+
+def test_upsert_replaces_old_details(index: SubjectIndex) -> None:
+    index.upsert(Subject.from_json({"ref": "P000123", "given_names": "Kayden", "family_name": "Marsden"}))
+    assert found("Kayden Walsh", index) == [("Kayden", "PERSON", "P000123")]
+    assert ("Kayden Marsden", "PERSON", "P000123") in found("Kayden Marsden", index)
+    assert found("12 Mill Lane", index) == []
+
+
+def test_known_word_rebuild_is_lazy(index: SubjectIndex) -> None:
+    scan("x", index)
+    before = index.rebuilds
+    index.upsert(Subject(ref="P000555", given_names="Kayden", family_name="Walsh"))
+    scan("Kayden Walsh", index)
+    assert index.rebuilds == before  # no new word: automaton untouched
+    index.upsert(Subject(ref="P000556", given_names="Oswin", family_name="Walsh"))
+    index.upsert(Subject(ref="P000557", given_names="Thaddeus", family_name="Walsh"))
+    scan("Oswin Walsh", index)
+    assert index.rebuilds == before + 1
+
+
+def test_ambiguous_full_name_has_no_ref() -> None:
+    index = SubjectIndex(
+        [
+            Subject(ref="P1", family_name="Walsh", given_names="Kayden"),
+            Subject(ref="P2", family_name="Walsh", given_names="Kayden"),
+        ]
+    )
+    assert found("Kayden Walsh", index) == [("Kayden Walsh", "PERSON", None)]
+
+
+def test_subject_from_json_names_bad_field() -> None:
+    with pytest.raises(SubjectFormatError, match="family_name"):
+        Subject.from_json({"ref": "P1"})
+    with pytest.raises(SubjectFormatError, match="dob"):
+        Subject.from_json({"ref": "P1", "family_name": "X", "dob": "3/4/15"})
+    with pytest.raises(SubjectFormatError, match=r"addresses\[0\]\.line1"):
+        Subject.from_json({"ref": "P1", "family_name": "X", "addresses": [{"town": "Chorley"}]})
+    with pytest.raises(SubjectFormatError, match="nhs_number"):
+        Subject.from_json({"ref": "P1", "family_name": "X", "nhs_number": "12"})
+
+
+def test_nhs_checksum() -> None:
+    assert nhs_checksum_ok("9434765919")
+    assert not nhs_checksum_ok("9434765918")
+
+
+def test_custom_case_ref_patterns() -> None:
+    index = SubjectIndex([], case_ref_patterns={"case": r"CS-\d{4}"})
+    assert found("see CS-1234 and C123456", index) == [("CS-1234", "CASE_REF", None)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_normalise_offsets_point_into_original(text: str) -> None:
+    norm = normalise(text)
+    assert len(norm.text) == len(norm.origin)
+    assert all(0 <= o <= len(text) for o in norm.origin)
+    assert list(norm.origin) == sorted(norm.origin)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Kayden Walsh", "DOB 3/4/15", "hope", "PR71AB", "x@y.example", "\n", " ", "'s", "Zed"]
+        ),
+        max_size=12,
+    )
+)
+def test_findings_sorted_within_text_no_same_label_overlap(parts: list[str]) -> None:
+    index = SubjectIndex([Subject(ref="P000123", given_names="Kayden", family_name="Walsh")])
+    text = " ".join(parts)
+    findings = scan(text, index).findings
+    assert findings == sorted(findings, key=lambda f: f.start)
+    last: dict[Label, int] = {}
+    for f in findings:
+        assert 0 <= f.start < f.end <= len(text)
+        assert f.start >= last.get(f.label, 0)
+        last[f.label] = f.end
