@@ -29,6 +29,11 @@ INSTALLED_APPS = [
     "discretion.staff",
     "discretion.audit",
     "discretion.records",
+    "discretion.disclosures",
+    "discretion.requests",
+    "discretion.information_rights",
+    "discretion.outbound",
+    "discretion.research",
     "discretion.web",
 ]
 

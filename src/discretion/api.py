@@ -1,0 +1,110 @@
+"""The REST API (django-ninja): OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Session (with CSRF) or personal bearer-token authentication; every endpoint calls the same
+services and access functions as the pages, so the same need-to-know rules apply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from discretion import access
+from discretion.staff.models import ApiToken, Staff
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        row = ApiToken.objects.select_related("staff").filter(token_sha256=digest, revoked=False).first()
+        if row is None or (row.expires_at is not None and row.expires_at <= timezone.now()):
+            return None
+        if not row.staff.is_active or row.staff.has_ended():
+            return None
+        request.user = row.staff
+        return row.staff
+
+
+class Session(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if isinstance(user, Staff) else None
+
+
+
+
+api = NinjaAPI(
+    title="Discretion API",
+    version="1",
+    description="Information governance for Children's Services. Same rules as the web pages.",
+    auth=[Session(), BearerToken()],
+    urls_namespace="api",
+)
+
+
+def actor(request: HttpRequest) -> Staff:
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, Staff):
+        raise HttpError(401, "Sign in or send a bearer token.")
+    return user
+
+
+@api.exception_handler(access.AccessDenied)
+def _denied(request: HttpRequest, exc: access.AccessDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "can_break_glass": exc.can_break_glass}, status=403)
+
+
+@api.exception_handler(access.NotPermitted)
+def _not_permitted(request: HttpRequest, exc: access.NotPermitted) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(access.PolicyNotAcknowledged)
+def _not_acknowledged(request: HttpRequest, exc: access.PolicyNotAcknowledged) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(access.NotFound)
+def _not_found(request: HttpRequest, exc: access.NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    messages = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", []) if p not in ("body", "payload"))
+        messages.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
+    return api.create_response(request, {"detail": "; ".join(messages) or "Invalid input."}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Sign in or send a bearer token."}, status=401)
+
+
+# Each area adds its endpoints as a router in `<area>/api.py` (a `router` attribute).
+ROUTERS: tuple[tuple[str, str], ...] = (
+    ("/records/", "discretion.records.api"),
+    ("/requests/", "discretion.requests.api"),
+    ("/disclosures/", "discretion.disclosures.api"),
+    ("/information-rights/", "discretion.information_rights.api"),
+    ("/outbound/", "discretion.outbound.api"),
+    ("/staff/", "discretion.staff.api"),
+    ("/research/", "discretion.research.api"),
+)
+for prefix, module_name in ROUTERS:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        continue
+    api.add_router(prefix, module.router)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RequestsConfig(AppConfig):
+    name = "discretion.requests"
+    label = "requests"
+    verbose_name = "Requests for information"

@@ -1,0 +1,101 @@
+"""Shared fixtures: a small world built through the real models, and the audit checkpoint
+kept per test so a test's chain never meets another's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoint(tmp_path, settings):
+    settings.AUDIT_CHECKPOINT_PATH = tmp_path / "audit-checkpoint.json"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db) -> "World":
+    return World()
+
+
+class World:
+    """Builds teams, staff, people and cases with acknowledged policy, through the models."""
+
+    def __init__(self) -> None:
+        from discretion.seed import ensure_policy
+
+        self.policy = ensure_policy()
+
+    def team(self, name: str | None = None, manager: Any = None) -> Any:
+        from discretion.staff.models import Team
+
+        return Team.objects.create(name=name or f"Team {next(_counter)}", manager=manager)
+
+    def staff(self, role: str = "practitioner", *, team: Any = None, employment_type: str = "employee",
+              responsible: Any = None, acknowledged: bool = True, username: str | None = None,
+              end_on: dt.date | None = None) -> Any:
+        from discretion.staff.models import Acknowledgement, Staff
+
+        n = next(_counter)
+        member = Staff.objects.create_user(
+            username=username or f"user{n}", password="correct-horse-battery", first_name=f"Staff{n}",
+            last_name="Member", role=role, team=team, employment_type=employment_type,
+            responsible_staff=responsible, end_on=end_on,
+        )
+        if acknowledged:
+            Acknowledgement.objects.create(staff=member, policy=self.policy)
+        return member
+
+    def manager_of(self, team: Any) -> Any:
+        manager = self.staff("team_manager", team=team)
+        team.manager = manager
+        team.save()
+        return manager
+
+    def person(self, given: str = "Kayden Lee", family: str = "Walsh", *, dob: dt.date | None = dt.date(2015, 4, 3),
+               child: bool = True, aliases: tuple[tuple[str, str, str], ...] = (), **fields: Any) -> Any:
+        from discretion.records.models import Person
+        from discretion.records.services import index_names
+
+        n = next(_counter)
+        person = Person.objects.create(ref=f"P{900000 + n}", given_names=given, family_name=family,
+                                       date_of_birth=dob, is_child=child, **fields)
+        index_names(person, aliases)
+        return person
+
+    def case(self, subject: Any, team: Any, *, members: tuple[Any, ...] = (), workers: tuple[Any, ...] = (),
+             opened_on: dt.date = dt.date(2025, 1, 6)) -> Any:
+        from discretion.records.models import Case, CaseMember
+        from discretion.staff.models import Allocation
+
+        n = next(_counter)
+        case = Case.objects.create(ref=f"C{900000 + n}", subject=subject, team=team, opened_on=opened_on)
+        CaseMember.objects.create(case=case, person=subject, role="subject")
+        for m in members:
+            CaseMember.objects.create(case=case, person=m, role="parent")
+        for w in workers:
+            Allocation.objects.create(staff=w, case=case, start_on=opened_on)
+        return case
+
+    def entry(self, case: Any, text: str = "Home visit. All well.", **flags: Any) -> Any:
+        from discretion.records.models import Entry
+
+        return Entry.objects.create(case=case, kind=flags.pop("kind", "case_note"),
+                                    occurred_on=flags.pop("occurred_on", dt.date(2025, 2, 1)),
+                                    title=flags.pop("title", "Visit"), text=text, **flags)
+
+
+@pytest.fixture
+def audit_actions() -> Callable[..., list[str]]:
+    def actions(**filters: Any) -> list[str]:
+        from discretion.audit.models import AuditEvent
+
+        return list(AuditEvent.objects.filter(**filters).order_by("seq").values_list("action", flat=True))
+
+    return actions
