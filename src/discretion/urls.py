@@ -6,5 +6,9 @@ from discretion.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("requests/", include("discretion.requests.urls")),
+    path("information-rights/", include("discretion.information_rights.urls")),
+    path("outbound/", include("discretion.outbound.urls")),
+    path("research/", include("discretion.research.urls")),
     path("", include("discretion.web.urls")),
 ]
