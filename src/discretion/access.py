@@ -30,7 +30,7 @@ from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.records.identifiers import name_key
 from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName
-from discretion.staff.models import Acknowledgement, Alert, AlertKind, PolicyVersion, Role, Staff
+from discretion.staff.models import Acknowledgement, Alert, AlertKind, Allocation, PolicyVersion, Role, Staff
 
 
 class Basis(StrEnum):
@@ -87,31 +87,18 @@ def _require_active(actor: Staff) -> None:
         raise PolicyNotAcknowledged("Read and acknowledge the current Confidentiality Policy first.")
 
 
-def _allocated_case_ids(staff_id: int, today: dt.date) -> QuerySet[Case, int]:
-    return (
-        Case.objects.filter(
-            allocations__staff_id=staff_id,
-            allocations__start_on__lte=today,
-        )
-        .filter(Q(allocations__end_on__isnull=True) | Q(allocations__end_on__gte=today))
-        .values_list("id", flat=True)
-    )
+def _current_allocations(today: dt.date) -> QuerySet[Allocation]:
+    return Allocation.objects.filter(start_on__lte=today).filter(Q(end_on__isnull=True) | Q(end_on__gte=today))
+
+
+def _allocated_case_ids(staff_id: int, today: dt.date) -> QuerySet[Allocation, int]:
+    return _current_allocations(today).filter(staff_id=staff_id).values_list("case_id", flat=True)
 
 
 def _managed_case_ids(manager: Staff, today: dt.date) -> QuerySet[Case, int]:
     teams = manager.managed_teams.values_list("id", flat=True)
-    return (
-        Case.objects.filter(
-            Q(team_id__in=teams)
-            | Q(
-                allocations__staff__team_id__in=teams,
-                allocations__start_on__lte=today,
-            )
-            & (Q(allocations__end_on__isnull=True) | Q(allocations__end_on__gte=today))
-        )
-        .values_list("id", flat=True)
-        .distinct()
-    )
+    via_workers = _current_allocations(today).filter(staff__team_id__in=teams).values_list("case_id", flat=True)
+    return Case.objects.filter(Q(team_id__in=teams) | Q(id__in=via_workers)).values_list("id", flat=True)
 
 
 def _break_glass_case_ids(actor: Staff) -> QuerySet[BreakGlass, int]:
@@ -125,10 +112,10 @@ def case_grant(actor: Staff, case_id: int) -> Grant | None:
         return Grant(Basis.INFORMATION_GOVERNANCE)
     if actor.is_supervised:
         sponsor = actor.responsible_staff
-        if sponsor is not None and _allocated_case_ids(sponsor.pk, today).filter(id=case_id).exists():
+        if sponsor is not None and _allocated_case_ids(sponsor.pk, today).filter(case_id=case_id).exists():
             return Grant(Basis.SUPERVISED, hides_special_category=True)
         return None
-    if _allocated_case_ids(actor.pk, today).filter(id=case_id).exists():
+    if _allocated_case_ids(actor.pk, today).filter(case_id=case_id).exists():
         return Grant(Basis.ALLOCATED)
     if actor.role == Role.TEAM_MANAGER and _managed_case_ids(actor, today).filter(id=case_id).exists():
         return Grant(Basis.TEAM_MANAGER)
@@ -144,7 +131,7 @@ def accessible_case_ids(actor: Staff) -> QuerySet[Case, int] | None:
         return None
     if actor.is_supervised:
         if actor.responsible_staff_id is None:
-            return Case.objects.none().values_list("id", flat=True)
+            return Allocation.objects.none().values_list("case_id", flat=True)
         return _allocated_case_ids(actor.responsible_staff_id, today)
     ids = Case.objects.filter(
         Q(id__in=_allocated_case_ids(actor.pk, today)) | Q(id__in=_break_glass_case_ids(actor))

@@ -1,0 +1,156 @@
+"""Requests for information about a child: who asked, how, about whom, what and why; the policy
+decision on them (with its history), the approvals, the verification tasks, the entries picked for
+release, and every state change (policy 1.1–3)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", "Received"
+    NEED_MORE = "need_more", "Waiting for more information"
+    REFERRED = "referred", "Referred"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    PREPARING = "preparing", "Preparing the release"
+    RELEASED = "released", "Released"
+    CLOSED = "closed", "Closed"
+
+
+class Request(models.Model):
+    """One incoming request. `facts` is the policy facts object (the vocabulary of
+    `discretion.policy`), and `decision` the decision last made on them."""
+
+    state = models.CharField(max_length=16, choices=State.choices, default=State.RECEIVED, db_index=True)
+    handler = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="handled_requests")
+    team = models.ForeignKey("staff.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+    requester_name = models.CharField(max_length=200)
+    requester_organisation = models.CharField(max_length=200, blank=True)
+    requester_role = models.CharField(max_length=200, blank=True)
+    requester_contact = models.CharField(max_length=254, blank=True, help_text="Telephone, e-mail or address.")
+    summary = models.TextField(blank=True, help_text="What is asked for, in the requester's words.")
+    facts = models.JSONField(default=dict)
+    decision = models.JSONField(default=dict)
+    subjects = models.ManyToManyField("records.Person", through="RequestSubject", related_name="+")
+    disclosure = models.ForeignKey("disclosures.Disclosure", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk}"
+
+    @property
+    def category(self) -> str:
+        return str(self.facts.get("requester", {}).get("category", ""))
+
+    @property
+    def outcome(self) -> str:
+        return str(self.decision.get("outcome", ""))
+
+
+class RequestSubject(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="subject_links")
+    person = models.ForeignKey("records.Person", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "person"], name="one_subject_per_request")]
+        indexes = [models.Index(fields=["person", "request"])]
+
+
+class DecisionRecord(models.Model):
+    """Every decision with the facts it was made on (DESIGN: stored with its facts, as history)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="decisions")
+    made_at = models.DateTimeField(default=timezone.now)
+    made_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    facts = models.JSONField()
+    decision = models.JSONField()
+
+    class Meta:
+        ordering = ["made_at", "id"]
+
+
+class RequestEvent(models.Model):
+    """A state change or action on a request: who, when, from and to which state."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class RequestDocument(models.Model):
+    """A document that came with the request (court order, consent form, appointment…)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="documents")
+    code = models.CharField(max_length=40)
+    file = models.FileField(upload_to="requests/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+class Approval(models.Model):
+    """An approval or refusal by the role a request was referred to, with its reasoning."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="approvals")
+    route = models.CharField(max_length=32)
+    approved = models.BooleanField()
+    decided_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    reasoning = models.TextField()
+
+
+class TaskKind(models.TextChoices):
+    VERIFY_IDENTITY = "verify_identity", "Check the requester's identity"
+    VERIFY_ENTITLEMENT = "verify_entitlement", "Check the requester is entitled to the information"
+    REQUEST_IN_WRITING = "request_in_writing", "Get the request in writing"
+    INFORM_SUBJECT = "inform_subject", "Tell the child or young person"
+
+
+class InformOutcome(models.TextChoices):
+    TOLD = "told", "The child or young person has been told"
+    RISK = "risk", "Not told: telling them would put them or someone else at risk"
+    UNDERSTANDING = "understanding", "Not told: their age and understanding"
+
+
+class Task(models.Model):
+    """A completed verification or informing task (what was done, by whom, when, how)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=24, choices=TaskKind.choices)
+    outcome = models.CharField(max_length=16, blank=True)
+    note = models.TextField()
+    details = models.JSONField(default=dict, blank=True)
+    done_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="one_task_per_kind")]
+
+
+class Selection(models.Model):
+    """An entry picked for release, with why the recipient needs it (policy 2.3–2.4)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="selections")
+    entry = models.ForeignKey("records.Entry", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500)
+    selected_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    selected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "entry"], name="one_selection_per_entry")]

@@ -1,0 +1,229 @@
+"""Anonymising research extracts: generalise quasi-identifiers, check k-anonymity (policy 1.4).
+
+Pure Python (no Django): rows in, rows plus a report out. Direct identifiers (names, references,
+NHS numbers, addresses) never enter these rows; the caller reads only the fields listed in
+`FIELDS`. Quasi-identifiers are generalised (date of birth to an age band or year, postcode to
+its district, rare categories grouped) and any row whose combination of quasi-identifiers is
+shared by fewer than k rows is suppressed. If too much would have to be suppressed the table
+fails and must not be released (ICO Anonymisation guidance: the "motivated intruder" test).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+# The fields a request may ask for; every one is a quasi-identifier once generalised.
+FIELDS: dict[str, str] = {
+    "age_band": "Age band (from date of birth)",
+    "birth_year": "Year of birth",
+    "gender": "Gender",
+    "district": "Postcode district",
+    "ethnicity": "Ethnicity (rare groups combined)",
+    "case_kind": "Type of case (rare types combined)",
+    "opened_year": "Year the case was opened",
+    "closed": "Whether the case is closed",
+}
+# Categorical fields whose rare values are grouped into OTHER before the k check.
+GROUPABLE = frozenset({"ethnicity", "case_kind", "district"})
+OTHER = "Other"
+SUPPRESSED = "*"
+AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 4, "0-4"),
+    (5, 9, "5-9"),
+    (10, 15, "10-15"),
+    (16, 17, "16-17"),
+    (18, 24, "18-24"),
+    (25, None, "25+"),
+)
+
+
+def age_on(born_on: dt.date, on: dt.date) -> int:
+    return on.year - born_on.year - ((on.month, on.day) < (born_on.month, born_on.day))
+
+
+def age_band(born_on: dt.date | None, on: dt.date) -> str:
+    """The Department for Education's children-in-need age bands, then adult bands."""
+    if born_on is None:
+        return "Not known"
+    age = age_on(born_on, on)
+    for low, high, label in AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return label
+    return "Not known"
+
+
+def birth_year(born_on: dt.date | None) -> str:
+    return str(born_on.year) if born_on else "Not known"
+
+
+def postcode_district(postcode: str | None) -> str:
+    """The outward code ("BB2 3QX" -> "BB2"): a district of thousands of households."""
+    text = (postcode or "").strip().upper()
+    if not text:
+        return "Not known"
+    if " " in text:
+        return text.split()[0]
+    # Without a space the inward code is always the last three characters.
+    return text[:-3] if len(text) > 4 else text
+
+
+def pseudonym(key: bytes, person_ref: str) -> str:
+    """A stable keyed hash of a person reference: the same child gets the same pseudonym in
+    every extract made with the same key, and nobody without the key can reverse it."""
+    return hmac.new(key, person_ref.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One case as read for research: nothing that names or directly identifies anyone."""
+
+    person_ref: str
+    date_of_birth: dt.date | None
+    gender: str
+    ethnicity: str
+    postcode: str
+    case_kind: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+
+
+def generalise(row: SourceRow, fields: Sequence[str], on: dt.date) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in fields:
+        if name == "age_band":
+            out[name] = age_band(row.date_of_birth, on)
+        elif name == "birth_year":
+            out[name] = birth_year(row.date_of_birth)
+        elif name == "gender":
+            out[name] = row.gender or "unknown"
+        elif name == "district":
+            out[name] = postcode_district(row.postcode)
+        elif name == "ethnicity":
+            out[name] = row.ethnicity or "Not known"
+        elif name == "case_kind":
+            out[name] = row.case_kind or "Not known"
+        elif name == "opened_year":
+            out[name] = str(row.opened_on.year)
+        elif name == "closed":
+            out[name] = "yes" if row.closed_on else "no"
+        else:
+            raise ValueError(f"unknown field {name!r}")
+    return out
+
+
+@dataclass
+class Report:
+    """What was done to the table, shown to research governance and kept with the extract."""
+
+    k: int
+    rows_in: int
+    rows_out: int = 0
+    suppressed: int = 0
+    generalised: dict[str, str] = field(default_factory=dict)
+    grouped: dict[str, list[str]] = field(default_factory=dict)
+    smallest_group: int = 0
+    passed: bool = False
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "k": self.k, "rows_in": self.rows_in, "rows_out": self.rows_out, "suppressed": self.suppressed,
+            "generalised": dict(self.generalised), "grouped": {k: sorted(v) for k, v in self.grouped.items()},
+            "smallest_group": self.smallest_group, "passed": self.passed, "reason": self.reason,
+        }
+
+
+GENERALISATIONS = {
+    "age_band": "date of birth reduced to an age band",
+    "birth_year": "date of birth reduced to the year",
+    "district": "postcode reduced to the postcode district",
+    "opened_year": "case opening date reduced to the year",
+    "closed": "case closing date reduced to yes or no",
+}
+
+
+def group_rare(rows: list[dict[str, str]], column: str, k: int) -> list[str]:
+    """Combine the values of `column` held by fewer than k rows into OTHER; returns them."""
+    counts = Counter(r[column] for r in rows)
+    rare = sorted(v for v, n in counts.items() if n < k)
+    if len(rare) == 1 and counts.get(OTHER, 0) == 0:
+        # One rare value renamed "Other" is still that value: nothing gained, suppression decides.
+        return []
+    if rare:
+        rare_set = set(rare)
+        for r in rows:
+            if r[column] in rare_set:
+                r[column] = OTHER
+    return rare
+
+
+def equivalence_classes(rows: Iterable[Mapping[str, str]], quasi: Sequence[str]) -> Counter[tuple[str, ...]]:
+    return Counter(tuple(r[q] for q in quasi) for r in rows)
+
+
+def smallest_class(rows: Sequence[Mapping[str, str]], quasi: Sequence[str]) -> int:
+    classes = equivalence_classes(rows, quasi)
+    return min(classes.values()) if classes else 0
+
+
+@dataclass(frozen=True)
+class AnonymisedTable:
+    columns: list[str]
+    rows: list[dict[str, str]]
+    report: Report
+
+
+def anonymise(
+    source: Sequence[SourceRow],
+    fields: Sequence[str],
+    *,
+    k: int = 5,
+    on: dt.date,
+    max_suppressed: float = 0.1,
+    pseudonym_key: bytes | None = None,
+) -> AnonymisedTable:
+    """Generalise, group rare values, suppress small groups, and decide whether it may be released.
+
+    The table passes only when every remaining group of identical quasi-identifiers has at least k
+    rows, no more than `max_suppressed` of the rows had to be dropped, and at least k rows remain.
+    With `pseudonym_key` each row also carries a stable pseudonym (approval for that is the
+    caller's check); the pseudonym is not a quasi-identifier and does not enter the k check.
+    """
+    if k < 2:
+        raise ValueError("k must be at least 2")
+    unknown = [f for f in fields if f not in FIELDS]
+    if unknown or not fields:
+        raise ValueError(f"unknown fields: {', '.join(unknown)}" if unknown else "choose at least one field")
+    quasi = list(dict.fromkeys(fields))
+    report = Report(k=k, rows_in=len(source))
+    report.generalised = {f: GENERALISATIONS[f] for f in quasi if f in GENERALISATIONS}
+    rows = [generalise(r, quasi, on) for r in source]
+    refs = [r.person_ref for r in source]
+    for column in quasi:
+        if column in GROUPABLE:
+            rare = group_rare(rows, column, k)
+            if rare:
+                report.grouped[column] = rare
+    classes = equivalence_classes(rows, quasi)
+    keep = [i for i, r in enumerate(rows) if classes[tuple(r[q] for q in quasi)] >= k]
+    report.suppressed = len(rows) - len(keep)
+    kept_rows = [rows[i] for i in keep]
+    report.rows_out = len(kept_rows)
+    report.smallest_group = smallest_class(kept_rows, quasi)
+    columns = list(quasi)
+    if pseudonym_key is not None:
+        columns = ["pseudonym", *columns]
+        kept_rows = [{"pseudonym": pseudonym(pseudonym_key, refs[i]), **rows[i]} for i in keep]
+    if report.rows_out < k:
+        report.reason = f"fewer than {k} rows would remain after suppressing small groups"
+    elif report.rows_in and report.suppressed / report.rows_in > max_suppressed:
+        report.reason = (f"{report.suppressed} of {report.rows_in} rows would have to be suppressed "
+                         f"(more than {max_suppressed:.0%}); ask for fewer or coarser fields")
+    else:
+        report.passed = True
+    return AnonymisedTable(columns, kept_rows if report.passed else [], report)
