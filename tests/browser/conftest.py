@@ -41,4 +41,4 @@ def sign_in(page: Any, username: str, password: str = "correct-horse-battery") -
     page.goto("/sign-in/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")

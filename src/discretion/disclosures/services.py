@@ -143,3 +143,137 @@ def recipients_of(person_id: int) -> list[Disclosure]:
     Article 15(1)(c) recipients). Callers reach this through an access-checked read of the person."""
     return list(Disclosure.objects.filter(subjects__person_id=person_id).select_related("released_by",
                                                                                         "approved_by"))
+
+
+# --- the secure download link -------------------------------------------------------------
+
+MAX_FAILED_CODES = 5
+
+
+class LinkRefused(Exception):
+    """The link cannot be used (unknown, expired, revoked, used up, locked, or a wrong code)."""
+
+
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    name: str
+    disclosure_id: int | None
+
+
+def redeem_link(token: str, code: str) -> Download:
+    """The recipient opens a secure link with its separately-sent code; every attempt is audited.
+
+    A wrong code counts towards a lock after `MAX_FAILED_CODES`; the count is committed even though
+    the download is refused."""
+    digest = sha256_hex(token.encode())
+    with transaction.atomic():
+        link = SecureLink.objects.select_for_update().select_related("message").filter(token_sha256=digest).first()
+        if link is None:
+            raise LinkRefused("This link is not valid.")
+        disclosure_id = link.message.disclosure_id
+        people = list(DisclosedPerson.objects.filter(disclosure_id=disclosure_id).values_list("person_id", flat=True))
+        refusal = ""
+        if link.revoked:
+            refusal = "This link has been withdrawn."
+        elif link.expires_at <= timezone.now():
+            refusal = "This link has expired. Ask the council for a new one."
+        elif link.failed_codes >= MAX_FAILED_CODES:
+            refusal = "This link is locked after too many wrong codes. Ask the council for a new one."
+        elif link.downloads >= link.max_downloads:
+            refusal = "This link has been used the maximum number of times."
+        elif not secrets.compare_digest(sha256_hex(code.strip().encode()), link.code_sha256):
+            link.failed_codes += 1
+            link.save(update_fields=["failed_codes"])
+            refusal = "The code is not correct."
+        if refusal:
+            audit.record(None, "disclosure.download_refused", object_type="disclosure", object_id=disclosure_id,
+                         reason=refusal, details={"link": link.pk, "failed_codes": link.failed_codes})
+            outcome: Download | str = refusal
+        else:
+            link.downloads += 1
+            link.save(update_fields=["downloads"])
+            for pid in people or [None]:
+                audit.record(None, "disclosure.downloaded", object_type="disclosure", object_id=disclosure_id,
+                             person_id=pid, details={"link": link.pk, "download": link.downloads})
+            outcome = Download(bytes(link.message.payload), link.message.payload_name, disclosure_id)
+    if isinstance(outcome, str):
+        raise LinkRefused(outcome)
+    return outcome
+
+
+# --- the register -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    person_ref: str = ""
+    recipient: str = ""
+    released_from: dt.date | None = None
+    released_to: dt.date | None = None
+    basis: str = ""
+
+
+def search_register(query: RegisterQuery, *, limit: int = 500) -> list[Disclosure]:
+    """Register rows matching the query, newest first. Callers check the actor may read the register."""
+    from django.db.models import Q
+
+    rows = Disclosure.objects.select_related("released_by", "approved_by").prefetch_related("subjects__person")
+    if query.person_ref:
+        rows = rows.filter(subjects__person__ref=query.person_ref.strip())
+    if query.recipient:
+        term = query.recipient.strip()
+        rows = rows.filter(Q(recipient_name__icontains=term) | Q(recipient_organisation__icontains=term))
+    if query.released_from:
+        rows = rows.filter(released_at__date__gte=query.released_from)
+    if query.released_to:
+        rows = rows.filter(released_at__date__lte=query.released_to)
+    if query.basis:
+        term = query.basis.strip()
+        rows = rows.filter(Q(legal_basis__icontains=term) | Q(purpose__icontains=term) | Q(rules__icontains=term))
+    return list(rows.distinct().order_by("-released_at", "-id")[:limit])
+
+
+REGISTER_COLUMNS = ("id", "released_at", "people", "recipient_name", "recipient_organisation", "recipient_category",
+                    "channel", "purpose", "rules", "legal_basis", "entry_ids", "content_sha256", "released_by",
+                    "approved_by", "source", "source_id")
+
+
+def register_csv(rows: Sequence[Disclosure]) -> str:
+    """The register as CSV; cells that a spreadsheet would run as a formula are neutralised."""
+    import csv
+    import io
+
+    def cell(value: object) -> str:
+        text = str(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REGISTER_COLUMNS)
+    for d in rows:
+        writer.writerow([cell(v) for v in (
+            d.pk, d.released_at.isoformat(), " ".join(s.person.ref for s in d.subjects.all()), d.recipient_name,
+            d.recipient_organisation, d.recipient_category, d.channel, d.purpose, " ".join(d.rules), d.legal_basis,
+            " ".join(str(e) for e in d.entry_ids), d.content_sha256, d.released_by.username,
+            d.approved_by.username if d.approved_by else "", d.source, d.source_id)])
+    return out.getvalue()
+
+
+def can_read_register(actor: Staff) -> bool:
+    from discretion.staff.models import Role
+
+    return actor.role in {Role.IGO, Role.TEAM_MANAGER} and not actor.is_supervised and actor.is_active
+
+
+def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
+    """Information governance and team managers search the register (policy 1.1); audited."""
+    from discretion.access import NotPermitted
+
+    if not can_read_register(actor):
+        raise NotPermitted("Only information governance officers and team managers can read the register.")
+    rows = search_register(query)
+    audit.record(actor.pk, "disclosures.register_read", object_type="register",
+                 details={"person": query.person_ref, "recipient": bool(query.recipient), "basis": query.basis,
+                          "rows": [d.pk for d in rows]})
+    return rows

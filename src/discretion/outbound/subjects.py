@@ -204,8 +204,14 @@ def person_detail_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     refresh_person(instance.person_id)
 
 
+_STAFF_FIELDS = frozenset({"first_name", "last_name", "email", "is_active"})
+
+
 def staff_changed(sender: Any, **kwargs: Any) -> None:
-    reset_index()
+    # Every sign-in saves last_login: only a change to what the index holds forces a rebuild.
+    update_fields = kwargs.get("update_fields")
+    if update_fields is None or _STAFF_FIELDS & set(update_fields):
+        reset_index()
 
 
 # --- the `discretion scan` default source ------------------------------------------------------
@@ -224,5 +230,5 @@ def subjects_provider() -> tuple[list[Subject], list[StaffMember]]:
     except DatabaseError as exc:
         raise UsageError(
             f"cannot read known people from the database ({exc.__class__.__name__}); "
-            "run `discretion migrate` or give --subjects FILE"
+            "run `discretion manage migrate` or give --subjects FILE"
         ) from None

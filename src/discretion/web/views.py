@@ -56,7 +56,7 @@ def acknowledge_policy(request: HttpRequest) -> HttpResponse:
     next_url = request.GET.get("next") or request.POST.get("next") or reverse("web:home")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("web:home")
-    form = AcknowledgeForm(request.POST or None)
+    form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and policy is not None:
         _, created = Acknowledgement.objects.get_or_create(staff=_actor(request), policy=policy,
                                                           defaults={"acknowledged_at": timezone.now()})
@@ -175,7 +175,7 @@ def break_glass(request: HttpRequest, ref: str) -> HttpResponse:
     if case_id is None:
         return not_found(request)
     actor = _actor(request)
-    form = BreakGlassForm(request.POST or None)
+    form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if not access.can_break_glass(actor):
         return render(request, "web/refused.html",
                       {"message": "Your role cannot use break-glass access.", "can_break_glass": False}, status=403)

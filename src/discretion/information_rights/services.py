@@ -1,0 +1,770 @@
+"""FOI/EIR casework and subject access: one function per user action (permission, rule, write, audit).
+
+Deadlines come from `discretion.deadlines`, always with the council's calendar overrides
+(`load_overrides`). Personal data for a subject-access bundle is read only through `access`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from discretion import access, deadlines
+from discretion.audit import services as audit
+from discretion.information_rights import exemptions
+from discretion.information_rights.models import (
+    CalendarChange,
+    CalendarDay,
+    Decision,
+    ExemptionClaim,
+    InfoRequest,
+    InternalReview,
+    NationScope,
+    Outcome,
+    Reason,
+    Redaction,
+    RedactionDecision,
+    Regime,
+    Requester,
+    RequestChannel,
+    ReviewOutcome,
+    SarCase,
+    SarStatus,
+    SearchRecord,
+)
+from discretion.staff.models import Role, Staff
+
+
+class InvalidInput(ValueError):
+    """Bad input from the user; the message says what to enter."""
+
+
+NotPermitted = access.NotPermitted
+
+
+# --- calendar -----------------------------------------------------------------------------
+
+
+def sar_nation() -> str:
+    """The council's own nation for the subject-access roll-forward (England and Wales by default)."""
+    return str(getattr(settings, "DISCRETION_NATION", deadlines.Nation.ENGLAND_WALES.value))
+
+
+def load_overrides(nation: str | None = None) -> deadlines.CalendarOverrides:
+    """The council's one-off days. FOIA/EIR (nation None): a change anywhere in the UK counts
+    (FOIA s10(6)); subject access: only changes for the council's nation or the whole UK."""
+    rows = CalendarDay.objects.all()
+    if nation is not None:
+        rows = rows.filter(scope__in=[NationScope.ALL, nation])
+    added: dict[dt.date, str] = {}
+    removed: set[dt.date] = set()
+    for row in rows:
+        if row.change == CalendarChange.ADDED:
+            added[row.date] = row.name
+        else:
+            removed.add(row.date)
+    # An addition in one nation wins over a removal in another: s10(6) counts a holiday anywhere.
+    return deadlines.CalendarOverrides(added=added, removed=frozenset(removed - set(added)))
+
+
+def foi_cal() -> deadlines.WorkingCalendar:
+    return deadlines.foi_calendar(load_overrides())
+
+
+def sar_cal() -> deadlines.WorkingCalendar:
+    nation = sar_nation()
+    return deadlines.nation_calendar(nation, load_overrides(nation))
+
+
+# --- permissions --------------------------------------------------------------------------
+
+
+def _require_igo(actor: Staff) -> None:
+    if not actor.is_active or actor.has_ended():
+        raise NotPermitted("Your account is not active.")
+    if actor.role != Role.IGO or actor.is_supervised:
+        raise NotPermitted("Only an information governance officer can do this.")
+
+
+def _require_handler_or_igo(actor: Staff, req: InfoRequest) -> None:
+    if req.handler_id == actor.pk and actor.is_active and not actor.is_supervised:
+        return
+    _require_igo(actor)
+
+
+def _next_ref(prefix: str, model: type[InfoRequest] | type[SarCase]) -> str:
+    year = timezone.localdate().year
+    count = model.objects.filter(ref__startswith=f"{prefix}{year}-").count() + 1
+    return f"{prefix}{year}-{count:05d}"
+
+
+def _text(value: str, message: str, *, max_length: int = 10_000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message)
+    if len(value) > max_length:
+        raise InvalidInput(f"{message} ({max_length} characters or fewer)")
+    return value
+
+
+# --- FOI / EIR ----------------------------------------------------------------------------
+
+
+def compute_request_due(req: InfoRequest) -> deadlines.Deadline:
+    try:
+        if req.regime == Regime.EIR:
+            return deadlines.eir_due(
+                req.received_on, clarification_requested_on=req.clarification_requested_on,
+                clarification_received_on=req.clarification_received_on, extended=req.eir_extended,
+                overrides=load_overrides())
+        return deadlines.foi_due(
+            req.received_on, clarification_requested_on=req.clarification_requested_on,
+            clarification_received_on=req.clarification_received_on, fee_notice_on=req.fee_notice_on,
+            fee_received_on=req.fee_received_on, extended_to=req.extended_to, overrides=load_overrides())
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _get_request(request_id: int, *, for_update: bool = True) -> InfoRequest:
+    qs = InfoRequest.objects.select_for_update() if for_update else InfoRequest.objects
+    try:
+        return qs.get(pk=request_id)
+    except InfoRequest.DoesNotExist:
+        raise access.NotFound("No such request.") from None
+
+
+def _open(req: InfoRequest) -> None:
+    if not req.is_open:
+        raise InvalidInput("This request is closed.")
+
+
+@transaction.atomic
+def log_request(actor: Staff, *, requester_name: str, requester_contact: str, channel: str, wording: str,
+                regime: str = Regime.FOI, received_on: dt.date | None = None,
+                received_on_reason: str = "") -> InfoRequest:
+    """An IGO logs an FOI/EIR request. The date received defaults to today; another date needs a
+    reason (the clock runs from receipt, FOIA s10(1))."""
+    _require_igo(actor)
+    today = timezone.localdate()
+    if regime not in Regime.values:
+        raise InvalidInput("Select whether the request is FOI or EIR")
+    if channel not in RequestChannel.values:
+        raise InvalidInput("Select how the request arrived")
+    if channel == RequestChannel.PHONE and regime == Regime.FOI:
+        raise InvalidInput("An FOI request must be in writing (FOIA s8); log a spoken request as EIR only")
+    received = received_on or today
+    if received > today:
+        raise InvalidInput("Enter a date received that is today or in the past")
+    reason = (received_on_reason or "").strip()
+    if received != today and not reason:
+        raise InvalidInput("Enter why the date received is not today")
+    req = InfoRequest(
+        ref=_next_ref("IR", InfoRequest), regime=regime,
+        requester_name=_text(requester_name, "Enter the requester's name", max_length=200),
+        requester_contact=_text(requester_contact, "Enter the requester's contact address", max_length=300),
+        channel=channel, received_on=received, received_on_reason=reason[:300],
+        wording=_text(wording, "Enter the wording of the request"), created_by=actor, due_on=today,
+    )
+    req.due_on = compute_request_due(req).due_on
+    req.save()
+    audit.record(actor.pk, "ir.request.logged", object_type="info_request", object_id=req.pk,
+                 details={"regime": regime, "received_on": received.isoformat(), "due_on": req.due_on.isoformat(),
+                          "received_on_edited": received != today})
+    return req
+
+
+def acknowledgement_letter(req: InfoRequest) -> str:
+    return render_to_string("information_rights/letters/acknowledgement.txt",
+                            {"req": req, "council_name": settings.COUNCIL_NAME})
+
+
+@transaction.atomic
+def acknowledge(actor: Staff, request_id: int) -> str:
+    """Send (record) the acknowledgement; returns the letter text."""
+    _require_igo(actor)
+    req = _get_request(request_id)
+    _open(req)
+    req.acknowledged_on = timezone.localdate()
+    req.save(update_fields=["acknowledged_on"])
+    audit.record(actor.pk, "ir.request.acknowledged", object_type="info_request", object_id=req.pk)
+    return acknowledgement_letter(req)
+
+
+@transaction.atomic
+def assign(actor: Staff, request_id: int, *, service_area: str, handler_id: int | None) -> InfoRequest:
+    _require_igo(actor)
+    req = _get_request(request_id)
+    _open(req)
+    req.service_area = _text(service_area, "Enter the service area", max_length=120)
+    if handler_id is not None:
+        handler = Staff.objects.filter(pk=handler_id, is_active=True).first()
+        if handler is None:
+            raise InvalidInput("Select a case handler")
+        req.handler = handler
+    req.save(update_fields=["service_area", "handler"])
+    audit.record(actor.pk, "ir.request.assigned", object_type="info_request", object_id=req.pk,
+                 details={"service_area": req.service_area, "handler": req.handler_id})
+    return req
+
+
+@transaction.atomic
+def set_regime(actor: Staff, request_id: int, regime: str) -> InfoRequest:
+    """Decide FOI or EIR (environmental information: FOIA s39, EIR reg 2)."""
+    _require_igo(actor)
+    req = _get_request(request_id)
+    _open(req)
+    if regime not in Regime.values:
+        raise InvalidInput("Select whether the request is FOI or EIR")
+    req.regime = regime
+    req.due_on = compute_request_due(req).due_on
+    req.save(update_fields=["regime", "due_on"])
+    audit.record(actor.pk, "ir.request.regime_set", object_type="info_request", object_id=req.pk,
+                 details={"regime": regime, "due_on": req.due_on.isoformat()})
+    return req
+
+
+@transaction.atomic
+def add_search(actor: Staff, request_id: int, *, place: str, hours: Decimal, found: str = "",
+               searched_on: dt.date | None = None) -> SearchRecord:
+    """Record a search (where, how long): the evidence for 'not held' and for the s12 estimate."""
+    req = _get_request(request_id)
+    _require_handler_or_igo(actor, req)
+    _open(req)
+    if hours < 0 or hours > 1000:
+        raise InvalidInput("Enter the hours spent as a number between 0 and 1000")
+    row = SearchRecord.objects.create(request=req, place=_text(place, "Enter where you searched", max_length=200),
+                                      hours=hours, found=(found or "").strip(),
+                                      searched_on=searched_on or timezone.localdate(), searched_by=actor)
+    audit.record(actor.pk, "ir.request.searched", object_type="info_request", object_id=req.pk,
+                 details={"search": row.pk, "hours": str(hours)})
+    return row
+
+
+@transaction.atomic
+def record_clarification(actor: Staff, request_id: int, *, requested_on: dt.date,
+                         received_on: dt.date | None = None) -> InfoRequest:
+    """FOIA s1(3) / EIR reg 9(4): the clock restarts from the day the clarification arrives."""
+    _require_igo(actor)
+    req = _get_request(request_id)
+    _open(req)
+    req.clarification_requested_on, req.clarification_received_on = requested_on, received_on
+    if received_on is not None:
+        req.due_on = compute_request_due(req).due_on
+    elif requested_on < req.received_on:
+        raise InvalidInput("Enter a clarification date on or after the date received")
+    req.save(update_fields=["clarification_requested_on", "clarification_received_on", "due_on"])
+    audit.record(actor.pk, "ir.request.clarification", object_type="info_request", object_id=req.pk,
+                 details={"requested_on": requested_on.isoformat(),
+                          "received_on": received_on.isoformat() if received_on else None,
+                          "due_on": req.due_on.isoformat()})
+    return req
+
+
+@transaction.atomic
+def record_fee(actor: Staff, request_id: int, *, notice_on: dt.date, received_on: dt.date | None = None) -> InfoRequest:
+    """FOIA s9 fees notice; the working days until payment do not count (s10(2))."""
+    _require_igo(actor)
+    req = _get_request(request_id)
+    _open(req)
+    if req.regime != Regime.FOI:
+        raise InvalidInput("A fees notice under FOIA s9 applies only to FOI requests")
+    req.fee_notice_on, req.fee_received_on = notice_on, received_on
+    req.due_on = compute_request_due(req).due_on
+    req.save(update_fields=["fee_notice_on", "fee_received_on", "due_on"])
+    audit.record(actor.pk, "ir.request.fee", object_type="info_request", object_id=req.pk,
+                 details={"notice_on": notice_on.isoformat(), "due_on": req.due_on.isoformat()})
+    return req
+
+
+@transaction.atomic
+def extend(actor: Staff, request_id: int, *, new_due_on: dt.date | None = None, reason: str) -> InfoRequest:
+    """FOI: a public-interest extension (s10(3)) to a date no later than the 40th working day (ICO).
+    EIR: reg 7(1), 40 working days for a complex and voluminous request."""
+    _require_igo(actor)
+    req = _get_request(request_id)
+    _open(req)
+    reason = _text(reason, "Enter why the deadline is extended", max_length=300)
+    if req.regime == Regime.EIR:
+        req.eir_extended = True
+    else:
+        if new_due_on is None:
+            raise InvalidInput("Enter the new due date")
+        if not req.exemptions.exists():
+            raise InvalidInput("Record the qualified exemption being considered before extending (FOIA s10(3))")
+        req.extended_to = new_due_on
+    req.due_on = compute_request_due(req).due_on
+    req.save(update_fields=["eir_extended", "extended_to", "due_on"])
+    audit.record(actor.pk, "ir.request.extended", object_type="info_request", object_id=req.pk, reason=reason,
+                 details={"due_on": req.due_on.isoformat()})
+    return req
+
+
+@transaction.atomic
+def add_exemption(actor: Staff, request_id: int, *, code: str, why_applies: str, prejudice: str = "",
+                  public_interest: str = "") -> ExemptionClaim:
+    """Rely on an exemption/exception; a qualified one needs the public-interest test (FOIA s2(2)),
+    a prejudice-based one the prejudice identified; s12 needs an estimate over 18 hours."""
+    _require_igo(actor)
+    req = _get_request(request_id)
+    _open(req)
+    try:
+        exemption = exemptions.get(code)
+    except KeyError as exc:
+        raise InvalidInput(f"Select an exemption: {exc.args[0]}") from None
+    if exemption.law != ("EIR" if req.regime == Regime.EIR else "FOIA"):
+        raise InvalidInput(f"Select an exemption under the {'EIR' if req.regime == Regime.EIR else 'FOIA'}")
+    if exemption.code == "s12":
+        total = sum((s.hours for s in req.searches.all()), Decimal(0))
+        estimate = max(total, req.estimated_hours or Decimal(0))
+        if estimate <= Decimal(str(exemptions.COST_LIMIT_HOURS)):
+            raise InvalidInput("Record searches or an estimate over 18 hours before relying on s12")
+    why = _text(why_applies, "Enter why the exemption applies")
+    if exemption.prejudice_based and not prejudice.strip():
+        raise InvalidInput("Enter the prejudice disclosure would cause")
+    if exemption.qualified and not public_interest.strip():
+        raise InvalidInput("Enter the public-interest test: the arguments for and against disclosure")
+    claim = ExemptionClaim.objects.create(request=req, code=code, why_applies=why, prejudice=prejudice.strip(),
+                                          public_interest=public_interest.strip(), added_by=actor)
+    audit.record(actor.pk, "ir.request.exemption", object_type="info_request", object_id=req.pk,
+                 details={"code": code})
+    return claim
+
+
+@transaction.atomic
+def set_estimate(actor: Staff, request_id: int, hours: Decimal) -> InfoRequest:
+    _require_igo(actor)
+    req = _get_request(request_id)
+    if hours < 0 or hours > 10000:
+        raise InvalidInput("Enter the estimated hours as a number between 0 and 10000")
+    req.estimated_hours = hours
+    req.save(update_fields=["estimated_hours"])
+    audit.record(actor.pk, "ir.request.estimated", object_type="info_request", object_id=req.pk,
+                 details={"hours": str(hours)})
+    return req
+
+
+def refusal_notice(req: InfoRequest) -> str:
+    """FOIA s17 / EIR reg 14: each exemption, why, the public interest, review and ICO rights."""
+    claims = [(c, exemptions.get(c.code)) for c in req.exemptions.all().order_by("id")]
+    return render_to_string("information_rights/letters/refusal_notice.txt",
+                            {"req": req, "claims": claims, "council_name": settings.COUNCIL_NAME,
+                             "law": "Environmental Information Regulations 2004, regulation 14"
+                             if req.regime == Regime.EIR else "Freedom of Information Act 2000, section 17"})
+
+
+@transaction.atomic
+def record_outcome(actor: Staff, request_id: int, *, outcome: str, response_text: str = "",
+                   publish: bool = False) -> InfoRequest:
+    """Close the request with its outcome. Withholding needs an exemption and generates the refusal
+    notice; a released answer may go on the public disclosure log."""
+    _require_igo(actor)
+    req = _get_request(request_id)
+    _open(req)
+    if outcome not in Outcome.values or outcome == Outcome.TRANSFERRED:
+        raise InvalidInput("Select the outcome")
+    if outcome in (Outcome.PARTLY_WITHHELD, Outcome.REFUSED) and not req.exemptions.exists():
+        raise InvalidInput("Record at least one exemption before withholding information")
+    if outcome in (Outcome.PROVIDED, Outcome.PARTLY_WITHHELD) and not response_text.strip():
+        raise InvalidInput("Enter the information provided")
+    req.outcome = outcome
+    req.response_text = response_text.strip()
+    req.closed_on = timezone.localdate()
+    req.published = publish and outcome in (Outcome.PROVIDED, Outcome.PARTLY_WITHHELD)
+    if outcome in (Outcome.PARTLY_WITHHELD, Outcome.REFUSED):
+        req.refusal_notice = refusal_notice(req)
+    req.save()
+    audit.record(actor.pk, "ir.request.closed", object_type="info_request", object_id=req.pk,
+                 details={"outcome": outcome, "in_time": req.answered_in_time, "published": req.published,
+                          "exemptions": list(req.exemptions.values_list("code", flat=True))})
+    return req
+
+
+@transaction.atomic
+def request_review(actor: Staff, request_id: int, *, received_on: dt.date | None = None,
+                   extended: bool = False) -> InternalReview:
+    """An internal review: 20 working days, at most 40 (FOIA s45 Code, part 5; EIR reg 11: 40)."""
+    _require_igo(actor)
+    req = _get_request(request_id)
+    if req.is_open:
+        raise InvalidInput("An internal review can be asked for only once the request is answered")
+    received = received_on or timezone.localdate()
+    due = deadlines.internal_review_due(received, extended=extended, overrides=load_overrides())
+    review = InternalReview.objects.create(request=req, received_on=received, extended=extended, due_on=due.due_on)
+    audit.record(actor.pk, "ir.review.requested", object_type="info_request", object_id=req.pk,
+                 details={"review": review.pk, "due_on": due.due_on.isoformat()})
+    return review
+
+
+@transaction.atomic
+def decide_review(actor: Staff, review_id: int, *, outcome: str, notes: str) -> InternalReview:
+    _require_igo(actor)
+    review = InternalReview.objects.select_for_update().filter(pk=review_id).first()
+    if review is None:
+        raise access.NotFound("No such review.")
+    if review.decided_on is not None:
+        raise InvalidInput("This review has already been decided")
+    if outcome not in ReviewOutcome.values:
+        raise InvalidInput("Select the outcome of the review")
+    review.outcome, review.notes = outcome, _text(notes, "Enter the reasons for the review decision")
+    review.decided_on = timezone.localdate()
+    review.save()
+    audit.record(actor.pk, "ir.review.decided", object_type="info_request", object_id=review.request_id,
+                 details={"review": review.pk, "outcome": outcome,
+                          "in_time": review.decided_on <= review.due_on})
+    return review
+
+
+def transfer_letter(req: InfoRequest, sar: SarCase) -> str:
+    return render_to_string("information_rights/letters/transfer.txt",
+                            {"req": req, "sar": sar, "council_name": settings.COUNCIL_NAME})
+
+
+@transaction.atomic
+def transfer_to_sar(actor: Staff, request_id: int, *, requester_kind: str = Requester.SELF) -> SarCase:
+    """A request for the requester's own personal data is exempt under FOIA s40(1) (EIR reg 5(3))
+    and is handled as a subject-access request under the Access to Records Procedure (policy 3);
+    the requester is told."""
+    _require_igo(actor)
+    req = _get_request(request_id)
+    _open(req)
+    code = "EIR:13" if req.regime == Regime.EIR else "FOIA:s40(1)"
+    if req.regime == Regime.FOI:
+        ExemptionClaim.objects.create(request=req, code=code, added_by=actor,
+                                      why_applies="The requester asks for their own personal data.")
+    sar = open_sar(actor, requester_name=req.requester_name, requester_contact=req.requester_contact,
+                   requester_kind=requester_kind, received_on=req.received_on, from_request=req)
+    req.outcome = Outcome.TRANSFERRED
+    req.closed_on = timezone.localdate()
+    req.response_text = transfer_letter(req, sar)
+    req.save()
+    audit.record(actor.pk, "ir.request.transferred", object_type="info_request", object_id=req.pk,
+                 details={"sar": sar.pk})
+    return sar
+
+
+def public_disclosure_log() -> list[InfoRequest]:
+    """Released answers for the public page: no requester identity (s40(2))."""
+    return list(InfoRequest.objects.filter(published=True).order_by("-closed_on", "-id")[:500])
+
+
+# --- dashboard ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    kind: str
+    pk: int
+    ref: str
+    regime: str
+    due_on: dt.date
+    days_left: int
+    rag: str
+    handler: str
+
+
+@dataclass
+class MonthCompliance:
+    month: str
+    answered: int = 0
+    in_time: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.in_time / self.answered) if self.answered else 0
+
+    @property
+    def meets_target(self) -> bool:
+        return self.percent >= 90
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    open_cases: list[OpenCase] = field(default_factory=list)
+    due_this_week: list[OpenCase] = field(default_factory=list)
+    overdue: list[OpenCase] = field(default_factory=list)
+    compliance: list[MonthCompliance] = field(default_factory=list)
+
+
+def open_cases(today: dt.date) -> list[OpenCase]:
+    fcal, scal = foi_cal(), sar_cal()
+    rows: list[OpenCase] = []
+    for req in InfoRequest.objects.filter(closed_on__isnull=True).select_related("handler"):
+        rows.append(OpenCase("request", req.pk, req.ref, req.regime.upper(), req.due_on,
+                             deadlines.days_left(req.due_on, today, fcal),
+                             deadlines.rag_status(req.due_on, today, fcal).value,
+                             req.handler.display_name if req.handler else ""))
+    for sar in SarCase.objects.filter(closed_on__isnull=True).select_related("handler"):
+        rows.append(OpenCase("sar", sar.pk, sar.ref, "SAR", sar.due_on,
+                             deadlines.days_left(sar.due_on, today, scal),
+                             deadlines.rag_status(sar.due_on, today, scal).value,
+                             sar.handler.display_name if sar.handler else ""))
+    rows.sort(key=lambda r: (r.due_on, r.ref))
+    return rows
+
+
+def dashboard(actor: Staff, today: dt.date | None = None, months: int = 12) -> Dashboard:
+    """The IG team's view: clocks, and per-month compliance (ICO expects at least 90 % in time)."""
+    _require_igo(actor)
+    today = today or timezone.localdate()
+    board = Dashboard(today=today, open_cases=open_cases(today))
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    board.overdue = [c for c in board.open_cases if c.due_on < today]
+    board.due_this_week = [c for c in board.open_cases if today <= c.due_on <= week_end]
+    first = deadlines.add_months(today.replace(day=1), -(months - 1))
+    by_month: dict[str, MonthCompliance] = {}
+    cursor = first
+    while cursor <= today:
+        key = cursor.strftime("%Y-%m")
+        by_month[key] = MonthCompliance(key)
+        cursor = deadlines.add_months(cursor, 1)
+    closed = InfoRequest.objects.filter(closed_on__gte=first).exclude(outcome=Outcome.TRANSFERRED)
+    for closed_on, due_on in closed.values_list("closed_on", "due_on"):
+        row = by_month.get(closed_on.strftime("%Y-%m"))
+        if row is not None:
+            row.answered += 1
+            row.in_time += closed_on <= due_on
+    board.compliance = list(by_month.values())
+    audit.record(actor.pk, "ir.dashboard.read", object_type="dashboard")
+    return board
+
+
+def dashboard_csv_rows(board: Dashboard) -> Iterable[list[str]]:
+    yield ["kind", "ref", "regime", "due_on", "working_days_left", "status", "handler"]
+    for c in board.open_cases:
+        yield [c.kind, c.ref, c.regime, c.due_on.isoformat(), str(c.days_left), c.rag, c.handler]
+
+
+# --- subject access -----------------------------------------------------------------------
+
+
+def compute_sar_due(sar: SarCase) -> deadlines.Deadline:
+    nation = sar_nation()
+    try:
+        return deadlines.sar_due(
+            sar.received_on, id_received_on=sar.id_verified_on,
+            clarification_requested_on=sar.clarification_requested_on,
+            clarification_received_on=sar.clarification_received_on, extended=sar.extended,
+            nation=nation, overrides=load_overrides(nation))
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _get_sar(sar_id: int) -> SarCase:
+    try:
+        return SarCase.objects.select_for_update().get(pk=sar_id)
+    except SarCase.DoesNotExist:
+        raise access.NotFound("No such subject-access case.") from None
+
+
+@transaction.atomic
+def open_sar(actor: Staff, *, requester_name: str, requester_contact: str, requester_kind: str,
+             received_on: dt.date | None = None, subject_ref: str = "", child_understands: bool | None = None,
+             child_consents: bool | None = None, written_authority: bool = False,
+             from_request: InfoRequest | None = None) -> SarCase:
+    """Intake: who asks, for whom. A parent asking for a child: record whether the child can
+    understand and consents (policy 2.3; ICO: a child who understands holds the right). A
+    representative needs written authority (policy 2.2)."""
+    _require_igo(actor)
+    if requester_kind not in Requester.values:
+        raise InvalidInput("Select who is asking")
+    if requester_kind == Requester.PARENT and child_understands is None:
+        raise InvalidInput("Select whether the child is old enough to understand the request")
+    if requester_kind == Requester.PARENT and child_understands and child_consents is None:
+        raise InvalidInput("Select whether the child consents")
+    if requester_kind == Requester.REPRESENTATIVE and not written_authority:
+        raise InvalidInput("A representative needs the person's written authority: confirm it has been received")
+    today = timezone.localdate()
+    received = received_on or today
+    if received > today:
+        raise InvalidInput("Enter a date received that is today or in the past")
+    subject = None
+    if subject_ref.strip():
+        view = access.get_person_for(actor, ref=subject_ref.strip())
+        subject = view.person
+    sar = SarCase(
+        ref=_next_ref("SAR", SarCase), subject=subject,
+        requester_name=_text(requester_name, "Enter the requester's name", max_length=200),
+        requester_contact=_text(requester_contact, "Enter the requester's contact address", max_length=300),
+        requester_kind=requester_kind, child_understands=child_understands,
+        child_consents=child_consents if child_understands else None,
+        written_authority=written_authority, received_on=received, handler=actor, created_by=actor,
+        from_request=from_request, due_on=today,
+    )
+    sar.due_on = compute_sar_due(sar).due_on
+    sar.save()
+    audit.record(actor.pk, "ir.sar.opened", object_type="sar", object_id=sar.pk,
+                 person_id=subject.pk if subject else None,
+                 details={"requester_kind": requester_kind, "child_understands": child_understands,
+                          "child_consents": sar.child_consents, "due_on": sar.due_on.isoformat()})
+    return sar
+
+
+@transaction.atomic
+def verify_identity(actor: Staff, sar_id: int, *, evidence: str, received_on: dt.date | None = None,
+                    subject_ref: str = "") -> SarCase:
+    """Identity verified: the clock starts from the day the evidence arrived (Art 12A)."""
+    _require_igo(actor)
+    sar = _get_sar(sar_id)
+    if sar.status != SarStatus.AWAITING_ID:
+        raise InvalidInput("Identity has already been verified")
+    if subject_ref.strip():
+        sar.subject = access.get_person_for(actor, ref=subject_ref.strip()).person
+    if sar.subject is None:
+        raise InvalidInput("Enter the reference of the person the request is about")
+    sar.id_evidence = _text(evidence, "Enter the identity evidence seen", max_length=200)
+    sar.id_verified_on = received_on or timezone.localdate()
+    sar.id_verified_by = actor
+    sar.status = SarStatus.COMPILING
+    sar.due_on = compute_sar_due(sar).due_on
+    sar.save()
+    audit.record(actor.pk, "ir.sar.identity_verified", object_type="sar", object_id=sar.pk,
+                 person_id=sar.subject_id, details={"due_on": sar.due_on.isoformat()})
+    return sar
+
+
+@transaction.atomic
+def sar_clarification(actor: Staff, sar_id: int, *, requested_on: dt.date, received_on: dt.date) -> SarCase:
+    _require_igo(actor)
+    sar = _get_sar(sar_id)
+    sar.clarification_requested_on, sar.clarification_received_on = requested_on, received_on
+    sar.due_on = compute_sar_due(sar).due_on
+    sar.save()
+    audit.record(actor.pk, "ir.sar.clarification", object_type="sar", object_id=sar.pk, person_id=sar.subject_id,
+                 details={"due_on": sar.due_on.isoformat()})
+    return sar
+
+
+@transaction.atomic
+def extend_sar(actor: Staff, sar_id: int, *, reason: str) -> SarCase:
+    """Art 12(3): by two further months for complexity or number of requests, told within the first month."""
+    _require_igo(actor)
+    sar = _get_sar(sar_id)
+    reason = _text(reason, "Enter why the request is complex or numerous", max_length=300)
+    first_due = deadlines.sar_due(sar.received_on, id_received_on=sar.id_verified_on, nation=sar_nation(),
+                                  overrides=load_overrides(sar_nation())).due_on
+    if timezone.localdate() > first_due:
+        raise InvalidInput("An extension must be notified within the first month")
+    sar.extended = True
+    sar.due_on = compute_sar_due(sar).due_on
+    sar.save()
+    audit.record(actor.pk, "ir.sar.extended", object_type="sar", object_id=sar.pk, person_id=sar.subject_id,
+                 reason=reason, details={"due_on": sar.due_on.isoformat()})
+    return sar
+
+
+from discretion.information_rights.compile import (  # noqa: E402  (uses the names above)
+    CompiledSar,
+    compile_sar,
+    propose_redactions,
+)
+
+__all__ = ["CompiledSar", "compile_sar", "propose_redactions"]
+
+
+@transaction.atomic
+def decide_redaction(actor: Staff, redaction_id: int, *, decision: str, note: str = "") -> Redaction:
+    """The reviewer accepts or rejects a proposed redaction; every decision is kept."""
+    _require_igo(actor)
+    red = Redaction.objects.select_for_update().filter(pk=redaction_id).select_related("sar").first()
+    if red is None:
+        raise access.NotFound("No such redaction.")
+    if decision not in (Decision.ACCEPTED, Decision.REJECTED):
+        raise InvalidInput("Select accept or reject")
+    if red.sar.status == SarStatus.RELEASED:
+        raise InvalidInput("The bundle has been released")
+    red.decision = decision
+    red.save(update_fields=["decision"])
+    RedactionDecision.objects.create(redaction=red, decision=decision, note=note[:300], decided_by=actor)
+    audit.record(actor.pk, "ir.sar.redaction_decided", object_type="sar", object_id=red.sar_id,
+                 person_id=red.sar.subject_id, details={"redaction": red.pk, "decision": decision})
+    return red
+
+
+@transaction.atomic
+def add_redaction(actor: Staff, sar_id: int, *, entry_id: int, passage: str, reason: str,
+                  note: str = "") -> list[Redaction]:
+    """The reviewer adds a redaction: every occurrence of `passage` in the entry's text."""
+    _require_igo(actor)
+    sar = _get_sar(sar_id)
+    if sar.status not in (SarStatus.REVIEW, SarStatus.READY):
+        raise InvalidInput("Compile the records before adding redactions")
+    if reason not in Reason.values:
+        raise InvalidInput("Select the reason for the redaction")
+    if entry_id not in set(sar.entry_ids):
+        raise InvalidInput("Select an entry in this bundle")
+    passage = _text(passage, "Enter the passage to redact", max_length=5000)
+    entry, _ = access.get_entry_for(actor, entry_id)
+    spans, start = [], entry.text.find(passage)
+    while start != -1:
+        spans.append(start)
+        start = entry.text.find(passage, start + len(passage))
+    if not spans:
+        raise InvalidInput("Enter a passage that appears in the entry's text exactly")
+    made = []
+    for s in spans:
+        red = Redaction.objects.create(sar=sar, entry_id=entry_id, start=s, end=s + len(passage), text=passage,
+                                       reason=reason, proposed_by_system=False, decision=Decision.ACCEPTED)
+        RedactionDecision.objects.create(redaction=red, decision=Decision.ACCEPTED, note=note[:300], decided_by=actor)
+        made.append(red)
+    sar.status = SarStatus.REVIEW
+    sar.save(update_fields=["status"])
+    audit.record(actor.pk, "ir.sar.redaction_added", object_type="sar", object_id=sar.pk, person_id=sar.subject_id,
+                 details={"entry": entry_id, "redactions": [r.pk for r in made], "reason": reason})
+    return made
+
+
+def build_bundle(actor: Staff, sar_id: int) -> bytes:
+    """Render the bundle (true redactions): compiled through `access`, accepted redactions removed
+    before rendering. Proposed redactions still undecided count as accepted (withhold by default)."""
+    from discretion.information_rights import pdf
+
+    _require_igo(actor)
+    with transaction.atomic():
+        sar = _get_sar(sar_id)
+        if sar.status in (SarStatus.AWAITING_ID,) or sar.subject_id is None:
+            raise InvalidInput("Verify identity and compile the records first")
+        compiled = compile_sar(actor, sar, propose=False)
+        content = pdf.render_bundle(sar, compiled, council_name=settings.COUNCIL_NAME)
+        sar.bundle_sha256 = pdf.sha256(content)
+        if sar.status != SarStatus.RELEASED:
+            sar.status = SarStatus.READY
+        sar.save(update_fields=["bundle_sha256", "status"])
+        audit.record(actor.pk, "ir.sar.bundle_built", object_type="sar", object_id=sar.pk,
+                     person_id=sar.subject_id, details={"sha256": sar.bundle_sha256, "bytes": len(content)})
+    return content
+
+
+def release_bundle(actor: Staff, sar_id: int) -> tuple[SarCase, str, str]:
+    """Release through the secure link, recorded in the disclosure register (the one door out)."""
+    from discretion.disclosures.models import Channel
+    from discretion.disclosures.services import Recipient, disclose
+
+    content = build_bundle(actor, sar_id)
+    with transaction.atomic():
+        sar = _get_sar(sar_id)
+        if sar.status == SarStatus.RELEASED:
+            raise InvalidInput("This bundle has already been released")
+        release = disclose(
+            actor, recipient=Recipient(name=sar.requester_name, category=f"subject access: {sar.requester_kind}",
+                                       address=sar.requester_contact),
+            channel=Channel.SECURE_LINK, content=content, content_name=f"{sar.ref}-bundle.pdf",
+            source="information_rights.sar", source_id=str(sar.pk), person_ids=[sar.subject_id or 0],
+            entry_ids=list(sar.entry_ids), purpose="Subject access request (UK GDPR Art 15)",
+            legal_basis="UK GDPR Art 15; Data Protection Act 2018", rules=["3-sar"],
+            summary=f"Subject-access bundle {sar.ref}", message_subject=f"Your subject access request {sar.ref}",
+            message_body="Your records are available through the secure link; the code is sent separately.")
+        sar.status = SarStatus.RELEASED
+        sar.disclosure_id = release.disclosure.pk
+        sar.closed_on = timezone.localdate()
+        sar.save(update_fields=["status", "disclosure_id", "closed_on"])
+        audit.record(actor.pk, "ir.sar.released", object_type="sar", object_id=sar.pk, person_id=sar.subject_id,
+                     details={"disclosure": release.disclosure.pk, "in_time": sar.closed_on <= sar.due_on})
+    return sar, release.link_token, release.link_code

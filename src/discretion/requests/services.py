@@ -1,0 +1,630 @@
+"""Request workflow: one function per user action — permission, rule, write, audit.
+
+The policy engine decides (`discretion.policy.decide`); the decision is re-run and stored with its
+facts whenever the facts change. Personal data is read only through `discretion.access`, and
+leaves only through `discretion.disclosures.services.disclose`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from discretion import access
+from discretion.audit import services as audit
+from discretion.disclosures import services as disclosures
+from discretion.disclosures.models import Channel as ReleaseChannel
+from discretion.policy import (
+    Condition,
+    Document,
+    FactsError,
+    Outcome,
+    Route,
+    decide,
+    decision_from_json,
+    decision_to_json,
+    facts_to_json,
+    parse_facts,
+)
+from discretion.records.models import Entry, Person
+from discretion.requests.models import (
+    Approval,
+    DecisionRecord,
+    InformOutcome,
+    Request,
+    RequestDocument,
+    RequestEvent,
+    RequestSubject,
+    Selection,
+    State,
+    Task,
+    TaskKind,
+)
+from discretion.staff.models import Role, Staff
+
+
+class InvalidInput(ValueError):
+    """Bad input: the message is a GOV.UK error message ("Enter…", "Select…")."""
+
+
+class NotPermitted(access.NotPermitted):
+    """The actor's role, or the request's state, does not allow this action."""
+
+
+# Who may act on a referral to each route (policy 1.4–1.5, 2.4).
+ROUTE_ROLES: dict[str, str] = {
+    Route.MANAGER: Role.TEAM_MANAGER,
+    Route.INFORMATION_GOVERNANCE: Role.IGO,
+    Route.LEGAL_SERVICES: Role.LEGAL,
+    Route.PRESS_OFFICE: Role.PRESS,
+    Route.RESEARCH_GOVERNANCE: Role.RESEARCH,
+    Route.FOI_TEAM: Role.IGO,
+    Route.SUBJECT_ACCESS_TEAM: Role.IGO,
+}
+# Routes whose approval is a fact the policy reads (`approvals`).
+APPROVAL_ROUTES = {Route.MANAGER, Route.INFORMATION_GOVERNANCE, Route.LEGAL_SERVICES, Route.RESEARCH_GOVERNANCE}
+# Which fact a completed verification task sets.
+TASK_FACTS: dict[str, tuple[str, ...]] = {
+    TaskKind.VERIFY_IDENTITY: ("requester", "identity_verified"),
+    TaskKind.VERIFY_ENTITLEMENT: ("requester", "entitlement_verified"),
+    TaskKind.REQUEST_IN_WRITING: ("in_writing",),
+}
+OPEN_STATES = {State.RECEIVED, State.NEED_MORE, State.REFERRED}
+RELEASE_CHANNELS = {ReleaseChannel.SECURE_LINK, ReleaseChannel.POST}
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _locked(request_id: int) -> Request:
+    try:
+        return Request.objects.select_for_update().get(pk=request_id)
+    except Request.DoesNotExist:
+        raise access.NotFound("No such request.") from None
+
+
+def may_see(actor: Staff, req: Request) -> bool:
+    """The handler, anyone the request is routed to, their team manager, and IGOs."""
+    if actor.pk == req.handler_id or (actor.role == Role.IGO and not actor.is_supervised):
+        return True
+    if actor.role == Role.TEAM_MANAGER and req.team_id is not None and req.team_id in set(
+        actor.managed_teams.values_list("id", flat=True)
+    ):
+        return True
+    return any(_may_act_for(actor, req, route) for route in req.decision.get("route_to", []))
+
+
+def _may_act_for(actor: Staff, req: Request, route: str) -> bool:
+    role = ROUTE_ROLES.get(route)
+    if role is None or actor.role != role or actor.is_supervised:
+        return False
+    if role == Role.TEAM_MANAGER:
+        # The handler's own team manager (policy 2.4: "a manager approves").
+        return req.team_id is not None and req.team_id in set(actor.managed_teams.values_list("id", flat=True))
+    return True
+
+
+def get_request_for(actor: Staff, request_id: int) -> Request:
+    """A request, for someone with a part in it; the read is audited (ids only)."""
+    access._require_active(actor)
+    try:
+        req = Request.objects.select_related("handler", "team").get(pk=request_id)
+    except Request.DoesNotExist:
+        raise access.NotFound("No such request.") from None
+    if not may_see(actor, req):
+        audit.record(actor.pk, "request.refused", object_type="request", object_id=req.pk)
+        raise access.NotFound("No such request.")
+    audit.record(actor.pk, "request.read", object_type="request", object_id=req.pk)
+    return req
+
+
+def queue_for(actor: Staff) -> list[Request]:
+    """Referred requests this actor's role decides or approves (police land with the manager, media
+    with the press office: policy 1.5)."""
+    candidates = Request.objects.filter(state=State.REFERRED).select_related("handler", "team")
+    return [r for r in candidates if any(_may_act_for(actor, r, route) for route in r.decision.get("route_to", []))]
+
+
+def my_requests(actor: Staff) -> list[Request]:
+    return list(Request.objects.filter(handler=actor).exclude(state=State.CLOSED)[:200])
+
+
+def request_grants(actor: Staff, person_id: int) -> bool:
+    """Hook for `access`: the handler of an approved request about this person may read the
+    person's records to prepare the release (need to know for this request, policy 2.3–2.4)."""
+    return RequestSubject.objects.filter(
+        person_id=person_id, request__handler=actor, request__state__in=[State.APPROVED, State.PREPARING]
+    ).exists()
+
+
+def current_decision(req: Request) -> Any:
+    return decision_from_json(req.decision)
+
+
+# --- the decision --------------------------------------------------------------------------
+
+
+def _event(req: Request, actor: Staff, action: str, *, to_state: str | None = None, note: str = "") -> None:
+    old = req.state
+    if to_state is not None and to_state != old:
+        req.state = to_state
+        req.save(update_fields=["state"])
+    RequestEvent.objects.create(request=req, actor=actor, action=action, from_state=old,
+                                to_state=req.state, note=note)
+    audit.record(actor.pk, f"request.{action}", object_type="request", object_id=req.pk,
+                 details={"from": old, "to": req.state})
+
+
+def _state_for(outcome: str) -> str:
+    return {Outcome.NEED_MORE: State.NEED_MORE, Outcome.REFER: State.REFERRED,
+            Outcome.SHARE: State.APPROVED, Outcome.REFUSE: State.REFUSED}[Outcome(outcome)]
+
+
+def _redecide(req: Request, actor: Staff, facts: Mapping[str, Any]) -> None:
+    """Re-run the policy on new facts, store the decision with them, and move an undecided request
+    to the state its decision calls for."""
+    try:
+        parsed = parse_facts(facts)
+    except FactsError as exc:
+        raise InvalidInput(str(exc)) from None
+    decision = decide(parsed)
+    req.facts = facts_to_json(parsed)
+    req.decision = decision_to_json(decision)
+    req.save(update_fields=["facts", "decision"])
+    DecisionRecord.objects.create(request=req, made_by=actor, facts=req.facts, decision=req.decision)
+    audit.record(actor.pk, "request.decided", object_type="request", object_id=req.pk,
+                 details={"outcome": decision.outcome.value, "rules": list(decision.rules)})
+    if req.state in OPEN_STATES:
+        target = _state_for(decision.outcome)
+        if target != req.state:
+            if req.state == State.NEED_MORE and target != State.NEED_MORE:
+                _event(req, actor, "received", to_state=State.RECEIVED, note="The missing information arrived.")
+            _event(req, actor, "state", to_state=target, note=f"Policy decision: {decision.outcome.value}")
+
+
+@dataclass(frozen=True)
+class Requester:
+    name: str
+    category: str
+    organisation: str = ""
+    role: str = ""
+    contact: str = ""
+    works_with_child: bool = False
+
+
+@transaction.atomic
+def log_request(
+    actor: Staff,
+    *,
+    requester: Requester,
+    channel: str,
+    person_ids: Sequence[int] = (),
+    information: Sequence[str] = (),
+    purpose: str = "other",
+    summary: str = "",
+    in_writing: bool | None = None,
+    consent: str = "none",
+    claims_legal_right: bool = False,
+    in_doubt: bool = False,
+) -> Request:
+    """Any member of staff (bar the press office) logs an incoming request; it is decided at once.
+
+    A media enquiry is a press-office referral and nothing else: no subjects are recorded and no
+    personal information is asked about (policy 1.5)."""
+    access._require_active(actor)
+    if actor.role == Role.PRESS or actor.is_supervised:
+        raise NotPermitted("Your role cannot log requests for information.")
+    if not requester.name.strip():
+        raise InvalidInput("Enter the name of the person asking")
+    is_media = requester.category == "media" or purpose == "media_story"
+    facts: dict[str, Any] = {
+        "requester": {"category": requester.category, "works_with_child": requester.works_with_child},
+        "channel": channel, "purpose": purpose, "information": list(information), "consent": consent,
+        "claims_legal_right": claims_legal_right, "in_doubt": in_doubt,
+    }
+    if in_writing is not None:
+        facts["in_writing"] = in_writing
+    if is_media:
+        person_ids = ()
+    try:
+        parse_facts(facts)
+    except FactsError as exc:
+        raise InvalidInput(str(exc)) from None
+    people = list(dict.fromkeys(person_ids))
+    for pid in people:
+        # The person must be one the actor may see (need to know applies at intake too).
+        access.get_person_for(actor, pid)
+    req = Request.objects.create(
+        handler=actor, team=actor.team, requester_name=requester.name.strip()[:200],
+        requester_organisation=requester.organisation[:200], requester_role=requester.role[:200],
+        requester_contact=requester.contact[:254], summary=summary, facts=facts,
+    )
+    RequestSubject.objects.bulk_create([RequestSubject(request=req, person_id=pid) for pid in people])
+    RequestEvent.objects.create(request=req, actor=actor, action="logged", to_state=State.RECEIVED)
+    for pid in people or [None]:
+        audit.record(actor.pk, "request.logged", object_type="request", object_id=req.pk, person_id=pid,
+                     details={"category": requester.category, "channel": channel, "purpose": purpose})
+    _redecide(req, actor, facts)
+    return req
+
+
+def _require_handler(actor: Staff, req: Request) -> None:
+    access._require_active(actor)
+    if actor.pk != req.handler_id and not (actor.role == Role.IGO and not actor.is_supervised):
+        raise NotPermitted("Only the member of staff handling this request can do this.")
+
+
+def _require_undecided(req: Request) -> None:
+    if req.state not in OPEN_STATES and req.state != State.APPROVED:
+        raise NotPermitted(f"This request is {req.get_state_display().lower()}; its facts can no longer change.")
+    if req.category == "media":
+        raise NotPermitted("Media enquiries are handled by the press office (policy 1.5).")
+
+
+FACT_FIELDS = {"channel", "in_writing", "purpose", "information", "consent", "documents", "claims_legal_right",
+               "in_doubt", "risk_if_informed"}
+REQUESTER_FIELDS = {"category", "works_with_child", "identity_verified", "entitlement_verified"}
+
+
+@transaction.atomic
+def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Request:
+    """The handler corrects or adds facts; the decision is re-run. Approvals are never set here:
+    they come only from `decide_referral` by the right role."""
+    req = _locked(request_id)
+    _require_handler(actor, req)
+    _require_undecided(req)
+    facts = {**req.facts, "requester": dict(req.facts.get("requester", {}))}
+    for key, value in changes.items():
+        if key == "requester":
+            if not isinstance(value, Mapping):
+                raise InvalidInput("requester must be an object")
+            for sub, subvalue in value.items():
+                if sub not in REQUESTER_FIELDS:
+                    raise InvalidInput(f"unknown field requester.{sub}; allowed: {', '.join(sorted(REQUESTER_FIELDS))}")
+                facts["requester"][sub] = subvalue
+        elif key in FACT_FIELDS:
+            facts[key] = value
+        else:
+            raise InvalidInput(f"unknown field {key}; allowed: {', '.join(sorted(FACT_FIELDS | {'requester'}))}")
+    if facts["requester"].get("category") == "media":
+        raise InvalidInput("A media enquiry cannot be made out of another request; log it as a new request")
+    _redecide(req, actor, facts)
+    RequestEvent.objects.create(request=req, actor=actor, action="facts_changed", from_state=req.state,
+                                to_state=req.state, note=", ".join(sorted(changes)))
+    return req
+
+
+@transaction.atomic
+def add_document(actor: Staff, request_id: int, code: str, upload: IO[bytes], *, name: str,
+                 content_type: str, size: int) -> RequestDocument:
+    """The handler attaches a document that came with the request; it becomes a fact (policy 1.5, 2.2)."""
+    req = _locked(request_id)
+    _require_handler(actor, req)
+    _require_undecided(req)
+    if code not in {d.value for d in Document}:
+        raise InvalidInput("Select what the document is")
+    content = upload.read()
+    digest = hashlib.sha256(content).hexdigest()
+    doc = RequestDocument(request=req, code=code, original_name=name[:200], content_type=content_type, size=size,
+                          sha256=digest, uploaded_by=actor)
+    doc.file.save(f"request-{req.pk}-{digest[:12]}", File(io.BytesIO(content)), save=False)
+    doc.save()
+    audit.record(actor.pk, "request.document_added", object_type="request", object_id=req.pk,
+                 details={"code": code, "sha256": digest})
+    documents = sorted(set(req.facts.get("documents", [])) | {code})
+    changes: dict[str, Any] = {"documents": documents}
+    if code == Document.WRITTEN_CONSENT:
+        changes["consent"] = "written"
+    facts = {**req.facts, **changes}
+    _redecide(req, actor, facts)
+    return doc
+
+
+# --- referrals and approvals --------------------------------------------------------------
+
+
+@transaction.atomic
+def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: str) -> Approval:
+    """The role a request is referred to approves or refuses it, with its reasoning (policy 1.5,
+    2.4). An approval becomes a fact and the decision is re-run; a refusal ends the request."""
+    access._require_active(actor)
+    req = _locked(request_id)
+    if req.state != State.REFERRED:
+        raise NotPermitted("This request is not waiting for a decision.")
+    routes = [r for r in req.decision.get("route_to", []) if _may_act_for(actor, req, r)]
+    if not routes:
+        raise NotPermitted("This request is not referred to you.")
+    reasoning = reasoning.strip()
+    if not reasoning:
+        raise InvalidInput("Enter the reasons for your decision")
+    route = routes[0]
+    approval = Approval.objects.create(request=req, route=route, approved=approve, decided_by=actor,
+                                       reasoning=reasoning)
+    audit.record(actor.pk, "request.approved" if approve else "request.refused_by_approver",
+                 object_type="request", object_id=req.pk, reason=reasoning, details={"route": route})
+    if not approve:
+        _event(req, actor, "refused", to_state=State.REFUSED, note=reasoning)
+        return approval
+    if route in APPROVAL_ROUTES:
+        facts = {**req.facts, "approvals": sorted(set(req.facts.get("approvals", [])) | {route})}
+        _redecide(req, actor, facts)
+    RequestEvent.objects.create(request=req, actor=actor, action="approval", from_state=req.state,
+                                to_state=req.state, note=reasoning)
+    return approval
+
+
+@transaction.atomic
+def close_request(actor: Staff, request_id: int, *, note: str) -> Request:
+    """Close a request: the handler after release or refusal; the press office its media referrals."""
+    access._require_active(actor)
+    req = _locked(request_id)
+    is_press = "press_office" in req.decision.get("route_to", []) and _may_act_for(actor, req, "press_office")
+    if not is_press:
+        _require_handler(actor, req)
+        if req.state not in {State.RELEASED, State.REFUSED, State.NEED_MORE}:
+            raise NotPermitted("Only a released, refused or stalled request can be closed.")
+    if req.state == State.CLOSED:
+        raise NotPermitted("This request is already closed.")
+    if not note.strip():
+        raise InvalidInput("Enter why the request is being closed")
+    _event(req, actor, "closed", to_state=State.CLOSED, note=note.strip())
+    return req
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+
+def open_tasks(req: Request) -> list[str]:
+    """Tasks the decision's conditions call for and nobody has done yet."""
+    conditions = set(req.decision.get("conditions", []))
+    done = set(req.tasks.values_list("kind", flat=True))
+    return [k.value for k in TaskKind if k.value in conditions and k.value not in done]
+
+
+@transaction.atomic
+def complete_task(actor: Staff, request_id: int, kind: str, *, note: str, callback_number: str = "",
+                  number_source: str = "", outcome: str = "") -> Task:
+    """The handler records a verification or informing task (policy 1.4, 2.3, 2.4) and its fact.
+
+    An entitlement check on a telephone request needs a call back on a number taken from an
+    independent source, not the one the caller gave (policy 2.4)."""
+    req = _locked(request_id)
+    _require_handler(actor, req)
+    if req.state in {State.RELEASED, State.CLOSED, State.REFUSED}:
+        raise NotPermitted("This request is finished.")
+    if kind not in TaskKind.values:
+        raise InvalidInput("Select a task")
+    if req.tasks.filter(kind=kind).exists():
+        raise InvalidInput("This task has already been done")
+    note = note.strip()
+    if not note:
+        raise InvalidInput("Enter how the task was done")
+    details: dict[str, str] = {}
+    if kind == TaskKind.VERIFY_ENTITLEMENT and req.facts.get("channel") == "phone":
+        if not callback_number.strip():
+            raise InvalidInput("Enter the number you called back on")
+        if not number_source.strip():
+            raise InvalidInput("Enter the independent source of the number (policy 2.4)")
+        details = {"callback_number": callback_number.strip(), "number_source": number_source.strip()}
+    if kind == TaskKind.INFORM_SUBJECT:
+        if outcome not in InformOutcome.values:
+            raise InvalidInput("Select whether the child was told")
+    else:
+        outcome = "done"
+    task = Task.objects.create(request=req, kind=kind, outcome=outcome, note=note, details=details, done_by=actor)
+    audit.record(actor.pk, "request.task_done", object_type="request", object_id=req.pk,
+                 details={"task": kind, "outcome": outcome})
+    facts: dict[str, Any] = {**req.facts, "requester": dict(req.facts["requester"])}
+    if kind in TASK_FACTS:
+        path = TASK_FACTS[kind]
+        if len(path) == 2:
+            facts["requester"][path[1]] = True
+        else:
+            facts[path[0]] = True
+    elif outcome == InformOutcome.RISK:
+        facts["risk_if_informed"] = True  # policy 2.3: not told where that would put anyone at risk
+    if facts != req.facts:
+        _redecide(req, actor, facts)
+    return task
+
+
+# --- minimisation and release -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    allowed: bool
+    withheld_because: str = ""
+
+
+def _allowances(req: Request) -> tuple[bool, bool]:
+    """(third-party allowed, confidential-source allowed) under the current decision."""
+    decision = req.decision
+    share = decision.get("outcome") == Outcome.SHARE
+    information = set(req.facts.get("information", []))
+    conditions = set(decision.get("conditions", []))
+    third = share and "third_party_personal" in information
+    confidential = (share and "confidential_source" in information
+                    and Condition.WITHHOLD_CONFIDENTIAL_SOURCE not in conditions
+                    and Document.COURT_ORDER in req.facts.get("documents", []))  # policy 3; 1.5
+    return third, confidential
+
+
+def candidates_for(actor: Staff, req: Request) -> list[Candidate]:
+    """Entries the handler may pick from, read through access as the handler (each read audited)."""
+    _require_handler(actor, req)
+    if req.state not in {State.APPROVED, State.PREPARING}:
+        raise NotPermitted("Entries can be chosen only once the request is approved.")
+    third, confidential = _allowances(req)
+    seen: set[int] = set()
+    out: list[Candidate] = []
+    for person_id in req.subject_links.values_list("person_id", flat=True):
+        view = access.get_person_for(actor, person_id)
+        for case in view.cases:
+            for entry in access.get_case_for(actor, case.pk).entries:
+                if entry.pk in seen:
+                    continue
+                seen.add(entry.pk)
+                if entry.confidential_source and not confidential:
+                    out.append(Candidate(entry, False, "Confidential source: withheld without a court order (policy 3)"))
+                elif entry.third_party and not third:
+                    out.append(Candidate(entry, False, "Third-party information: not covered by the decision (policy 2.1)"))
+                else:
+                    out.append(Candidate(entry, True))
+    return out
+
+
+@transaction.atomic
+def select_entries(actor: Staff, request_id: int, picks: Mapping[int, str]) -> list[Selection]:
+    """The handler picks exactly what the recipient needs, each with its reason (policy 2.3–2.4)."""
+    req = _locked(request_id)
+    candidates = {c.entry.pk: c for c in candidates_for(actor, req)}
+    if not picks:
+        raise InvalidInput("Select at least one entry to release")
+    for entry_id, reason in picks.items():
+        candidate = candidates.get(int(entry_id))
+        if candidate is None:
+            raise InvalidInput(f"Entry {entry_id} is not one you can release for this request")
+        if not candidate.allowed:
+            raise InvalidInput(f"Entry {entry_id} is withheld: {candidate.withheld_because}")
+        if not str(reason).strip():
+            raise InvalidInput(f"Enter why the recipient needs entry {entry_id}")
+    req.selections.all().delete()
+    rows = Selection.objects.bulk_create([
+        Selection(request=req, entry_id=int(eid), reason=str(reason).strip()[:500], selected_by=actor)
+        for eid, reason in sorted(picks.items())
+    ])
+    audit.record(actor.pk, "request.entries_selected", object_type="request", object_id=req.pk,
+                 details={"entries": sorted(int(e) for e in picks)})
+    if req.state == State.APPROVED:
+        _event(req, actor, "preparing", to_state=State.PREPARING)
+    return rows
+
+
+def unmet_conditions(req: Request) -> list[str]:
+    """Conditions of a share decision that are not yet met; a release waits for all of them."""
+    facts = req.facts
+    requester = facts.get("requester", {})
+    done = dict(req.tasks.values_list("kind", "outcome"))
+    checks = {
+        Condition.VERIFY_IDENTITY: bool(requester.get("identity_verified")),
+        Condition.VERIFY_ENTITLEMENT: bool(requester.get("entitlement_verified")),
+        Condition.REQUEST_IN_WRITING: bool(facts.get("in_writing")),
+        Condition.INFORM_SUBJECT: TaskKind.INFORM_SUBJECT in done,
+        Condition.MANAGER_APPROVAL: "manager" in facts.get("approvals", []),
+        Condition.OBTAIN_CONSENT: facts.get("consent") != "none",
+        Condition.COURT_ORDER: Document.COURT_ORDER in facts.get("documents", []),
+        Condition.ANONYMISE: False,  # anonymised extracts are issued by research governance, not here
+    }
+    return [c for c in req.decision.get("conditions", []) if not checks.get(c, True)]
+
+
+def build_bundle(req: Request, entries: Iterable[tuple[Entry, str]]) -> bytes:
+    """The release as a PDF: only the selected entries, each with its reason for inclusion."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1, pageCompression=0)
+    width, height = A4
+    y = height - 60
+
+    def line(text: str, size: int = 10) -> None:
+        nonlocal y
+        for start in range(0, max(len(text), 1), 95):
+            if y < 60:
+                pdf.showPage()
+                y = height - 60
+            pdf.setFont("Helvetica", size)
+            pdf.drawString(50, y, text[start:start + 95])
+            y -= size + 4
+
+    line(f"Disclosure for request {req.pk} to {req.requester_organisation or req.requester_name}", 13)
+    line("OFFICIAL-SENSITIVE. Shared under the Children's Services Confidentiality Policy.")
+    for entry, reason in entries:
+        line("")
+        line(f"{entry.get_kind_display()} of {entry.occurred_on.isoformat()}: {entry.title}", 11)
+        line(f"Included because: {reason}")
+        for paragraph in entry.text.splitlines() or [""]:
+            line(paragraph)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def release_request(actor: Staff, request_id: int, *, channel: str, address: str) -> disclosures.Release:
+    """The handler releases the selected entries through the disclosure service (the one door out):
+    register entry and outbox in one transaction. Never plain e-mail (policy 1.1)."""
+    req = _locked(request_id)
+    _require_handler(actor, req)
+    if req.state != State.PREPARING:
+        raise NotPermitted("Choose the entries to release first.")
+    if req.outcome != Outcome.SHARE:
+        raise NotPermitted("The policy decision on this request is not to share.")
+    if channel not in RELEASE_CHANNELS:
+        raise InvalidInput("Select a secure download link or print and post")
+    if not address.strip():
+        raise InvalidInput("Enter the recipient's e-mail address" if channel == ReleaseChannel.SECURE_LINK
+                           else "Enter the recipient's postal address")
+    unmet = unmet_conditions(req)
+    if unmet:
+        raise NotPermitted("Before release: " + ", ".join(unmet).replace("_", " "))
+    selections = list(req.selections.select_related("entry").order_by("entry__occurred_on", "entry_id"))
+    third, confidential = _allowances(req)
+    for s in selections:  # the decision may have changed since the entries were picked
+        if (s.entry.confidential_source and not confidential) or (s.entry.third_party and not third):
+            raise NotPermitted(f"Entry {s.entry_id} can no longer be released; choose the entries again.")
+    content = build_bundle(req, [(s.entry, s.reason) for s in selections])
+    decision = current_decision(req)
+    approver = (Approval.objects.filter(request=req, approved=True).select_related("decided_by")
+                .order_by("-decided_at").first())
+    legal_basis = "; ".join(f"{r.text} (policy {r.paragraph})" for r in decision.reasons)
+    release = disclosures.disclose(
+        actor,
+        recipient=disclosures.Recipient(name=req.requester_name, organisation=req.requester_organisation,
+                                        category=req.category, address=address.strip()),
+        channel=ReleaseChannel(channel), content=content, content_name=f"disclosure-request-{req.pk}.pdf",
+        source="request", source_id=str(req.pk),
+        person_ids=list(req.subject_links.values_list("person_id", flat=True)),
+        entry_ids=[s.entry_id for s in selections], purpose=str(req.facts.get("purpose", "")),
+        legal_basis=legal_basis, rules=list(decision.rules),
+        approved_by=approver.decided_by if approver else None,
+        summary=f"{len(selections)} entries for request {req.pk}",
+        message_subject=f"Information from Children's Services (request {req.pk})",
+        message_body="Your documents are ready. The code to open them will reach you separately."
+        if channel == ReleaseChannel.SECURE_LINK else "Print, check and post by recorded delivery.",
+    )
+    if release.link_token:
+        # The link goes out through the outbox; the code never does (shown once to staff).
+        from django.urls import reverse
+
+        link = reverse("disclosures:download", args=[release.link_token])
+        release.message.body += f"\n\nDownload: {link}"
+        release.message.save(update_fields=["body"])
+    req.disclosure = release.disclosure
+    req.save(update_fields=["disclosure"])
+    _event(req, actor, "released", to_state=State.RELEASED, note=f"Disclosure {release.disclosure.pk}")
+    return release
+
+
+def subject_refs(req: Request) -> list[str]:
+    """Only references are shown on request pages; the record itself is opened through access."""
+    return list(Person.objects.filter(id__in=req.subject_links.values_list("person_id", flat=True))
+                .order_by("ref").values_list("ref", flat=True))
+
+
+def history(req: Request) -> list[RequestEvent]:
+    return list(req.events.select_related("actor"))
+
+
+def now() -> Any:
+    return timezone.now()

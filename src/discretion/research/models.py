@@ -1,0 +1,129 @@
+"""Research requests and extracts (policy 1.4); and, in their own section, the records of staff
+duties (policy 1.2) that the staff app needs until they move to `staff/models.py`."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+# --- research (policy 1.4) -------------------------------------------------------------------
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class ResearchRequest(models.Model):
+    """A formal submission to research governance; internal requests need approval too."""
+
+    title = models.CharField(max_length=200)
+    purpose = models.TextField()
+    lawful_basis = models.TextField()
+    fields = models.JSONField(default=list, help_text="The data wanted: codes from research.anonymise.FIELDS.")
+    retention = models.CharField(max_length=200, help_text="How long the data will be kept, then destroyed.")
+    audience = models.TextField(help_text="Who will see the data.")
+    is_external = models.BooleanField(default=False)
+    organisation = models.CharField(max_length=200, blank=True)
+    requester_name = models.CharField(max_length=200)
+    requester_email = models.EmailField(blank=True)
+    # policy 1.4: an outside body's identity and entitlement are checked, and the check recorded.
+    identity_checked = models.BooleanField(default=False)
+    identity_check = models.TextField(blank=True, help_text="How identity was checked.")
+    entitlement_checked = models.BooleanField(default=False)
+    entitlement_check = models.TextField(blank=True, help_text="What entitles them to the data.")
+    wants_pseudonyms = models.BooleanField(default=False)
+    submitted_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED)
+    decided_by = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reasons = models.TextField(blank=True)
+    pseudonyms_approved = models.BooleanField(default=False)
+    k = models.PositiveSmallIntegerField(default=5)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Research request {self.pk}"
+
+
+class Extract(models.Model):
+    """One release of an extract: what was made, by whom, and its disclosure register entry."""
+
+    request = models.ForeignKey(ResearchRequest, on_delete=models.PROTECT, related_name="extracts")
+    made_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+    pseudonymised = models.BooleanField(default=False)
+    rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)
+    sha256 = models.CharField(max_length=64)
+    disclosure = models.OneToOneField("disclosures.Disclosure", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+
+# --- staff duties (policy 1.2) ---------------------------------------------------------------
+# These belong to the staff app; they live here because only research/ is ours to migrate.
+
+
+class Induction(models.Model):
+    """A manager records that confidentiality was discussed with a new starter (policy 1.2)."""
+
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="inductions")
+    discussed_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    discussed_on = models.DateField()
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-discussed_on", "-id"]
+
+
+class Briefing(models.Model):
+    """The named responsible member of staff confirms they briefed a volunteer or student."""
+
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="briefings")
+    responsible = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-id"]
+
+
+class Absence(models.Model):
+    """Leave or sickness: a sign-in during it is a misuse signal (someone else's login?)."""
+
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="absences")
+    start_on = models.DateField()
+    end_on = models.DateField()
+    recorded_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(end_on__gte=models.F("start_on")),
+                                              name="absence_ends_after_start")]
+
+
+class AlertKey(models.Model):
+    """The signal/account/period key of an alert raised by detection: re-runs never duplicate."""
+
+    key = models.CharField(max_length=120, unique=True)
+    alert = models.OneToOneField("staff.Alert", on_delete=models.PROTECT, related_name="detection_key")
+
+
+class DetectionRun(models.Model):
+    """High-water mark of the misuse detection pass over the audit trail."""
+
+    ran_at = models.DateTimeField(default=timezone.now)
+    from_seq = models.BigIntegerField()
+    to_seq = models.BigIntegerField()
+    events = models.PositiveIntegerField(default=0)
+    alerts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-to_seq"]

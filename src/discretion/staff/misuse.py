@@ -1,0 +1,203 @@
+"""Misuse signals computed from the audit trail (policy 1.2: using someone else's login, or
+looking at records without a need to know, is misuse).
+
+Pure Python (no Django): plain audit rows in, findings out. Each finding carries a stable `key`
+(signal, account and period) so that a re-run over overlapping events never raises the same
+alert twice, and the evidence (event sequence numbers) a reviewer needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+READ_ACTIONS = frozenset({"person.read", "case.read"})
+DATA_ACTIONS = frozenset({"person.read", "case.read", "entry.read", "attachment.read", "people.search",
+                          "caseload.read", "access.break_glass"})
+SIGN_IN = "auth.sign_in"
+REFUSED = "access.refused"
+BREAK_GLASS = "access.break_glass"
+
+# AlertKind values (staff.models.AlertKind), repeated here so this module stays free of Django.
+CONCURRENT_SESSIONS = "concurrent_sessions"
+ABSENT_SIGN_IN = "absent_sign_in"
+UNALLOCATED_ACCESS = "unallocated_access"
+BULK_READING = "bulk_reading"
+OUT_OF_HOURS = "out_of_hours"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    seq: int
+    at: dt.datetime  # aware, UTC
+    actor_id: int
+    action: str
+    ip: str = ""
+    session: str = ""
+    person_id: int | None = None
+    object_type: str = ""
+    object_id: str = ""
+
+
+@dataclass(frozen=True)
+class StaffFacts:
+    staff_id: int
+    role: str
+    end_on: dt.date | None = None
+    absences: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    def absent_on(self, day: dt.date) -> bool:
+        return any(start <= day <= end for start, end in self.absences)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Defaults chosen to be quiet for ordinary casework; councils tune them in settings."""
+
+    concurrent_minutes: int = 10  # two addresses within this many minutes: concurrent use
+    refusals: int = 5  # refused opens within refusal_minutes
+    refusal_minutes: int = 60
+    break_glass: int = 3  # break-glass uses within a day
+    bulk_factor: float = 5.0  # reads in an hour above this multiple of the user's baseline...
+    bulk_min_reads: int = 40  # ...and at least this many
+    working_start: int = 7  # local hour, inclusive
+    working_end: int = 20  # local hour, exclusive
+    working_weekends: bool = False
+    # Roles that work at any hour (e.g. an emergency duty team); all others are checked.
+    any_hour_roles: frozenset[str] = frozenset()
+    timezone: str = "Europe/London"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    staff_id: int
+    key: str
+    summary: str
+    evidence: dict[str, object] = field(default_factory=dict)
+
+
+def parse_at(text: str) -> dt.datetime:
+    at = dt.datetime.fromisoformat(text)
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+
+
+def _hour_key(at: dt.datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H")
+
+
+def hourly_read_baseline(events: Iterable[Event]) -> dict[int, float]:
+    """Each actor's mean person/case reads per hour, over the hours in which they read at all."""
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for e in events:
+        if e.action in READ_ACTIONS:
+            counts[(e.actor_id, _hour_key(e.at))] += 1
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for (actor, _), n in counts.items():
+        totals[actor][0] += n
+        totals[actor][1] += 1
+    return {actor: reads / hours for actor, (reads, hours) in totals.items()}
+
+
+def detect(
+    events: Iterable[Event],
+    staff: Mapping[int, StaffFacts],
+    *,
+    thresholds: Thresholds = Thresholds(),
+    baseline: Mapping[int, float] | None = None,
+) -> list[Finding]:
+    """Every signal over `events` (in sequence order). `baseline` is reads per hour per actor from
+    an earlier period; without one, only the absolute minimum applies to bulk reading."""
+    t = thresholds
+    zone = ZoneInfo(t.timezone)
+    baseline = baseline or {}
+    findings: dict[str, Finding] = {}
+
+    def add(f: Finding) -> None:
+        findings.setdefault(f.key, f)
+
+    recent: dict[int, deque[Event]] = defaultdict(deque)  # events with an address, last N minutes
+    refusals: dict[int, deque[Event]] = defaultdict(deque)
+    glass: dict[int, deque[Event]] = defaultdict(deque)
+    reads: dict[tuple[int, str], list[int]] = defaultdict(list)
+    concurrent_window = dt.timedelta(minutes=t.concurrent_minutes)
+    refusal_window = dt.timedelta(minutes=t.refusal_minutes)
+    day = dt.timedelta(days=1)
+
+    for e in events:
+        actor = e.actor_id
+        local = e.at.astimezone(zone)
+        local_day = local.date()
+        facts = staff.get(actor)
+
+        # Same account from two addresses at once, or in impossible succession (policy 1.2).
+        if e.ip:
+            window = recent[actor]
+            while window and e.at - window[0].at > concurrent_window:
+                window.popleft()
+            other = next((w for w in window if w.ip != e.ip), None)
+            if other is not None:
+                add(Finding(CONCURRENT_SESSIONS, actor, f"{CONCURRENT_SESSIONS}:{actor}:{local_day}",
+                            f"Account used from two addresses within {t.concurrent_minutes} minutes",
+                            {"events": [other.seq, e.seq], "addresses": [other.ip, e.ip],
+                             "sessions": [other.session, e.session]}))
+            window.append(e)
+
+        # Sign-in while recorded as absent; any use after the end date.
+        if facts is not None:
+            if e.action == SIGN_IN and facts.absent_on(local_day):
+                add(Finding(ABSENT_SIGN_IN, actor, f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
+                            f"Signed in on {local_day} while recorded as absent",
+                            {"events": [e.seq], "date": local_day.isoformat()}))
+            elif facts.end_on is not None and local_day > facts.end_on and (
+                e.action == SIGN_IN or e.action in DATA_ACTIONS
+            ):
+                add(Finding(ABSENT_SIGN_IN, actor, f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
+                            f"Account used on {local_day}, after its end date {facts.end_on}",
+                            {"events": [e.seq], "date": local_day.isoformat(), "end_on": facts.end_on.isoformat()}))
+
+        # Opening records of children not allocated: refusals and break-glass bursts.
+        if e.action == REFUSED:
+            q = refusals[actor]
+            q.append(e)
+            while e.at - q[0].at > refusal_window:
+                q.popleft()
+            if len(q) >= t.refusals:
+                add(Finding(UNALLOCATED_ACCESS, actor, f"{UNALLOCATED_ACCESS}:refused:{actor}:{local_day}",
+                            f"{len(q)} refused attempts to open records within {t.refusal_minutes} minutes",
+                            {"events": [x.seq for x in q],
+                             "people": sorted({x.person_id for x in q if x.person_id is not None})}))
+        elif e.action == BREAK_GLASS:
+            q = glass[actor]
+            q.append(e)
+            while e.at - q[0].at > day:
+                q.popleft()
+            if len(q) >= t.break_glass:
+                add(Finding(UNALLOCATED_ACCESS, actor, f"{UNALLOCATED_ACCESS}:break_glass:{actor}:{local_day}",
+                            f"{len(q)} break-glass openings within 24 hours",
+                            {"events": [x.seq for x in q], "cases": [x.object_id for x in q]}))
+
+        # Bulk reading: counted per hour, judged after the loop.
+        if e.action in READ_ACTIONS:
+            reads[(actor, _hour_key(e.at))].append(e.seq)
+
+        # Out-of-hours use of personal data by a role that does not work then.
+        if e.action in DATA_ACTIONS and facts is not None and facts.role not in t.any_hour_roles:
+            weekend = local.weekday() >= 5 and not t.working_weekends
+            if weekend or not (t.working_start <= local.hour < t.working_end):
+                add(Finding(OUT_OF_HOURS, actor, f"{OUT_OF_HOURS}:{actor}:{local_day}",
+                            f"Records used out of hours ({local:%a %H:%M})",
+                            {"events": [e.seq], "local_time": local.isoformat(timespec="minutes"),
+                             "role": facts.role}))
+
+    for (actor, hour), seqs in reads.items():
+        usual = baseline.get(actor, 0.0)
+        limit = max(float(t.bulk_min_reads), t.bulk_factor * usual)
+        if len(seqs) >= limit:
+            add(Finding(BULK_READING, actor, f"{BULK_READING}:{actor}:{hour}",
+                        f"{len(seqs)} records read in one hour (usually {usual:.1f})",
+                        {"events": seqs[:50], "count": len(seqs), "hour_utc": hour, "baseline": round(usual, 2)}))
+    return list(findings.values())
