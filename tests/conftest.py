@@ -22,7 +22,7 @@ def _audit_checkpoint(tmp_path, settings):
 
 
 @pytest.fixture
-def world(db) -> "World":
+def world(db) -> World:
     return World()
 
 
@@ -39,16 +39,30 @@ class World:
 
         return Team.objects.create(name=name or f"Team {next(_counter)}", manager=manager)
 
-    def staff(self, role: str = "practitioner", *, team: Any = None, employment_type: str = "employee",
-              responsible: Any = None, acknowledged: bool = True, username: str | None = None,
-              end_on: dt.date | None = None) -> Any:
+    def staff(
+        self,
+        role: str = "practitioner",
+        *,
+        team: Any = None,
+        employment_type: str = "employee",
+        responsible: Any = None,
+        acknowledged: bool = True,
+        username: str | None = None,
+        end_on: dt.date | None = None,
+    ) -> Any:
         from discretion.staff.models import Acknowledgement, Staff
 
         n = next(_counter)
         member = Staff.objects.create_user(
-            username=username or f"user{n}", password="correct-horse-battery", first_name=f"Staff{n}",
-            last_name="Member", role=role, team=team, employment_type=employment_type,
-            responsible_staff=responsible, end_on=end_on,
+            username=username or f"user{n}",
+            password="correct-horse-battery",
+            first_name=f"Staff{n}",
+            last_name="Member",
+            role=role,
+            team=team,
+            employment_type=employment_type,
+            responsible_staff=responsible,
+            end_on=end_on,
         )
         if acknowledged:
             Acknowledgement.objects.create(staff=member, policy=self.policy)
@@ -60,19 +74,40 @@ class World:
         team.save()
         return manager
 
-    def person(self, given: str = "Kayden Lee", family: str = "Walsh", *, dob: dt.date | None = dt.date(2015, 4, 3),
-               child: bool = True, aliases: tuple[tuple[str, str, str], ...] = (), **fields: Any) -> Any:
+    def person(
+        self,
+        given: str = "Kayden Lee",
+        family: str = "Walsh",
+        *,
+        dob: dt.date | None = dt.date(2015, 4, 3),
+        child: bool = True,
+        aliases: tuple[tuple[str, str, str], ...] = (),
+        **fields: Any,
+    ) -> Any:
         from discretion.records.models import Person
         from discretion.records.services import index_names
 
         n = next(_counter)
-        person = Person.objects.create(ref=f"P{900000 + n}", given_names=given, family_name=family,
-                                       date_of_birth=dob, is_child=child, **fields)
+        person = Person.objects.create(
+            ref=f"P{900000 + n}",
+            given_names=given,
+            family_name=family,
+            date_of_birth=dob,
+            is_child=child,
+            **fields,
+        )
         index_names(person, aliases)
         return person
 
-    def case(self, subject: Any, team: Any, *, members: tuple[Any, ...] = (), workers: tuple[Any, ...] = (),
-             opened_on: dt.date = dt.date(2025, 1, 6)) -> Any:
+    def case(
+        self,
+        subject: Any,
+        team: Any,
+        *,
+        members: tuple[Any, ...] = (),
+        workers: tuple[Any, ...] = (),
+        opened_on: dt.date = dt.date(2025, 1, 6),
+    ) -> Any:
         from discretion.records.models import Case, CaseMember
         from discretion.staff.models import Allocation
 
@@ -88,9 +123,14 @@ class World:
     def entry(self, case: Any, text: str = "Home visit. All well.", **flags: Any) -> Any:
         from discretion.records.models import Entry
 
-        return Entry.objects.create(case=case, kind=flags.pop("kind", "case_note"),
-                                    occurred_on=flags.pop("occurred_on", dt.date(2025, 2, 1)),
-                                    title=flags.pop("title", "Visit"), text=text, **flags)
+        return Entry.objects.create(
+            case=case,
+            kind=flags.pop("kind", "case_note"),
+            occurred_on=flags.pop("occurred_on", dt.date(2025, 2, 1)),
+            title=flags.pop("title", "Visit"),
+            text=text,
+            **flags,
+        )
 
 
 @pytest.fixture

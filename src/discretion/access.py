@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +32,9 @@ from discretion.audit.models import AuditEvent
 from discretion.records.identifiers import name_key
 from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName
 from discretion.staff.models import Acknowledgement, Alert, AlertKind, Allocation, PolicyVersion, Role, Staff
+
+IdQuery = QuerySet[Any, int]
+"""A query of record ids (case ids), used as a subquery."""
 
 
 class Basis(StrEnum):
@@ -44,8 +48,14 @@ class Basis(StrEnum):
 class AccessDenied(Exception):
     """The actor may not open this record. The refusal has been audited."""
 
-    def __init__(self, message: str, *, case_id: int | None = None, person_id: int | None = None,
-                 can_break_glass: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        case_id: int | None = None,
+        person_id: int | None = None,
+        can_break_glass: bool = False,
+    ) -> None:
         super().__init__(message)
         self.case_id = case_id
         self.person_id = person_id
@@ -88,21 +98,27 @@ def _require_active(actor: Staff) -> None:
 
 
 def _current_allocations(today: dt.date) -> QuerySet[Allocation]:
-    return Allocation.objects.filter(start_on__lte=today).filter(Q(end_on__isnull=True) | Q(end_on__gte=today))
+    return Allocation.objects.filter(start_on__lte=today).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=today)
+    )
 
 
-def _allocated_case_ids(staff_id: int, today: dt.date) -> QuerySet[Allocation, int]:
+def _allocated_case_ids(staff_id: int, today: dt.date) -> IdQuery:
     return _current_allocations(today).filter(staff_id=staff_id).values_list("case_id", flat=True)
 
 
-def _managed_case_ids(manager: Staff, today: dt.date) -> QuerySet[Case, int]:
+def _managed_case_ids(manager: Staff, today: dt.date) -> IdQuery:
     teams = manager.managed_teams.values_list("id", flat=True)
-    via_workers = _current_allocations(today).filter(staff__team_id__in=teams).values_list("case_id", flat=True)
+    via_workers = (
+        _current_allocations(today).filter(staff__team_id__in=teams).values_list("case_id", flat=True)
+    )
     return Case.objects.filter(Q(team_id__in=teams) | Q(id__in=via_workers)).values_list("id", flat=True)
 
 
-def _break_glass_case_ids(actor: Staff) -> QuerySet[BreakGlass, int]:
-    return BreakGlass.objects.filter(staff=actor, expires_at__gt=timezone.now()).values_list("case_id", flat=True)
+def _break_glass_case_ids(actor: Staff) -> IdQuery:
+    return BreakGlass.objects.filter(staff=actor, expires_at__gt=timezone.now()).values_list(
+        "case_id", flat=True
+    )
 
 
 def case_grant(actor: Staff, case_id: int) -> Grant | None:
@@ -124,7 +140,7 @@ def case_grant(actor: Staff, case_id: int) -> Grant | None:
     return None
 
 
-def accessible_case_ids(actor: Staff) -> QuerySet[Case, int] | None:
+def accessible_case_ids(actor: Staff) -> IdQuery | None:
     """Ids of every case the actor may open now; None means all (information governance)."""
     today = timezone.localdate()
     if actor.role == Role.IGO and not actor.is_supervised:
@@ -162,12 +178,25 @@ def _person_grant(actor: Staff, person: Person) -> Grant | None:
 # --- refusals ---------------------------------------------------------------------------
 
 
-def _refuse(actor: Staff, *, object_type: str, object_id: int, person_id: int | None,
-            case_id: int | None, message: str) -> AccessDenied:
+def _refuse(
+    actor: Staff,
+    *,
+    object_type: str,
+    object_id: int,
+    person_id: int | None,
+    case_id: int | None,
+    message: str,
+) -> AccessDenied:
     """Audit the refusal in its own transaction, so a caller's rollback cannot erase it."""
     with transaction.atomic():
-        audit.record(actor.pk, "access.refused", object_type=object_type, object_id=object_id,
-                     person_id=person_id, details={"case": case_id} if case_id else None)
+        audit.record(
+            actor.pk,
+            "access.refused",
+            object_type=object_type,
+            object_id=object_id,
+            person_id=person_id,
+            details={"case": case_id} if case_id else None,
+        )
     return AccessDenied(message, case_id=case_id, person_id=person_id, can_break_glass=can_break_glass(actor))
 
 
@@ -217,11 +246,23 @@ def get_case_for(actor: Staff, case_id: int | None = None, *, ref: str | None = 
     case = _case(case_id) if case_id is not None else _case_by_ref(str(ref))
     grant = case_grant(actor, case.pk)
     if grant is None:
-        raise _refuse(actor, object_type="case", object_id=case.pk, person_id=case.subject_id,
-                      case_id=case.pk, message="You are not allocated to this case.")
+        raise _refuse(
+            actor,
+            object_type="case",
+            object_id=case.pk,
+            person_id=case.subject_id,
+            case_id=case.pk,
+            message="You are not allocated to this case.",
+        )
     entries = list(_visible_entries(case, grant))
-    audit.record(actor.pk, "case.read", object_type="case", object_id=case.pk, person_id=case.subject_id,
-                 details={"basis": grant.basis.value, "entries": [e.pk for e in entries]})
+    audit.record(
+        actor.pk,
+        "case.read",
+        object_type="case",
+        object_id=case.pk,
+        person_id=case.subject_id,
+        details={"basis": grant.basis.value, "entries": [e.pk for e in entries]},
+    )
     return CaseView(case, grant, entries)
 
 
@@ -235,15 +276,27 @@ def get_person_for(actor: Staff, person_id: int | None = None, *, ref: str | Non
     grant = _person_grant(actor, person)
     if grant is None:
         first_case = person.case_memberships.values_list("case_id", flat=True).first()
-        raise _refuse(actor, object_type="person", object_id=person.pk, person_id=person.pk,
-                      case_id=first_case, message="You do not have a need to know this person's record.")
+        raise _refuse(
+            actor,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+            case_id=first_case,
+            message="You do not have a need to know this person's record.",
+        )
     allowed = accessible_case_ids(actor)
     cases = Case.objects.filter(members__person=person).select_related("team").order_by("-opened_on")
     if allowed is not None:
         cases = cases.filter(id__in=allowed)
     aliases = list(person.names.exclude(kind="legal"))
-    audit.record(actor.pk, "person.read", object_type="person", object_id=person.pk, person_id=person.pk,
-                 details={"basis": grant.basis.value})
+    audit.record(
+        actor.pk,
+        "person.read",
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+        details={"basis": grant.basis.value},
+    )
     return PersonView(person, grant, list(cases), aliases, not grant.hides_special_category)
 
 
@@ -255,10 +308,22 @@ def get_entry_for(actor: Staff, entry_id: int) -> tuple[Entry, Grant]:
         raise NotFound("No such entry.") from None
     grant = case_grant(actor, entry.case_id)
     if grant is None or (grant.hides_special_category and entry.special_category):
-        raise _refuse(actor, object_type="entry", object_id=entry.pk, person_id=entry.case.subject_id,
-                      case_id=entry.case_id, message="You do not have a need to know this entry.")
-    audit.record(actor.pk, "entry.read", object_type="entry", object_id=entry.pk,
-                 person_id=entry.case.subject_id, details={"basis": grant.basis.value})
+        raise _refuse(
+            actor,
+            object_type="entry",
+            object_id=entry.pk,
+            person_id=entry.case.subject_id,
+            case_id=entry.case_id,
+            message="You do not have a need to know this entry.",
+        )
+    audit.record(
+        actor.pk,
+        "entry.read",
+        object_type="entry",
+        object_id=entry.pk,
+        person_id=entry.case.subject_id,
+        details={"basis": grant.basis.value},
+    )
     return entry, grant
 
 
@@ -272,11 +337,22 @@ def open_attachment_for(actor: Staff, attachment_id: int) -> Attachment:
     entry = attachment.entry
     grant = case_grant(actor, entry.case_id)
     if grant is None or (grant.hides_special_category and entry.special_category):
-        raise _refuse(actor, object_type="attachment", object_id=attachment.pk,
-                      person_id=entry.case.subject_id, case_id=entry.case_id,
-                      message="You do not have a need to know this attachment.")
-    audit.record(actor.pk, "attachment.read", object_type="attachment", object_id=attachment.pk,
-                 person_id=entry.case.subject_id, details={"basis": grant.basis.value})
+        raise _refuse(
+            actor,
+            object_type="attachment",
+            object_id=attachment.pk,
+            person_id=entry.case.subject_id,
+            case_id=entry.case_id,
+            message="You do not have a need to know this attachment.",
+        )
+    audit.record(
+        actor.pk,
+        "attachment.read",
+        object_type="attachment",
+        object_id=attachment.pk,
+        person_id=entry.case.subject_id,
+        details={"basis": grant.basis.value},
+    )
     return attachment
 
 
@@ -290,9 +366,16 @@ def my_cases(actor: Staff) -> list[Case]:
         ids = _allocated_case_ids(actor.responsible_staff_id, today)
     else:
         ids = _allocated_case_ids(actor.pk, today)
-    cases = list(Case.objects.filter(id__in=ids).select_related("subject", "team").order_by("-opened_on")[:500])
-    audit.record(actor.pk, "caseload.read", object_type="staff", object_id=actor.pk,
-                 details={"cases": [c.pk for c in cases]})
+    cases = list(
+        Case.objects.filter(id__in=ids).select_related("subject", "team").order_by("-opened_on")[:500]
+    )
+    audit.record(
+        actor.pk,
+        "caseload.read",
+        object_type="staff",
+        object_id=actor.pk,
+        details={"cases": [c.pk for c in cases]},
+    )
     return cases
 
 
@@ -307,8 +390,9 @@ class SearchResults:
     restricted_refs: list[str] = field(default_factory=list)
 
 
-def search_people(actor: Staff, query: str, *, date_of_birth: dt.date | None = None,
-                  limit: int = 25) -> SearchResults:
+def search_people(
+    actor: Staff, query: str, *, date_of_birth: dt.date | None = None, limit: int = 25
+) -> SearchResults:
     """Fuzzy search by name (aliases too) and date of birth, filtered by need to know."""
     _require_active(actor)
     from discretion.records.search import matching_person_ids
@@ -325,11 +409,20 @@ def search_people(actor: Staff, query: str, *, date_of_birth: dt.date | None = N
         )
     people_by_id = Person.objects.in_bulk([i for i in ids if i in visible_ids])
     people = [people_by_id[i] for i in ids if i in people_by_id][:limit]
-    restricted = list(Person.objects.filter(id__in=[i for i in ids if i not in visible_ids]).values_list(
-        "ref", flat=True))[:limit]
-    audit.record(actor.pk, "people.search", object_type="search",
-                 details={"query_length": len(query), "dob": bool(date_of_birth),
-                          "shown": [p.pk for p in people], "restricted": len(restricted)})
+    restricted = list(
+        Person.objects.filter(id__in=[i for i in ids if i not in visible_ids]).values_list("ref", flat=True)
+    )[:limit]
+    audit.record(
+        actor.pk,
+        "people.search",
+        object_type="search",
+        details={
+            "query_length": len(query),
+            "dob": bool(date_of_birth),
+            "shown": [p.pk for p in people],
+            "restricted": len(restricted),
+        },
+    )
     return SearchResults(people, sorted(restricted))
 
 
@@ -348,17 +441,30 @@ def break_glass(actor: Staff, case_id: int, reason: str) -> BreakGlass:
     case = _case(case_id)
     now = timezone.now()
     grant = BreakGlass.objects.create(
-        staff=actor, case=case, reason=reason, granted_at=now,
+        staff=actor,
+        case=case,
+        reason=reason,
+        granted_at=now,
         expires_at=now + dt.timedelta(minutes=settings.BREAK_GLASS_MINUTES),
     )
     manager = case.team.manager
     Alert.objects.create(
-        kind=AlertKind.BREAK_GLASS, subject_staff=actor, recipient=manager, case_id=case.pk,
-        summary=f"Break-glass access to case {case.ref}", evidence={"break_glass": grant.pk},
+        kind=AlertKind.BREAK_GLASS,
+        subject_staff=actor,
+        recipient=manager,
+        case_id=case.pk,
+        summary=f"Break-glass access to case {case.ref}",
+        evidence={"break_glass": grant.pk},
     )
-    audit.record(actor.pk, "access.break_glass", object_type="case", object_id=case.pk,
-                 person_id=case.subject_id, reason=reason,
-                 details={"expires_at": grant.expires_at.isoformat(), "alerted": manager.pk if manager else None})
+    audit.record(
+        actor.pk,
+        "access.break_glass",
+        object_type="case",
+        object_id=case.pk,
+        person_id=case.subject_id,
+        reason=reason,
+        details={"expires_at": grant.expires_at.isoformat(), "alerted": manager.pk if manager else None},
+    )
     return grant
 
 

@@ -38,8 +38,6 @@ class Session(SessionAuth):
         return user if isinstance(user, Staff) else None
 
 
-
-
 api = NinjaAPI(
     title="Discretion API",
     version="1",
@@ -58,7 +56,9 @@ def actor(request: HttpRequest) -> Staff:
 
 @api.exception_handler(access.AccessDenied)
 def _denied(request: HttpRequest, exc: access.AccessDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc), "can_break_glass": exc.can_break_glass}, status=403)
+    return api.create_response(
+        request, {"detail": str(exc), "can_break_glass": exc.can_break_glass}, status=403
+    )
 
 
 @api.exception_handler(access.NotPermitted)
@@ -81,7 +81,9 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     messages = []
     for error in exc.errors:
         where = ".".join(str(p) for p in error.get("loc", []) if p not in ("body", "payload"))
-        messages.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
+        messages.append(
+            f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
+        )
     return api.create_response(request, {"detail": "; ".join(messages) or "Invalid input."}, status=422)
 
 

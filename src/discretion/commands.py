@@ -23,38 +23,67 @@ def setup_django() -> None:
 
 
 def register(subparsers: Any) -> None:
-    seed = subparsers.add_parser("seed", help="Build a synthetic council into an empty database.",
-                                 description="Build a synthetic council (Faker en_GB) into an empty database.")
+    seed = subparsers.add_parser(
+        "seed",
+        help="Build a synthetic council into an empty database.",
+        description="Build a synthetic council (Faker en_GB) into an empty database.",
+    )
     seed.add_argument("--size", choices=["small", "medium", "large"], default="small")
-    seed.add_argument("--seed", type=int, default=1, help="Random seed: the same seed builds the same council.")
+    seed.add_argument(
+        "--seed", type=int, default=1, help="Random seed: the same seed builds the same council."
+    )
     seed.add_argument("--migrate", action="store_true", help="Apply database migrations first.")
     seed.set_defaults(func=run_seed)
 
-    demo = subparsers.add_parser("demo", help="Migrate, seed a small council if empty, and serve it.",
-                                 description="Set up the demo database and serve the web app.")
+    demo = subparsers.add_parser(
+        "demo",
+        help="Migrate, seed a small council if empty, and serve it.",
+        description="Set up the demo database and serve the web app.",
+    )
     demo.add_argument("--port", type=int, default=8000)
-    demo.add_argument("--no-serve", action="store_true", help="Set up and print the accounts, but do not serve.")
+    demo.add_argument(
+        "--no-serve", action="store_true", help="Set up and print the accounts, but do not serve."
+    )
     demo.set_defaults(func=run_demo)
 
-    audit = subparsers.add_parser("audit", help="Verify or read the audit trail.",
-                                  description="Verify the hash-chained audit trail or read it.")
+    audit = subparsers.add_parser(
+        "audit",
+        help="Verify or read the audit trail.",
+        description="Verify the hash-chained audit trail or read it.",
+    )
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)
-    verify = audit_sub.add_parser("verify", help="Recompute the chain; exit 0 when intact, 1 naming the first bad event.")
-    verify.add_argument("--from-checkpoint", type=Path, metavar="FILE",
-                        help="Start after the signed checkpoint in FILE (written by --save-checkpoint).")
-    verify.add_argument("--save-checkpoint", type=Path, metavar="FILE",
-                        help="When intact, write a signed checkpoint of the chain's end to FILE.")
+    verify = audit_sub.add_parser(
+        "verify", help="Recompute the chain; exit 0 when intact, 1 naming the first bad event."
+    )
+    verify.add_argument(
+        "--from-checkpoint",
+        type=Path,
+        metavar="FILE",
+        help="Start after the signed checkpoint in FILE (written by --save-checkpoint).",
+    )
+    verify.add_argument(
+        "--save-checkpoint",
+        type=Path,
+        metavar="FILE",
+        help="When intact, write a signed checkpoint of the chain's end to FILE.",
+    )
     verify.add_argument("--json", action="store_true", help="Print the result as JSON.")
     verify.set_defaults(func=run_audit_verify)
     show = audit_sub.add_parser("show", help="Who has looked at a person's record.")
     show.add_argument("--person", required=True, metavar="REF", help="The person reference, e.g. P000123.")
-    show.add_argument("--as", dest="as_user", required=True, metavar="USERNAME",
-                      help="The information governance officer asking (the read is audited).")
+    show.add_argument(
+        "--as",
+        dest="as_user",
+        required=True,
+        metavar="USERNAME",
+        help="The information governance officer asking (the read is audited).",
+    )
     show.add_argument("--limit", type=int, default=200)
     show.set_defaults(func=run_audit_show)
 
-    manage = subparsers.add_parser("manage", help="Run a Django management command (migrate, createsuperuser…).",
-                                   add_help=False)
+    manage = subparsers.add_parser(
+        "manage", help="Run a Django management command (migrate, createsuperuser…).", add_help=False
+    )
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=run_manage)
 
@@ -71,9 +100,20 @@ def run_seed(args: argparse.Namespace) -> int:
         report = seed.build(args.size, args.seed)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    print(json.dumps({"size": args.size, "seed": args.seed, "children": report.children, "adults": report.adults,
-                      "cases": report.cases, "entries": report.entries, "staff": report.staff,
-                      "seconds": round(report.seconds, 1)}))
+    print(
+        json.dumps(
+            {
+                "size": args.size,
+                "seed": args.seed,
+                "children": report.children,
+                "adults": report.adults,
+                "cases": report.cases,
+                "entries": report.entries,
+                "staff": report.staff,
+                "seconds": round(report.seconds, 1),
+            }
+        )
+    )
     return EXIT_OK
 
 
@@ -111,8 +151,17 @@ def run_audit_verify(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot read checkpoint {args.from_checkpoint}: {exc}") from None
     result = audit.verify(start=start)
     if args.json:
-        print(json.dumps({"ok": result.ok, "checked": result.checked, "last_seq": result.last_seq,
-                          "first_bad_seq": result.first_bad_seq, "problem": result.problem}))
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "checked": result.checked,
+                    "last_seq": result.last_seq,
+                    "first_bad_seq": result.first_bad_seq,
+                    "problem": result.problem,
+                }
+            )
+        )
     if not result.ok:
         sys.stderr.write(f"audit chain broken at event {result.first_bad_seq}: {result.problem}\n")
         return EXIT_FAILED
@@ -132,7 +181,7 @@ def run_audit_show(args: argparse.Namespace) -> int:
     if actor is None:
         raise UsageError(f"unknown user {args.as_user!r}")
     try:
-        person, events = access.who_has_viewed(actor, args.person, limit=args.limit)
+        _person, events = access.who_has_viewed(actor, args.person, limit=args.limit)
     except access.NotFound:
         raise UsageError(f"unknown person reference {args.person!r}") from None
     except (access.NotPermitted, access.PolicyNotAcknowledged, access.AccessDenied) as exc:
@@ -140,9 +189,19 @@ def run_audit_show(args: argparse.Namespace) -> int:
     names = Staff.objects.in_bulk({e.actor_id for e in events if e.actor_id})
     for event in events:
         who = names.get(event.actor_id) if event.actor_id else None
-        print(json.dumps({"seq": event.seq, "at": event.at, "action": event.action,
-                          "staff": who.username if who else None, "object": f"{event.object_type}:{event.object_id}",
-                          "ip": event.ip, "reason": event.reason}))
+        print(
+            json.dumps(
+                {
+                    "seq": event.seq,
+                    "at": event.at,
+                    "action": event.action,
+                    "staff": who.username if who else None,
+                    "object": f"{event.object_type}:{event.object_id}",
+                    "ip": event.ip,
+                    "reason": event.reason,
+                }
+            )
+        )
     return EXIT_OK
 
 

@@ -34,7 +34,7 @@ from discretion.records.search import name_rows
 from discretion.staff.models import Allocation, EmploymentType, PolicyVersion, Role, Staff, Team
 
 ANCHOR = dt.date(2026, 10, 31)  # fixed, so a seed gives the same council on any day
-DEMO_PASSWORD = "discretion-demo-2026"  # noqa: S105  (printed by `make demo`; synthetic data only)
+DEMO_PASSWORD = "discretion-demo-2026"
 
 
 @dataclass(frozen=True)
@@ -51,25 +51,92 @@ SIZES = {
 }
 
 TOWNS = [
-    ("Preston", "PR1"), ("Preston", "PR2"), ("Chorley", "PR7"), ("Leyland", "PR25"), ("Blackburn", "BB1"),
-    ("Blackburn", "BB2"), ("Burnley", "BB11"), ("Burnley", "BB12"), ("Accrington", "BB5"), ("Lancaster", "LA1"),
-    ("Morecambe", "LA4"), ("Skelmersdale", "WN8"), ("Ormskirk", "L39"), ("Nelson", "BB9"), ("Colne", "BB8"),
-    ("Fleetwood", "FY7"), ("Clitheroe", "BB7"), ("Darwen", "BB3"), ("Garstang", "PR3"), ("Longridge", "PR3"),
+    ("Preston", "PR1"),
+    ("Preston", "PR2"),
+    ("Chorley", "PR7"),
+    ("Leyland", "PR25"),
+    ("Blackburn", "BB1"),
+    ("Blackburn", "BB2"),
+    ("Burnley", "BB11"),
+    ("Burnley", "BB12"),
+    ("Accrington", "BB5"),
+    ("Lancaster", "LA1"),
+    ("Morecambe", "LA4"),
+    ("Skelmersdale", "WN8"),
+    ("Ormskirk", "L39"),
+    ("Nelson", "BB9"),
+    ("Colne", "BB8"),
+    ("Fleetwood", "FY7"),
+    ("Clitheroe", "BB7"),
+    ("Darwen", "BB3"),
+    ("Garstang", "PR3"),
+    ("Longridge", "PR3"),
 ]
-STREETS = ["Mill Lane", "Church Street", "Victoria Road", "Station Road", "Park Avenue", "Queen Street",
-           "Moor Lane", "Brook Street", "Canal Side", "Albert Terrace", "Bank Top", "Cotton Court", "Weavers Way",
-           "Ribble Drive", "Pendle View", "Fell Road", "Market Street", "School Lane", "Chapel Street", "Hollins Road"]
-TEAM_KINDS = ["Safeguarding", "Children in Need", "Child Protection", "Children Looked After", "Leaving Care",
-              "Early Help", "Disabled Children", "Assessment"]
-CASE_KINDS = ["Child in need", "Child protection", "Child looked after", "Care leaver", "Early help",
-              "Assessment", "Disabled children"]
-ETHNICITIES = ["White British"] * 14 + ["Pakistani", "Indian", "Mixed White and Black Caribbean",
-                                        "Bangladeshi", "White Irish", "Gypsy/Roma", "Black African", "Polish"]
-SCHOOLS = ["St Mary's Primary", "Moor Park Academy", "Ribblesdale High", "Brookfield Primary", "Pendle Vale College",
-           "Hillside Primary", "Queen's Park Academy", "Fellside Community School"]
+STREETS = [
+    "Mill Lane",
+    "Church Street",
+    "Victoria Road",
+    "Station Road",
+    "Park Avenue",
+    "Queen Street",
+    "Moor Lane",
+    "Brook Street",
+    "Canal Side",
+    "Albert Terrace",
+    "Bank Top",
+    "Cotton Court",
+    "Weavers Way",
+    "Ribble Drive",
+    "Pendle View",
+    "Fell Road",
+    "Market Street",
+    "School Lane",
+    "Chapel Street",
+    "Hollins Road",
+]
+TEAM_KINDS = [
+    "Safeguarding",
+    "Children in Need",
+    "Child Protection",
+    "Children Looked After",
+    "Leaving Care",
+    "Early Help",
+    "Disabled Children",
+    "Assessment",
+]
+CASE_KINDS = [
+    "Child in need",
+    "Child protection",
+    "Child looked after",
+    "Care leaver",
+    "Early help",
+    "Assessment",
+    "Disabled children",
+]
+ETHNICITIES = ["White British"] * 14 + [
+    "Pakistani",
+    "Indian",
+    "Mixed White and Black Caribbean",
+    "Bangladeshi",
+    "White Irish",
+    "Gypsy/Roma",
+    "Black African",
+    "Polish",
+]
+SCHOOLS = [
+    "St Mary's Primary",
+    "Moor Park Academy",
+    "Ribblesdale High",
+    "Brookfield Primary",
+    "Pendle Vale College",
+    "Hillside Primary",
+    "Queen's Park Academy",
+    "Fellside Community School",
+]
 
 NOTES = [
-    "Home visit to {child}. {child_first} was at home with {parent}. The house was tidy and there was food in "
+    "Home visit to {child}. {child_first} was at home with {parent}. The house was tidy and there was food "
+    "in "
     "the fridge. {child_first} showed me their bedroom and said they were happy at {school}.",
     "Telephone call with {parent} about {child_first}'s attendance at {school}. {parent_first} said "
     "{child_first} had been unwell. I explained the school's concerns and agreed to visit next week.",
@@ -132,20 +199,83 @@ class SeedReport:
 
 
 DEMO_USERS: list[dict[str, Any]] = [
-    {"username": "sarah.hughes", "first_name": "Sarah", "last_name": "Hughes", "role": Role.PRACTITIONER, "team": 0},
-    {"username": "imran.khan", "first_name": "Imran", "last_name": "Khan", "role": Role.PRACTITIONER, "team": 1},
-    {"username": "priya.patel", "first_name": "Priya", "last_name": "Patel", "role": Role.TEAM_MANAGER, "team": 0},
-    {"username": "gareth.morgan", "first_name": "Gareth", "last_name": "Morgan", "role": Role.IGO, "team": None},
-    {"username": "helen.evans", "first_name": "Helen", "last_name": "Evans", "role": Role.LEGAL, "team": None},
+    {
+        "username": "sarah.hughes",
+        "first_name": "Sarah",
+        "last_name": "Hughes",
+        "role": Role.PRACTITIONER,
+        "team": 0,
+    },
+    {
+        "username": "imran.khan",
+        "first_name": "Imran",
+        "last_name": "Khan",
+        "role": Role.PRACTITIONER,
+        "team": 1,
+    },
+    {
+        "username": "priya.patel",
+        "first_name": "Priya",
+        "last_name": "Patel",
+        "role": Role.TEAM_MANAGER,
+        "team": 0,
+    },
+    {
+        "username": "gareth.morgan",
+        "first_name": "Gareth",
+        "last_name": "Morgan",
+        "role": Role.IGO,
+        "team": None,
+    },
+    {
+        "username": "helen.evans",
+        "first_name": "Helen",
+        "last_name": "Evans",
+        "role": Role.LEGAL,
+        "team": None,
+    },
     {"username": "tom.taylor", "first_name": "Tom", "last_name": "Taylor", "role": Role.PRESS, "team": None},
-    {"username": "ruth.clarke", "first_name": "Ruth", "last_name": "Clarke", "role": Role.RESEARCH, "team": None},
-    {"username": "amy.wright", "first_name": "Amy", "last_name": "Wright", "role": Role.PRACTITIONER, "team": 0,
-     "employment_type": EmploymentType.VOLUNTEER, "responsible": "sarah.hughes"},
-    {"username": "zainab.ali", "first_name": "Zainab", "last_name": "Ali", "role": Role.PRACTITIONER, "team": 0,
-     "employment_type": EmploymentType.STUDENT, "responsible": "sarah.hughes"},
-    {"username": "dan.brown", "first_name": "Dan", "last_name": "Brown", "role": Role.PRACTITIONER, "team": 1,
-     "employment_type": EmploymentType.AGENCY, "end_on": dt.date(2027, 3, 31)},
-    {"username": "admin.jones", "first_name": "Chris", "last_name": "Jones", "role": Role.ADMIN, "team": None},
+    {
+        "username": "ruth.clarke",
+        "first_name": "Ruth",
+        "last_name": "Clarke",
+        "role": Role.RESEARCH,
+        "team": None,
+    },
+    {
+        "username": "amy.wright",
+        "first_name": "Amy",
+        "last_name": "Wright",
+        "role": Role.PRACTITIONER,
+        "team": 0,
+        "employment_type": EmploymentType.VOLUNTEER,
+        "responsible": "sarah.hughes",
+    },
+    {
+        "username": "zainab.ali",
+        "first_name": "Zainab",
+        "last_name": "Ali",
+        "role": Role.PRACTITIONER,
+        "team": 0,
+        "employment_type": EmploymentType.STUDENT,
+        "responsible": "sarah.hughes",
+    },
+    {
+        "username": "dan.brown",
+        "first_name": "Dan",
+        "last_name": "Brown",
+        "role": Role.PRACTITIONER,
+        "team": 1,
+        "employment_type": EmploymentType.AGENCY,
+        "end_on": dt.date(2027, 3, 31),
+    },
+    {
+        "username": "admin.jones",
+        "first_name": "Chris",
+        "last_name": "Jones",
+        "role": Role.ADMIN,
+        "team": None,
+    },
 ]
 
 
@@ -176,21 +306,32 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
 
     with transaction.atomic():
         ensure_policy()
-        teams = [Team(id=i + 1, name=f"{TOWNS[i % len(TOWNS)][0]} {TEAM_KINDS[i % len(TEAM_KINDS)]}"
-                      + (f" {i // len(TOWNS) + 1}" if i >= len(TOWNS) else ""))
-                 for i in range(spec.teams)]
+        teams = [
+            Team(
+                id=i + 1,
+                name=f"{TOWNS[i % len(TOWNS)][0]} {TEAM_KINDS[i % len(TEAM_KINDS)]}"
+                + (f" {i // len(TOWNS) + 1}" if i >= len(TOWNS) else ""),
+            )
+            for i in range(spec.teams)
+        ]
         Team.objects.bulk_create(teams)
         staff: list[Staff] = []
         by_username: dict[str, Staff] = {}
         next_staff = 1
         for demo in DEMO_USERS:
             member = Staff(
-                id=next_staff, username=demo["username"], first_name=demo["first_name"],
-                last_name=demo["last_name"], email=f"{demo['username']}@council.example", role=demo["role"],
+                id=next_staff,
+                username=demo["username"],
+                first_name=demo["first_name"],
+                last_name=demo["last_name"],
+                email=f"{demo['username']}@council.example",
+                role=demo["role"],
                 employment_type=demo.get("employment_type", EmploymentType.EMPLOYEE),
                 team_id=teams[demo["team"]].id if demo["team"] is not None else None,
-                end_on=demo.get("end_on"), password=password,
-                is_staff=demo["role"] == Role.ADMIN, is_superuser=demo["role"] == Role.ADMIN,
+                end_on=demo.get("end_on"),
+                password=password,
+                is_staff=demo["role"] == Role.ADMIN,
+                is_superuser=demo["role"] == Role.ADMIN,
             )
             if "responsible" in demo:
                 member.responsible_staff_id = by_username[demo["responsible"]].id
@@ -207,15 +348,29 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                 team.manager_id = by_username["priya.patel"].id
             else:
                 first, last = rng.choice(given_f + given_m), rng.choice(family)
-                manager = Staff(id=next_staff, username=f"tm{next_staff}.{last.lower()}", first_name=first,
-                                last_name=last, role=Role.TEAM_MANAGER, team_id=team.id, password=password)
+                manager = Staff(
+                    id=next_staff,
+                    username=f"tm{next_staff}.{last.lower()}",
+                    first_name=first,
+                    last_name=last,
+                    role=Role.TEAM_MANAGER,
+                    team_id=team.id,
+                    password=password,
+                )
                 staff.append(manager)
                 team.manager_id = manager.id
                 next_staff += 1
             for _ in range(per_team):
                 first, last = rng.choice(given_f + given_m), rng.choice(family)
-                worker = Staff(id=next_staff, username=f"sw{next_staff}.{last.lower()}", first_name=first,
-                               last_name=last, role=Role.PRACTITIONER, team_id=team.id, password=password)
+                worker = Staff(
+                    id=next_staff,
+                    username=f"sw{next_staff}.{last.lower()}",
+                    first_name=first,
+                    last_name=last,
+                    role=Role.PRACTITIONER,
+                    team_id=team.id,
+                    password=password,
+                )
                 staff.append(worker)
                 workers_by_team[team.id].append(worker)
                 next_staff += 1
@@ -237,8 +392,14 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
             nonlocal person_id
             person_id += 1
             person = Person(
-                id=person_id, ref=f"P{person_id:06d}", given_names=given, family_name=fam, date_of_birth=dob,
-                gender=gender, ethnicity=rng.choice(ETHNICITIES), is_child=child,
+                id=person_id,
+                ref=f"P{person_id:06d}",
+                given_names=given,
+                family_name=fam,
+                date_of_birth=dob,
+                gender=gender,
+                ethnicity=rng.choice(ETHNICITIES),
+                is_child=child,
                 nhs_number=_nhs_number(rng) if rng.random() < 0.9 else "",
             )
             people.append(person)
@@ -247,7 +408,9 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                 alias_given = given.split()[0][:3] if child else rng.choice(given_f + given_m)
                 names.append(PersonName(person_id=person_id, **name_rows(alias_given, fam, "known_as")))
             if not child and rng.random() < 0.15:
-                names.append(PersonName(person_id=person_id, **name_rows(given, rng.choice(family), "previous")))
+                names.append(
+                    PersonName(person_id=person_id, **name_rows(given, rng.choice(family), "previous"))
+                )
             return person
 
         entry_buffer: list[Entry] = []
@@ -265,7 +428,14 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
             Allocation.objects.bulk_create(allocations, batch_size=5000)
             Entry.objects.bulk_create(entry_buffer, batch_size=5000)
             people, names, addresses, relationships, cases, members, allocations, entry_buffer = (
-                [], [], [], [], [], [], [], []
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
             )
 
         children_made = 0
@@ -279,9 +449,11 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
             for i in range(1 if rng.random() < 0.35 else 2):
                 female = i == 0
                 parent = new_person(
-                    rng.choice(given_f if female else given_m), fam if i == 0 or rng.random() < 0.6
-                    else rng.choice(family), _date_between(rng, dt.date(1970, 1, 1), dt.date(2002, 12, 31)),
-                    "female" if female else "male", False,
+                    rng.choice(given_f if female else given_m),
+                    fam if i == 0 or rng.random() < 0.6 else rng.choice(family),
+                    _date_between(rng, dt.date(1970, 1, 1), dt.date(2002, 12, 31)),
+                    "female" if female else "male",
+                    False,
                 )
                 parents.append(parent)
                 report.adults += 1
@@ -291,8 +463,13 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                 given = rng.choice(given_f if girl else given_m)
                 if rng.random() < 0.3:
                     given = f"{given} {rng.choice(given_f if girl else given_m)}"
-                child = new_person(given, fam, _date_between(rng, dt.date(2009, 1, 1), dt.date(2026, 6, 30)),
-                                   "female" if girl else "male", True)
+                child = new_person(
+                    given,
+                    fam,
+                    _date_between(rng, dt.date(2009, 1, 1), dt.date(2026, 6, 30)),
+                    "female" if girl else "male",
+                    True,
+                )
                 kids.append(child)
                 children_made += 1
                 report.children += 1
@@ -301,11 +478,20 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                 addresses.append(Address(person_id=person.id, line1=line1, town=town, postcode=postcode))
                 if rng.random() < 0.2:
                     old_town, old_district = rng.choice(TOWNS)
-                    addresses.append(Address(person_id=person.id, line1=f"{rng.randint(1, 99)} {rng.choice(STREETS)}",
-                                             town=old_town, postcode=_postcode(rng, old_district), is_current=False))
+                    addresses.append(
+                        Address(
+                            person_id=person.id,
+                            line1=f"{rng.randint(1, 99)} {rng.choice(STREETS)}",
+                            town=old_town,
+                            postcode=_postcode(rng, old_district),
+                            is_current=False,
+                        )
+                    )
             for parent in parents:
                 for child in kids:
-                    relationships.append(Relationship(person_id=parent.id, relative_id=child.id, kind="parent"))
+                    relationships.append(
+                        Relationship(person_id=parent.id, relative_id=child.id, kind="parent")
+                    )
             for a in kids:
                 for b in kids:
                     if a.id != b.id:
@@ -316,8 +502,15 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                 report.cases += 1
                 opened = _date_between(rng, dt.date(2019, 1, 1), ANCHOR - dt.timedelta(days=30))
                 closed = _date_between(rng, opened, ANCHOR) if rng.random() < 0.25 else None
-                case = Case(id=case_id, ref=f"C{case_id:06d}", subject_id=child.id, team_id=team.id,
-                            kind=rng.choice(CASE_KINDS), opened_on=opened, closed_on=closed)
+                case = Case(
+                    id=case_id,
+                    ref=f"C{case_id:06d}",
+                    subject_id=child.id,
+                    team_id=team.id,
+                    kind=rng.choice(CASE_KINDS),
+                    opened_on=opened,
+                    closed_on=closed,
+                )
                 cases.append(case)
                 members.append(CaseMember(case_id=case_id, person_id=child.id, role="subject"))
                 for parent in parents:
@@ -327,20 +520,30 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                 if rng.random() < 0.3 and len(workers) > 1:
                     previous = workers[(case_id + 1) % len(workers)]
                     handover = _date_between(rng, opened, ANCHOR - dt.timedelta(days=10))
-                    allocations.append(Allocation(staff_id=previous.id, case_id=case_id, start_on=opened,
-                                                  end_on=handover))
-                    allocations.append(Allocation(staff_id=worker.id, case_id=case_id,
-                                                  start_on=handover + dt.timedelta(days=1),
-                                                  end_on=closed if closed and closed > handover else None))
+                    allocations.append(
+                        Allocation(staff_id=previous.id, case_id=case_id, start_on=opened, end_on=handover)
+                    )
+                    allocations.append(
+                        Allocation(
+                            staff_id=worker.id,
+                            case_id=case_id,
+                            start_on=handover + dt.timedelta(days=1),
+                            end_on=closed if closed and closed > handover else None,
+                        )
+                    )
                 else:
-                    allocations.append(Allocation(staff_id=worker.id, case_id=case_id, start_on=opened,
-                                                  end_on=closed))
+                    allocations.append(
+                        Allocation(staff_id=worker.id, case_id=case_id, start_on=opened, end_on=closed)
+                    )
                 sibling = next((k for k in kids if k.id != child.id), None)
                 fill = {
-                    "child": child.full_name, "child_first": child.given_names.split()[0],
-                    "parent": parents[0].full_name, "parent_first": parents[0].given_names,
+                    "child": child.full_name,
+                    "child_first": child.given_names.split()[0],
+                    "parent": parents[0].full_name,
+                    "parent_first": parents[0].given_names,
                     "other_adult": f"{rng.choice(given_f + given_m)} {rng.choice(family)}",
-                    "school": rng.choice(SCHOOLS), "street": street,
+                    "school": rng.choice(SCHOOLS),
+                    "street": street,
                     "sibling_first": sibling.given_names.split()[0] if sibling else "a cousin",
                 }
                 count = max(1, int(rng.gauss(spec.entries_per_case, spec.entries_per_case / 4)))
@@ -349,35 +552,59 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                     roll = rng.random()
                     third = confidential = special = False
                     if roll < 0.06:
-                        template, confidential, kind = rng.choice(CONFIDENTIAL_NOTES), True, EntryKind.REFERRAL
+                        template, confidential, kind = (
+                            rng.choice(CONFIDENTIAL_NOTES),
+                            True,
+                            EntryKind.REFERRAL,
+                        )
                     elif roll < 0.18:
                         template, third, kind = rng.choice(THIRD_PARTY_NOTES), True, EntryKind.CASE_NOTE
                     elif roll < 0.24:
                         template, special, kind = rng.choice(SPECIAL_NOTES), True, EntryKind.ASSESSMENT
                     else:
                         template = rng.choice(NOTES)
-                        kind = rng.choice([EntryKind.CASE_NOTE, EntryKind.VISIT, EntryKind.CASE_NOTE,
-                                           EntryKind.STRATEGY, EntryKind.CORRESPONDENCE])
+                        kind = rng.choice(
+                            [
+                                EntryKind.CASE_NOTE,
+                                EntryKind.VISIT,
+                                EntryKind.CASE_NOTE,
+                                EntryKind.STRATEGY,
+                                EntryKind.CORRESPONDENCE,
+                            ]
+                        )
                     when = _date_between(rng, opened, closed or ANCHOR)
-                    entry_buffer.append(Entry(
-                        id=entry_id, case_id=case_id, kind=kind, author_id=worker.id, occurred_on=when,
-                        title=f"{EntryKind(kind).label} {n + 1}",
-                        text=template.format(date=when.strftime("%d %B %Y"), **fill),
-                        third_party=third or "{other_adult}" in template, confidential_source=confidential,
-                        special_category=special,
-                    ))
+                    entry_buffer.append(
+                        Entry(
+                            id=entry_id,
+                            case_id=case_id,
+                            kind=kind,
+                            author_id=worker.id,
+                            occurred_on=when,
+                            title=f"{EntryKind(kind).label} {n + 1}",
+                            text=template.format(date=when.strftime("%d %B %Y"), **fill),
+                            third_party=third or "{other_adult}" in template,
+                            confidential_source=confidential,
+                            special_category=special,
+                        )
+                    )
                     entries_total += 1
             flush()
         flush(force=True)
         # Sarah Hughes' volunteer and student work under her allocations (policy 1.2).
         report.entries = entries_total
-        audit.record(None, "seed.built", object_type="council",
-                     details={"size": size, "seed": seed, "children": report.children, "entries": entries_total})
+        audit.record(
+            None,
+            "seed.built",
+            object_type="council",
+            details={"size": size, "seed": seed, "children": report.children, "entries": entries_total},
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in ("staff_staff", "staff_team", "records_person", "records_case", "records_entry"):
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                               f"COALESCE((SELECT MAX(id) FROM {table}), 1))")
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+                )
             cursor.execute("ANALYZE")
     report.seconds = time.perf_counter() - started
     return report

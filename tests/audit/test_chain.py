@@ -20,8 +20,10 @@ def _append(n: int) -> list[AuditEvent]:
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return [audit.record(1, "test.event", object_type="case", object_id=i, person_id=i, details={"i": i})
-                for i in range(n)]
+        return [
+            audit.record(1, "test.event", object_type="case", object_id=i, person_id=i, details={"i": i})
+            for i in range(n)
+        ]
 
 
 def _raw(sql: str, params: list[object]) -> None:
@@ -63,10 +65,15 @@ def test_deleted_event_is_named():
 def test_inserted_event_is_caught():
     events = _append(3)
     _raw("UPDATE audit_auditevent SET seq = seq + 100 WHERE seq = 3", [])
-    forged = AuditEvent(seq=3, at=events[2].at, actor_id=1, action="test.forged", prev_hash=events[1].hash, hash="0" * 64)
-    _raw("INSERT INTO audit_auditevent (seq, at, actor_id, action, object_type, object_id, ip, session, reason, details,"
-         " prev_hash, hash) VALUES (%s, %s, %s, %s, '', '', '', '', '', '', %s, %s)",
-         [forged.seq, forged.at, 1, forged.action, forged.prev_hash, forged.hash])
+    forged = AuditEvent(
+        seq=3, at=events[2].at, actor_id=1, action="test.forged", prev_hash=events[1].hash, hash="0" * 64
+    )
+    _raw(
+        "INSERT INTO audit_auditevent (seq, at, actor_id, action, object_type, object_id, ip, session, reason,"
+        " details,"
+        " prev_hash, hash) VALUES (%s, %s, %s, %s, '', '', '', '', '', '', %s, %s)",
+        [forged.seq, forged.at, 1, forged.action, forged.prev_hash, forged.hash],
+    )
     result = audit.verify()
     assert not result.ok and result.first_bad_seq == 3
 
@@ -91,11 +98,24 @@ def test_rehashing_the_whole_chain_after_an_edit_is_caught():
     events = _append(3)
     prev = events[0].hash
     for e in events[1:]:
-        values = (e.seq, e.at, e.actor_id, e.action, e.object_type, e.object_id, e.person_id, e.ip, e.session,
-                  "rewritten", e.details)
+        values = (
+            e.seq,
+            e.at,
+            e.actor_id,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.person_id,
+            e.ip,
+            e.session,
+            "rewritten",
+            e.details,
+        )
         digest = event_hash(values, prev)
-        _raw("UPDATE audit_auditevent SET reason = %s, prev_hash = %s, hash = %s WHERE seq = %s",
-             ["rewritten", prev, digest, e.seq])
+        _raw(
+            "UPDATE audit_auditevent SET reason = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+            ["rewritten", prev, digest, e.seq],
+        )
         prev = digest
     result = audit.verify()
     assert not result.ok and result.first_bad_seq == 3 and "checkpoint" in result.problem
@@ -134,7 +154,11 @@ def test_the_database_refuses_to_update_events_and_postgresql_to_delete_them():
     if connection.vendor == "postgresql":
         refused.append("DELETE FROM audit_auditevent")
     for sql in refused:
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as c,
+        ):
             c.execute(sql)
 
 
@@ -147,7 +171,7 @@ def test_parallel_writers_never_fork_the_chain():
         try:
             for i in range(15):
                 audit.record(n, "test.parallel", object_id=i)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -17,14 +17,17 @@ def _digest() -> str:
     from discretion.staff.models import Allocation
 
     h = hashlib.sha256()
-    for row in Person.objects.order_by("ref").values_list("ref", "given_names", "family_name", "date_of_birth",
-                                                           "nhs_number", "ethnicity"):
+    for row in Person.objects.order_by("ref").values_list(
+        "ref", "given_names", "family_name", "date_of_birth", "nhs_number", "ethnicity"
+    ):
         h.update(repr(row).encode())
-    for row in Entry.objects.order_by("id").values_list("case__ref", "occurred_on", "text", "third_party",
-                                                        "confidential_source", "special_category"):
+    for row in Entry.objects.order_by("id").values_list(
+        "case__ref", "occurred_on", "text", "third_party", "confidential_source", "special_category"
+    ):
         h.update(repr(row).encode())
-    for row in Allocation.objects.order_by("case__ref", "start_on").values_list("staff__username", "case__ref",
-                                                                                "start_on", "end_on"):
+    for row in Allocation.objects.order_by("case__ref", "start_on").values_list(
+        "staff__username", "case__ref", "start_on", "end_on"
+    ):
         h.update(repr(row).encode())
     return h.hexdigest()
 
@@ -78,7 +81,9 @@ def test_audit_verify_exit_codes(capsys):
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
         else:
-            cursor.execute(importlib.import_module("discretion.audit.migrations.0002_append_only").SQLITE_TRIGGER)
+            cursor.execute(
+                importlib.import_module("discretion.audit.migrations.0002_append_only").SQLITE_TRIGGER
+            )
     assert main(["audit", "verify"]) == 1
     err = capsys.readouterr().err
     assert "event 2" in err and len(err.strip().splitlines()) == 1

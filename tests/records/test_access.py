@@ -49,15 +49,21 @@ def test_worker_on_another_team_is_refused_and_the_refusal_audited(scene, audit_
 
 def test_ex_allocated_worker_is_refused_after_the_allocation_ends(scene, world):
     former = world.staff(team=scene["team"])
-    Allocation.objects.create(staff=former, case=scene["case"], start_on=dt.date(2024, 1, 1),
-                              end_on=timezone.localdate() - dt.timedelta(days=1))
+    Allocation.objects.create(
+        staff=former,
+        case=scene["case"],
+        start_on=dt.date(2024, 1, 1),
+        end_on=timezone.localdate() - dt.timedelta(days=1),
+    )
     with pytest.raises(access.AccessDenied):
         access.get_case_for(former, scene["case"].pk)
 
 
 def test_allocation_in_the_future_gives_no_access_yet(scene, world):
     incoming = world.staff(team=scene["team"])
-    Allocation.objects.create(staff=incoming, case=scene["case"], start_on=timezone.localdate() + dt.timedelta(days=3))
+    Allocation.objects.create(
+        staff=incoming, case=scene["case"], start_on=timezone.localdate() + dt.timedelta(days=3)
+    )
     with pytest.raises(access.AccessDenied):
         access.get_case_for(incoming, scene["case"].pk)
 
@@ -70,7 +76,9 @@ def test_team_manager_sees_the_teams_cases_but_not_another_teams(scene):
 
 def test_manager_of_an_allocated_workers_team_sees_the_case(scene, world):
     Allocation.objects.create(staff=scene["other_worker"], case=scene["case"], start_on=dt.date(2025, 1, 1))
-    assert access.get_case_for(scene["other_manager"], scene["case"].pk).grant.basis == access.Basis.TEAM_MANAGER
+    assert (
+        access.get_case_for(scene["other_manager"], scene["case"].pk).grant.basis == access.Basis.TEAM_MANAGER
+    )
 
 
 def test_volunteer_sees_supervisors_cases_without_special_category(scene, world):
@@ -85,7 +93,9 @@ def test_volunteer_sees_supervisors_cases_without_special_category(scene, world)
 
 
 def test_student_under_someone_not_allocated_is_refused_and_cannot_break_glass(scene, world):
-    student = world.staff(team=scene["other_team"], employment_type="student", responsible=scene["other_worker"])
+    student = world.staff(
+        team=scene["other_team"], employment_type="student", responsible=scene["other_worker"]
+    )
     with pytest.raises(access.AccessDenied) as refused:
         access.get_case_for(student, scene["case"].pk)
     assert not refused.value.can_break_glass
@@ -105,8 +115,12 @@ def test_other_roles_have_no_standing_access(scene, world, role):
 
 
 def test_break_glass_grants_time_limited_access_and_alerts_the_manager(scene, audit_actions):
-    grant = access.break_glass(scene["other_worker"], scene["case"].pk, "Police called: child missing tonight")
-    assert access.get_case_for(scene["other_worker"], scene["case"].pk).grant.basis == access.Basis.BREAK_GLASS
+    grant = access.break_glass(
+        scene["other_worker"], scene["case"].pk, "Police called: child missing tonight"
+    )
+    assert (
+        access.get_case_for(scene["other_worker"], scene["case"].pk).grant.basis == access.Basis.BREAK_GLASS
+    )
     alert = Alert.objects.get(subject_staff=scene["other_worker"])
     assert alert.recipient == scene["manager"] and alert.kind == "break_glass"
     assert "access.break_glass" in audit_actions(actor_id=scene["other_worker"].pk)
@@ -129,7 +143,9 @@ def test_no_access_until_the_current_policy_is_acknowledged(scene, world):
 
 
 def test_account_past_its_end_date_has_no_access(scene, world):
-    agency = world.staff(team=scene["team"], employment_type="agency", end_on=timezone.localdate() - dt.timedelta(days=1))
+    agency = world.staff(
+        team=scene["team"], employment_type="agency", end_on=timezone.localdate() - dt.timedelta(days=1)
+    )
     Allocation.objects.create(staff=agency, case=scene["case"], start_on=dt.date(2025, 1, 1))
     with pytest.raises(access.AccessDenied):
         access.get_case_for(agency, scene["case"].pk)

@@ -25,7 +25,9 @@ def scene(world):
 
 def test_sign_in_is_audited_and_asks_for_the_policy_first(client, world):
     newcomer = world.staff(username="new.starter", acknowledged=False)
-    response = client.post(reverse("web:sign-in"), {"username": "new.starter", "password": "correct-horse-battery"})
+    response = client.post(
+        reverse("web:sign-in"), {"username": "new.starter", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
     home = client.get(reverse("web:home"))
     assert home.status_code == 302 and home["Location"].startswith(reverse("web:acknowledge-policy"))
@@ -73,7 +75,9 @@ def test_unallocated_worker_is_refused_then_breaks_glass(client, scene):
     assert b"Kayden" not in refused.content
     empty = client.post(reverse("web:break-glass", args=[scene["case"].ref]), {"reason": ""})
     assert empty.status_code == 400 and b"Enter why you need to open this record now" in empty.content
-    client.post(reverse("web:break-glass", args=[scene["case"].ref]), {"reason": "Police report child missing"})
+    client.post(
+        reverse("web:break-glass", args=[scene["case"].ref]), {"reason": "Police report child missing"}
+    )
     opened = client.get(reverse("web:case", args=[scene["case"].ref]))
     assert opened.status_code == 200 and b"break-glass" in opened.content
     event = AuditEvent.objects.get(action="access.break_glass")
@@ -85,12 +89,14 @@ def test_search_never_leaks_names_of_records_the_user_cannot_open(client, scene)
     response = client.get(reverse("web:search"), {"q": "kayden walsh"})
     assert response.status_code == 200
     assert b"A record exists" in response.content and scene["child"].ref.encode() in response.content
-    assert b"Kayden" not in response.content.split(b"<h2 class=\"govuk-heading-m\">Results</h2>")[1]
+    assert b"Kayden" not in response.content.split(b'<h2 class="govuk-heading-m">Results</h2>')[1]
 
 
 def test_search_with_a_malformed_date_shows_an_error_summary(client, scene):
     client.force_login(scene["worker"])
-    response = client.get(reverse("web:search"), {"q": "", "dob_day": "31", "dob_month": "2", "dob_year": "2015"})
+    response = client.get(
+        reverse("web:search"), {"q": "", "dob_day": "31", "dob_month": "2", "dob_year": "2015"}
+    )
     assert response.status_code == 400 and b"Date of birth must be a real date" in response.content
     assert b"<title>Error:" in response.content
 
@@ -112,7 +118,9 @@ def test_upload_checks_type_and_size_and_serves_through_the_access_check(client,
     fake_pdf = SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     assert client.post(url, {"file": fake_pdf}).status_code == 400
     settings.ATTACHMENT_MAX_BYTES = 1024 * 1024
-    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1), content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1), content_type="application/pdf"
+    )
     too_big = client.post(url, {"file": big})
     assert too_big.status_code == 400 and b"must be smaller than 1MB" in too_big.content
     assert not Attachment.objects.exists()
@@ -132,7 +140,11 @@ def test_who_has_looked_is_for_information_governance_only(client, scene, world)
     igo = world.staff("information_governance")
     client.force_login(igo)
     page = client.get(reverse("web:who-has-viewed", args=[scene["child"].ref]))
-    assert page.status_code == 200 and b"person.read" in page.content and scene["worker"].first_name.encode() in page.content
+    assert (
+        page.status_code == 200
+        and b"person.read" in page.content
+        and scene["worker"].first_name.encode() in page.content
+    )
 
 
 def test_api_uses_the_same_rules(client, scene):

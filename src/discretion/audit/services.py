@@ -35,7 +35,11 @@ class AuditContext:
     channel: str = "system"
 
 
-_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("audit_context", default=AuditContext())
+_NO_CONTEXT = AuditContext()
+_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
+    "audit_context",
+    default=_NO_CONTEXT,
+)
 
 
 def set_context(ctx: AuditContext) -> contextvars.Token[AuditContext]:
@@ -77,14 +81,33 @@ def record(
         at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         detail_text = canonical_details({"channel": ctx.channel, **(details or {})})
         values = (
-            head.seq, at, actor_id, action, object_type, str(object_id), person_id,
-            ctx.ip, ctx.session, reason, detail_text,
+            head.seq,
+            at,
+            actor_id,
+            action,
+            object_type,
+            str(object_id),
+            person_id,
+            ctx.ip,
+            ctx.session,
+            reason,
+            detail_text,
         )
         digest = event_hash(values, head.hash)
         event = AuditEvent.objects.create(
-            seq=head.seq, at=at, actor_id=actor_id, action=action, object_type=object_type,
-            object_id=str(object_id), person_id=person_id, ip=ctx.ip, session=ctx.session,
-            reason=reason, details=detail_text, prev_hash=head.hash, hash=digest,
+            seq=head.seq,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            person_id=person_id,
+            ip=ctx.ip,
+            session=ctx.session,
+            reason=reason,
+            details=detail_text,
+            prev_hash=head.hash,
+            hash=digest,
         )
         ChainHead.objects.filter(id=1).update(hash=digest)
         seq = head.seq

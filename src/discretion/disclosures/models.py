@@ -3,6 +3,8 @@ transactional outbox through which every release is actually sent."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
@@ -21,8 +23,9 @@ class Disclosure(models.Model):
 
     released_at = models.DateTimeField(default=timezone.now, db_index=True)
     released_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recipient_name = models.CharField(max_length=200)
     recipient_organisation = models.CharField(max_length=200, blank=True)
     recipient_category = models.CharField(max_length=40, blank=True)
@@ -37,7 +40,9 @@ class Disclosure(models.Model):
     content_sha256 = models.CharField(max_length=64)
     content_bytes = models.PositiveBigIntegerField(default=0)
     summary = models.CharField(max_length=300, blank=True)
-    people = models.ManyToManyField("records.Person", through="DisclosedPerson", related_name="disclosures")
+    people: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "records.Person", through="DisclosedPerson", related_name="disclosures"
+    )
 
     class Meta:
         ordering = ["-released_at", "-id"]
@@ -51,7 +56,9 @@ class DisclosedPerson(models.Model):
     person = models.ForeignKey("records.Person", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["disclosure", "person"], name="one_person_per_disclosure")]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "person"], name="one_person_per_disclosure")
+        ]
         indexes = [models.Index(fields=["person", "disclosure"])]
 
 
@@ -64,16 +71,18 @@ class OutboxStatus(models.TextChoices):
 class OutboxMessage(models.Model):
     """A send queued in the same transaction as its register entry (transactional outbox)."""
 
-    disclosure = models.OneToOneField(Disclosure, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="outbox")
+    disclosure = models.OneToOneField(
+        Disclosure, null=True, blank=True, on_delete=models.PROTECT, related_name="outbox"
+    )
     channel = models.CharField(max_length=20, choices=Channel.choices)
     recipient_address = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     payload = models.BinaryField(blank=True, default=b"")
     payload_name = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
+    )
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -81,31 +81,60 @@ def disclose(
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
     disclosure = Disclosure.objects.create(
-        released_by=actor, approved_by=approved_by, recipient_name=recipient.name,
-        recipient_organisation=recipient.organisation, recipient_category=recipient.category,
-        recipient_address=recipient.address, channel=channel, purpose=purpose, legal_basis=legal_basis,
-        rules=list(rules), source=source, source_id=str(source_id), entry_ids=sorted(set(entry_ids)),
-        content_sha256=sha256_hex(content), content_bytes=len(content), summary=summary[:300],
+        released_by=actor,
+        approved_by=approved_by,
+        recipient_name=recipient.name,
+        recipient_organisation=recipient.organisation,
+        recipient_category=recipient.category,
+        recipient_address=recipient.address,
+        channel=channel,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        rules=list(rules),
+        source=source,
+        source_id=str(source_id),
+        entry_ids=sorted(set(entry_ids)),
+        content_sha256=sha256_hex(content),
+        content_bytes=len(content),
+        summary=summary[:300],
     )
     DisclosedPerson.objects.bulk_create(
         [DisclosedPerson(disclosure=disclosure, person_id=pid) for pid in sorted(set(person_ids))]
     )
     message = OutboxMessage.objects.create(
-        disclosure=disclosure, channel=channel, recipient_address=recipient.address,
-        subject=message_subject[:200], body=message_body, payload=content, payload_name=content_name[:200],
+        disclosure=disclosure,
+        channel=channel,
+        recipient_address=recipient.address,
+        subject=message_subject[:200],
+        body=message_body,
+        payload=content,
+        payload_name=content_name[:200],
     )
     token = code = ""
     if channel == Channel.SECURE_LINK:
         token = secrets.token_urlsafe(32)
         code = f"{secrets.randbelow(10**6):06d}"
         SecureLink.objects.create(
-            message=message, token_sha256=sha256_hex(token.encode()), code_sha256=sha256_hex(code.encode()),
+            message=message,
+            token_sha256=sha256_hex(token.encode()),
+            code_sha256=sha256_hex(code.encode()),
             expires_at=timezone.now() + dt.timedelta(days=LINK_DAYS),
         )
     for pid in sorted(set(person_ids)) or [None]:
-        audit.record(actor.pk, "disclosure.released", object_type="disclosure", object_id=disclosure.pk,
-                     person_id=pid, details={"channel": str(channel), "source": source, "source_id": str(source_id),
-                                             "entries": sorted(set(entry_ids)), "sha256": disclosure.content_sha256})
+        audit.record(
+            actor.pk,
+            "disclosure.released",
+            object_type="disclosure",
+            object_id=disclosure.pk,
+            person_id=pid,
+            details={
+                "channel": str(channel),
+                "source": source,
+                "source_id": str(source_id),
+                "entries": sorted(set(entry_ids)),
+                "sha256": disclosure.content_sha256,
+            },
+        )
     return Release(disclosure, message, token, code)
 
 
@@ -117,7 +146,8 @@ def deliver_pending(send: Sender, *, limit: int = 100) -> tuple[int, int]:
     sent = failed = 0
     for message_id in list(
         OutboxMessage.objects.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED], attempts__lt=10)
-        .order_by("id").values_list("id", flat=True)[:limit]
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
     ):
         with transaction.atomic():
             message = OutboxMessage.objects.select_for_update().get(pk=message_id)
@@ -126,7 +156,7 @@ def deliver_pending(send: Sender, *, limit: int = 100) -> tuple[int, int]:
             message.attempts += 1
             try:
                 send(message)
-            except Exception as exc:  # noqa: BLE001  (any transport failure: retried later)
+            except Exception as exc:
                 message.status = OutboxStatus.FAILED
                 message.last_error = str(exc)[:1000]
                 failed += 1
@@ -141,8 +171,9 @@ def deliver_pending(send: Sender, *, limit: int = 100) -> tuple[int, int]:
 def recipients_of(person_id: int) -> list[Disclosure]:
     """Every disclosure about a person (for "who has this child's information been shared with" and
     Article 15(1)(c) recipients). Callers reach this through an access-checked read of the person."""
-    return list(Disclosure.objects.filter(subjects__person_id=person_id).select_related("released_by",
-                                                                                        "approved_by"))
+    return list(
+        Disclosure.objects.filter(subjects__person_id=person_id).select_related("released_by", "approved_by")
+    )
 
 
 # --- the secure download link -------------------------------------------------------------
@@ -168,11 +199,18 @@ def redeem_link(token: str, code: str) -> Download:
     the download is refused."""
     digest = sha256_hex(token.encode())
     with transaction.atomic():
-        link = SecureLink.objects.select_for_update().select_related("message").filter(token_sha256=digest).first()
+        link = (
+            SecureLink.objects.select_for_update()
+            .select_related("message")
+            .filter(token_sha256=digest)
+            .first()
+        )
         if link is None:
             raise LinkRefused("This link is not valid.")
         disclosure_id = link.message.disclosure_id
-        people = list(DisclosedPerson.objects.filter(disclosure_id=disclosure_id).values_list("person_id", flat=True))
+        people = list(
+            DisclosedPerson.objects.filter(disclosure_id=disclosure_id).values_list("person_id", flat=True)
+        )
         refusal = ""
         if link.revoked:
             refusal = "This link has been withdrawn."
@@ -187,15 +225,27 @@ def redeem_link(token: str, code: str) -> Download:
             link.save(update_fields=["failed_codes"])
             refusal = "The code is not correct."
         if refusal:
-            audit.record(None, "disclosure.download_refused", object_type="disclosure", object_id=disclosure_id,
-                         reason=refusal, details={"link": link.pk, "failed_codes": link.failed_codes})
+            audit.record(
+                None,
+                "disclosure.download_refused",
+                object_type="disclosure",
+                object_id=disclosure_id,
+                reason=refusal,
+                details={"link": link.pk, "failed_codes": link.failed_codes},
+            )
             outcome: Download | str = refusal
         else:
             link.downloads += 1
             link.save(update_fields=["downloads"])
             for pid in people or [None]:
-                audit.record(None, "disclosure.downloaded", object_type="disclosure", object_id=disclosure_id,
-                             person_id=pid, details={"link": link.pk, "download": link.downloads})
+                audit.record(
+                    None,
+                    "disclosure.downloaded",
+                    object_type="disclosure",
+                    object_id=disclosure_id,
+                    person_id=pid,
+                    details={"link": link.pk, "download": link.downloads},
+                )
             outcome = Download(bytes(link.message.payload), link.message.payload_name, disclosure_id)
     if isinstance(outcome, str):
         raise LinkRefused(outcome)
@@ -218,7 +268,9 @@ def search_register(query: RegisterQuery, *, limit: int = 500) -> list[Disclosur
     """Register rows matching the query, newest first. Callers check the actor may read the register."""
     from django.db.models import Q
 
-    rows = Disclosure.objects.select_related("released_by", "approved_by").prefetch_related("subjects__person")
+    rows = Disclosure.objects.select_related("released_by", "approved_by").prefetch_related(
+        "subjects__person"
+    )
     if query.person_ref:
         rows = rows.filter(subjects__person__ref=query.person_ref.strip())
     if query.recipient:
@@ -230,13 +282,30 @@ def search_register(query: RegisterQuery, *, limit: int = 500) -> list[Disclosur
         rows = rows.filter(released_at__date__lte=query.released_to)
     if query.basis:
         term = query.basis.strip()
-        rows = rows.filter(Q(legal_basis__icontains=term) | Q(purpose__icontains=term) | Q(rules__icontains=term))
+        rows = rows.filter(
+            Q(legal_basis__icontains=term) | Q(purpose__icontains=term) | Q(rules__icontains=term)
+        )
     return list(rows.distinct().order_by("-released_at", "-id")[:limit])
 
 
-REGISTER_COLUMNS = ("id", "released_at", "people", "recipient_name", "recipient_organisation", "recipient_category",
-                    "channel", "purpose", "rules", "legal_basis", "entry_ids", "content_sha256", "released_by",
-                    "approved_by", "source", "source_id")
+REGISTER_COLUMNS = (
+    "id",
+    "released_at",
+    "people",
+    "recipient_name",
+    "recipient_organisation",
+    "recipient_category",
+    "channel",
+    "purpose",
+    "rules",
+    "legal_basis",
+    "entry_ids",
+    "content_sha256",
+    "released_by",
+    "approved_by",
+    "source",
+    "source_id",
+)
 
 
 def register_csv(rows: Sequence[Disclosure]) -> str:
@@ -252,11 +321,29 @@ def register_csv(rows: Sequence[Disclosure]) -> str:
     writer = csv.writer(out)
     writer.writerow(REGISTER_COLUMNS)
     for d in rows:
-        writer.writerow([cell(v) for v in (
-            d.pk, d.released_at.isoformat(), " ".join(s.person.ref for s in d.subjects.all()), d.recipient_name,
-            d.recipient_organisation, d.recipient_category, d.channel, d.purpose, " ".join(d.rules), d.legal_basis,
-            " ".join(str(e) for e in d.entry_ids), d.content_sha256, d.released_by.username,
-            d.approved_by.username if d.approved_by else "", d.source, d.source_id)])
+        writer.writerow(
+            [
+                cell(v)
+                for v in (
+                    d.pk,
+                    d.released_at.isoformat(),
+                    " ".join(s.person.ref for s in d.subjects.all()),
+                    d.recipient_name,
+                    d.recipient_organisation,
+                    d.recipient_category,
+                    d.channel,
+                    d.purpose,
+                    " ".join(d.rules),
+                    d.legal_basis,
+                    " ".join(str(e) for e in d.entry_ids),
+                    d.content_sha256,
+                    d.released_by.username,
+                    d.approved_by.username if d.approved_by else "",
+                    d.source,
+                    d.source_id,
+                )
+            ]
+        )
     return out.getvalue()
 
 
@@ -273,7 +360,15 @@ def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
     if not can_read_register(actor):
         raise NotPermitted("Only information governance officers and team managers can read the register.")
     rows = search_register(query)
-    audit.record(actor.pk, "disclosures.register_read", object_type="register",
-                 details={"person": query.person_ref, "recipient": bool(query.recipient), "basis": query.basis,
-                          "rows": [d.pk for d in rows]})
+    audit.record(
+        actor.pk,
+        "disclosures.register_read",
+        object_type="register",
+        details={
+            "person": query.person_ref,
+            "recipient": bool(query.recipient),
+            "basis": query.basis,
+            "rows": [d.pk for d in rows],
+        },
+    )
     return rows

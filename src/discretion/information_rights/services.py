@@ -19,6 +19,7 @@ from django.utils import timezone
 from discretion import access, deadlines
 from discretion.audit import services as audit
 from discretion.information_rights import exemptions
+from discretion.information_rights.compile import CompiledSar, compile_sar
 from discretion.information_rights.models import (
     CalendarChange,
     CalendarDay,
@@ -660,13 +661,16 @@ def extend_sar(actor: Staff, sar_id: int, *, reason: str) -> SarCase:
     return sar
 
 
-from discretion.information_rights.compile import (  # noqa: E402  (uses the names above)
-    CompiledSar,
-    compile_sar,
-    propose_redactions,
-)
-
-__all__ = ["CompiledSar", "compile_sar", "propose_redactions"]
+@transaction.atomic
+def compile_records(actor: Staff, sar_id: int) -> CompiledSar:
+    """Collect everything held about the subject (through access) and propose redactions."""
+    _require_igo(actor)
+    sar = _get_sar(sar_id)
+    if sar.status == SarStatus.AWAITING_ID or sar.subject_id is None:
+        raise InvalidInput("Verify the requester's identity first")
+    if sar.status == SarStatus.RELEASED:
+        raise InvalidInput("The bundle has been released")
+    return compile_sar(actor, sar, propose=True)
 
 
 @transaction.atomic

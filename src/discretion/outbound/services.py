@@ -39,6 +39,7 @@ DEFAULT_SECURE_DOMAINS = ("gov.uk", "nhs.net", "police.uk", "cjsm.net", "gcsx.go
 PLAIN_EMAIL = "email"
 TEXT_SUFFIXES = (".txt", ".csv", ".md", ".text", ".eml", ".json", ".xml", ".html", ".htm")
 MAX_RECIPIENTS = 50
+DEFAULT_SECURE_LINK_URL = "/secure/{token}/"
 KEY_MANAGERS = frozenset({Role.IGO, Role.TEAM_MANAGER, Role.ADMIN})
 
 
@@ -447,6 +448,12 @@ def send_message(
                 summary=f"Outbound message ({ROUTE_NAMES[chosen]})", message_subject=message_subject,
                 message_body=message_body,
             )
+            if chosen is Route.SECURE_LINK:
+                # The link goes by e-mail, the one-time code by another route (the sender tells the
+                # recipient): the link alone opens nothing.
+                link = getattr(settings, "SECURE_LINK_URL", DEFAULT_SECURE_LINK_URL).format(token=release.link_token)
+                release.message.body = f"{message_body}\n\n{link}\n"
+                release.message.save(update_fields=["body"])
             releases.append(release)
         audit.record(actor.pk, "outbound.sent", object_type="case" if case_id else "", object_id=case_id or "",
                      person_id=person_ids[0] if len(person_ids) == 1 else None,

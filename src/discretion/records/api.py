@@ -49,26 +49,47 @@ class BreakGlassIn(Schema):
 def person(request: HttpRequest, ref: str) -> PersonOut:
     view = access.get_person_for(actor(request), ref=ref)
     p = view.person
-    return PersonOut(ref=p.ref, given_names=p.given_names, family_name=p.family_name, date_of_birth=p.date_of_birth,
-                     is_child=p.is_child, nhs_number=p.nhs_number,
-                     ethnicity=p.ethnicity if view.show_special_category else None,
-                     cases=[c.ref for c in view.cases], access_basis=view.grant.basis.value)
+    return PersonOut(
+        ref=p.ref,
+        given_names=p.given_names,
+        family_name=p.family_name,
+        date_of_birth=p.date_of_birth,
+        is_child=p.is_child,
+        nhs_number=p.nhs_number,
+        ethnicity=p.ethnicity if view.show_special_category else None,
+        cases=[c.ref for c in view.cases],
+        access_basis=view.grant.basis.value,
+    )
 
 
 @router.get("/cases/{ref}", response=CaseOut)
 def case(request: HttpRequest, ref: str) -> CaseOut:
     view = access.get_case_for(actor(request), ref=ref)
     c = view.case
-    return CaseOut(ref=c.ref, kind=c.kind, team=c.team.name, subject_ref=c.subject.ref, opened_on=c.opened_on,
-                   closed_on=c.closed_on, entries=[e.pk for e in view.entries], access_basis=view.grant.basis.value)
+    return CaseOut(
+        ref=c.ref,
+        kind=c.kind,
+        team=c.team.name,
+        subject_ref=c.subject.ref,
+        opened_on=c.opened_on,
+        closed_on=c.closed_on,
+        entries=[e.pk for e in view.entries],
+        access_basis=view.grant.basis.value,
+    )
 
 
 @router.get("/people", response=SearchOut)
 def search(request: HttpRequest, q: str = "", date_of_birth: dt.date | None = None) -> SearchOut:
     results = access.search_people(actor(request), q, date_of_birth=date_of_birth)
     return SearchOut(
-        people=[{"ref": p.ref, "name": p.full_name,
-                 "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None} for p in results.people],
+        people=[
+            {
+                "ref": p.ref,
+                "name": p.full_name,
+                "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None,
+            }
+            for p in results.people
+        ],
         restricted_refs=results.restricted_refs,
     )
 

@@ -115,7 +115,9 @@ class Case(models.Model):
     kind = models.CharField(max_length=80, default="Child in need")
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
-    people = models.ManyToManyField(Person, through="CaseMember", related_name="cases")
+    people: models.ManyToManyField[Person, CaseMember] = models.ManyToManyField(
+        Person, through="CaseMember", related_name="cases"
+    )
 
     def __str__(self) -> str:
         return self.ref

@@ -6,11 +6,12 @@ Returns ids only; `discretion.access.search_people` decides what the searcher ma
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import jellyfish
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from discretion.records.identifiers import name_key
 from discretion.records.models import PersonName
@@ -35,7 +36,7 @@ def name_rows(given_names: str, family_name: str, kind: str) -> dict[str, str]:
 def matching_person_ids(query: str, *, date_of_birth: dt.date | None = None, limit: int = 100) -> list[int]:
     """Ids of people whose name (any of their names) is like `query`, best first."""
     key = name_key(query)
-    rows = PersonName.objects.all()
+    rows: QuerySet[Any, Any] = PersonName.objects.all()
     if date_of_birth is not None:
         rows = rows.filter(person__date_of_birth=date_of_birth)
     if not key:

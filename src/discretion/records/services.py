@@ -9,6 +9,7 @@ from typing import IO
 
 from django.core.files.base import File
 from django.db import transaction
+from django.utils import timezone
 
 from discretion import access
 from discretion.audit import services as audit
@@ -24,8 +25,9 @@ class InvalidInput(ValueError):
     """Input a user can correct; the message says how."""
 
 
-def add_attachment(actor: Staff, entry_id: int, upload: IO[bytes], *, name: str, content_type: str,
-                   size: int) -> Attachment:
+def add_attachment(
+    actor: Staff, entry_id: int, upload: IO[bytes], *, name: str, content_type: str, size: int
+) -> Attachment:
     """An allocated worker or their manager attaches a file to an entry. Checked types only."""
     entry, grant = access.get_entry_for(actor, entry_id)
     if grant.basis not in WRITE_BASES:
@@ -36,22 +38,33 @@ def add_attachment(actor: Staff, entry_id: int, upload: IO[bytes], *, name: str,
     upload.seek(0)
     with transaction.atomic():
         attachment = Attachment(
-            entry=entry, original_name=name[:200], content_type=content_type, size=size,
-            sha256=digest.hexdigest(), uploaded_by=actor,
+            entry=entry,
+            original_name=name[:200],
+            content_type=content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=actor,
         )
         attachment.file.save(f"{entry.pk}-{digest.hexdigest()[:16]}", File(upload), save=False)
         try:
             attachment.save()
-            audit.record(actor.pk, "attachment.added", object_type="attachment", object_id=attachment.pk,
-                         person_id=entry.case.subject_id, details={"entry": entry.pk, "size": size})
+            audit.record(
+                actor.pk,
+                "attachment.added",
+                object_type="attachment",
+                object_id=attachment.pk,
+                person_id=entry.case.subject_id,
+                details={"entry": entry.pk, "size": size},
+            )
         except Exception:
             attachment.file.delete(save=False)
             raise
     return attachment
 
 
-def update_identifiers(actor: Staff, person_ref: str, *, nhs_number: str | None = None,
-                       date_of_birth: dt.date | None = None) -> Person:
+def update_identifiers(
+    actor: Staff, person_ref: str, *, nhs_number: str | None = None, date_of_birth: dt.date | None = None
+) -> Person:
     """A worker on the child's case corrects the NHS number or date of birth."""
     view = access.get_person_for(actor, ref=person_ref)
     if view.grant.basis not in WRITE_BASES:
@@ -64,14 +77,20 @@ def update_identifiers(actor: Staff, person_ref: str, *, nhs_number: str | None 
         person.nhs_number = normalise_nhs_number(nhs_number.strip())
         changed.append("nhs_number")
     if date_of_birth is not None:
-        if date_of_birth > dt.date.today():
+        if date_of_birth > timezone.localdate():
             raise InvalidInput("Date of birth must be in the past")
         person.date_of_birth = date_of_birth
         changed.append("date_of_birth")
     with transaction.atomic():
         person.save(update_fields=changed or None)
-        audit.record(actor.pk, "person.updated", object_type="person", object_id=person.pk,
-                     person_id=person.pk, details={"fields": changed})
+        audit.record(
+            actor.pk,
+            "person.updated",
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+            details={"fields": changed},
+        )
     return person
 
 

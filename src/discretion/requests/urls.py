@@ -1,4 +1,18 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from discretion.requests import views
 
 app_name = "requests"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.start, name="start"),
+    path("new/<str:name>/", views.step, name="step"),
+    path("<int:request_id>/", views.detail, name="detail"),
+    path("<int:request_id>/documents/", views.documents, name="documents"),
+    path("<int:request_id>/referral/", views.referral, name="referral"),
+    path("<int:request_id>/tasks/", views.task, name="task"),
+    path("<int:request_id>/close/", views.close, name="close"),
+    path("<int:request_id>/entries/", views.entries, name="entries"),
+    path("<int:request_id>/release/", views.release, name="release"),
+    path("<int:request_id>/released/", views.released, name="released"),
+]

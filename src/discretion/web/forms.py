@@ -16,9 +16,14 @@ ALLOWED_UPLOAD_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
     "application/msword": (b"\xd0\xcf\x11\xe0",),
 }
-EXTENSIONS = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              ".doc": "application/msword"}
+EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+}
 
 
 class SignInForm(AuthenticationForm):
@@ -59,9 +64,13 @@ class SearchForm(forms.Form):
 
 class BreakGlassForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), min_length=10, max_length=2000,
-        error_messages={"required": "Enter why you need to open this record now",
-                        "min_length": "Reason must be 10 characters or more"},
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=10,
+        max_length=2000,
+        error_messages={
+            "required": "Enter why you need to open this record now",
+            "min_length": "Reason must be 10 characters or more",
+        },
     )
 
 

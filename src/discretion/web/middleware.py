@@ -18,7 +18,9 @@ class AuditContextMiddleware:
         channel = "api" if request.path.startswith("/api/") else "web"
         session_key = request.session.session_key if hasattr(request, "session") else None
         token = set_context(
-            AuditContext(ip=request.META.get("REMOTE_ADDR", ""), session=session_digest(session_key), channel=channel)
+            AuditContext(
+                ip=request.META.get("REMOTE_ADDR", ""), session=session_digest(session_key), channel=channel
+            )
         )
         try:
             return self.get_response(request)
@@ -44,7 +46,7 @@ class PolicyAcknowledgementMiddleware:
         ):
             from discretion.access import has_acknowledged_current_policy
 
-            if not has_acknowledged_current_policy(user):  # type: ignore[arg-type]
+            if not has_acknowledged_current_policy(user):
                 return HttpResponseRedirect(reverse("web:acknowledge-policy") + f"?next={request.path}")
             request.session["policy_acknowledged"] = True
         return self.get_response(request)

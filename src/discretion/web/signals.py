@@ -18,8 +18,13 @@ def _ip(request: HttpRequest | None) -> dict[str, object]:
 
 @receiver(user_logged_in)
 def audit_sign_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: object) -> None:
-    audit.record(user.pk, "auth.sign_in", object_type="staff", object_id=user.pk,
-                 details={"session": audit.session_digest(request.session.session_key) if request else ""})
+    audit.record(
+        user.pk,
+        "auth.sign_in",
+        object_type="staff",
+        object_id=user.pk,
+        details={"session": audit.session_digest(request.session.session_key) if request else ""},
+    )
 
 
 @receiver(user_logged_out)
@@ -29,9 +34,15 @@ def audit_sign_out(sender: object, request: HttpRequest | None, user: Any, **kwa
 
 
 @receiver(user_login_failed)
-def audit_failed_sign_in(sender: object, credentials: dict[str, Any], request: HttpRequest | None = None,
-                         **kwargs: object) -> None:
+def audit_failed_sign_in(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: object
+) -> None:
     username = str(credentials.get("username", ""))
     staff_id = get_user_model().objects.filter(username=username).values_list("pk", flat=True).first()
-    audit.record(staff_id, "auth.sign_in_failed", object_type="staff", object_id=staff_id or "",
-                 details={"known_account": staff_id is not None, **_ip(request)})
+    audit.record(
+        staff_id,
+        "auth.sign_in_failed",
+        object_type="staff",
+        object_id=staff_id or "",
+        details={"known_account": staff_id is not None, **_ip(request)},
+    )

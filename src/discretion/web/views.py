@@ -27,8 +27,12 @@ def _actor(request: HttpRequest) -> Staff:
 
 
 def refused(request: HttpRequest, exc: access.AccessDenied, *, case_ref: str | None = None) -> HttpResponse:
-    return render(request, "web/refused.html", {"message": str(exc), "case_ref": case_ref,
-                                                 "can_break_glass": exc.can_break_glass}, status=403)
+    return render(
+        request,
+        "web/refused.html",
+        {"message": str(exc), "case_ref": case_ref, "can_break_glass": exc.can_break_glass},
+        status=403,
+    )
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
@@ -58,15 +62,25 @@ def acknowledge_policy(request: HttpRequest) -> HttpResponse:
         next_url = reverse("web:home")
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and policy is not None:
-        _, created = Acknowledgement.objects.get_or_create(staff=_actor(request), policy=policy,
-                                                          defaults={"acknowledged_at": timezone.now()})
+        _, created = Acknowledgement.objects.get_or_create(
+            staff=_actor(request), policy=policy, defaults={"acknowledged_at": timezone.now()}
+        )
         if created:
-            audit.record(request.user.pk, "policy.acknowledged", object_type="policy", object_id=policy.pk,
-                         details={"version": policy.version})
+            audit.record(
+                request.user.pk,
+                "policy.acknowledged",
+                object_type="policy",
+                object_id=policy.pk,
+                details={"version": policy.version},
+            )
         request.session["policy_acknowledged"] = True
         return HttpResponseRedirect(next_url)
-    return render(request, "web/acknowledge.html", {"policy": policy, "form": form, "next": next_url},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "web/acknowledge.html",
+        {"policy": policy, "form": form, "next": next_url},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -80,10 +94,14 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = None
     if request.GET and form.is_valid():
-        results = access.search_people(_actor(request), form.cleaned_data.get("q") or "",
-                                       date_of_birth=form.cleaned_data["date_of_birth"])
-    return render(request, "web/search.html", {"form": form, "results": results},
-                  status=400 if form.errors else 200)
+        results = access.search_people(
+            _actor(request),
+            form.cleaned_data.get("q") or "",
+            date_of_birth=form.cleaned_data["date_of_birth"],
+        )
+    return render(
+        request, "web/search.html", {"form": form, "results": results}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -135,8 +153,14 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                records.add_attachment(actor, entry_id, upload, name=upload.name,
-                                       content_type=upload.detected_content_type, size=upload.size)
+                records.add_attachment(
+                    actor,
+                    entry_id,
+                    upload,
+                    name=upload.name,
+                    content_type=upload.detected_content_type,
+                    size=upload.size,
+                )
                 return HttpResponseRedirect(reverse("web:entry", args=[entry_id]))
             except access.NotPermitted as exc:
                 form.add_error("file", str(exc))
@@ -147,21 +171,26 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
         return not_found(request)
     except access.AccessDenied as exc:
         return refused(request, exc)
-    context: dict[str, Any] = {"entry": item, "grant": grant, "form": form,
-                               "attachments": list(item.attachments.all())}
+    context: dict[str, Any] = {
+        "entry": item,
+        "grant": grant,
+        "form": form,
+        "attachments": list(item.attachments.all()),
+    }
     return render(request, "web/entry.html", context, status=status)
 
 
 @login_required
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse | FileResponse:
     try:
         item = access.open_attachment_for(_actor(request), attachment_id)
     except access.NotFound:
         return not_found(request)
     except access.AccessDenied as exc:
         return refused(request, exc)
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=True,
-                            filename=item.original_name)
+    response = FileResponse(
+        item.file.open("rb"), content_type=item.content_type, as_attachment=True, filename=item.original_name
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -177,13 +206,18 @@ def break_glass(request: HttpRequest, ref: str) -> HttpResponse:
     actor = _actor(request)
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if not access.can_break_glass(actor):
-        return render(request, "web/refused.html",
-                      {"message": "Your role cannot use break-glass access.", "can_break_glass": False}, status=403)
+        return render(
+            request,
+            "web/refused.html",
+            {"message": "Your role cannot use break-glass access.", "can_break_glass": False},
+            status=403,
+        )
     if request.method == "POST" and form.is_valid():
         access.break_glass(actor, case_id, form.cleaned_data["reason"])
         return HttpResponseRedirect(reverse("web:case", args=[ref]))
-    return render(request, "web/break_glass.html", {"form": form, "ref": ref},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "web/break_glass.html", {"form": form, "ref": ref}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -193,7 +227,9 @@ def who_has_viewed(request: HttpRequest, ref: str) -> HttpResponse:
     except access.NotFound:
         return not_found(request)
     except access.NotPermitted as exc:
-        return render(request, "web/refused.html", {"message": str(exc), "can_break_glass": False}, status=403)
+        return render(
+            request, "web/refused.html", {"message": str(exc), "can_break_glass": False}, status=403
+        )
     staff = Staff.objects.in_bulk({e.actor_id for e in events if e.actor_id})
     rows = [{"event": e, "staff": staff.get(e.actor_id) if e.actor_id else None} for e in events]
     return render(request, "web/who_has_viewed.html", {"subject": subject, "rows": rows})

@@ -4,42 +4,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.BigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("seq", models.BigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True)),
-                ('at', models.CharField(help_text='ISO 8601 UTC time, as hashed.', max_length=40)),
-                ('actor_id', models.BigIntegerField(db_index=True, null=True)),
-                ('action', models.CharField(db_index=True, max_length=64)),
-                ('object_type', models.CharField(blank=True, max_length=32)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('person_id', models.BigIntegerField(help_text='The person whose record this concerns.', null=True)),
-                ('ip', models.CharField(blank=True, max_length=64)),
-                ('session', models.CharField(blank=True, help_text='A digest of the session, never the key.', max_length=64)),
-                ('reason', models.TextField(blank=True)),
-                ('details', models.TextField(blank=True, help_text='Canonical JSON.')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True)),
+                ("at", models.CharField(help_text="ISO 8601 UTC time, as hashed.", max_length=40)),
+                ("actor_id", models.BigIntegerField(db_index=True, null=True)),
+                ("action", models.CharField(db_index=True, max_length=64)),
+                ("object_type", models.CharField(blank=True, max_length=32)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "person_id",
+                    models.BigIntegerField(help_text="The person whose record this concerns.", null=True),
+                ),
+                ("ip", models.CharField(blank=True, max_length=64)),
+                (
+                    "session",
+                    models.CharField(
+                        blank=True, help_text="A digest of the session, never the key.", max_length=64
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("details", models.TextField(blank=True, help_text="Canonical JSON.")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['person_id', 'seq'], name='audit_audit_person__93785f_idx'), models.Index(fields=['actor_id', 'seq'], name='audit_audit_actor_i_828ebb_idx')],
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(fields=["person_id", "seq"], name="audit_audit_person__93785f_idx"),
+                    models.Index(fields=["actor_id", "seq"], name="audit_audit_actor_i_828ebb_idx"),
+                ],
             },
         ),
     ]

@@ -7,92 +7,210 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('records', '0003_trigram_search'),
+        ("records", "0003_trigram_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DisclosedPerson',
+            name="DisclosedPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="records.person"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('released_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('recipient_name', models.CharField(max_length=200)),
-                ('recipient_organisation', models.CharField(blank=True, max_length=200)),
-                ('recipient_category', models.CharField(blank=True, max_length=40)),
-                ('recipient_address', models.CharField(blank=True, help_text='E-mail or postal address.', max_length=254)),
-                ('channel', models.CharField(choices=[('secure_link', 'Secure download link'), ('secure_email', 'Secure e-mail (TLS-enforced secure domain)'), ('encrypted_email', "E-mail encrypted to the recipient's key"), ('post', 'Print and post'), ('in_person', 'Handed over in person'), ('internal', 'Internal (colleague within the council)')], max_length=20)),
-                ('purpose', models.CharField(blank=True, max_length=60)),
-                ('legal_basis', models.TextField(blank=True)),
-                ('rules', models.JSONField(blank=True, default=list, help_text='Policy rule ids the decision cited.')),
-                ('source', models.CharField(help_text='request, subject_access, foi, outbound, research…', max_length=40)),
-                ('source_id', models.CharField(blank=True, max_length=40)),
-                ('entry_ids', models.JSONField(blank=True, default=list)),
-                ('content_sha256', models.CharField(max_length=64)),
-                ('content_bytes', models.PositiveBigIntegerField(default=0)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('people', models.ManyToManyField(related_name='disclosures', through='disclosures.DisclosedPerson', to='records.person')),
-                ('released_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("released_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("recipient_name", models.CharField(max_length=200)),
+                ("recipient_organisation", models.CharField(blank=True, max_length=200)),
+                ("recipient_category", models.CharField(blank=True, max_length=40)),
+                (
+                    "recipient_address",
+                    models.CharField(blank=True, help_text="E-mail or postal address.", max_length=254),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("secure_link", "Secure download link"),
+                            ("secure_email", "Secure e-mail (TLS-enforced secure domain)"),
+                            ("encrypted_email", "E-mail encrypted to the recipient's key"),
+                            ("post", "Print and post"),
+                            ("in_person", "Handed over in person"),
+                            ("internal", "Internal (colleague within the council)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("purpose", models.CharField(blank=True, max_length=60)),
+                ("legal_basis", models.TextField(blank=True)),
+                (
+                    "rules",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Policy rule ids the decision cited."
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="request, subject_access, foi, outbound, research…", max_length=40
+                    ),
+                ),
+                ("source_id", models.CharField(blank=True, max_length=40)),
+                ("entry_ids", models.JSONField(blank=True, default=list)),
+                ("content_sha256", models.CharField(max_length=64)),
+                ("content_bytes", models.PositiveBigIntegerField(default=0)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "people",
+                    models.ManyToManyField(
+                        related_name="disclosures", through="disclosures.DisclosedPerson", to="records.person"
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-released_at', '-id'],
+                "ordering": ["-released_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='disclosedperson',
-            name='disclosure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subjects', to='disclosures.disclosure'),
+            model_name="disclosedperson",
+            name="disclosure",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="subjects",
+                to="disclosures.disclosure",
+            ),
         ),
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('secure_link', 'Secure download link'), ('secure_email', 'Secure e-mail (TLS-enforced secure domain)'), ('encrypted_email', "E-mail encrypted to the recipient's key"), ('post', 'Print and post'), ('in_person', 'Handed over in person'), ('internal', 'Internal (colleague within the council)')], max_length=20)),
-                ('recipient_address', models.CharField(blank=True, max_length=254)),
-                ('subject', models.CharField(blank=True, max_length=200)),
-                ('body', models.TextField(blank=True)),
-                ('payload', models.BinaryField(blank=True, default=b'')),
-                ('payload_name', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('pending', 'Waiting to send'), ('sent', 'Sent'), ('failed', 'Failed (will retry)')], db_index=True, default='pending', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('disclosure', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outbox', to='disclosures.disclosure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("secure_link", "Secure download link"),
+                            ("secure_email", "Secure e-mail (TLS-enforced secure domain)"),
+                            ("encrypted_email", "E-mail encrypted to the recipient's key"),
+                            ("post", "Print and post"),
+                            ("in_person", "Handed over in person"),
+                            ("internal", "Internal (colleague within the council)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("recipient_address", models.CharField(blank=True, max_length=254)),
+                ("subject", models.CharField(blank=True, max_length=200)),
+                ("body", models.TextField(blank=True)),
+                ("payload", models.BinaryField(blank=True, default=b"")),
+                ("payload_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to send"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed (will retry)"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "disclosure",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outbox",
+                        to="disclosures.disclosure",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SecureLink',
+            name="SecureLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_sha256', models.CharField(max_length=64, unique=True)),
-                ('code_sha256', models.CharField(max_length=64)),
-                ('expires_at', models.DateTimeField()),
-                ('max_downloads', models.PositiveIntegerField(default=3)),
-                ('downloads', models.PositiveIntegerField(default=0)),
-                ('failed_codes', models.PositiveIntegerField(default=0)),
-                ('revoked', models.BooleanField(default=False)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links', to='disclosures.outboxmessage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_sha256", models.CharField(max_length=64, unique=True)),
+                ("code_sha256", models.CharField(max_length=64)),
+                ("expires_at", models.DateTimeField()),
+                ("max_downloads", models.PositiveIntegerField(default=3)),
+                ("downloads", models.PositiveIntegerField(default=0)),
+                ("failed_codes", models.PositiveIntegerField(default=0)),
+                ("revoked", models.BooleanField(default=False)),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="links",
+                        to="disclosures.outboxmessage",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='disclosedperson',
-            index=models.Index(fields=['person', 'disclosure'], name='disclosures_person__22250a_idx'),
+            model_name="disclosedperson",
+            index=models.Index(fields=["person", "disclosure"], name="disclosures_person__22250a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='disclosedperson',
-            constraint=models.UniqueConstraint(fields=('disclosure', 'person'), name='one_person_per_disclosure'),
+            model_name="disclosedperson",
+            constraint=models.UniqueConstraint(
+                fields=("disclosure", "person"), name="one_person_per_disclosure"
+            ),
         ),
     ]

@@ -6,121 +6,168 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('records', '0001_initial'),
-        ('staff', '0001_initial'),
+        ("records", "0001_initial"),
+        ("staff", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attachment',
-            name='uploaded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="attachment",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='breakglass',
-            name='staff',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to=settings.AUTH_USER_MODEL),
+            model_name="breakglass",
+            name="staff",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="break_glass_grants",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='staff.team'),
+            model_name="case",
+            name="team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="staff.team"
+            ),
         ),
         migrations.AddField(
-            model_name='breakglass',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to='records.case'),
+            model_name="breakglass",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="break_glass_grants",
+                to="records.case",
+            ),
         ),
         migrations.AddField(
-            model_name='casemember',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='records.case'),
+            model_name="casemember",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="members", to="records.case"
+            ),
         ),
         migrations.AddField(
-            model_name='entry',
-            name='author',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="entry",
+            name="author",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='entry',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='records.case'),
+            model_name="entry",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="records.case"
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='entry',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='records.entry'),
+            model_name="attachment",
+            name="entry",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="records.entry"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['date_of_birth'], name='records_per_date_of_808bb2_idx'),
+            model_name="person",
+            index=models.Index(fields=["date_of_birth"], name="records_per_date_of_808bb2_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['family_name'], name='records_per_family__851182_idx'),
+            model_name="person",
+            index=models.Index(fields=["family_name"], name="records_per_family__851182_idx"),
         ),
         migrations.AddField(
-            model_name='casemember',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_memberships', to='records.person'),
+            model_name="casemember",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="case_memberships",
+                to="records.person",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='people',
-            field=models.ManyToManyField(related_name='cases', through='records.CaseMember', to='records.person'),
+            model_name="case",
+            name="people",
+            field=models.ManyToManyField(
+                related_name="cases", through="records.CaseMember", to="records.person"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='subject',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subject_of_cases', to='records.person'),
+            model_name="case",
+            name="subject",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="subject_of_cases",
+                to="records.person",
+            ),
         ),
         migrations.AddField(
-            model_name='address',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='records.person'),
+            model_name="address",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="addresses", to="records.person"
+            ),
         ),
         migrations.AddField(
-            model_name='personname',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='records.person'),
+            model_name="personname",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="names", to="records.person"
+            ),
         ),
         migrations.AddField(
-            model_name='relationship',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='records.person'),
+            model_name="relationship",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="relationships", to="records.person"
+            ),
         ),
         migrations.AddField(
-            model_name='relationship',
-            name='relative',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_from', to='records.person'),
+            model_name="relationship",
+            name="relative",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="related_from", to="records.person"
+            ),
         ),
         migrations.AddIndex(
-            model_name='breakglass',
-            index=models.Index(fields=['staff', 'case', 'expires_at'], name='records_bre_staff_i_cad9a9_idx'),
+            model_name="breakglass",
+            index=models.Index(fields=["staff", "case", "expires_at"], name="records_bre_staff_i_cad9a9_idx"),
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['case', 'occurred_on'], name='records_ent_case_id_84a077_idx'),
+            model_name="entry",
+            index=models.Index(fields=["case", "occurred_on"], name="records_ent_case_id_84a077_idx"),
         ),
         migrations.AddIndex(
-            model_name='casemember',
-            index=models.Index(fields=['person', 'case'], name='records_cas_person__4fcda7_idx'),
+            model_name="casemember",
+            index=models.Index(fields=["person", "case"], name="records_cas_person__4fcda7_idx"),
         ),
         migrations.AddConstraint(
-            model_name='casemember',
-            constraint=models.UniqueConstraint(fields=('case', 'person'), name='one_membership'),
+            model_name="casemember",
+            constraint=models.UniqueConstraint(fields=("case", "person"), name="one_membership"),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.UniqueConstraint(fields=('person', 'relative', 'kind'), name='one_relationship_kind'),
+            model_name="relationship",
+            constraint=models.UniqueConstraint(
+                fields=("person", "relative", "kind"), name="one_relationship_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=models.Q(('person', models.F('relative')), _negated=True), name='not_own_relative'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("person", models.F("relative")), _negated=True), name="not_own_relative"
+            ),
         ),
     ]

@@ -1,0 +1,120 @@
+"""Compose a message to an external recipient about a case, checked as it is written (policy 1.1).
+
+Works without JavaScript: "Check message" posts the form and re-renders it with the findings. With htmx
+loaded, the message fields post to `check` as the user types and only the findings panel is replaced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from discretion import access
+from discretion.outbound import services
+from discretion.outbound.forms import ComposeForm
+from discretion.staff.models import Staff
+from discretion.web.views import not_found, refused
+
+SESSION_KEY = "outbound_sent"
+SEND_ACTIONS = {
+    "send": None,
+    "secure_link": services.Route.SECURE_LINK,
+    "secure_email": services.Route.SECURE_EMAIL,
+    "encrypted_email": services.Route.ENCRYPTED_EMAIL,
+}
+
+
+def _actor(request: HttpRequest) -> Staff:
+    user = request.user
+    assert isinstance(user, Staff)
+    return user
+
+
+def _panel(check: services.Check | None) -> dict[str, Any]:
+    if check is None:
+        return {"check": None}
+    return {"check": check, "findings": check.personal_findings, "routes": check.routes(),
+            "route_names": services.ROUTE_NAMES, "label_names": services.LABEL_NAMES}
+
+
+def _check_form(form: ComposeForm) -> services.Check | None:
+    """Findings for whatever the form holds so far (recipients only if they parse)."""
+    data = form.data
+    to: tuple[str, ...] = ()
+    try:
+        to = services.parse_recipients(str(data.get("to", "")))
+    except services.InvalidInput:
+        pass
+    subject, body = str(data.get("subject", "")), str(data.get("body", ""))
+    if not subject.strip() and not body.strip():
+        return None
+    return services.check_message(to=to, subject=subject, body=body)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose(request: HttpRequest, ref: str) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        view = access.get_case_for(actor, ref=ref)
+    except access.NotFound:
+        return not_found(request)
+    except access.AccessDenied as exc:
+        return refused(request, exc, case_ref=ref)
+    form = ComposeForm(request.POST or None)
+    check: services.Check | None = None
+    error: str | None = None
+    status = 200
+    action = request.POST.get("action", "check")
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        elif action == "check":
+            check = _check_form(form)
+        else:
+            data = form.cleaned_data
+            try:
+                sent = services.send_message(
+                    actor, to=data["to"], subject=data["subject"], body=data["body"],
+                    route=SEND_ACTIONS.get(action), override=action == "send_anyway", case_id=view.case.pk,
+                    recipient_name=data["recipient_name"], recipient_organisation=data["recipient_organisation"],
+                    purpose=data["purpose"] or "outbound message", source_id=view.case.ref,
+                )
+            except services.Blocked as exc:
+                error, check, status = str(exc), exc.check, 400
+            except services.InvalidInput as exc:
+                error, status = str(exc), 400
+            else:
+                request.session[SESSION_KEY] = {
+                    "route": str(sent.route), "case": view.case.ref, "count": len(sent.messages),
+                    "codes": [[r.message.recipient_address, r.link_code] for r in sent.releases if r.link_code],
+                    "disclosures": [r.disclosure.pk for r in sent.releases],
+                }
+                return HttpResponseRedirect(reverse("outbound:sent", args=[view.case.ref]))
+    return render(request, "outbound/compose.html",
+                  {"case": view.case, "form": form, "error": error, "action": action, **_panel(check)},
+                  status=status)
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, ref: str) -> HttpResponse:
+    """The findings panel alone, for htmx's live check as the user types (no writes, nothing sent)."""
+    form = ComposeForm(request.POST)
+    return render(request, "outbound/_findings.html", _panel(_check_form(form)))
+
+
+@login_required
+def sent(request: HttpRequest, ref: str) -> HttpResponse:
+    """Shown once after sending: the one-time codes are never stored in clear, so never shown again."""
+    outcome = request.session.pop(SESSION_KEY, None)
+    if outcome is None or outcome.get("case") != ref:
+        return HttpResponseRedirect(reverse("web:case", args=[ref]))
+    return render(request, "outbound/sent.html", {
+        "outcome": outcome, "route_name": services.ROUTE_NAMES[services.Route(outcome["route"])], "case_ref": ref,
+    })
