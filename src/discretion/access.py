@@ -84,10 +84,14 @@ class Grant:
 
 
 def has_acknowledged_current_policy(actor: Staff) -> bool:
-    current = PolicyVersion.current()
-    if current is None:
-        return True
-    return Acknowledgement.objects.filter(staff=actor, policy=current).exists()
+    # Cached on the actor object for the life of one request or command.
+    cached: bool | None = getattr(actor, "_acknowledged_current_policy", None)
+    if cached is not None:
+        return cached
+    current = PolicyVersion.objects.order_by("-published_at", "-id").values_list("id", flat=True).first()
+    answer = current is None or Acknowledgement.objects.filter(staff=actor, policy_id=current).exists()
+    actor._acknowledged_current_policy = answer  # type: ignore[attr-defined]
+    return answer
 
 
 def _require_active(actor: Staff) -> None:
@@ -270,7 +274,10 @@ def get_person_for(actor: Staff, person_id: int | None = None, *, ref: str | Non
     """Open a person's record: allowed when the actor may open any case they belong to."""
     _require_active(actor)
     try:
-        person = Person.objects.get(pk=person_id) if person_id is not None else Person.objects.get(ref=ref)
+        people = Person.objects.prefetch_related(
+            "addresses", "relationships__relative", "related_from__person"
+        )
+        person = people.get(pk=person_id) if person_id is not None else people.get(ref=ref)
     except Person.DoesNotExist:
         raise NotFound("No such person.") from None
     grant = _person_grant(actor, person)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 
 from discretion.audit.chain import (
     GENESIS_HASH,
@@ -57,6 +56,10 @@ def session_digest(session_key: str | None) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest()[:16]
 
 
+# One statement both locks the head and reads it (RETURNING: PostgreSQL, SQLite >= 3.35).
+_ADVANCE_HEAD = "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+
+
 def record(
     actor_id: int | None,
     action: str,
@@ -75,9 +78,13 @@ def record(
     ctx = _context.get()
     with transaction.atomic():
         # The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first.
-        if not ChainHead.objects.filter(id=1).update(seq=F("seq") + 1):
+        with connection.cursor() as cursor:
+            cursor.execute(_ADVANCE_HEAD)
+            row = cursor.fetchone()
+        if row is None:
             ChainHead.objects.create(id=1, seq=1, hash=GENESIS_HASH)
-        head = ChainHead.objects.get(id=1)
+            row = (1, GENESIS_HASH)
+        head = ChainHead(id=1, seq=row[0], hash=row[1])
         at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         detail_text = canonical_details({"channel": ctx.channel, **(details or {})})
         values = (

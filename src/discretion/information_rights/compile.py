@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from discretion import access, detect
@@ -57,9 +56,8 @@ def _subject_for(person: Person) -> detect.Subject:
 def _index(actor: Staff, subject: Person, case_ids: list[int]) -> tuple[detect.SubjectIndex, set[str]]:
     """The other people around the subject (case members, relationships), each read through access."""
     other_ids = set(CaseMember.objects.filter(case_id__in=case_ids).values_list("person_id", flat=True))
-    other_ids |= set(Relationship.objects.filter(Q(person=subject) | Q(relative=subject))
-                     .values_list("person_id", "relative_id").distinct().values_list("person_id", flat=True))
     other_ids |= set(Relationship.objects.filter(person=subject).values_list("relative_id", flat=True))
+    other_ids |= set(Relationship.objects.filter(relative=subject).values_list("person_id", flat=True))
     other_ids.discard(subject.pk)
     others = [access.get_person_for(actor, pid).person for pid in sorted(other_ids)]
     redact_staff = bool(getattr(settings, "SAR_REDACT_STAFF_NAMES", False))
@@ -144,17 +142,18 @@ def redacted(text: str, spans: list[tuple[int, int, str]]) -> str:
     Overlapping spans merge (the first reason names the merged span)."""
     if not spans:
         return text
-    merged: list[list[object]] = []
+    merged: list[tuple[int, int, str]] = []
     for start, end, reason in sorted(spans):
-        if merged and start <= int(str(merged[-1][1])):
-            merged[-1][1] = max(int(str(merged[-1][1])), end)
+        if merged and start <= merged[-1][1]:
+            first = merged[-1]
+            merged[-1] = (first[0], max(first[1], end), first[2])
         else:
-            merged.append([start, end, reason])
+            merged.append((start, end, reason))
     out, pos = [], 0
     for start, end, reason in merged:
-        out.append(text[pos:int(str(start))])
-        out.append(f"[redacted: {str(reason).replace('_', ' ')}]")
-        pos = int(str(end))
+        out.append(text[pos:start])
+        out.append(f"[redacted: {reason.replace('_', ' ')}]")
+        pos = end
     out.append(text[pos:])
     return "".join(out)
 

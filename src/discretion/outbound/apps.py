@@ -19,7 +19,10 @@ class OutboundConfig(AppConfig):
         post_delete.connect(subjects.person_deleted, sender=Person, dispatch_uid=f"{uid}.person_deleted")
         for model in (PersonName, Address):
             for signal, kind in ((post_save, "saved"), (post_delete, "deleted")):
-                signal.connect(subjects.person_detail_changed, sender=model,
-                               dispatch_uid=f"{uid}.{model.__name__}.{kind}")
+                signal.connect(
+                    subjects.person_detail_changed,
+                    sender=model,
+                    dispatch_uid=f"{uid}.{model.__name__}.{kind}",
+                )
         for signal, kind in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(subjects.staff_changed, sender=Staff, dispatch_uid=f"{uid}.staff.{kind}")

@@ -10,16 +10,24 @@ from discretion.outbound import services
 
 
 class ComposeForm(forms.Form):
-    to = forms.CharField(label="To", max_length=2000,
-                         help_text="The recipient's e-mail address. Separate several with commas.",
-                         error_messages={"required": "Enter the recipient's e-mail address"})
+    to = forms.CharField(
+        label="To",
+        max_length=2000,
+        help_text="The recipient's e-mail address. Separate several with commas.",
+        error_messages={"required": "Enter the recipient's e-mail address"},
+    )
     recipient_name = forms.CharField(label="Recipient's name", max_length=200, required=False)
     recipient_organisation = forms.CharField(label="Organisation", max_length=200, required=False)
-    purpose = forms.CharField(label="Why are you sending this?", max_length=60, required=False,
-                              help_text="For example: school update, GP referral, court bundle.")
+    purpose = forms.CharField(
+        label="Why are you sending this?",
+        max_length=60,
+        required=False,
+        help_text="For example: school update, GP referral, court bundle.",
+    )
     subject = forms.CharField(label="Subject", max_length=200, required=False)
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 10}), max_length=100_000,
-                           required=False)
+    body = forms.CharField(
+        label="Message", widget=forms.Textarea(attrs={"rows": 10}), max_length=100_000, required=False
+    )
 
     def clean_to(self) -> tuple[str, ...]:
         try:

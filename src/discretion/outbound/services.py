@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import io
+import warnings
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -99,6 +100,10 @@ class PartFinding:
     def label(self) -> str:
         return str(self.finding.label)
 
+    @property
+    def where(self) -> str:
+        return self.part.split(":")[0]
+
 
 LABEL_NAMES = {
     Label.PERSON: "name of a known service user",
@@ -114,7 +119,9 @@ LABEL_NAMES = {
 
 
 def secure_domains() -> tuple[str, ...]:
-    return tuple(d.lower().lstrip(".") for d in getattr(settings, "OUTBOUND_SECURE_DOMAINS", DEFAULT_SECURE_DOMAINS))
+    return tuple(
+        d.lower().lstrip(".") for d in getattr(settings, "OUTBOUND_SECURE_DOMAINS", DEFAULT_SECURE_DOMAINS)
+    )
 
 
 def domain_of(address: str) -> str:
@@ -183,8 +190,10 @@ class Check:
             return "No personal data about service users was found."
         parts: list[str] = []
         for pf in self.personal_findings:
-            parts.append(f"{LABEL_NAMES[pf.finding.label]} in the {pf.part.split(':')[0]} "
-                         f"(characters {pf.finding.start}–{pf.finding.end})")
+            parts.append(
+                f"{LABEL_NAMES[pf.finding.label]} in the {pf.where} "
+                f"(characters {pf.finding.start}–{pf.finding.end})"
+            )
         parts.extend(f"attachment {name} could not be checked" for name in self.unscanned)
         return "This message contains personal data about a service user: " + "; ".join(parts) + "."
 
@@ -193,16 +202,22 @@ class Check:
         if verdict is Verdict.ALLOW:
             return "No personal data about service users was found: it may be sent as ordinary e-mail."
         if verdict is Verdict.SECURE_ONLY:
-            return (self.describe() + " Every recipient has a secure route (a secure domain with TLS "
-                    "required, or a registered key): send it only that way (policy 1.1).")
-        return (self.describe() + " Personal data may not go by ordinary internet e-mail (policy 1.1). "
-                "Send it from Discretion by secure download link, or remove the personal data.")
+            return (
+                self.describe() + " Every recipient has a secure route (a secure domain with TLS "
+                "required, or a registered key): send it only that way (policy 1.1)."
+            )
+        return (
+            self.describe() + " Personal data may not go by ordinary internet e-mail (policy 1.1). "
+            "Send it from Discretion by secure download link, or remove the personal data."
+        )
 
     def audit_details(self) -> dict[str, object]:
         """Labels, parts and positions only: never the text found."""
         return {
-            "findings": [{"part": f.part, "label": f.label, "start": f.finding.start, "end": f.finding.end}
-                         for f in self.personal_findings],
+            "findings": [
+                {"part": f.part, "label": f.label, "start": f.finding.start, "end": f.finding.end}
+                for f in self.personal_findings
+            ],
             "unscanned": len(self.unscanned),
             "recipient_domains": sorted({domain_of(r) for r in self.recipients}),
             "verdict": str(self.verdict),
@@ -220,8 +235,9 @@ def parse_recipients(to: str | Sequence[str]) -> tuple[str, ...]:
             try:
                 validate_email(address)
             except ValidationError:
-                raise InvalidInput("Enter recipient e-mail addresses in the correct format, like "
-                                   "name@example.org") from None
+                raise InvalidInput(
+                    "Enter recipient e-mail addresses in the correct format, like name@example.org"
+                ) from None
             if address not in addresses:
                 addresses.append(address)
     if not addresses:
@@ -231,8 +247,9 @@ def parse_recipients(to: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(addresses)
 
 
-def check_message(*, to: Sequence[str], subject: str, body: str,
-                  attachments: Sequence[OutgoingAttachment] = ()) -> Check:
+def check_message(
+    *, to: Sequence[str], subject: str, body: str, attachments: Sequence[OutgoingAttachment] = ()
+) -> Check:
     """Scan the subject, body and text attachments against the council's known people (no writes)."""
     index = get_index()
     findings: list[PartFinding] = []
@@ -248,8 +265,15 @@ def check_message(*, to: Sequence[str], subject: str, body: str,
         if text:
             findings.extend(PartFinding(part, f) for f in scan(text, index).findings)
     recipients = tuple(to)
-    keyed = frozenset(RecipientKey.objects.filter(address__in=recipients, revoked=False)
-                      .values_list("address", flat=True)) if recipients else frozenset()
+    keyed = (
+        frozenset(
+            RecipientKey.objects.filter(address__in=recipients, revoked=False).values_list(
+                "address", flat=True
+            )
+        )
+        if recipients
+        else frozenset()
+    )
     return Check(recipients, tuple(findings), tuple(unscanned), keyed)
 
 
@@ -269,15 +293,34 @@ class Sent:
     releases: tuple[Release, ...] = ()
 
 
-def _refuse(actor: Staff, action: str, check: Check, message: str, *, route: Route | None,
-            case_id: int | None, person_ids: Sequence[int]) -> Blocked:
+def _refuse(
+    actor: Staff,
+    action: str,
+    check: Check,
+    message: str,
+    *,
+    route: Route | None,
+    case_id: int | None,
+    person_ids: Sequence[int],
+) -> Blocked:
     """Audit the block in its own transaction, so a caller's rollback cannot erase it."""
-    details = {**check.audit_details(), "route": str(route) if route else "", "case": case_id,
-               "people": list(person_ids)}
+    details = {
+        **check.audit_details(),
+        "route": str(route) if route else "",
+        "case": case_id,
+        "people": list(person_ids),
+    }
     with transaction.atomic():
-        for pid in list(person_ids) or [None]:
-            audit.record(actor.pk, action, object_type="case" if case_id else "", object_id=case_id or "",
-                         person_id=pid, details=details)
+        targets: list[int | None] = [*person_ids] or [None]
+        for pid in targets:
+            audit.record(
+                actor.pk,
+                action,
+                object_type="case" if case_id else "",
+                object_id=case_id or "",
+                person_id=pid,
+                details=details,
+            )
     return Blocked(message, check)
 
 
@@ -303,10 +346,13 @@ def _package(subject: str, body: str, attachments: Sequence[OutgoingAttachment])
 
 def encrypt_to(public_key: str, content: bytes, name: str) -> str:
     """OpenPGP-encrypt `content` to the recipient's public key; the armoured message."""
-    import pgpy
+    import pgpy  # type: ignore[import-untyped]
 
     key, _ = pgpy.PGPKey.from_blob(public_key)
-    return str(key.encrypt(pgpy.PGPMessage.new(content, file=True, filename=name)))
+    with warnings.catch_warnings():
+        # pgpy warns about its own use of legacy cipher modules and compression preferences.
+        warnings.simplefilter("ignore")
+        return str(key.encrypt(pgpy.PGPMessage.new(content, file=True, filename=name)))
 
 
 def key_fingerprint(public_key: str) -> str:
@@ -314,7 +360,7 @@ def key_fingerprint(public_key: str) -> str:
 
     try:
         key, _ = pgpy.PGPKey.from_blob(public_key)
-    except Exception:  # noqa: BLE001  (pgpy raises many types for bad input)
+    except Exception:  # pgpy raises many types for bad input
         raise InvalidInput("Enter an ASCII-armoured OpenPGP public key") from None
     if not key.is_public:
         raise InvalidInput("Enter the recipient's PUBLIC key, never a private key")
@@ -330,19 +376,32 @@ def register_recipient_key(actor: Staff, *, address: str, public_key: str) -> Re
     with transaction.atomic():
         key, _ = RecipientKey.objects.update_or_create(
             address=clean_address,
-            defaults={"fingerprint": fingerprint, "public_key": public_key.strip(), "registered_by": actor,
-                      "revoked": False},
+            defaults={
+                "fingerprint": fingerprint,
+                "public_key": public_key.strip(),
+                "registered_by": actor,
+                "revoked": False,
+            },
         )
-        audit.record(actor.pk, "outbound.key_registered", object_type="recipient_key", object_id=key.pk,
-                     details={"fingerprint": fingerprint, "domain": domain_of(clean_address)})
+        audit.record(
+            actor.pk,
+            "outbound.key_registered",
+            object_type="recipient_key",
+            object_id=key.pk,
+            details={"fingerprint": fingerprint, "domain": domain_of(clean_address)},
+        )
     return key
 
 
 def queue_plain(actor: Staff | None, *, to: Sequence[str], subject: str, body: str) -> list[OutboxMessage]:
     """Queue ordinary e-mail with no service-user personal data (not a disclosure). Callers go through
     `send_message`, which has checked the content first."""
-    return [OutboxMessage.objects.create(channel=PLAIN_EMAIL, recipient_address=address, subject=subject[:200],
-                                         body=body) for address in to]
+    return [
+        OutboxMessage.objects.create(
+            channel=PLAIN_EMAIL, recipient_address=address, subject=subject[:200], body=body
+        )
+        for address in to
+    ]
 
 
 def _choose(check: Check, route: Route | None) -> Route | None:
@@ -392,33 +451,66 @@ def send_message(
     person_ids = _person_ids(check.subject_refs)
 
     if check.contains_personal_data and (override or asked is Route.EMAIL):
-        raise _refuse(actor, "outbound.override_refused", check,
-                      check.describe() + " It cannot be sent by ordinary e-mail, even on request (policy 1.1). "
-                      "Send it by secure download link, or remove the personal data.",
-                      route=asked, case_id=case_id, person_ids=person_ids)
+        raise _refuse(
+            actor,
+            "outbound.override_refused",
+            check,
+            check.describe() + " It cannot be sent by ordinary e-mail, even on request (policy 1.1). "
+            "Send it by secure download link, or remove the personal data.",
+            route=asked,
+            case_id=case_id,
+            person_ids=person_ids,
+        )
     chosen = _choose(check, asked)
     if chosen is None:
-        raise _refuse(actor, "outbound.blocked", check, check.reason(), route=asked, case_id=case_id,
-                      person_ids=person_ids)
+        raise _refuse(
+            actor,
+            "outbound.blocked",
+            check,
+            check.reason(),
+            route=asked,
+            case_id=case_id,
+            person_ids=person_ids,
+        )
     if check.contains_personal_data and chosen is Route.SECURE_EMAIL and check.insecure_recipients:
-        raise _refuse(actor, "outbound.blocked", check,
-                      check.describe() + " Secure e-mail goes only to secure domains; "
-                      f"{', '.join(sorted({domain_of(r) for r in check.insecure_recipients}))} is not one. "
-                      "Send it by secure download link instead.",
-                      route=asked, case_id=case_id, person_ids=person_ids)
+        raise _refuse(
+            actor,
+            "outbound.blocked",
+            check,
+            check.describe() + " Secure e-mail goes only to secure domains; "
+            f"{', '.join(sorted({domain_of(r) for r in check.insecure_recipients}))} is not one. "
+            "Send it by secure download link instead.",
+            route=asked,
+            case_id=case_id,
+            person_ids=person_ids,
+        )
     if check.contains_personal_data and chosen is Route.ENCRYPTED_EMAIL and check.unkeyed_recipients:
-        raise _refuse(actor, "outbound.blocked", check,
-                      check.describe() + " Not every recipient has registered an encryption key. "
-                      "Send it by secure download link instead.",
-                      route=asked, case_id=case_id, person_ids=person_ids)
+        raise _refuse(
+            actor,
+            "outbound.blocked",
+            check,
+            check.describe() + " Not every recipient has registered an encryption key. "
+            "Send it by secure download link instead.",
+            route=asked,
+            case_id=case_id,
+            person_ids=person_ids,
+        )
 
     with transaction.atomic():
         if chosen is Route.EMAIL:
             messages = queue_plain(actor, to=recipients, subject=subject, body=body)
-            audit.record(actor.pk, "outbound.sent", object_type="case" if case_id else "", object_id=case_id or "",
-                         details={"route": str(chosen), "messages": [m.pk for m in messages],
-                                  "recipient_domains": sorted({domain_of(r) for r in recipients}),
-                                  "findings": len(check.findings)})
+            audit.record(
+                actor.pk,
+                "outbound.sent",
+                object_type="case" if case_id else "",
+                object_id=case_id or "",
+                details={
+                    "route": str(chosen),
+                    "messages": [m.pk for m in messages],
+                    "recipient_domains": sorted({domain_of(r) for r in recipients}),
+                    "findings": len(check.findings),
+                },
+            )
             return Sent(chosen, check, tuple(messages))
         content, content_name = _package(subject, body, attachments)
         council = getattr(settings, "COUNCIL_NAME", "The council")
@@ -430,8 +522,10 @@ def send_message(
             if chosen is Route.SECURE_LINK:
                 # The notification itself carries no personal data: the content waits behind the link.
                 message_subject = f"A secure message from {council}"
-                message_body = (f"{council} has sent you a secure message. Open the link in this e-mail and "
-                                "enter the one-time code you will be given separately. The link expires.")
+                message_body = (
+                    f"{council} has sent you a secure message. Open the link in this e-mail and "
+                    "enter the one-time code you will be given separately. The link expires."
+                )
             elif chosen is Route.ENCRYPTED_EMAIL:
                 # OpenPGP does not encrypt the subject line, so it must not carry the personal data.
                 armoured = encrypt_to(keys[address].public_key, content, content_name)
@@ -440,27 +534,53 @@ def send_message(
                 message_body = armoured
             release = disclose(
                 actor,
-                recipient=Recipient(name=recipient_name or address, organisation=recipient_organisation,
-                                    category="external", address=address),
-                channel=Channel(chosen.value), content=payload, content_name=payload_name, source=source,
-                source_id=source_id or (str(case_id) if case_id else ""), person_ids=person_ids,
-                entry_ids=entry_ids, purpose=purpose, legal_basis=legal_basis, rules=["1.1-secure-channel"],
-                summary=f"Outbound message ({ROUTE_NAMES[chosen]})", message_subject=message_subject,
+                recipient=Recipient(
+                    name=recipient_name or address,
+                    organisation=recipient_organisation,
+                    category="external",
+                    address=address,
+                ),
+                channel=Channel(chosen.value),
+                content=payload,
+                content_name=payload_name,
+                source=source,
+                source_id=source_id or (str(case_id) if case_id else ""),
+                person_ids=person_ids,
+                entry_ids=entry_ids,
+                purpose=purpose,
+                legal_basis=legal_basis,
+                rules=["1.1-secure-channel"],
+                summary=f"Outbound message ({ROUTE_NAMES[chosen]})",
+                message_subject=message_subject,
                 message_body=message_body,
             )
             if chosen is Route.SECURE_LINK:
                 # The link goes by e-mail, the one-time code by another route (the sender tells the
                 # recipient): the link alone opens nothing.
-                link = getattr(settings, "SECURE_LINK_URL", DEFAULT_SECURE_LINK_URL).format(token=release.link_token)
+                link = getattr(settings, "SECURE_LINK_URL", DEFAULT_SECURE_LINK_URL).format(
+                    token=release.link_token
+                )
                 release.message.body = f"{message_body}\n\n{link}\n"
                 release.message.save(update_fields=["body"])
             releases.append(release)
-        audit.record(actor.pk, "outbound.sent", object_type="case" if case_id else "", object_id=case_id or "",
-                     person_id=person_ids[0] if len(person_ids) == 1 else None,
-                     details={"route": str(chosen), "disclosures": [r.disclosure.pk for r in releases],
-                              "people": person_ids, **check.audit_details(),
-                              **({"key_fingerprints": [keys[a].fingerprint for a in recipients]}
-                                 if chosen is Route.ENCRYPTED_EMAIL else {})})
+        audit.record(
+            actor.pk,
+            "outbound.sent",
+            object_type="case" if case_id else "",
+            object_id=case_id or "",
+            person_id=person_ids[0] if len(person_ids) == 1 else None,
+            details={
+                "route": str(chosen),
+                "disclosures": [r.disclosure.pk for r in releases],
+                "people": person_ids,
+                **check.audit_details(),
+                **(
+                    {"key_fingerprints": [keys[a].fingerprint for a in recipients]}
+                    if chosen is Route.ENCRYPTED_EMAIL
+                    else {}
+                ),
+            },
+        )
         return Sent(chosen, check, tuple(r.message for r in releases), tuple(releases))
 
 
@@ -468,7 +588,15 @@ def check_for_mail_server(actor: Staff, *, sender: str, to: Sequence[str], subje
     """A council mail server asks whether a message may leave (policy 1.1). Audited, no release."""
     recipients = parse_recipients(to)
     check = check_message(to=recipients, subject=subject, body=body)
-    audit.record(actor.pk, "outbound.checked", object_type="mail", object_id="",
-                 details={**check.audit_details(), "sender_domain": domain_of(sender) if sender else "",
-                          "people": _person_ids(check.subject_refs)})
+    audit.record(
+        actor.pk,
+        "outbound.checked",
+        object_type="mail",
+        object_id="",
+        details={
+            **check.audit_details(),
+            "sender_domain": domain_of(sender) if sender else "",
+            "people": _person_ids(check.subject_refs),
+        },
+    )
     return check

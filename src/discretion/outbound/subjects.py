@@ -32,9 +32,7 @@ from discretion.detect import DEFAULT_CASE_REF_PATTERNS, Address, StaffMember, S
 DEFAULT_INDEX_MAX_AGE = 600.0
 
 
-def _subject(
-    row: tuple[Any, ...], aliases: list[str], addresses: list[Address]
-) -> Subject:
+def _subject(row: tuple[Any, ...], aliases: list[str], addresses: list[Address]) -> Subject:
     _pk, ref, given, family, dob, nhs = row
     return Subject(
         ref=ref,
@@ -138,11 +136,11 @@ def _catch_up(index: SubjectIndex) -> None:
     from discretion.records.models import Address as AddressRow
     from discretion.records.models import Person, PersonName
 
-    changed: set[int] = set(
-        Person.objects.filter(id__gt=_cache.max_person_id).values_list("id", flat=True)
-    )
+    changed: set[int] = set(Person.objects.filter(id__gt=_cache.max_person_id).values_list("id", flat=True))
     changed.update(PersonName.objects.filter(id__gt=_cache.max_name_id).values_list("person_id", flat=True))
-    changed.update(AddressRow.objects.filter(id__gt=_cache.max_address_id).values_list("person_id", flat=True))
+    changed.update(
+        AddressRow.objects.filter(id__gt=_cache.max_address_id).values_list("person_id", flat=True)
+    )
     if not changed:
         return
     for subject in load_subjects(changed):

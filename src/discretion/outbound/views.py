@@ -6,6 +6,7 @@ loaded, the message fields post to `check` as the user types and only the findin
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -38,18 +39,21 @@ def _actor(request: HttpRequest) -> Staff:
 def _panel(check: services.Check | None) -> dict[str, Any]:
     if check is None:
         return {"check": None}
-    return {"check": check, "findings": check.personal_findings, "routes": check.routes(),
-            "route_names": services.ROUTE_NAMES, "label_names": services.LABEL_NAMES}
+    return {
+        "check": check,
+        "findings": check.personal_findings,
+        "routes": [
+            (str(r), services.ROUTE_NAMES[r]) for r in check.routes() if r is not services.Route.EMAIL
+        ],
+    }
 
 
 def _check_form(form: ComposeForm) -> services.Check | None:
     """Findings for whatever the form holds so far (recipients only if they parse)."""
     data = form.data
     to: tuple[str, ...] = ()
-    try:
+    with contextlib.suppress(services.InvalidInput):
         to = services.parse_recipients(str(data.get("to", "")))
-    except services.InvalidInput:
-        pass
     subject, body = str(data.get("subject", "")), str(data.get("body", ""))
     if not subject.strip() and not body.strip():
         return None
@@ -80,10 +84,17 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
             data = form.cleaned_data
             try:
                 sent = services.send_message(
-                    actor, to=data["to"], subject=data["subject"], body=data["body"],
-                    route=SEND_ACTIONS.get(action), override=action == "send_anyway", case_id=view.case.pk,
-                    recipient_name=data["recipient_name"], recipient_organisation=data["recipient_organisation"],
-                    purpose=data["purpose"] or "outbound message", source_id=view.case.ref,
+                    actor,
+                    to=data["to"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    route=SEND_ACTIONS.get(action),
+                    override=action == "send_anyway",
+                    case_id=view.case.pk,
+                    recipient_name=data["recipient_name"],
+                    recipient_organisation=data["recipient_organisation"],
+                    purpose=data["purpose"] or "outbound message",
+                    source_id=view.case.ref,
                 )
             except services.Blocked as exc:
                 error, check, status = str(exc), exc.check, 400
@@ -91,14 +102,21 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
                 error, status = str(exc), 400
             else:
                 request.session[SESSION_KEY] = {
-                    "route": str(sent.route), "case": view.case.ref, "count": len(sent.messages),
-                    "codes": [[r.message.recipient_address, r.link_code] for r in sent.releases if r.link_code],
+                    "route": str(sent.route),
+                    "case": view.case.ref,
+                    "count": len(sent.messages),
+                    "codes": [
+                        [r.message.recipient_address, r.link_code] for r in sent.releases if r.link_code
+                    ],
                     "disclosures": [r.disclosure.pk for r in sent.releases],
                 }
                 return HttpResponseRedirect(reverse("outbound:sent", args=[view.case.ref]))
-    return render(request, "outbound/compose.html",
-                  {"case": view.case, "form": form, "error": error, "action": action, **_panel(check)},
-                  status=status)
+    return render(
+        request,
+        "outbound/compose.html",
+        {"case": view.case, "form": form, "error": error, "action": action, **_panel(check)},
+        status=status,
+    )
 
 
 @login_required
@@ -115,6 +133,12 @@ def sent(request: HttpRequest, ref: str) -> HttpResponse:
     outcome = request.session.pop(SESSION_KEY, None)
     if outcome is None or outcome.get("case") != ref:
         return HttpResponseRedirect(reverse("web:case", args=[ref]))
-    return render(request, "outbound/sent.html", {
-        "outcome": outcome, "route_name": services.ROUTE_NAMES[services.Route(outcome["route"])], "case_ref": ref,
-    })
+    return render(
+        request,
+        "outbound/sent.html",
+        {
+            "outcome": outcome,
+            "route_name": services.ROUTE_NAMES[services.Route(outcome["route"])],
+            "case_ref": ref,
+        },
+    )

@@ -534,7 +534,7 @@ def build_bundle(req: Request, entries: Iterable[tuple[Entry, str]]) -> bytes:
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1, pageCompression=0)
-    width, height = A4
+    _, height = A4
     y = height - 60
 
     def line(text: str, size: int = 10) -> None:

@@ -27,8 +27,8 @@ from discretion.requests.forms import (
     TaskForm,
     WhatForm,
     WhoForm,
-    WhyForm,
     WhomForm,
+    WhyForm,
 )
 from discretion.requests.models import InformOutcome, State, TaskKind
 from discretion.staff.models import Staff

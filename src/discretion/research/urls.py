@@ -1,4 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from discretion.research import views
 
 app_name = "research"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.request_list, name="list"),
+    path("new/", views.submit, name="submit"),
+    path("<int:request_id>/", views.detail, name="detail"),
+    path("<int:request_id>/decision/", views.decide, name="decide"),
+    path("<int:request_id>/extracts/", views.extract, name="extract"),
+]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,18 +15,30 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='RecipientKey',
+            name="RecipientKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('public_key', models.TextField(help_text='ASCII-armoured OpenPGP public key.')),
-                ('registered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked', models.BooleanField(default=False)),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.EmailField(max_length=254, unique=True, verbose_name="e-mail address")),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("public_key", models.TextField(help_text="ASCII-armoured OpenPGP public key.")),
+                ("registered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked", models.BooleanField(default=False)),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recipient key',
+                "verbose_name": "recipient key",
             },
         ),
     ]

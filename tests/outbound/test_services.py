@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from discretion import access
+from discretion.audit.models import AuditEvent
+from discretion.disclosures.models import Channel, Disclosure, OutboxMessage, SecureLink
+from discretion.outbound import services
+from discretion.outbound.services import OutgoingAttachment, Route
+
+from .conftest import CASE_UPDATE, NEWSLETTER
+
+
+def test_newsletter_goes_as_ordinary_email_without_a_disclosure(scene: Any, audit_actions: Any) -> None:
+    sent = services.send_message(scene.worker, to="parent@gmail.com", subject="Summer newsletter", body=NEWSLETTER)
+
+    assert sent.route is Route.EMAIL
+    assert not sent.check.contains_personal_data
+    (message,) = OutboxMessage.objects.all()
+    assert (message.channel, message.recipient_address, message.disclosure) == ("email", "parent@gmail.com", None)
+    assert message.body == NEWSLETTER
+    assert Disclosure.objects.count() == 0
+    assert audit_actions(action__startswith="outbound.") == ["outbound.sent"]
+
+
+def test_case_update_naming_a_known_child_to_gmail_is_blocked(scene: Any, audit_actions: Any) -> None:
+    with pytest.raises(services.Blocked) as blocked:
+        services.send_message(scene.worker, to="nan.walsh@gmail.com", subject="Kayden", body=CASE_UPDATE,
+                              case_id=scene.case.pk)
+
+    message = str(blocked.value)
+    assert "name of a known service user in the body" in message
+    assert "date of birth" in message
+    assert "secure download link" in message
+    assert blocked.value.check.verdict is services.Verdict.BLOCK
+    assert OutboxMessage.objects.count() == 0 and Disclosure.objects.count() == 0
+    event = AuditEvent.objects.get(action="outbound.blocked")
+    assert event.person_id == scene.child.pk
+    assert "Kayden" not in event.details and "3/4/15" not in event.details  # labels and positions only
+    assert '"label": "PERSON"' in event.details or '"label":"PERSON"' in event.details
+
+
+@pytest.mark.parametrize("attempt", [{"override": True}, {"route": "email"}])
+def test_send_anyway_is_refused_and_audited(scene: Any, audit_actions: Any, attempt: dict[str, Any]) -> None:
+    with pytest.raises(services.Blocked, match="cannot be sent by ordinary e-mail"):
+        services.send_message(scene.worker, to="nan.walsh@gmail.com", subject="Update", body=CASE_UPDATE,
+                              **attempt)
+
+    assert OutboxMessage.objects.count() == 0
+    assert audit_actions(action__startswith="outbound.") == ["outbound.override_refused"]
+
+
+def test_same_update_by_secure_link_is_registered_and_queued(scene: Any, audit_actions: Any) -> None:
+    sent = services.send_message(scene.worker, to="nan.walsh@gmail.com", subject="Kayden's update",
+                                 body=CASE_UPDATE, route=Route.SECURE_LINK, case_id=scene.case.pk,
+                                 purpose="family update")
+
+    assert sent.route is Route.SECURE_LINK
+    (release,) = sent.releases
+    disclosure = Disclosure.objects.get()
+    assert disclosure.channel == Channel.SECURE_LINK and disclosure.source == "outbound"
+    assert list(disclosure.people.values_list("pk", flat=True)) == [scene.child.pk]
+    assert disclosure.outbox.pk == release.message.pk
+    # The e-mail itself carries the link, not the personal data; the code goes separately.
+    assert "Kayden" not in release.message.body and "Kayden" not in release.message.subject
+    assert release.link_token in release.message.body
+    assert release.link_code.isdigit() and len(release.link_code) == 6
+    assert release.link_code not in release.message.body
+    assert SecureLink.objects.filter(message=release.message).exists()
+    assert b"Kayden Walsh" in bytes(release.message.payload)
+    assert audit_actions(action__in=["disclosure.released", "outbound.sent"]) == [
+        "disclosure.released", "outbound.sent"]
+
+
+def test_secure_link_register_entry_and_outbox_are_one_transaction(scene: Any, monkeypatch: Any) -> None:
+    real = services.audit.record
+
+    def failing(actor_id: Any, action: str, **kwargs: Any) -> Any:
+        if action == "outbound.sent":
+            raise RuntimeError("crash after disclose")
+        return real(actor_id, action, **kwargs)
+
+    monkeypatch.setattr(services.audit, "record", failing)
+    with pytest.raises(RuntimeError):
+        services.send_message(scene.worker, to="nan.walsh@gmail.com", subject="Update", body=CASE_UPDATE,
+                              route=Route.SECURE_LINK)
+    assert Disclosure.objects.count() == 0 and OutboxMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize("address", ["duty.team@lancashire.gov.uk", "gp.surgery@nhs.net"])
+def test_personal_data_to_a_secure_domain_goes_by_secure_email(scene: Any, address: str) -> None:
+    sent = services.send_message(scene.worker, to=address, subject="Update", body=CASE_UPDATE)
+
+    assert sent.route is Route.SECURE_EMAIL
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.channel, disclosure.recipient_address) == (Channel.SECURE_EMAIL, address)
+    assert disclosure.outbox.body == CASE_UPDATE
+    assert list(disclosure.people.all()) == [scene.child]
+
+
+def test_secure_email_to_an_ordinary_domain_is_blocked(scene: Any, audit_actions: Any) -> None:
+    with pytest.raises(services.Blocked, match="gmail.com is not one"):
+        services.send_message(scene.worker, to="nan@gmail.com", subject="Update", body=CASE_UPDATE,
+                              route=Route.SECURE_EMAIL)
+    assert audit_actions(action__startswith="outbound.") == ["outbound.blocked"]
+
+
+def test_secure_domains_match_subdomains_only(settings: Any) -> None:
+    assert services.is_secure_domain("a@gov.uk")
+    assert services.is_secure_domain("a@lancashire.gov.uk")
+    assert services.is_secure_domain("a@x.gcsx.gov.uk")
+    assert not services.is_secure_domain("a@evilgov.uk")
+    assert not services.is_secure_domain("a@gov.uk.example.com")
+    settings.OUTBOUND_SECURE_DOMAINS = ["cjsm.net"]
+    assert not services.is_secure_domain("a@lancashire.gov.uk")
+
+
+def test_staff_signature_and_council_details_are_not_flagged(scene: Any, world: Any) -> None:
+    world.person("Mia", "Hughes")  # a service user who shares the worker's family name
+    check = services.check_message(to=("a@gmail.com",), subject="Newsletter", body=NEWSLETTER)
+
+    assert check.findings == ()
+    assert check.verdict is services.Verdict.ALLOW
+
+
+def test_text_attachment_is_scanned_and_unreadable_one_counts_as_personal(scene: Any) -> None:
+    notes = OutgoingAttachment("notes.txt", b"Seen Kayden Walsh at home.", "text/plain")
+    check = services.check_message(to=("a@gmail.com",), subject="Notes", body="Please see attached.",
+                                   attachments=[notes])
+    assert [(f.part, f.label) for f in check.findings] == [("attachment:0", "PERSON")]
+
+    scan = OutgoingAttachment("scan.pdf", b"%PDF-1.7 \x00\x01", "application/pdf")
+    check = services.check_message(to=("a@gmail.com",), subject="Form", body="Attached.", attachments=[scan])
+    assert check.unscanned == ("scan.pdf",) and check.verdict is services.Verdict.BLOCK
+
+
+def test_sender_must_be_able_to_open_the_case(scene: Any, audit_actions: Any) -> None:
+    with pytest.raises(access.AccessDenied):
+        services.send_message(scene.other, to="school@example.org", subject="Hi", body="Hello",
+                              case_id=scene.case.pk)
+    assert OutboxMessage.objects.count() == 0
+    assert audit_actions() == ["access.refused"]
+
+
+@pytest.mark.parametrize(("to", "message"), [("", "Enter the recipient's e-mail address"),
+                                             ("not-an-address", "correct format")])
+def test_bad_recipients_are_rejected(scene: Any, to: str, message: str) -> None:
+    with pytest.raises(services.InvalidInput, match=message):
+        services.send_message(scene.worker, to=to, subject="Hi", body="Hello")
+
+
+@pytest.fixture(scope="module")
+def pgp_key() -> Any:
+    import pgpy
+    from pgpy.constants import CompressionAlgorithm, HashAlgorithm, KeyFlags, PubKeyAlgorithm, SymmetricKeyAlgorithm
+
+    key = pgpy.PGPKey.new(PubKeyAlgorithm.RSAEncryptOrSign, 2048)
+    key.add_uid(pgpy.PGPUID.new("School DSL", email="dsl@school.example"),
+                usage={KeyFlags.EncryptCommunications, KeyFlags.EncryptStorage},
+                hashes=[HashAlgorithm.SHA256], ciphers=[SymmetricKeyAlgorithm.AES256],
+                compression=[CompressionAlgorithm.Uncompressed])
+    return key
+
+
+def test_encrypted_to_a_registered_key(scene: Any, pgp_key: Any, audit_actions: Any) -> None:
+    with pytest.raises(access.NotPermitted):
+        services.register_recipient_key(scene.worker, address="dsl@school.example",
+                                        public_key=str(pgp_key.pubkey))
+    with pytest.raises(services.InvalidInput, match="PUBLIC key"):
+        services.register_recipient_key(scene.igo, address="dsl@school.example", public_key=str(pgp_key))
+    key = services.register_recipient_key(scene.igo, address="DSL@school.example", public_key=str(pgp_key.pubkey))
+    assert key.address == "dsl@school.example"
+
+    sent = services.send_message(scene.worker, to="dsl@school.example", subject="Kayden Walsh", body=CASE_UPDATE)
+
+    assert sent.route is Route.ENCRYPTED_EMAIL
+    disclosure = Disclosure.objects.get()
+    assert disclosure.channel == Channel.ENCRYPTED_EMAIL
+    message = disclosure.outbox
+    assert "Kayden" not in message.subject and "Kayden" not in message.body
+    assert message.body.startswith("-----BEGIN PGP MESSAGE-----")
+    import pgpy
+
+    plain = pgp_key.decrypt(pgpy.PGPMessage.from_blob(message.body)).message
+    plain = plain.encode() if isinstance(plain, str) else bytes(plain)
+    assert b"Kayden Walsh (DOB 3/4/15)" in plain
+    assert "outbound.key_registered" in audit_actions()
+    event = AuditEvent.objects.get(action="outbound.sent")
+    assert key.fingerprint in event.details
