@@ -21,6 +21,16 @@ def _audit_checkpoint(tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_subject_index():
+    # The outbound guard caches the known-people index per process; each test starts clean.
+    from discretion.outbound.subjects import reset_index
+
+    reset_index()
+    yield
+    reset_index()
+
+
 @pytest.fixture
 def world(db) -> World:
     return World()

@@ -33,7 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name != name:
                 raise
             continue
-        module.register(subparsers)
+        if name == "discretion.detect.cli":
+            from discretion.outbound.subjects import subjects_provider
+
+            module.register(subparsers, subjects_provider=subjects_provider)
+        else:
+            module.register(subparsers)
     return parser
 
 

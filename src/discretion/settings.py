@@ -144,6 +144,16 @@ BREAK_GLASS_MINUTES = int(os.environ.get("DISCRETION_BREAK_GLASS_MINUTES", "60")
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DISCRETION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CURRENT_POLICY_VERSION = os.environ.get("DISCRETION_POLICY_VERSION", "2018-09")
 
+# Outbound guard (policy 1.1): domains whose mail servers require TLS (subdomains match).
+OUTBOUND_SECURE_DOMAINS = [
+    d for d in os.environ.get("DISCRETION_SECURE_DOMAINS", "gov.uk,nhs.net,police.uk,cjsm.net,gcsx.gov.uk").split(",") if d
+]
+COUNCIL_ADDRESSES = [a for a in os.environ.get("DISCRETION_COUNCIL_ADDRESSES", "County Hall, Fishergate, Preston PR1 8XJ").split(";") if a]
+COUNCIL_PHONES = [p for p in os.environ.get("DISCRETION_COUNCIL_PHONES", "0300 123 6701").split(";") if p]
+OUTBOUND_ALLOW_LIST: list[str] = []
+OUTBOUND_INDEX_MAX_AGE = int(os.environ.get("DISCRETION_OUTBOUND_INDEX_MAX_AGE", "600"))
+SITE_URL = os.environ.get("DISCRETION_SITE_URL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

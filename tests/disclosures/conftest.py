@@ -3,6 +3,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _disclosure_urls(settings):
+    """Serve /disclosures/ even before the root URLconf includes it."""
     from discretion import urls
 
     if not any(getattr(p, "namespace", None) == "disclosures" for p in urls.urlpatterns):

@@ -62,5 +62,7 @@ def scene(world: Any) -> Scene:
 def make_token(staff: Any, token: str = "mail-server-token-0123456789") -> str:
     from discretion.staff.models import ApiToken
 
-    ApiToken.objects.create(staff=staff, name="mail server", token_sha256=hashlib.sha256(token.encode()).hexdigest())
+    ApiToken.objects.create(
+        staff=staff, name="mail server", token_sha256=hashlib.sha256(token.encode()).hexdigest()
+    )
     return token

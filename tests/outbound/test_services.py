@@ -14,12 +14,18 @@ from .conftest import CASE_UPDATE, NEWSLETTER
 
 
 def test_newsletter_goes_as_ordinary_email_without_a_disclosure(scene: Any, audit_actions: Any) -> None:
-    sent = services.send_message(scene.worker, to="parent@gmail.com", subject="Summer newsletter", body=NEWSLETTER)
+    sent = services.send_message(
+        scene.worker, to="parent@gmail.com", subject="Summer newsletter", body=NEWSLETTER
+    )
 
     assert sent.route is Route.EMAIL
     assert not sent.check.contains_personal_data
     (message,) = OutboxMessage.objects.all()
-    assert (message.channel, message.recipient_address, message.disclosure) == ("email", "parent@gmail.com", None)
+    assert (message.channel, message.recipient_address, message.disclosure) == (
+        "email",
+        "parent@gmail.com",
+        None,
+    )
     assert message.body == NEWSLETTER
     assert Disclosure.objects.count() == 0
     assert audit_actions(action__startswith="outbound.") == ["outbound.sent"]
@@ -27,8 +33,9 @@ def test_newsletter_goes_as_ordinary_email_without_a_disclosure(scene: Any, audi
 
 def test_case_update_naming_a_known_child_to_gmail_is_blocked(scene: Any, audit_actions: Any) -> None:
     with pytest.raises(services.Blocked) as blocked:
-        services.send_message(scene.worker, to="nan.walsh@gmail.com", subject="Kayden", body=CASE_UPDATE,
-                              case_id=scene.case.pk)
+        services.send_message(
+            scene.worker, to="nan.walsh@gmail.com", subject="Kayden", body=CASE_UPDATE, case_id=scene.case.pk
+        )
 
     message = str(blocked.value)
     assert "name of a known service user in the body" in message
@@ -45,17 +52,24 @@ def test_case_update_naming_a_known_child_to_gmail_is_blocked(scene: Any, audit_
 @pytest.mark.parametrize("attempt", [{"override": True}, {"route": "email"}])
 def test_send_anyway_is_refused_and_audited(scene: Any, audit_actions: Any, attempt: dict[str, Any]) -> None:
     with pytest.raises(services.Blocked, match="cannot be sent by ordinary e-mail"):
-        services.send_message(scene.worker, to="nan.walsh@gmail.com", subject="Update", body=CASE_UPDATE,
-                              **attempt)
+        services.send_message(
+            scene.worker, to="nan.walsh@gmail.com", subject="Update", body=CASE_UPDATE, **attempt
+        )
 
     assert OutboxMessage.objects.count() == 0
     assert audit_actions(action__startswith="outbound.") == ["outbound.override_refused"]
 
 
 def test_same_update_by_secure_link_is_registered_and_queued(scene: Any, audit_actions: Any) -> None:
-    sent = services.send_message(scene.worker, to="nan.walsh@gmail.com", subject="Kayden's update",
-                                 body=CASE_UPDATE, route=Route.SECURE_LINK, case_id=scene.case.pk,
-                                 purpose="family update")
+    sent = services.send_message(
+        scene.worker,
+        to="nan.walsh@gmail.com",
+        subject="Kayden's update",
+        body=CASE_UPDATE,
+        route=Route.SECURE_LINK,
+        case_id=scene.case.pk,
+        purpose="family update",
+    )
 
     assert sent.route is Route.SECURE_LINK
     (release,) = sent.releases
@@ -71,7 +85,9 @@ def test_same_update_by_secure_link_is_registered_and_queued(scene: Any, audit_a
     assert SecureLink.objects.filter(message=release.message).exists()
     assert b"Kayden Walsh" in bytes(release.message.payload)
     assert audit_actions(action__in=["disclosure.released", "outbound.sent"]) == [
-        "disclosure.released", "outbound.sent"]
+        "disclosure.released",
+        "outbound.sent",
+    ]
 
 
 def test_secure_link_register_entry_and_outbox_are_one_transaction(scene: Any, monkeypatch: Any) -> None:
@@ -84,8 +100,13 @@ def test_secure_link_register_entry_and_outbox_are_one_transaction(scene: Any, m
 
     monkeypatch.setattr(services.audit, "record", failing)
     with pytest.raises(RuntimeError):
-        services.send_message(scene.worker, to="nan.walsh@gmail.com", subject="Update", body=CASE_UPDATE,
-                              route=Route.SECURE_LINK)
+        services.send_message(
+            scene.worker,
+            to="nan.walsh@gmail.com",
+            subject="Update",
+            body=CASE_UPDATE,
+            route=Route.SECURE_LINK,
+        )
     assert Disclosure.objects.count() == 0 and OutboxMessage.objects.count() == 0
 
 
@@ -101,9 +122,10 @@ def test_personal_data_to_a_secure_domain_goes_by_secure_email(scene: Any, addre
 
 
 def test_secure_email_to_an_ordinary_domain_is_blocked(scene: Any, audit_actions: Any) -> None:
-    with pytest.raises(services.Blocked, match="gmail.com is not one"):
-        services.send_message(scene.worker, to="nan@gmail.com", subject="Update", body=CASE_UPDATE,
-                              route=Route.SECURE_EMAIL)
+    with pytest.raises(services.Blocked, match=r"gmail\.com is not one"):
+        services.send_message(
+            scene.worker, to="nan@gmail.com", subject="Update", body=CASE_UPDATE, route=Route.SECURE_EMAIL
+        )
     assert audit_actions(action__startswith="outbound.") == ["outbound.blocked"]
 
 
@@ -127,8 +149,9 @@ def test_staff_signature_and_council_details_are_not_flagged(scene: Any, world: 
 
 def test_text_attachment_is_scanned_and_unreadable_one_counts_as_personal(scene: Any) -> None:
     notes = OutgoingAttachment("notes.txt", b"Seen Kayden Walsh at home.", "text/plain")
-    check = services.check_message(to=("a@gmail.com",), subject="Notes", body="Please see attached.",
-                                   attachments=[notes])
+    check = services.check_message(
+        to=("a@gmail.com",), subject="Notes", body="Please see attached.", attachments=[notes]
+    )
     assert [(f.part, f.label) for f in check.findings] == [("attachment:0", "PERSON")]
 
     scan = OutgoingAttachment("scan.pdf", b"%PDF-1.7 \x00\x01", "application/pdf")
@@ -138,14 +161,16 @@ def test_text_attachment_is_scanned_and_unreadable_one_counts_as_personal(scene:
 
 def test_sender_must_be_able_to_open_the_case(scene: Any, audit_actions: Any) -> None:
     with pytest.raises(access.AccessDenied):
-        services.send_message(scene.other, to="school@example.org", subject="Hi", body="Hello",
-                              case_id=scene.case.pk)
+        services.send_message(
+            scene.other, to="school@example.org", subject="Hi", body="Hello", case_id=scene.case.pk
+        )
     assert OutboxMessage.objects.count() == 0
     assert audit_actions() == ["access.refused"]
 
 
-@pytest.mark.parametrize(("to", "message"), [("", "Enter the recipient's e-mail address"),
-                                             ("not-an-address", "correct format")])
+@pytest.mark.parametrize(
+    ("to", "message"), [("", "Enter the recipient's e-mail address"), ("not-an-address", "correct format")]
+)
 def test_bad_recipients_are_rejected(scene: Any, to: str, message: str) -> None:
     with pytest.raises(services.InvalidInput, match=message):
         services.send_message(scene.worker, to=to, subject="Hi", body="Hello")
@@ -154,26 +179,40 @@ def test_bad_recipients_are_rejected(scene: Any, to: str, message: str) -> None:
 @pytest.fixture(scope="module")
 def pgp_key() -> Any:
     import pgpy
-    from pgpy.constants import CompressionAlgorithm, HashAlgorithm, KeyFlags, PubKeyAlgorithm, SymmetricKeyAlgorithm
+    from pgpy.constants import (
+        CompressionAlgorithm,
+        HashAlgorithm,
+        KeyFlags,
+        PubKeyAlgorithm,
+        SymmetricKeyAlgorithm,
+    )
 
     key = pgpy.PGPKey.new(PubKeyAlgorithm.RSAEncryptOrSign, 2048)
-    key.add_uid(pgpy.PGPUID.new("School DSL", email="dsl@school.example"),
-                usage={KeyFlags.EncryptCommunications, KeyFlags.EncryptStorage},
-                hashes=[HashAlgorithm.SHA256], ciphers=[SymmetricKeyAlgorithm.AES256],
-                compression=[CompressionAlgorithm.Uncompressed])
+    key.add_uid(
+        pgpy.PGPUID.new("School DSL", email="dsl@school.example"),
+        usage={KeyFlags.EncryptCommunications, KeyFlags.EncryptStorage},
+        hashes=[HashAlgorithm.SHA256],
+        ciphers=[SymmetricKeyAlgorithm.AES256],
+        compression=[CompressionAlgorithm.Uncompressed],
+    )
     return key
 
 
 def test_encrypted_to_a_registered_key(scene: Any, pgp_key: Any, audit_actions: Any) -> None:
     with pytest.raises(access.NotPermitted):
-        services.register_recipient_key(scene.worker, address="dsl@school.example",
-                                        public_key=str(pgp_key.pubkey))
+        services.register_recipient_key(
+            scene.worker, address="dsl@school.example", public_key=str(pgp_key.pubkey)
+        )
     with pytest.raises(services.InvalidInput, match="PUBLIC key"):
         services.register_recipient_key(scene.igo, address="dsl@school.example", public_key=str(pgp_key))
-    key = services.register_recipient_key(scene.igo, address="DSL@school.example", public_key=str(pgp_key.pubkey))
+    key = services.register_recipient_key(
+        scene.igo, address="DSL@school.example", public_key=str(pgp_key.pubkey)
+    )
     assert key.address == "dsl@school.example"
 
-    sent = services.send_message(scene.worker, to="dsl@school.example", subject="Kayden Walsh", body=CASE_UPDATE)
+    sent = services.send_message(
+        scene.worker, to="dsl@school.example", subject="Kayden Walsh", body=CASE_UPDATE
+    )
 
     assert sent.route is Route.ENCRYPTED_EMAIL
     disclosure = Disclosure.objects.get()

@@ -1,8 +1,11 @@
 import pytest
 
+from tests.browser.conftest import chromium, page  # noqa: F401  (Chromium fixtures for test_browser)
+
 
 @pytest.fixture(autouse=True)
 def _disclosure_urls(settings):
+    """Serve /disclosures/ even before the root URLconf includes it."""
     from discretion import urls
 
     if not any(getattr(p, "namespace", None) == "disclosures" for p in urls.urlpatterns):

@@ -37,20 +37,41 @@ class DisclosureOut(Schema):
 
 def _out(d: Disclosure) -> DisclosureOut:
     return DisclosureOut(
-        id=d.pk, released_at=d.released_at, people=[s.person.ref for s in d.subjects.all()],
-        recipient_name=d.recipient_name, recipient_organisation=d.recipient_organisation,
-        recipient_category=d.recipient_category, channel=d.channel, purpose=d.purpose, legal_basis=d.legal_basis,
-        rules=list(d.rules), entry_ids=list(d.entry_ids), content_sha256=d.content_sha256,
-        released_by=d.released_by.username, approved_by=d.approved_by.username if d.approved_by else None,
-        source=d.source, source_id=d.source_id,
+        id=d.pk,
+        released_at=d.released_at,
+        people=[s.person.ref for s in d.subjects.all()],
+        recipient_name=d.recipient_name,
+        recipient_organisation=d.recipient_organisation,
+        recipient_category=d.recipient_category,
+        channel=d.channel,
+        purpose=d.purpose,
+        legal_basis=d.legal_basis,
+        rules=list(d.rules),
+        entry_ids=list(d.entry_ids),
+        content_sha256=d.content_sha256,
+        released_by=d.released_by.username,
+        approved_by=d.approved_by.username if d.approved_by else None,
+        source=d.source,
+        source_id=d.source_id,
     )
 
 
 @router.get("/", response=list[DisclosureOut])
-def register(request: HttpRequest, person: str = "", recipient: str = "", released_from: dt.date | None = None,
-             released_to: dt.date | None = None, basis: str = "") -> list[DisclosureOut]:
-    query = services.RegisterQuery(person_ref=person, recipient=recipient, released_from=released_from,
-                                   released_to=released_to, basis=basis)
+def register(
+    request: HttpRequest,
+    person: str = "",
+    recipient: str = "",
+    released_from: dt.date | None = None,
+    released_to: dt.date | None = None,
+    basis: str = "",
+) -> list[DisclosureOut]:
+    query = services.RegisterQuery(
+        person_ref=person,
+        recipient=recipient,
+        released_from=released_from,
+        released_to=released_to,
+        basis=basis,
+    )
     return [_out(d) for d in services.read_register(actor(request), query)]
 
 
@@ -59,6 +80,12 @@ def shared_with(request: HttpRequest, ref: str) -> list[DisclosureOut]:
     staff = actor(request)
     view = access.get_person_for(staff, ref=ref)
     rows = services.recipients_of(view.person.pk)
-    audit.record(staff.pk, "disclosures.recipients_read", object_type="person", object_id=view.person.pk,
-                 person_id=view.person.pk, details={"rows": [d.pk for d in rows]})
+    audit.record(
+        staff.pk,
+        "disclosures.recipients_read",
+        object_type="person",
+        object_id=view.person.pk,
+        person_id=view.person.pk,
+        details={"rows": [d.pk for d in rows]},
+    )
     return [_out(d) for d in rows]

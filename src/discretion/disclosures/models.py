@@ -16,6 +16,7 @@ class Channel(models.TextChoices):
     POST = "post", "Print and post"
     IN_PERSON = "in_person", "Handed over in person"
     INTERNAL = "internal", "Internal (colleague within the council)"
+    EMAIL = "email", "E-mail (no personal data)"
 
 
 class Disclosure(models.Model):

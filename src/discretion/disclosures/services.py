@@ -120,7 +120,7 @@ def disclose(
             code_sha256=sha256_hex(code.encode()),
             expires_at=timezone.now() + dt.timedelta(days=LINK_DAYS),
         )
-    for pid in sorted(set(person_ids)) or [None]:
+    for pid in sorted(set(person_ids)) or [None]:  # type: ignore[list-item]
         audit.record(
             actor.pk,
             "disclosure.released",
@@ -208,8 +208,10 @@ def redeem_link(token: str, code: str) -> Download:
         if link is None:
             raise LinkRefused("This link is not valid.")
         disclosure_id = link.message.disclosure_id
-        people = list(
-            DisclosedPerson.objects.filter(disclosure_id=disclosure_id).values_list("person_id", flat=True)
+        people: list[int | None] = list(
+            DisclosedPerson.objects.filter(disclosure=link.message.disclosure).values_list(
+                "person_id", flat=True
+            )
         )
         refusal = ""
         if link.revoked:

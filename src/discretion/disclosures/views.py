@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from discretion import access
 from discretion.audit import services as audit
 from discretion.disclosures import services
+from discretion.disclosures.models import Disclosure
 from discretion.staff.models import Staff
 from discretion.web.views import not_found, refused
 
@@ -20,21 +21,33 @@ from discretion.web.views import not_found, refused
 class RegisterForm(forms.Form):
     person = forms.CharField(label="Person reference", max_length=16, required=False)
     recipient = forms.CharField(label="Recipient or organisation", max_length=200, required=False)
-    released_from = forms.DateField(label="Released from", required=False,
-                                    error_messages={"invalid": "Enter a real date, for example 2025-03-27"})
-    released_to = forms.DateField(label="Released to", required=False,
-                                  error_messages={"invalid": "Enter a real date, for example 2025-03-27"})
+    released_from = forms.DateField(
+        label="Released from",
+        required=False,
+        error_messages={"invalid": "Enter a real date, for example 2025-03-27"},
+    )
+    released_to = forms.DateField(
+        label="Released to",
+        required=False,
+        error_messages={"invalid": "Enter a real date, for example 2025-03-27"},
+    )
     basis = forms.CharField(label="Basis (policy rule, paragraph or purpose)", max_length=100, required=False)
 
     def query(self) -> services.RegisterQuery:
         data = self.cleaned_data
-        return services.RegisterQuery(person_ref=data["person"], recipient=data["recipient"],
-                                      released_from=data["released_from"], released_to=data["released_to"],
-                                      basis=data["basis"])
+        return services.RegisterQuery(
+            person_ref=data["person"],
+            recipient=data["recipient"],
+            released_from=data["released_from"],
+            released_to=data["released_to"],
+            basis=data["basis"],
+        )
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label="Code", max_length=12, error_messages={"required": "Enter the code we sent you"})
+    code = forms.CharField(
+        label="Code", max_length=12, error_messages={"required": "Enter the code we sent you"}
+    )
 
 
 def _actor(request: HttpRequest) -> Staff:
@@ -50,7 +63,7 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.GET or None)
-    rows: list[services.Disclosure] = []
+    rows: list[Disclosure] = []
     if not form.is_bound or form.is_valid():
         query = form.query() if form.is_bound else services.RegisterQuery()
         try:
@@ -58,16 +71,25 @@ def register(request: HttpRequest) -> HttpResponse:
         except access.NotPermitted as exc:
             return _forbidden(request, str(exc))
     elif not services.can_read_register(_actor(request)):
-        return _forbidden(request, "Only information governance officers and team managers can read the register.")
+        return _forbidden(
+            request, "Only information governance officers and team managers can read the register."
+        )
     if form.is_bound and form.is_valid() and request.GET.get("format") == "csv":
         response = HttpResponse(services.register_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="disclosure-register-{timezone.localdate()}.csv"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="disclosure-register-{timezone.localdate()}.csv"'
+        )
         response["Cache-Control"] = "no-store"
-        audit.record(request.user.pk, "disclosures.register_exported", object_type="register",
-                     details={"rows": [d.pk for d in rows]})
+        audit.record(
+            request.user.pk,
+            "disclosures.register_exported",
+            object_type="register",
+            details={"rows": [d.pk for d in rows]},
+        )
         return response
-    return render(request, "disclosures/register.html", {"form": form, "rows": rows},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "disclosures/register.html", {"form": form, "rows": rows}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -81,15 +103,21 @@ def shared_with(request: HttpRequest, ref: str) -> HttpResponse:
     except access.AccessDenied as exc:
         return refused(request, exc)
     rows = services.recipients_of(view.person.pk)
-    audit.record(actor.pk, "disclosures.recipients_read", object_type="person", object_id=view.person.pk,
-                 person_id=view.person.pk, details={"rows": [d.pk for d in rows]})
+    audit.record(
+        actor.pk,
+        "disclosures.recipients_read",
+        object_type="person",
+        object_id=view.person.pk,
+        person_id=view.person.pk,
+        details={"rows": [d.pk for d in rows]},
+    )
     return render(request, "disclosures/shared_with.html", {"person": view.person, "rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
 def download(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the recipient enters the code sent separately; every attempt is audited."""
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,5 +129,9 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
             response["Content-Disposition"] = f'attachment; filename="{result.name}"'
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, "disclosures/download.html", {"form": form, "error": error},
-                  status=400 if (error or form.errors) else 200)
+    return render(
+        request,
+        "disclosures/download.html",
+        {"form": form, "error": error},
+        status=400 if (error or form.errors) else 200,
+    )

@@ -21,9 +21,18 @@ from discretion.information_rights.models import Decision, Reason, Redaction, Sa
 from discretion.records.models import Attachment, Case, CaseMember, Entry, Person, Relationship
 from discretion.staff.models import Staff
 
-THIRD_PARTY_LABELS = frozenset({detect.Label.PERSON, detect.Label.DOB, detect.Label.ADDRESS,
-                                detect.Label.POSTCODE, detect.Label.NHS_NUMBER, detect.Label.PHONE,
-                                detect.Label.EMAIL, detect.Label.NI_NUMBER})
+THIRD_PARTY_LABELS = frozenset(
+    {
+        detect.Label.PERSON,
+        detect.Label.DOB,
+        detect.Label.ADDRESS,
+        detect.Label.POSTCODE,
+        detect.Label.NHS_NUMBER,
+        detect.Label.PHONE,
+        detect.Label.EMAIL,
+        detect.Label.NI_NUMBER,
+    }
+)
 
 
 @dataclass
@@ -49,8 +58,14 @@ class CompiledSar:
 
 def _subject_for(person: Person) -> detect.Subject:
     aliases = tuple(str(n) for n in person.names.exclude(kind="legal"))
-    return detect.Subject(ref=person.ref, family_name=person.family_name, given_names=person.given_names,
-                          aliases=aliases, dob=person.date_of_birth, nhs_number=person.nhs_number or None)
+    return detect.Subject(
+        ref=person.ref,
+        family_name=person.family_name,
+        given_names=person.given_names,
+        aliases=aliases,
+        dob=person.date_of_birth,
+        nhs_number=person.nhs_number or None,
+    )
 
 
 def _index(actor: Staff, subject: Person, case_ids: list[int]) -> tuple[detect.SubjectIndex, set[str]]:
@@ -61,17 +76,28 @@ def _index(actor: Staff, subject: Person, case_ids: list[int]) -> tuple[detect.S
     other_ids.discard(subject.pk)
     others = [access.get_person_for(actor, pid).person for pid in sorted(other_ids)]
     redact_staff = bool(getattr(settings, "SAR_REDACT_STAFF_NAMES", False))
-    staff_rows = list(Staff.objects.filter(is_active=True).exclude(last_name="").values_list(
-        "first_name", "last_name", "email"))
-    staff = [] if redact_staff else [detect.StaffMember(family_name=last, given_names=first, email=email or None)
-                                     for first, last, email in staff_rows]
+    staff_rows = list(
+        Staff.objects.filter(is_active=True)
+        .exclude(last_name="")
+        .values_list("first_name", "last_name", "email")
+    )
+    staff = (
+        []
+        if redact_staff
+        else [
+            detect.StaffMember(family_name=last, given_names=first, email=email or None)
+            for first, last, email in staff_rows
+        ]
+    )
     # The subject is in the index too, so their own name is attributed to them (never redacted),
     # not mistaken for a relative sharing a family name.
     subjects = [_subject_for(subject)] + [_subject_for(p) for p in others]
     third_refs = {p.ref for p in others}
     if redact_staff:
-        subjects += [detect.Subject(ref=f"staff-{i}", family_name=last, given_names=first)
-                     for i, (first, last, _) in enumerate(staff_rows)]
+        subjects += [
+            detect.Subject(ref=f"staff-{i}", family_name=last, given_names=first)
+            for i, (first, last, _) in enumerate(staff_rows)
+        ]
         third_refs |= {f"staff-{i}" for i in range(len(staff_rows))}
     return detect.SubjectIndex(subjects=subjects, staff=staff), third_refs
 
@@ -81,8 +107,11 @@ def _proposals(entry: Entry, index: detect.SubjectIndex, third_refs: set[str]) -
     whole = (0, len(text))
     if entry.confidential_source:
         return [(*whole, Reason.CONFIDENTIAL_SOURCE.value)]  # policy 3: an anonymous referrer
-    found = [f for f in detect.scan(text, index).findings
-             if f.subject_ref in third_refs and f.label in THIRD_PARTY_LABELS]
+    found = [
+        f
+        for f in detect.scan(text, index).findings
+        if f.subject_ref in third_refs and f.label in THIRD_PARTY_LABELS
+    ]
     if entry.special_category and found:
         return [(*whole, Reason.THIRD_PARTY_SPECIAL.value)]
     if found:
@@ -106,10 +135,14 @@ def compile_sar(actor: Staff, sar: SarCase, *, propose: bool = True) -> Compiled
     for att_id in Attachment.objects.filter(entry_id__in=entry_ids).values_list("id", flat=True):
         att = access.open_attachment_for(actor, att_id)
         attachments.setdefault(att.entry_id, []).append(att)
-    compiled = CompiledSar(person_view.person, [str(a) for a in person_view.aliases], cases, attachments,
-                           recipients_of(person_view.person.pk))
-    existing = {(r.entry_id, r.start, r.end, r.reason): r.decision
-                for r in Redaction.objects.filter(sar=sar)}
+    compiled = CompiledSar(
+        person_view.person,
+        [str(a) for a in person_view.aliases],
+        cases,
+        attachments,
+        recipients_of(person_view.person.pk),
+    )
+    existing = {(r.entry_id, r.start, r.end, r.reason): r.decision for r in Redaction.objects.filter(sar=sar)}
     if propose:
         index, third_refs = _index(actor, person_view.person, [c.case.pk for c in cases])
         new = []
@@ -118,8 +151,16 @@ def compile_sar(actor: Staff, sar: SarCase, *, propose: bool = True) -> Compiled
                 for start, end, reason in _proposals(entry, index, third_refs):
                     if (entry.pk, start, end, reason) not in existing:
                         existing[(entry.pk, start, end, reason)] = Decision.PROPOSED
-                        new.append(Redaction(sar=sar, entry_id=entry.pk, start=start, end=end,
-                                             text=entry.text[start:end], reason=reason))
+                        new.append(
+                            Redaction(
+                                sar=sar,
+                                entry_id=entry.pk,
+                                start=start,
+                                end=end,
+                                text=entry.text[start:end],
+                                reason=reason,
+                            )
+                        )
         Redaction.objects.bulk_create(new, batch_size=1000)
         sar.entry_ids = entry_ids
         sar.compiled_at = timezone.now()
@@ -130,10 +171,19 @@ def compile_sar(actor: Staff, sar: SarCase, *, propose: bool = True) -> Compiled
         # A span only ever applies to the text it was proposed on.
         if decision != Decision.REJECTED and entry_id in texts and end <= len(texts[entry_id]):
             compiled.withheld.setdefault(entry_id, []).append((start, end, reason))
-    audit.record(actor.pk, "ir.sar.compiled", object_type="sar", object_id=sar.pk, person_id=sar.subject_id,
-                 details={"cases": [c.case.pk for c in cases], "entries": len(entry_ids),
-                          "attachments": sum(len(v) for v in attachments.values()),
-                          "recipients": len(compiled.recipients)})
+    audit.record(
+        actor.pk,
+        "ir.sar.compiled",
+        object_type="sar",
+        object_id=sar.pk,
+        person_id=sar.subject_id,
+        details={
+            "cases": [c.case.pk for c in cases],
+            "entries": len(entry_ids),
+            "attachments": sum(len(v) for v in attachments.values()),
+            "recipients": len(compiled.recipients),
+        },
+    )
     return compiled
 
 

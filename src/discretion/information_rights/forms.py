@@ -7,35 +7,73 @@ from typing import Any
 from django import forms
 
 from discretion.information_rights import exemptions
-from discretion.information_rights.models import Decision, Outcome, Reason, Regime, Requester, RequestChannel, ReviewOutcome
+from discretion.information_rights.models import (
+    Decision,
+    Outcome,
+    Reason,
+    Regime,
+    RequestChannel,
+    Requester,
+    ReviewOutcome,
+)
 
 
 def _date(label: str, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, help_text=help_text or "For example, 2026-11-27",
-                           widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
-                           error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a real {label.lower()}"})
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text or "For example, 2026-11-27",
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
+        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a real {label.lower()}"},
+    )
 
 
-def _text(label: str, required: bool = True, max_length: int = 300, textarea: bool = False) -> forms.CharField:
-    widget = forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}) if textarea else forms.TextInput(
-        attrs={"class": "govuk-input"})
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
-                           error_messages={"required": f"Enter {label[0].lower() + label[1:]}",
-                                           "max_length": f"{label} must be {max_length} characters or fewer"})
+def _text(
+    label: str, required: bool = True, max_length: int = 300, textarea: bool = False
+) -> forms.CharField:
+    widget = (
+        forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4})
+        if textarea
+        else forms.TextInput(attrs={"class": "govuk-input"})
+    )
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=widget,
+        error_messages={
+            "required": f"Enter {label[0].lower() + label[1:]}",
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+    )
 
 
 def _choice(label: str, choices: Any, required: bool = True) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, required=required,
-                             widget=forms.Select(attrs={"class": "govuk-select"}),
-                             error_messages={"required": f"Select {label[0].lower() + label[1:]}",
-                                             "invalid_choice": f"Select {label[0].lower() + label[1:]}"})
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={
+            "required": f"Select {label[0].lower() + label[1:]}",
+            "invalid_choice": f"Select {label[0].lower() + label[1:]}",
+        },
+    )
 
 
 def _hours(label: str) -> forms.DecimalField:
-    return forms.DecimalField(label=label, min_value=0, max_value=10000, max_digits=6, decimal_places=1,
-                              widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
-                              error_messages={"required": f"Enter the {label.lower()}",
-                                              "invalid": f"Enter the {label.lower()} as a number"})
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=10000,
+        max_digits=6,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a number",
+        },
+    )
 
 
 class LogRequestForm(forms.Form):
@@ -50,9 +88,12 @@ class LogRequestForm(forms.Form):
 
 class AssignForm(forms.Form):
     service_area = _text("Service area", max_length=120)
-    handler = forms.IntegerField(label="Case handler (staff id)", required=False,
-                                 widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
-                                 error_messages={"invalid": "Enter the case handler's staff number"})
+    handler = forms.IntegerField(
+        label="Case handler (staff id)",
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"invalid": "Enter the case handler's staff number"},
+    )
 
 
 class RegimeForm(forms.Form):
@@ -80,12 +121,16 @@ class FeeForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    new_due_on = _date("New due date", required=False, help_text="FOI only: no later than the 40th working day")
+    new_due_on = _date(
+        "New due date", required=False, help_text="FOI only: no later than the 40th working day"
+    )
     reason = _text("Reason for the extension")
 
 
 class ExemptionForm(forms.Form):
-    code = _choice("Exemption or exception", [(exemptions.key(e.law, e.code), e.label) for e in exemptions._ALL])
+    code = _choice(
+        "Exemption or exception", [(exemptions.key(e.law, e.code), e.label) for e in exemptions._ALL]
+    )
     why_applies = _text("Why it applies", max_length=5000, textarea=True)
     prejudice = _text("The prejudice disclosure would cause", required=False, max_length=5000, textarea=True)
     public_interest = _text("Public-interest test", required=False, max_length=5000, textarea=True)
@@ -118,11 +163,17 @@ class OpenSarForm(forms.Form):
     requester_kind = _choice("Who is asking", Requester.choices)
     subject_ref = _text("Person reference of the subject", required=False, max_length=16)
     received_on = _date("Date received", required=False, help_text="Leave blank for today")
-    child_understands = _choice("Is the child old enough to understand the request?",
-                                [("", "Not applicable"), ("yes", "Yes"), ("no", "No")], required=False)
-    child_consents = _choice("Does the child consent?", [("", "Not applicable"), ("yes", "Yes"), ("no", "No")],
-                             required=False)
-    written_authority = forms.BooleanField(label="Written authority received (representative)", required=False)
+    child_understands = _choice(
+        "Is the child old enough to understand the request?",
+        [("", "Not applicable"), ("yes", "Yes"), ("no", "No")],
+        required=False,
+    )
+    child_consents = _choice(
+        "Does the child consent?", [("", "Not applicable"), ("yes", "Yes"), ("no", "No")], required=False
+    )
+    written_authority = forms.BooleanField(
+        label="Written authority received (representative)", required=False
+    )
 
     def tristate(self, name: str) -> bool | None:
         value = self.cleaned_data.get(name)
@@ -146,8 +197,11 @@ class DecideRedactionForm(forms.Form):
 
 
 class AddRedactionForm(forms.Form):
-    entry = forms.IntegerField(label="Entry", widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
-                               error_messages={"required": "Enter the entry number", "invalid": "Enter the entry number"})
+    entry = forms.IntegerField(
+        label="Entry",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"required": "Enter the entry number", "invalid": "Enter the entry number"},
+    )
     passage = _text("Passage to redact", max_length=5000, textarea=True)
     reason = _choice("Reason", Reason.choices)
     note = _text("Note", required=False)

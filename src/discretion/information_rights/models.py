@@ -29,7 +29,9 @@ class CalendarDay(models.Model):
 
     class Meta:
         ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["date", "scope"], name="one_calendar_change_per_scope")]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "scope"], name="one_calendar_change_per_scope")
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
@@ -68,7 +70,9 @@ class InfoRequest(models.Model):
     received_on_reason = models.CharField(max_length=300, blank=True)
     wording = models.TextField()
     service_area = models.CharField(max_length=120, blank=True)
-    handler = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handler = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     acknowledged_on = models.DateField(null=True, blank=True)
     clarification_requested_on = models.DateField(null=True, blank=True)
     clarification_received_on = models.DateField(null=True, blank=True)
@@ -156,7 +160,9 @@ class SarCase(models.Model):
     """A subject-access request under the Access to Records Procedure (UK GDPR Art 15; policy 3)."""
 
     ref = models.CharField(max_length=16, unique=True)
-    subject = models.ForeignKey("records.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(
+        "records.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     requester_name = models.CharField(max_length=200)
     requester_contact = models.CharField(max_length=300)
     requester_kind = models.CharField(max_length=16, choices=Requester.choices)
@@ -166,17 +172,21 @@ class SarCase(models.Model):
     written_authority = models.BooleanField(default=False)
     received_on = models.DateField()
     id_verified_on = models.DateField(null=True, blank=True)
-    id_verified_by = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="+")
+    id_verified_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     id_evidence = models.CharField(max_length=200, blank=True)
     clarification_requested_on = models.DateField(null=True, blank=True)
     clarification_received_on = models.DateField(null=True, blank=True)
     extended = models.BooleanField(default=False)
     due_on = models.DateField()
     status = models.CharField(max_length=16, choices=SarStatus.choices, default=SarStatus.AWAITING_ID)
-    handler = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    from_request = models.ForeignKey(InfoRequest, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="sar_cases")
+    handler = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_request = models.ForeignKey(
+        InfoRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="sar_cases"
+    )
     compiled_at = models.DateTimeField(null=True, blank=True)
     entry_ids = models.JSONField(default=list, blank=True)
     bundle_sha256 = models.CharField(max_length=64, blank=True)
@@ -243,5 +253,8 @@ class Reminder(models.Model):
     sent_on = models.DateField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["recipient", "case_kind", "case_id", "sent_on"],
-                                               name="one_reminder_a_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "case_kind", "case_id", "sent_on"], name="one_reminder_a_day"
+            )
+        ]

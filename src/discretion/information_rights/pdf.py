@@ -18,7 +18,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, 
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from discretion.information_rights.compile import CompiledSar, redacted
-from discretion.information_rights.models import Redaction, SarCase
+from discretion.information_rights.models import Redaction, RedactionDecision, SarCase
 
 RIGHTS = [
     "to have inaccurate personal data corrected (rectification, Article 16)",
@@ -28,26 +28,41 @@ RIGHTS = [
     "to complain to us, and to the Information Commissioner's Office, Wycliffe House, Water Lane, "
     "Wilmslow SK9 5AF, ico.org.uk, 0303 123 1113 (Article 77)",
 ]
-PURPOSES = ("to safeguard and promote the welfare of children (Children Act 1989 ss17 and 47), to provide "
-            "services to children in need, looked-after children and care leavers, and to meet our legal duties")
-CATEGORIES = ("identity and contact details; family and relationships; case records, assessments, visit and "
-              "referral records; correspondence and court documents; where relevant, health and other "
-              "special-category data")
-RETENTION = ("Children's social care records are kept in line with the council's retention schedule: "
-             "for a looked-after child, until the 75th birthday (or 15 years after death); otherwise until "
-             "the 25th birthday, or for longer where an inquiry or the law requires.")
-SOURCES = ("you and your family; other professionals and agencies (schools, health services, the police); "
-           "and members of the public who made a referral")
+PURPOSES = (
+    "to safeguard and promote the welfare of children (Children Act 1989 ss17 and 47), to provide "
+    "services to children in need, looked-after children and care leavers, and to meet our legal duties"
+)
+CATEGORIES = (
+    "identity and contact details; family and relationships; case records, assessments, visit and "
+    "referral records; correspondence and court documents; where relevant, health and other "
+    "special-category data"
+)
+RETENTION = (
+    "Children's social care records are kept in line with the council's retention schedule: "
+    "for a looked-after child, until the 75th birthday (or 15 years after death); otherwise until "
+    "the 25th birthday, or for longer where an inquiry or the law requires."
+)
+SOURCES = (
+    "you and your family; other professionals and agencies (schools, health services, the police); "
+    "and members of the public who made a referral"
+)
 
 
 def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-class _Doc(BaseDocTemplate):
+class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab is untyped
     def __init__(self, buffer: io.BytesIO, **kwargs: Any) -> None:
-        super().__init__(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                         bottomMargin=20 * mm, **kwargs)
+        super().__init__(
+            buffer,
+            pagesize=A4,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=20 * mm,
+            bottomMargin=20 * mm,
+            **kwargs,
+        )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._number)])
 
@@ -81,18 +96,35 @@ def render_bundle(sar: SarCase, compiled: CompiledSar, *, council_name: str) -> 
     story.append(_p(council_name + " – Children's Services", styles["Title"]))
     story.append(_p(f"{today:%-d %B %Y}", body))
     story.append(_p(f"Dear {sar.requester_name},", body))
-    story.append(_p(f"Your subject access request {sar.ref}, received on {sar.received_on:%-d %B %Y}, "
-                    f"for the records we hold about {person.full_name}.", body))
-    story.append(_p("This bundle contains a copy of the personal data we hold. Some information has been removed "
-                    "where the law requires it: information about other people, information given in confidence, "
-                    "and information whose release could cause serious harm. Each removal is marked "
-                    "[redacted: reason].", body))
+    story.append(
+        _p(
+            f"Your subject access request {sar.ref}, received on {sar.received_on:%-d %B %Y}, "
+            f"for the records we hold about {person.full_name}.",
+            body,
+        )
+    )
+    story.append(
+        _p(
+            "This bundle contains a copy of the personal data we hold. Some information has been removed "
+            "where the law requires it: information about other people, information given in confidence, "
+            "and information whose release could cause serious harm. Each removal is marked "
+            "[redacted: reason].",
+            body,
+        )
+    )
     story.append(_p("Why we hold it (purposes): " + PURPOSES + ".", body))
     story.append(_p("What we hold (categories): " + CATEGORIES + ".", body))
-    recipients = sorted({r.recipient_organisation or r.recipient_category or "an individual"
-                         for r in compiled.recipients})
-    story.append(_p("Who it has been shared with (recipients, from our disclosure register): "
-                    + ("; ".join(recipients) if recipients else "no one outside Children's Services") + ".", body))
+    recipients = sorted(
+        {r.recipient_organisation or r.recipient_category or "an individual" for r in compiled.recipients}
+    )
+    story.append(
+        _p(
+            "Who it has been shared with (recipients, from our disclosure register): "
+            + ("; ".join(recipients) if recipients else "no one outside Children's Services")
+            + ".",
+            body,
+        )
+    )
     story.append(_p("How long we keep it: " + RETENTION, body))
     story.append(_p("Where it came from: " + SOURCES + ".", body))
     story.append(_p("Your rights:", body))
@@ -132,8 +164,13 @@ def render_bundle(sar: SarCase, compiled: CompiledSar, *, council_name: str) -> 
     if not compiled.recipients:
         story.append(_p("Our disclosure register records no sharing outside Children's Services.", body))
     for d in compiled.recipients:
-        story.append(_p(f"{d.released_at:%-d %B %Y}: {d.recipient_organisation or d.recipient_category} "
-                        f"– {d.purpose or d.summary}", body))
+        story.append(
+            _p(
+                f"{d.released_at:%-d %B %Y}: {d.recipient_organisation or d.recipient_category} "
+                f"– {d.purpose or d.summary}",
+                body,
+            )
+        )
 
     buffer = io.BytesIO()
     doc = _Doc(buffer, title=f"Subject access {sar.ref}", author=council_name)
@@ -145,13 +182,35 @@ def redaction_log_csv(sar: SarCase) -> str:
     """The redaction log: every redaction and every decision on it, for the file (not released)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["redaction", "entry", "start", "end", "reason", "proposed_by", "decision", "decided_by",
-                     "decided_at", "note"])
+    writer.writerow(
+        [
+            "redaction",
+            "entry",
+            "start",
+            "end",
+            "reason",
+            "proposed_by",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "note",
+        ]
+    )
     for red in Redaction.objects.filter(sar=sar).prefetch_related("decisions__decided_by").order_by("id"):
-        decisions = list(red.decisions.all()) or [None]
+        decisions: list[RedactionDecision | None] = [*red.decisions.all()] or [None]
         for d in decisions:
-            writer.writerow([red.pk, red.entry_id, red.start, red.end, red.reason,
-                             "system" if red.proposed_by_system else "reviewer",
-                             d.decision if d else red.decision, d.decided_by.username if d else "",
-                             d.decided_at.isoformat() if d else "", d.note if d else ""])
+            writer.writerow(
+                [
+                    red.pk,
+                    red.entry_id,
+                    red.start,
+                    red.end,
+                    red.reason,
+                    "system" if red.proposed_by_system else "reviewer",
+                    d.decision if d else red.decision,
+                    d.decided_by.username if d else "",
+                    d.decided_at.isoformat() if d else "",
+                    d.note if d else "",
+                ]
+            )
     return out.getvalue()

@@ -33,8 +33,8 @@ from discretion.information_rights.models import (
     Redaction,
     RedactionDecision,
     Regime,
-    Requester,
     RequestChannel,
+    Requester,
     ReviewOutcome,
     SarCase,
     SarStatus,
@@ -122,13 +122,21 @@ def compute_request_due(req: InfoRequest) -> deadlines.Deadline:
     try:
         if req.regime == Regime.EIR:
             return deadlines.eir_due(
-                req.received_on, clarification_requested_on=req.clarification_requested_on,
-                clarification_received_on=req.clarification_received_on, extended=req.eir_extended,
-                overrides=load_overrides())
+                req.received_on,
+                clarification_requested_on=req.clarification_requested_on,
+                clarification_received_on=req.clarification_received_on,
+                extended=req.eir_extended,
+                overrides=load_overrides(),
+            )
         return deadlines.foi_due(
-            req.received_on, clarification_requested_on=req.clarification_requested_on,
-            clarification_received_on=req.clarification_received_on, fee_notice_on=req.fee_notice_on,
-            fee_received_on=req.fee_received_on, extended_to=req.extended_to, overrides=load_overrides())
+            req.received_on,
+            clarification_requested_on=req.clarification_requested_on,
+            clarification_received_on=req.clarification_received_on,
+            fee_notice_on=req.fee_notice_on,
+            fee_received_on=req.fee_received_on,
+            extended_to=req.extended_to,
+            overrides=load_overrides(),
+        )
     except (ValueError, TypeError) as exc:
         raise InvalidInput(str(exc)) from None
 
@@ -147,9 +155,17 @@ def _open(req: InfoRequest) -> None:
 
 
 @transaction.atomic
-def log_request(actor: Staff, *, requester_name: str, requester_contact: str, channel: str, wording: str,
-                regime: str = Regime.FOI, received_on: dt.date | None = None,
-                received_on_reason: str = "") -> InfoRequest:
+def log_request(
+    actor: Staff,
+    *,
+    requester_name: str,
+    requester_contact: str,
+    channel: str,
+    wording: str,
+    regime: str = Regime.FOI,
+    received_on: dt.date | None = None,
+    received_on_reason: str = "",
+) -> InfoRequest:
     """An IGO logs an FOI/EIR request. The date received defaults to today; another date needs a
     reason (the clock runs from receipt, FOIA s10(1))."""
     _require_igo(actor)
@@ -167,23 +183,38 @@ def log_request(actor: Staff, *, requester_name: str, requester_contact: str, ch
     if received != today and not reason:
         raise InvalidInput("Enter why the date received is not today")
     req = InfoRequest(
-        ref=_next_ref("IR", InfoRequest), regime=regime,
+        ref=_next_ref("IR", InfoRequest),
+        regime=regime,
         requester_name=_text(requester_name, "Enter the requester's name", max_length=200),
         requester_contact=_text(requester_contact, "Enter the requester's contact address", max_length=300),
-        channel=channel, received_on=received, received_on_reason=reason[:300],
-        wording=_text(wording, "Enter the wording of the request"), created_by=actor, due_on=today,
+        channel=channel,
+        received_on=received,
+        received_on_reason=reason[:300],
+        wording=_text(wording, "Enter the wording of the request"),
+        created_by=actor,
+        due_on=today,
     )
     req.due_on = compute_request_due(req).due_on
     req.save()
-    audit.record(actor.pk, "ir.request.logged", object_type="info_request", object_id=req.pk,
-                 details={"regime": regime, "received_on": received.isoformat(), "due_on": req.due_on.isoformat(),
-                          "received_on_edited": received != today})
+    audit.record(
+        actor.pk,
+        "ir.request.logged",
+        object_type="info_request",
+        object_id=req.pk,
+        details={
+            "regime": regime,
+            "received_on": received.isoformat(),
+            "due_on": req.due_on.isoformat(),
+            "received_on_edited": received != today,
+        },
+    )
     return req
 
 
 def acknowledgement_letter(req: InfoRequest) -> str:
-    return render_to_string("information_rights/letters/acknowledgement.txt",
-                            {"req": req, "council_name": settings.COUNCIL_NAME})
+    return render_to_string(
+        "information_rights/letters/acknowledgement.txt", {"req": req, "council_name": settings.COUNCIL_NAME}
+    )
 
 
 @transaction.atomic
@@ -210,8 +241,13 @@ def assign(actor: Staff, request_id: int, *, service_area: str, handler_id: int 
             raise InvalidInput("Select a case handler")
         req.handler = handler
     req.save(update_fields=["service_area", "handler"])
-    audit.record(actor.pk, "ir.request.assigned", object_type="info_request", object_id=req.pk,
-                 details={"service_area": req.service_area, "handler": req.handler_id})
+    audit.record(
+        actor.pk,
+        "ir.request.assigned",
+        object_type="info_request",
+        object_id=req.pk,
+        details={"service_area": req.service_area, "handler": req.handler_id},
+    )
     return req
 
 
@@ -226,31 +262,54 @@ def set_regime(actor: Staff, request_id: int, regime: str) -> InfoRequest:
     req.regime = regime
     req.due_on = compute_request_due(req).due_on
     req.save(update_fields=["regime", "due_on"])
-    audit.record(actor.pk, "ir.request.regime_set", object_type="info_request", object_id=req.pk,
-                 details={"regime": regime, "due_on": req.due_on.isoformat()})
+    audit.record(
+        actor.pk,
+        "ir.request.regime_set",
+        object_type="info_request",
+        object_id=req.pk,
+        details={"regime": regime, "due_on": req.due_on.isoformat()},
+    )
     return req
 
 
 @transaction.atomic
-def add_search(actor: Staff, request_id: int, *, place: str, hours: Decimal, found: str = "",
-               searched_on: dt.date | None = None) -> SearchRecord:
+def add_search(
+    actor: Staff,
+    request_id: int,
+    *,
+    place: str,
+    hours: Decimal,
+    found: str = "",
+    searched_on: dt.date | None = None,
+) -> SearchRecord:
     """Record a search (where, how long): the evidence for 'not held' and for the s12 estimate."""
     req = _get_request(request_id)
     _require_handler_or_igo(actor, req)
     _open(req)
     if hours < 0 or hours > 1000:
         raise InvalidInput("Enter the hours spent as a number between 0 and 1000")
-    row = SearchRecord.objects.create(request=req, place=_text(place, "Enter where you searched", max_length=200),
-                                      hours=hours, found=(found or "").strip(),
-                                      searched_on=searched_on or timezone.localdate(), searched_by=actor)
-    audit.record(actor.pk, "ir.request.searched", object_type="info_request", object_id=req.pk,
-                 details={"search": row.pk, "hours": str(hours)})
+    row = SearchRecord.objects.create(
+        request=req,
+        place=_text(place, "Enter where you searched", max_length=200),
+        hours=hours,
+        found=(found or "").strip(),
+        searched_on=searched_on or timezone.localdate(),
+        searched_by=actor,
+    )
+    audit.record(
+        actor.pk,
+        "ir.request.searched",
+        object_type="info_request",
+        object_id=req.pk,
+        details={"search": row.pk, "hours": str(hours)},
+    )
     return row
 
 
 @transaction.atomic
-def record_clarification(actor: Staff, request_id: int, *, requested_on: dt.date,
-                         received_on: dt.date | None = None) -> InfoRequest:
+def record_clarification(
+    actor: Staff, request_id: int, *, requested_on: dt.date, received_on: dt.date | None = None
+) -> InfoRequest:
     """FOIA s1(3) / EIR reg 9(4): the clock restarts from the day the clarification arrives."""
     _require_igo(actor)
     req = _get_request(request_id)
@@ -261,15 +320,24 @@ def record_clarification(actor: Staff, request_id: int, *, requested_on: dt.date
     elif requested_on < req.received_on:
         raise InvalidInput("Enter a clarification date on or after the date received")
     req.save(update_fields=["clarification_requested_on", "clarification_received_on", "due_on"])
-    audit.record(actor.pk, "ir.request.clarification", object_type="info_request", object_id=req.pk,
-                 details={"requested_on": requested_on.isoformat(),
-                          "received_on": received_on.isoformat() if received_on else None,
-                          "due_on": req.due_on.isoformat()})
+    audit.record(
+        actor.pk,
+        "ir.request.clarification",
+        object_type="info_request",
+        object_id=req.pk,
+        details={
+            "requested_on": requested_on.isoformat(),
+            "received_on": received_on.isoformat() if received_on else None,
+            "due_on": req.due_on.isoformat(),
+        },
+    )
     return req
 
 
 @transaction.atomic
-def record_fee(actor: Staff, request_id: int, *, notice_on: dt.date, received_on: dt.date | None = None) -> InfoRequest:
+def record_fee(
+    actor: Staff, request_id: int, *, notice_on: dt.date, received_on: dt.date | None = None
+) -> InfoRequest:
     """FOIA s9 fees notice; the working days until payment do not count (s10(2))."""
     _require_igo(actor)
     req = _get_request(request_id)
@@ -279,8 +347,13 @@ def record_fee(actor: Staff, request_id: int, *, notice_on: dt.date, received_on
     req.fee_notice_on, req.fee_received_on = notice_on, received_on
     req.due_on = compute_request_due(req).due_on
     req.save(update_fields=["fee_notice_on", "fee_received_on", "due_on"])
-    audit.record(actor.pk, "ir.request.fee", object_type="info_request", object_id=req.pk,
-                 details={"notice_on": notice_on.isoformat(), "due_on": req.due_on.isoformat()})
+    audit.record(
+        actor.pk,
+        "ir.request.fee",
+        object_type="info_request",
+        object_id=req.pk,
+        details={"notice_on": notice_on.isoformat(), "due_on": req.due_on.isoformat()},
+    )
     return req
 
 
@@ -297,19 +370,34 @@ def extend(actor: Staff, request_id: int, *, new_due_on: dt.date | None = None, 
     else:
         if new_due_on is None:
             raise InvalidInput("Enter the new due date")
-        if not req.exemptions.exists():
-            raise InvalidInput("Record the qualified exemption being considered before extending (FOIA s10(3))")
+        if not any(exemptions.get(c).qualified for c in req.exemptions.values_list("code", flat=True)):
+            raise InvalidInput(
+                "Record the qualified exemption being considered before extending (FOIA s10(3))"
+            )
         req.extended_to = new_due_on
     req.due_on = compute_request_due(req).due_on
     req.save(update_fields=["eir_extended", "extended_to", "due_on"])
-    audit.record(actor.pk, "ir.request.extended", object_type="info_request", object_id=req.pk, reason=reason,
-                 details={"due_on": req.due_on.isoformat()})
+    audit.record(
+        actor.pk,
+        "ir.request.extended",
+        object_type="info_request",
+        object_id=req.pk,
+        reason=reason,
+        details={"due_on": req.due_on.isoformat()},
+    )
     return req
 
 
 @transaction.atomic
-def add_exemption(actor: Staff, request_id: int, *, code: str, why_applies: str, prejudice: str = "",
-                  public_interest: str = "") -> ExemptionClaim:
+def add_exemption(
+    actor: Staff,
+    request_id: int,
+    *,
+    code: str,
+    why_applies: str,
+    prejudice: str = "",
+    public_interest: str = "",
+) -> ExemptionClaim:
     """Rely on an exemption/exception; a qualified one needs the public-interest test (FOIA s2(2)),
     a prejudice-based one the prejudice identified; s12 needs an estimate over 18 hours."""
     _require_igo(actor)
@@ -331,10 +419,17 @@ def add_exemption(actor: Staff, request_id: int, *, code: str, why_applies: str,
         raise InvalidInput("Enter the prejudice disclosure would cause")
     if exemption.qualified and not public_interest.strip():
         raise InvalidInput("Enter the public-interest test: the arguments for and against disclosure")
-    claim = ExemptionClaim.objects.create(request=req, code=code, why_applies=why, prejudice=prejudice.strip(),
-                                          public_interest=public_interest.strip(), added_by=actor)
-    audit.record(actor.pk, "ir.request.exemption", object_type="info_request", object_id=req.pk,
-                 details={"code": code})
+    claim = ExemptionClaim.objects.create(
+        request=req,
+        code=code,
+        why_applies=why,
+        prejudice=prejudice.strip(),
+        public_interest=public_interest.strip(),
+        added_by=actor,
+    )
+    audit.record(
+        actor.pk, "ir.request.exemption", object_type="info_request", object_id=req.pk, details={"code": code}
+    )
     return claim
 
 
@@ -346,23 +441,36 @@ def set_estimate(actor: Staff, request_id: int, hours: Decimal) -> InfoRequest:
         raise InvalidInput("Enter the estimated hours as a number between 0 and 10000")
     req.estimated_hours = hours
     req.save(update_fields=["estimated_hours"])
-    audit.record(actor.pk, "ir.request.estimated", object_type="info_request", object_id=req.pk,
-                 details={"hours": str(hours)})
+    audit.record(
+        actor.pk,
+        "ir.request.estimated",
+        object_type="info_request",
+        object_id=req.pk,
+        details={"hours": str(hours)},
+    )
     return req
 
 
 def refusal_notice(req: InfoRequest) -> str:
     """FOIA s17 / EIR reg 14: each exemption, why, the public interest, review and ICO rights."""
     claims = [(c, exemptions.get(c.code)) for c in req.exemptions.all().order_by("id")]
-    return render_to_string("information_rights/letters/refusal_notice.txt",
-                            {"req": req, "claims": claims, "council_name": settings.COUNCIL_NAME,
-                             "law": "Environmental Information Regulations 2004, regulation 14"
-                             if req.regime == Regime.EIR else "Freedom of Information Act 2000, section 17"})
+    return render_to_string(
+        "information_rights/letters/refusal_notice.txt",
+        {
+            "req": req,
+            "claims": claims,
+            "council_name": settings.COUNCIL_NAME,
+            "law": "Environmental Information Regulations 2004, regulation 14"
+            if req.regime == Regime.EIR
+            else "Freedom of Information Act 2000, section 17",
+        },
+    )
 
 
 @transaction.atomic
-def record_outcome(actor: Staff, request_id: int, *, outcome: str, response_text: str = "",
-                   publish: bool = False) -> InfoRequest:
+def record_outcome(
+    actor: Staff, request_id: int, *, outcome: str, response_text: str = "", publish: bool = False
+) -> InfoRequest:
     """Close the request with its outcome. Withholding needs an exemption and generates the refusal
     notice; a released answer may go on the public disclosure log."""
     _require_igo(actor)
@@ -381,15 +489,25 @@ def record_outcome(actor: Staff, request_id: int, *, outcome: str, response_text
     if outcome in (Outcome.PARTLY_WITHHELD, Outcome.REFUSED):
         req.refusal_notice = refusal_notice(req)
     req.save()
-    audit.record(actor.pk, "ir.request.closed", object_type="info_request", object_id=req.pk,
-                 details={"outcome": outcome, "in_time": req.answered_in_time, "published": req.published,
-                          "exemptions": list(req.exemptions.values_list("code", flat=True))})
+    audit.record(
+        actor.pk,
+        "ir.request.closed",
+        object_type="info_request",
+        object_id=req.pk,
+        details={
+            "outcome": outcome,
+            "in_time": req.answered_in_time,
+            "published": req.published,
+            "exemptions": list(req.exemptions.values_list("code", flat=True)),
+        },
+    )
     return req
 
 
 @transaction.atomic
-def request_review(actor: Staff, request_id: int, *, received_on: dt.date | None = None,
-                   extended: bool = False) -> InternalReview:
+def request_review(
+    actor: Staff, request_id: int, *, received_on: dt.date | None = None, extended: bool = False
+) -> InternalReview:
     """An internal review: 20 working days, at most 40 (FOIA s45 Code, part 5; EIR reg 11: 40)."""
     _require_igo(actor)
     req = _get_request(request_id)
@@ -397,9 +515,16 @@ def request_review(actor: Staff, request_id: int, *, received_on: dt.date | None
         raise InvalidInput("An internal review can be asked for only once the request is answered")
     received = received_on or timezone.localdate()
     due = deadlines.internal_review_due(received, extended=extended, overrides=load_overrides())
-    review = InternalReview.objects.create(request=req, received_on=received, extended=extended, due_on=due.due_on)
-    audit.record(actor.pk, "ir.review.requested", object_type="info_request", object_id=req.pk,
-                 details={"review": review.pk, "due_on": due.due_on.isoformat()})
+    review = InternalReview.objects.create(
+        request=req, received_on=received, extended=extended, due_on=due.due_on
+    )
+    audit.record(
+        actor.pk,
+        "ir.review.requested",
+        object_type="info_request",
+        object_id=req.pk,
+        details={"review": review.pk, "due_on": due.due_on.isoformat()},
+    )
     return review
 
 
@@ -416,15 +541,21 @@ def decide_review(actor: Staff, review_id: int, *, outcome: str, notes: str) -> 
     review.outcome, review.notes = outcome, _text(notes, "Enter the reasons for the review decision")
     review.decided_on = timezone.localdate()
     review.save()
-    audit.record(actor.pk, "ir.review.decided", object_type="info_request", object_id=review.request_id,
-                 details={"review": review.pk, "outcome": outcome,
-                          "in_time": review.decided_on <= review.due_on})
+    audit.record(
+        actor.pk,
+        "ir.review.decided",
+        object_type="info_request",
+        object_id=review.request_id,
+        details={"review": review.pk, "outcome": outcome, "in_time": review.decided_on <= review.due_on},
+    )
     return review
 
 
 def transfer_letter(req: InfoRequest, sar: SarCase) -> str:
-    return render_to_string("information_rights/letters/transfer.txt",
-                            {"req": req, "sar": sar, "council_name": settings.COUNCIL_NAME})
+    return render_to_string(
+        "information_rights/letters/transfer.txt",
+        {"req": req, "sar": sar, "council_name": settings.COUNCIL_NAME},
+    )
 
 
 @transaction.atomic
@@ -437,16 +568,31 @@ def transfer_to_sar(actor: Staff, request_id: int, *, requester_kind: str = Requ
     _open(req)
     code = "EIR:13" if req.regime == Regime.EIR else "FOIA:s40(1)"
     if req.regime == Regime.FOI:
-        ExemptionClaim.objects.create(request=req, code=code, added_by=actor,
-                                      why_applies="The requester asks for their own personal data.")
-    sar = open_sar(actor, requester_name=req.requester_name, requester_contact=req.requester_contact,
-                   requester_kind=requester_kind, received_on=req.received_on, from_request=req)
+        ExemptionClaim.objects.create(
+            request=req,
+            code=code,
+            added_by=actor,
+            why_applies="The requester asks for their own personal data.",
+        )
+    sar = open_sar(
+        actor,
+        requester_name=req.requester_name,
+        requester_contact=req.requester_contact,
+        requester_kind=requester_kind,
+        received_on=req.received_on,
+        from_request=req,
+    )
     req.outcome = Outcome.TRANSFERRED
     req.closed_on = timezone.localdate()
     req.response_text = transfer_letter(req, sar)
     req.save()
-    audit.record(actor.pk, "ir.request.transferred", object_type="info_request", object_id=req.pk,
-                 details={"sar": sar.pk})
+    audit.record(
+        actor.pk,
+        "ir.request.transferred",
+        object_type="info_request",
+        object_id=req.pk,
+        details={"sar": sar.pk},
+    )
     return sar
 
 
@@ -498,15 +644,31 @@ def open_cases(today: dt.date) -> list[OpenCase]:
     fcal, scal = foi_cal(), sar_cal()
     rows: list[OpenCase] = []
     for req in InfoRequest.objects.filter(closed_on__isnull=True).select_related("handler"):
-        rows.append(OpenCase("request", req.pk, req.ref, req.regime.upper(), req.due_on,
-                             deadlines.days_left(req.due_on, today, fcal),
-                             deadlines.rag_status(req.due_on, today, fcal).value,
-                             req.handler.display_name if req.handler else ""))
+        rows.append(
+            OpenCase(
+                "request",
+                req.pk,
+                req.ref,
+                req.regime.upper(),
+                req.due_on,
+                deadlines.days_left(req.due_on, today, fcal),
+                deadlines.rag_status(req.due_on, today, fcal).value,
+                req.handler.display_name if req.handler else "",
+            )
+        )
     for sar in SarCase.objects.filter(closed_on__isnull=True).select_related("handler"):
-        rows.append(OpenCase("sar", sar.pk, sar.ref, "SAR", sar.due_on,
-                             deadlines.days_left(sar.due_on, today, scal),
-                             deadlines.rag_status(sar.due_on, today, scal).value,
-                             sar.handler.display_name if sar.handler else ""))
+        rows.append(
+            OpenCase(
+                "sar",
+                sar.pk,
+                sar.ref,
+                "SAR",
+                sar.due_on,
+                deadlines.days_left(sar.due_on, today, scal),
+                deadlines.rag_status(sar.due_on, today, scal).value,
+                sar.handler.display_name if sar.handler else "",
+            )
+        )
     rows.sort(key=lambda r: (r.due_on, r.ref))
     return rows
 
@@ -528,8 +690,8 @@ def dashboard(actor: Staff, today: dt.date | None = None, months: int = 12) -> D
         cursor = deadlines.add_months(cursor, 1)
     closed = InfoRequest.objects.filter(closed_on__gte=first).exclude(outcome=Outcome.TRANSFERRED)
     for closed_on, due_on in closed.values_list("closed_on", "due_on"):
-        row = by_month.get(closed_on.strftime("%Y-%m"))
-        if row is not None:
+        row = by_month.get(closed_on.strftime("%Y-%m")) if closed_on is not None else None
+        if row is not None and closed_on is not None:
             row.answered += 1
             row.in_time += closed_on <= due_on
     board.compliance = list(by_month.values())
@@ -550,10 +712,14 @@ def compute_sar_due(sar: SarCase) -> deadlines.Deadline:
     nation = sar_nation()
     try:
         return deadlines.sar_due(
-            sar.received_on, id_received_on=sar.id_verified_on,
+            sar.received_on,
+            id_received_on=sar.id_verified_on,
             clarification_requested_on=sar.clarification_requested_on,
-            clarification_received_on=sar.clarification_received_on, extended=sar.extended,
-            nation=nation, overrides=load_overrides(nation))
+            clarification_received_on=sar.clarification_received_on,
+            extended=sar.extended,
+            nation=nation,
+            overrides=load_overrides(nation),
+        )
     except (ValueError, TypeError) as exc:
         raise InvalidInput(str(exc)) from None
 
@@ -566,10 +732,19 @@ def _get_sar(sar_id: int) -> SarCase:
 
 
 @transaction.atomic
-def open_sar(actor: Staff, *, requester_name: str, requester_contact: str, requester_kind: str,
-             received_on: dt.date | None = None, subject_ref: str = "", child_understands: bool | None = None,
-             child_consents: bool | None = None, written_authority: bool = False,
-             from_request: InfoRequest | None = None) -> SarCase:
+def open_sar(
+    actor: Staff,
+    *,
+    requester_name: str,
+    requester_contact: str,
+    requester_kind: str,
+    received_on: dt.date | None = None,
+    subject_ref: str = "",
+    child_understands: bool | None = None,
+    child_consents: bool | None = None,
+    written_authority: bool = False,
+    from_request: InfoRequest | None = None,
+) -> SarCase:
     """Intake: who asks, for whom. A parent asking for a child: record whether the child can
     understand and consents (policy 2.3; ICO: a child who understands holds the right). A
     representative needs written authority (policy 2.2)."""
@@ -581,7 +756,9 @@ def open_sar(actor: Staff, *, requester_name: str, requester_contact: str, reque
     if requester_kind == Requester.PARENT and child_understands and child_consents is None:
         raise InvalidInput("Select whether the child consents")
     if requester_kind == Requester.REPRESENTATIVE and not written_authority:
-        raise InvalidInput("A representative needs the person's written authority: confirm it has been received")
+        raise InvalidInput(
+            "A representative needs the person's written authority: confirm it has been received"
+        )
     today = timezone.localdate()
     received = received_on or today
     if received > today:
@@ -591,26 +768,42 @@ def open_sar(actor: Staff, *, requester_name: str, requester_contact: str, reque
         view = access.get_person_for(actor, ref=subject_ref.strip())
         subject = view.person
     sar = SarCase(
-        ref=_next_ref("SAR", SarCase), subject=subject,
+        ref=_next_ref("SAR", SarCase),
+        subject=subject,
         requester_name=_text(requester_name, "Enter the requester's name", max_length=200),
         requester_contact=_text(requester_contact, "Enter the requester's contact address", max_length=300),
-        requester_kind=requester_kind, child_understands=child_understands,
+        requester_kind=requester_kind,
+        child_understands=child_understands,
         child_consents=child_consents if child_understands else None,
-        written_authority=written_authority, received_on=received, handler=actor, created_by=actor,
-        from_request=from_request, due_on=today,
+        written_authority=written_authority,
+        received_on=received,
+        handler=actor,
+        created_by=actor,
+        from_request=from_request,
+        due_on=today,
     )
     sar.due_on = compute_sar_due(sar).due_on
     sar.save()
-    audit.record(actor.pk, "ir.sar.opened", object_type="sar", object_id=sar.pk,
-                 person_id=subject.pk if subject else None,
-                 details={"requester_kind": requester_kind, "child_understands": child_understands,
-                          "child_consents": sar.child_consents, "due_on": sar.due_on.isoformat()})
+    audit.record(
+        actor.pk,
+        "ir.sar.opened",
+        object_type="sar",
+        object_id=sar.pk,
+        person_id=subject.pk if subject else None,
+        details={
+            "requester_kind": requester_kind,
+            "child_understands": child_understands,
+            "child_consents": sar.child_consents,
+            "due_on": sar.due_on.isoformat(),
+        },
+    )
     return sar
 
 
 @transaction.atomic
-def verify_identity(actor: Staff, sar_id: int, *, evidence: str, received_on: dt.date | None = None,
-                    subject_ref: str = "") -> SarCase:
+def verify_identity(
+    actor: Staff, sar_id: int, *, evidence: str, received_on: dt.date | None = None, subject_ref: str = ""
+) -> SarCase:
     """Identity verified: the clock starts from the day the evidence arrived (Art 12A)."""
     _require_igo(actor)
     sar = _get_sar(sar_id)
@@ -626,8 +819,14 @@ def verify_identity(actor: Staff, sar_id: int, *, evidence: str, received_on: dt
     sar.status = SarStatus.COMPILING
     sar.due_on = compute_sar_due(sar).due_on
     sar.save()
-    audit.record(actor.pk, "ir.sar.identity_verified", object_type="sar", object_id=sar.pk,
-                 person_id=sar.subject_id, details={"due_on": sar.due_on.isoformat()})
+    audit.record(
+        actor.pk,
+        "ir.sar.identity_verified",
+        object_type="sar",
+        object_id=sar.pk,
+        person_id=sar.subject_id,
+        details={"due_on": sar.due_on.isoformat()},
+    )
     return sar
 
 
@@ -638,8 +837,14 @@ def sar_clarification(actor: Staff, sar_id: int, *, requested_on: dt.date, recei
     sar.clarification_requested_on, sar.clarification_received_on = requested_on, received_on
     sar.due_on = compute_sar_due(sar).due_on
     sar.save()
-    audit.record(actor.pk, "ir.sar.clarification", object_type="sar", object_id=sar.pk, person_id=sar.subject_id,
-                 details={"due_on": sar.due_on.isoformat()})
+    audit.record(
+        actor.pk,
+        "ir.sar.clarification",
+        object_type="sar",
+        object_id=sar.pk,
+        person_id=sar.subject_id,
+        details={"due_on": sar.due_on.isoformat()},
+    )
     return sar
 
 
@@ -649,15 +854,26 @@ def extend_sar(actor: Staff, sar_id: int, *, reason: str) -> SarCase:
     _require_igo(actor)
     sar = _get_sar(sar_id)
     reason = _text(reason, "Enter why the request is complex or numerous", max_length=300)
-    first_due = deadlines.sar_due(sar.received_on, id_received_on=sar.id_verified_on, nation=sar_nation(),
-                                  overrides=load_overrides(sar_nation())).due_on
+    first_due = deadlines.sar_due(
+        sar.received_on,
+        id_received_on=sar.id_verified_on,
+        nation=sar_nation(),
+        overrides=load_overrides(sar_nation()),
+    ).due_on
     if timezone.localdate() > first_due:
         raise InvalidInput("An extension must be notified within the first month")
     sar.extended = True
     sar.due_on = compute_sar_due(sar).due_on
     sar.save()
-    audit.record(actor.pk, "ir.sar.extended", object_type="sar", object_id=sar.pk, person_id=sar.subject_id,
-                 reason=reason, details={"due_on": sar.due_on.isoformat()})
+    audit.record(
+        actor.pk,
+        "ir.sar.extended",
+        object_type="sar",
+        object_id=sar.pk,
+        person_id=sar.subject_id,
+        reason=reason,
+        details={"due_on": sar.due_on.isoformat()},
+    )
     return sar
 
 
@@ -687,14 +903,21 @@ def decide_redaction(actor: Staff, redaction_id: int, *, decision: str, note: st
     red.decision = decision
     red.save(update_fields=["decision"])
     RedactionDecision.objects.create(redaction=red, decision=decision, note=note[:300], decided_by=actor)
-    audit.record(actor.pk, "ir.sar.redaction_decided", object_type="sar", object_id=red.sar_id,
-                 person_id=red.sar.subject_id, details={"redaction": red.pk, "decision": decision})
+    audit.record(
+        actor.pk,
+        "ir.sar.redaction_decided",
+        object_type="sar",
+        object_id=red.sar_id,
+        person_id=red.sar.subject_id,
+        details={"redaction": red.pk, "decision": decision},
+    )
     return red
 
 
 @transaction.atomic
-def add_redaction(actor: Staff, sar_id: int, *, entry_id: int, passage: str, reason: str,
-                  note: str = "") -> list[Redaction]:
+def add_redaction(
+    actor: Staff, sar_id: int, *, entry_id: int, passage: str, reason: str, note: str = ""
+) -> list[Redaction]:
     """The reviewer adds a redaction: every occurrence of `passage` in the entry's text."""
     _require_igo(actor)
     sar = _get_sar(sar_id)
@@ -714,14 +937,30 @@ def add_redaction(actor: Staff, sar_id: int, *, entry_id: int, passage: str, rea
         raise InvalidInput("Enter a passage that appears in the entry's text exactly")
     made = []
     for s in spans:
-        red = Redaction.objects.create(sar=sar, entry_id=entry_id, start=s, end=s + len(passage), text=passage,
-                                       reason=reason, proposed_by_system=False, decision=Decision.ACCEPTED)
-        RedactionDecision.objects.create(redaction=red, decision=Decision.ACCEPTED, note=note[:300], decided_by=actor)
+        red = Redaction.objects.create(
+            sar=sar,
+            entry_id=entry_id,
+            start=s,
+            end=s + len(passage),
+            text=passage,
+            reason=reason,
+            proposed_by_system=False,
+            decision=Decision.ACCEPTED,
+        )
+        RedactionDecision.objects.create(
+            redaction=red, decision=Decision.ACCEPTED, note=note[:300], decided_by=actor
+        )
         made.append(red)
     sar.status = SarStatus.REVIEW
     sar.save(update_fields=["status"])
-    audit.record(actor.pk, "ir.sar.redaction_added", object_type="sar", object_id=sar.pk, person_id=sar.subject_id,
-                 details={"entry": entry_id, "redactions": [r.pk for r in made], "reason": reason})
+    audit.record(
+        actor.pk,
+        "ir.sar.redaction_added",
+        object_type="sar",
+        object_id=sar.pk,
+        person_id=sar.subject_id,
+        details={"entry": entry_id, "redactions": [r.pk for r in made], "reason": reason},
+    )
     return made
 
 
@@ -741,8 +980,14 @@ def build_bundle(actor: Staff, sar_id: int) -> bytes:
         if sar.status != SarStatus.RELEASED:
             sar.status = SarStatus.READY
         sar.save(update_fields=["bundle_sha256", "status"])
-        audit.record(actor.pk, "ir.sar.bundle_built", object_type="sar", object_id=sar.pk,
-                     person_id=sar.subject_id, details={"sha256": sar.bundle_sha256, "bytes": len(content)})
+        audit.record(
+            actor.pk,
+            "ir.sar.bundle_built",
+            object_type="sar",
+            object_id=sar.pk,
+            person_id=sar.subject_id,
+            details={"sha256": sar.bundle_sha256, "bytes": len(content)},
+        )
     return content
 
 
@@ -757,18 +1002,78 @@ def release_bundle(actor: Staff, sar_id: int) -> tuple[SarCase, str, str]:
         if sar.status == SarStatus.RELEASED:
             raise InvalidInput("This bundle has already been released")
         release = disclose(
-            actor, recipient=Recipient(name=sar.requester_name, category=f"subject access: {sar.requester_kind}",
-                                       address=sar.requester_contact),
-            channel=Channel.SECURE_LINK, content=content, content_name=f"{sar.ref}-bundle.pdf",
-            source="information_rights.sar", source_id=str(sar.pk), person_ids=[sar.subject_id or 0],
-            entry_ids=list(sar.entry_ids), purpose="Subject access request (UK GDPR Art 15)",
-            legal_basis="UK GDPR Art 15; Data Protection Act 2018", rules=["3-sar"],
-            summary=f"Subject-access bundle {sar.ref}", message_subject=f"Your subject access request {sar.ref}",
-            message_body="Your records are available through the secure link; the code is sent separately.")
+            actor,
+            recipient=Recipient(
+                name=sar.requester_name,
+                category=f"subject access: {sar.requester_kind}",
+                address=sar.requester_contact,
+            ),
+            channel=Channel.SECURE_LINK,
+            content=content,
+            content_name=f"{sar.ref}-bundle.pdf",
+            source="information_rights.sar",
+            source_id=str(sar.pk),
+            person_ids=[sar.subject_id or 0],
+            entry_ids=list(sar.entry_ids),
+            purpose="Subject access request (UK GDPR Art 15)",
+            legal_basis="UK GDPR Art 15; Data Protection Act 2018",
+            rules=["3-sar"],
+            summary=f"Subject-access bundle {sar.ref}",
+            message_subject=f"Your subject access request {sar.ref}",
+            message_body="Your records are available through the secure link; the code is sent separately.",
+        )
         sar.status = SarStatus.RELEASED
         sar.disclosure_id = release.disclosure.pk
         sar.closed_on = timezone.localdate()
         sar.save(update_fields=["status", "disclosure_id", "closed_on"])
-        audit.record(actor.pk, "ir.sar.released", object_type="sar", object_id=sar.pk, person_id=sar.subject_id,
-                     details={"disclosure": release.disclosure.pk, "in_time": sar.closed_on <= sar.due_on})
+        audit.record(
+            actor.pk,
+            "ir.sar.released",
+            object_type="sar",
+            object_id=sar.pk,
+            person_id=sar.subject_id,
+            details={"disclosure": release.disclosure.pk, "in_time": sar.closed_on <= sar.due_on},
+        )
     return sar, release.link_token, release.link_code
+
+
+# --- reads for pages and the API ----------------------------------------------------------
+
+
+def get_request_for(actor: Staff, request_id: int) -> InfoRequest:
+    """An IGO, or the request's handler; the read is audited (requester details are personal data)."""
+    req = InfoRequest.objects.select_related("handler").filter(pk=request_id).first()
+    if req is None:
+        raise access.NotFound("No such request.")
+    _require_handler_or_igo(actor, req)
+    audit.record(actor.pk, "ir.request.read", object_type="info_request", object_id=req.pk)
+    return req
+
+
+def list_requests(actor: Staff) -> list[InfoRequest]:
+    _require_igo(actor)
+    return list(InfoRequest.objects.select_related("handler").order_by("-received_on", "-id")[:500])
+
+
+def get_sar_for(actor: Staff, sar_id: int) -> SarCase:
+    _require_igo(actor)
+    sar = SarCase.objects.select_related("subject", "handler").filter(pk=sar_id).first()
+    if sar is None:
+        raise access.NotFound("No such subject-access case.")
+    audit.record(actor.pk, "ir.sar.read", object_type="sar", object_id=sar.pk, person_id=sar.subject_id)
+    return sar
+
+
+def list_sars(actor: Staff) -> list[SarCase]:
+    _require_igo(actor)
+    return list(SarCase.objects.select_related("handler").order_by("-received_on", "-id")[:500])
+
+
+def review_view(actor: Staff, sar_id: int) -> tuple[SarCase, CompiledSar, list[Redaction]]:
+    """The redaction review: the compiled records (read through access) and every redaction."""
+    _require_igo(actor)
+    sar = get_sar_for(actor, sar_id)
+    if sar.compiled_at is None:
+        raise InvalidInput("Compile the records first")
+    compiled = compile_sar(actor, sar, propose=False)
+    return sar, compiled, list(Redaction.objects.filter(sar=sar).order_by("entry_id", "start"))

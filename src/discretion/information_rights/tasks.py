@@ -21,7 +21,8 @@ def send_deadline_reminders() -> int:
         for pk, handler_id in model.objects.filter(closed_on__isnull=True).values_list("id", "handler_id"):
             handlers[(kind, pk)] = handler_id
     staff = Staff.objects.select_related("team__manager").in_bulk(
-        [h for h in handlers.values() if h is not None])
+        [h for h in handlers.values() if h is not None]
+    )
     for case in open_cases(today):
         if case.rag == "green":
             continue
@@ -32,7 +33,11 @@ def send_deadline_reminders() -> int:
             recipients.append(handler.team.manager)
         for recipient in recipients:
             _, made = Reminder.objects.get_or_create(
-                recipient=recipient, case_kind=case.kind, case_id=case.pk, sent_on=today,
-                defaults={"case_ref": case.ref, "due_on": case.due_on, "status": status})
+                recipient=recipient,
+                case_kind=case.kind,
+                case_id=case.pk,
+                sent_on=today,
+                defaults={"case_ref": case.ref, "due_on": case.due_on, "status": status},
+            )
             created += made
     return created

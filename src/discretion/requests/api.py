@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Body, Router, Schema, Status
 from ninja.errors import HttpError
 
 from discretion import access
@@ -90,9 +90,15 @@ class ReleaseOut(Schema):
 
 def _out(req: Request) -> RequestOut:
     return RequestOut(
-        id=req.pk, state=req.state, received_at=req.received_at, requester_name=req.requester_name,
-        requester_organisation=req.requester_organisation, subjects=services.subject_refs(req), facts=req.facts,
-        decision=req.decision, open_tasks=services.open_tasks(req),
+        id=req.pk,
+        state=req.state,
+        received_at=req.received_at,
+        requester_name=req.requester_name,
+        requester_organisation=req.requester_organisation,
+        subjects=services.subject_refs(req),
+        facts=req.facts,
+        decision=req.decision,
+        open_tasks=services.open_tasks(req),
         unmet_conditions=services.unmet_conditions(req) if req.outcome == "share" else [],
         disclosure_id=req.disclosure_id,
     )
@@ -103,20 +109,28 @@ def _bad(exc: Exception) -> HttpError:
 
 
 @router.post("/", response={201: RequestOut})
-def create(request: HttpRequest, payload: IntakeIn) -> tuple[int, RequestOut]:
+def create(request: HttpRequest, payload: IntakeIn) -> Status[Any]:
     staff = actor(request)
     person_ids = []
     for ref in payload.person_refs:
         person_ids.append(access.get_person_for(staff, ref=ref).person.pk)
     try:
         req = services.log_request(
-            staff, requester=services.Requester(**payload.requester.dict()), channel=payload.channel,
-            person_ids=person_ids, information=payload.information, purpose=payload.purpose,
-            summary=payload.summary, in_writing=payload.in_writing, consent=payload.consent,
-            claims_legal_right=payload.claims_legal_right, in_doubt=payload.in_doubt)
+            staff,
+            requester=services.Requester(**payload.requester.dict()),
+            channel=payload.channel,
+            person_ids=person_ids,
+            information=payload.information,
+            purpose=payload.purpose,
+            summary=payload.summary,
+            in_writing=payload.in_writing,
+            consent=payload.consent,
+            claims_legal_right=payload.claims_legal_right,
+            in_doubt=payload.in_doubt,
+        )
     except services.InvalidInput as exc:
         raise _bad(exc) from None
-    return 201, _out(req)
+    return Status(201, _out(req))
 
 
 @router.get("/queue", response=list[RequestOut])
@@ -135,7 +149,7 @@ def decision(request: HttpRequest, request_id: int) -> dict[str, Any]:
 
 
 @router.patch("/{request_id}/facts", response=RequestOut)
-def facts(request: HttpRequest, request_id: int, payload: dict[str, Any]) -> RequestOut:
+def facts(request: HttpRequest, request_id: int, payload: Body[dict[str, Any]]) -> RequestOut:
     staff = actor(request)
     services.get_request_for(staff, request_id)
     try:
@@ -159,9 +173,15 @@ def referral(request: HttpRequest, request_id: int, payload: ReferralIn) -> Requ
 def task(request: HttpRequest, request_id: int, payload: TaskIn) -> RequestOut:
     staff = actor(request)
     try:
-        services.complete_task(staff, request_id, payload.kind, note=payload.note,
-                               callback_number=payload.callback_number, number_source=payload.number_source,
-                               outcome=payload.outcome)
+        services.complete_task(
+            staff,
+            request_id,
+            payload.kind,
+            note=payload.note,
+            callback_number=payload.callback_number,
+            number_source=payload.number_source,
+            outcome=payload.outcome,
+        )
     except services.InvalidInput as exc:
         raise _bad(exc) from None
     return _out(services.get_request_for(staff, request_id))
@@ -171,9 +191,16 @@ def task(request: HttpRequest, request_id: int, payload: TaskIn) -> RequestOut:
 def candidates(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
     staff = actor(request)
     req = services.get_request_for(staff, request_id)
-    return [{"entry_id": c.entry.pk, "kind": c.entry.kind, "occurred_on": c.entry.occurred_on.isoformat(),
-             "allowed": c.allowed, "withheld_because": c.withheld_because}
-            for c in services.candidates_for(staff, req)]
+    return [
+        {
+            "entry_id": c.entry.pk,
+            "kind": c.entry.kind,
+            "occurred_on": c.entry.occurred_on.isoformat(),
+            "allowed": c.allowed,
+            "withheld_because": c.withheld_because,
+        }
+        for c in services.candidates_for(staff, req)
+    ]
 
 
 @router.put("/{request_id}/selection", response=RequestOut)
@@ -187,11 +214,19 @@ def selection(request: HttpRequest, request_id: int, payload: SelectionIn) -> Re
 
 
 @router.post("/{request_id}/release", response={201: ReleaseOut})
-def release(request: HttpRequest, request_id: int, payload: ReleaseIn) -> tuple[int, ReleaseOut]:
+def release(request: HttpRequest, request_id: int, payload: ReleaseIn) -> Status[Any]:
     try:
-        result = services.release_request(actor(request), request_id, channel=payload.channel,
-                                          address=payload.address)
+        result = services.release_request(
+            actor(request), request_id, channel=payload.channel, address=payload.address
+        )
     except services.InvalidInput as exc:
         raise _bad(exc) from None
-    return 201, ReleaseOut(disclosure_id=result.disclosure.pk, content_sha256=result.disclosure.content_sha256,
-                           link_token=result.link_token, link_code=result.link_code)
+    return Status(
+        201,
+        ReleaseOut(
+            disclosure_id=result.disclosure.pk,
+            content_sha256=result.disclosure.content_sha256,
+            link_token=result.link_token,
+            link_code=result.link_code,
+        ),
+    )

@@ -11,33 +11,62 @@ from discretion.requests.models import InformOutcome, TaskKind
 from discretion.web.forms import AttachmentForm
 
 CATEGORY_LABELS = {
-    "colleague": "A colleague in the council", "other_agency": "Another agency (health, school, probation…)",
-    "police": "Police", "court": "A court", "childrens_guardian": "A Children's Guardian (Cafcass)",
-    "inspector": "An inspector (Ofsted, CQC…)", "inquiry": "An inquiry or review",
-    "solicitor": "A solicitor", "advocate": "An advocate", "researcher_internal": "A researcher in the council",
-    "researcher_external": "An outside researcher", "media": "The media (press, radio, TV, online)",
-    "data_subject": "The person the information is about", "parent_carer": "A parent or carer",
-    "member_of_public": "A member of the public", "outside_body": "Another outside body",
+    "colleague": "A colleague in the council",
+    "other_agency": "Another agency (health, school, probation…)",
+    "police": "Police",
+    "court": "A court",
+    "childrens_guardian": "A Children's Guardian (Cafcass)",
+    "inspector": "An inspector (Ofsted, CQC…)",
+    "inquiry": "An inquiry or review",
+    "solicitor": "A solicitor",
+    "advocate": "An advocate",
+    "researcher_internal": "A researcher in the council",
+    "researcher_external": "An outside researcher",
+    "media": "The media (press, radio, TV, online)",
+    "data_subject": "The person the information is about",
+    "parent_carer": "A parent or carer",
+    "member_of_public": "A member of the public",
+    "outside_body": "Another outside body",
 }
-CHANNEL_LABELS = {"phone": "Telephone", "email": "E-mail", "secure_email": "Secure e-mail", "letter": "Letter",
-                  "in_person": "In person", "portal": "Online portal"}
+CHANNEL_LABELS = {
+    "phone": "Telephone",
+    "email": "E-mail",
+    "secure_email": "Secure e-mail",
+    "letter": "Letter",
+    "in_person": "In person",
+    "portal": "Online portal",
+}
 PURPOSE_LABELS = {
-    "care_planning": "Planning the child's care", "section_47_enquiry": "A Section 47 child protection enquiry",
-    "criminal_investigation": "Investigating a crime", "missing_child": "Finding a missing child",
-    "inquiry_review": "An inquiry or safeguarding practice review", "legal_proceedings": "Court proceedings",
-    "inspection": "An inspection", "research": "Research", "audit_monitoring": "Audit or monitoring",
-    "media_story": "A media story", "own_records": "Their own records", "foi": "A Freedom of Information request",
-    "statutory_function": "Another statutory function", "other": "Something else",
+    "care_planning": "Planning the child's care",
+    "section_47_enquiry": "A Section 47 child protection enquiry",
+    "criminal_investigation": "Investigating a crime",
+    "missing_child": "Finding a missing child",
+    "inquiry_review": "An inquiry or safeguarding practice review",
+    "legal_proceedings": "Court proceedings",
+    "inspection": "An inspection",
+    "research": "Research",
+    "audit_monitoring": "Audit or monitoring",
+    "media_story": "A media story",
+    "own_records": "Their own records",
+    "foi": "A Freedom of Information request",
+    "statutory_function": "Another statutory function",
+    "other": "Something else",
 }
 INFORMATION_LABELS = {
-    "child_personal": "About the child", "third_party_personal": "About other people (family, carers)",
+    "child_personal": "About the child",
+    "third_party_personal": "About other people (family, carers)",
     "confidential_source": "Information given in confidence (e.g. who made a referral)",
-    "commercial": "Commercial information", "aggregate": "Statistics", "non_personal": "Nothing personal",
+    "commercial": "Commercial information",
+    "aggregate": "Statistics",
+    "non_personal": "Nothing personal",
 }
 DOCUMENT_LABELS = {
-    "court_order": "Court order", "guardian_appointment": "Children's Guardian appointment",
-    "inspector_authority": "Inspector's authority", "research_submission": "Research submission",
-    "research_approval": "Research approval", "written_consent": "Written consent",
+    "court_order": "Court order",
+    "guardian_appointment": "Children's Guardian appointment",
+    "inspector_authority": "Inspector's authority",
+    "research_submission": "Research submission",
+    "research_approval": "Research approval",
+    "written_consent": "Written consent",
     "legal_basis_statement": "Statement of legal basis",
 }
 
@@ -47,19 +76,33 @@ def _choices(codes: Any, labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 class WhoForm(forms.Form):
-    category = forms.ChoiceField(label="Who is asking?", choices=_choices(Category, CATEGORY_LABELS),
-                                 widget=forms.RadioSelect, error_messages={"required": "Select who is asking"})
-    name = forms.CharField(label="Their name", max_length=200, error_messages={"required": "Enter their name"})
+    category = forms.ChoiceField(
+        label="Who is asking?",
+        choices=_choices(Category, CATEGORY_LABELS),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who is asking"},
+    )
+    name = forms.CharField(
+        label="Their name", max_length=200, error_messages={"required": "Enter their name"}
+    )
     organisation = forms.CharField(label="Organisation", max_length=200, required=False)
     role = forms.CharField(label="Their role", max_length=200, required=False)
-    contact = forms.CharField(label="Contact details", max_length=254, required=False,
-                              help_text="Telephone, e-mail or postal address.")
+    contact = forms.CharField(
+        label="Contact details",
+        max_length=254,
+        required=False,
+        help_text="Telephone, e-mail or postal address.",
+    )
     works_with_child = forms.BooleanField(label="They have a role in this child's care", required=False)
 
 
 class HowForm(forms.Form):
-    channel = forms.ChoiceField(label="How did the request arrive?", choices=_choices(Channel, CHANNEL_LABELS),
-                                widget=forms.RadioSelect, error_messages={"required": "Select how the request arrived"})
+    channel = forms.ChoiceField(
+        label="How did the request arrive?",
+        choices=_choices(Channel, CHANNEL_LABELS),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the request arrived"},
+    )
 
 
 class WhomForm(forms.Form):
@@ -68,51 +111,90 @@ class WhomForm(forms.Form):
 
 class WhatForm(forms.Form):
     information = forms.MultipleChoiceField(
-        label="What are they asking for?", choices=_choices(Information, INFORMATION_LABELS),
-        widget=forms.CheckboxSelectMultiple, error_messages={"required": "Select what they are asking for"})
-    summary = forms.CharField(label="In their words", widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                              max_length=4000)
+        label="What are they asking for?",
+        choices=_choices(Information, INFORMATION_LABELS),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select what they are asking for"},
+    )
+    summary = forms.CharField(
+        label="In their words", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
 
 
 class WhyForm(forms.Form):
-    purpose = forms.ChoiceField(label="Why do they want it?", choices=_choices(Purpose, PURPOSE_LABELS),
-                                widget=forms.RadioSelect, error_messages={"required": "Select why they want it"})
+    purpose = forms.ChoiceField(
+        label="Why do they want it?",
+        choices=_choices(Purpose, PURPOSE_LABELS),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why they want it"},
+    )
     claims_legal_right = forms.BooleanField(label="They say they have a legal right to it", required=False)
     in_doubt = forms.BooleanField(label="You are unsure whether the law allows sharing", required=False)
 
 
 class DocumentForm(AttachmentForm):
-    code = forms.ChoiceField(label="What is the document?", choices=_choices(Document, DOCUMENT_LABELS),
-                             widget=forms.RadioSelect, error_messages={"required": "Select what the document is"})
+    code = forms.ChoiceField(
+        label="What is the document?",
+        choices=_choices(Document, DOCUMENT_LABELS),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the document is"},
+    )
     field_order = ["code", "file"]
 
 
 class ReferralForm(forms.Form):
-    approve = forms.ChoiceField(label="Your decision", choices=[("yes", "Approve"), ("no", "Refuse")],
-                                widget=forms.RadioSelect, error_messages={"required": "Select approve or refuse"})
-    reasoning = forms.CharField(label="Your reasons", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
-                                error_messages={"required": "Enter the reasons for your decision"})
+    approve = forms.ChoiceField(
+        label="Your decision",
+        choices=[("yes", "Approve"), ("no", "Refuse")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select approve or refuse"},
+    )
+    reasoning = forms.CharField(
+        label="Your reasons",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Enter the reasons for your decision"},
+    )
 
 
 class TaskForm(forms.Form):
     kind = forms.ChoiceField(choices=TaskKind.choices, widget=forms.HiddenInput)
-    note = forms.CharField(label="What you did", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
-                           error_messages={"required": "Enter how the task was done"})
+    note = forms.CharField(
+        label="What you did",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter how the task was done"},
+    )
     callback_number = forms.CharField(label="Number you called back on", max_length=40, required=False)
-    number_source = forms.CharField(label="Where the number came from", max_length=200, required=False,
-                                    help_text="An independent source, such as the force switchboard (policy 2.4).")
-    outcome = forms.ChoiceField(label="Was the child told?", choices=InformOutcome.choices, required=False,
-                                widget=forms.RadioSelect)
+    number_source = forms.CharField(
+        label="Where the number came from",
+        max_length=200,
+        required=False,
+        help_text="An independent source, such as the force switchboard (policy 2.4).",
+    )
+    outcome = forms.ChoiceField(
+        label="Was the child told?", choices=InformOutcome.choices, required=False, widget=forms.RadioSelect
+    )
 
 
 class ReleaseForm(forms.Form):
-    channel = forms.ChoiceField(label="How will it be sent?",
-                                choices=[("secure_link", "Secure download link"), ("post", "Print and post")],
-                                widget=forms.RadioSelect, error_messages={"required": "Select how it will be sent"})
-    address = forms.CharField(label="Recipient's e-mail or postal address", max_length=254,
-                              error_messages={"required": "Enter the recipient's address"})
+    channel = forms.ChoiceField(
+        label="How will it be sent?",
+        choices=[("secure_link", "Secure download link"), ("post", "Print and post")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how it will be sent"},
+    )
+    address = forms.CharField(
+        label="Recipient's e-mail or postal address",
+        max_length=254,
+        error_messages={"required": "Enter the recipient's address"},
+    )
 
 
 class CloseForm(forms.Form):
-    note = forms.CharField(label="Why is it being closed?", widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=4000, error_messages={"required": "Enter why the request is being closed"})
+    note = forms.CharField(
+        label="Why is it being closed?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter why the request is being closed"},
+    )

@@ -4,6 +4,8 @@ release, and every state change (policy 1.1–3)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
@@ -30,13 +32,18 @@ class Request(models.Model):
     requester_name = models.CharField(max_length=200)
     requester_organisation = models.CharField(max_length=200, blank=True)
     requester_role = models.CharField(max_length=200, blank=True)
-    requester_contact = models.CharField(max_length=254, blank=True, help_text="Telephone, e-mail or address.")
+    requester_contact = models.CharField(
+        max_length=254, blank=True, help_text="Telephone, e-mail or address."
+    )
     summary = models.TextField(blank=True, help_text="What is asked for, in the requester's words.")
     facts = models.JSONField(default=dict)
     decision = models.JSONField(default=dict)
-    subjects = models.ManyToManyField("records.Person", through="RequestSubject", related_name="+")
-    disclosure = models.ForeignKey("disclosures.Disclosure", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    subjects: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "records.Person", through="RequestSubject", related_name="+"
+    )
+    disclosure = models.ForeignKey(
+        "disclosures.Disclosure", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -69,7 +69,12 @@ ROUTE_ROLES: dict[str, str] = {
     Route.SUBJECT_ACCESS_TEAM: Role.IGO,
 }
 # Routes whose approval is a fact the policy reads (`approvals`).
-APPROVAL_ROUTES = {Route.MANAGER, Route.INFORMATION_GOVERNANCE, Route.LEGAL_SERVICES, Route.RESEARCH_GOVERNANCE}
+APPROVAL_ROUTES = {
+    Route.MANAGER,
+    Route.INFORMATION_GOVERNANCE,
+    Route.LEGAL_SERVICES,
+    Route.RESEARCH_GOVERNANCE,
+}
 # Which fact a completed verification task sets.
 TASK_FACTS: dict[str, tuple[str, ...]] = {
     TaskKind.VERIFY_IDENTITY: ("requester", "identity_verified"),
@@ -94,8 +99,10 @@ def may_see(actor: Staff, req: Request) -> bool:
     """The handler, anyone the request is routed to, their team manager, and IGOs."""
     if actor.pk == req.handler_id or (actor.role == Role.IGO and not actor.is_supervised):
         return True
-    if actor.role == Role.TEAM_MANAGER and req.team_id is not None and req.team_id in set(
-        actor.managed_teams.values_list("id", flat=True)
+    if (
+        actor.role == Role.TEAM_MANAGER
+        and req.team_id is not None
+        and req.team_id in set(actor.managed_teams.values_list("id", flat=True))
     ):
         return True
     return any(_may_act_for(actor, req, route) for route in req.decision.get("route_to", []))
@@ -107,7 +114,9 @@ def _may_act_for(actor: Staff, req: Request, route: str) -> bool:
         return False
     if role == Role.TEAM_MANAGER:
         # The handler's own team manager (policy 2.4: "a manager approves").
-        return req.team_id is not None and req.team_id in set(actor.managed_teams.values_list("id", flat=True))
+        return req.team_id is not None and req.team_id in set(
+            actor.managed_teams.values_list("id", flat=True)
+        )
     return True
 
 
@@ -129,19 +138,15 @@ def queue_for(actor: Staff) -> list[Request]:
     """Referred requests this actor's role decides or approves (police land with the manager, media
     with the press office: policy 1.5)."""
     candidates = Request.objects.filter(state=State.REFERRED).select_related("handler", "team")
-    return [r for r in candidates if any(_may_act_for(actor, r, route) for route in r.decision.get("route_to", []))]
+    return [
+        r
+        for r in candidates
+        if any(_may_act_for(actor, r, route) for route in r.decision.get("route_to", []))
+    ]
 
 
 def my_requests(actor: Staff) -> list[Request]:
     return list(Request.objects.filter(handler=actor).exclude(state=State.CLOSED)[:200])
-
-
-def request_grants(actor: Staff, person_id: int) -> bool:
-    """Hook for `access`: the handler of an approved request about this person may read the
-    person's records to prepare the release (need to know for this request, policy 2.3–2.4)."""
-    return RequestSubject.objects.filter(
-        person_id=person_id, request__handler=actor, request__state__in=[State.APPROVED, State.PREPARING]
-    ).exists()
 
 
 def current_decision(req: Request) -> Any:
@@ -156,15 +161,25 @@ def _event(req: Request, actor: Staff, action: str, *, to_state: str | None = No
     if to_state is not None and to_state != old:
         req.state = to_state
         req.save(update_fields=["state"])
-    RequestEvent.objects.create(request=req, actor=actor, action=action, from_state=old,
-                                to_state=req.state, note=note)
-    audit.record(actor.pk, f"request.{action}", object_type="request", object_id=req.pk,
-                 details={"from": old, "to": req.state})
+    RequestEvent.objects.create(
+        request=req, actor=actor, action=action, from_state=old, to_state=req.state, note=note
+    )
+    audit.record(
+        actor.pk,
+        f"request.{action}",
+        object_type="request",
+        object_id=req.pk,
+        details={"from": old, "to": req.state},
+    )
 
 
 def _state_for(outcome: str) -> str:
-    return {Outcome.NEED_MORE: State.NEED_MORE, Outcome.REFER: State.REFERRED,
-            Outcome.SHARE: State.APPROVED, Outcome.REFUSE: State.REFUSED}[Outcome(outcome)]
+    return {
+        Outcome.NEED_MORE: State.NEED_MORE,
+        Outcome.REFER: State.REFERRED,
+        Outcome.SHARE: State.APPROVED,
+        Outcome.REFUSE: State.REFUSED,
+    }[Outcome(outcome)]
 
 
 def _redecide(req: Request, actor: Staff, facts: Mapping[str, Any]) -> None:
@@ -179,13 +194,20 @@ def _redecide(req: Request, actor: Staff, facts: Mapping[str, Any]) -> None:
     req.decision = decision_to_json(decision)
     req.save(update_fields=["facts", "decision"])
     DecisionRecord.objects.create(request=req, made_by=actor, facts=req.facts, decision=req.decision)
-    audit.record(actor.pk, "request.decided", object_type="request", object_id=req.pk,
-                 details={"outcome": decision.outcome.value, "rules": list(decision.rules)})
+    audit.record(
+        actor.pk,
+        "request.decided",
+        object_type="request",
+        object_id=req.pk,
+        details={"outcome": decision.outcome.value, "rules": list(decision.rules)},
+    )
     if req.state in OPEN_STATES:
         target = _state_for(decision.outcome)
         if target != req.state:
             if req.state == State.NEED_MORE and target != State.NEED_MORE:
-                _event(req, actor, "received", to_state=State.RECEIVED, note="The missing information arrived.")
+                _event(
+                    req, actor, "received", to_state=State.RECEIVED, note="The missing information arrived."
+                )
             _event(req, actor, "state", to_state=target, note=f"Policy decision: {decision.outcome.value}")
 
 
@@ -199,7 +221,6 @@ class Requester:
     works_with_child: bool = False
 
 
-@transaction.atomic
 def log_request(
     actor: Staff,
     *,
@@ -226,8 +247,12 @@ def log_request(
     is_media = requester.category == "media" or purpose == "media_story"
     facts: dict[str, Any] = {
         "requester": {"category": requester.category, "works_with_child": requester.works_with_child},
-        "channel": channel, "purpose": purpose, "information": list(information), "consent": consent,
-        "claims_legal_right": claims_legal_right, "in_doubt": in_doubt,
+        "channel": channel,
+        "purpose": purpose,
+        "information": list(information),
+        "consent": consent,
+        "claims_legal_right": claims_legal_right,
+        "in_doubt": in_doubt,
     }
     if in_writing is not None:
         facts["in_writing"] = in_writing
@@ -239,18 +264,37 @@ def log_request(
         raise InvalidInput(str(exc)) from None
     people = list(dict.fromkeys(person_ids))
     for pid in people:
-        # The person must be one the actor may see (need to know applies at intake too).
+        # The person must be one the actor may see (need to know applies at intake too). Checked
+        # outside the write transaction so that a refusal's audit event is never rolled back.
         access.get_person_for(actor, pid)
+    with transaction.atomic():
+        return _log(actor, requester, channel, people, facts, summary)
+
+
+def _log(
+    actor: Staff, requester: Requester, channel: str, people: list[int], facts: dict[str, Any], summary: str
+) -> Request:
     req = Request.objects.create(
-        handler=actor, team=actor.team, requester_name=requester.name.strip()[:200],
-        requester_organisation=requester.organisation[:200], requester_role=requester.role[:200],
-        requester_contact=requester.contact[:254], summary=summary, facts=facts,
+        handler=actor,
+        team=actor.team,
+        requester_name=requester.name.strip()[:200],
+        requester_organisation=requester.organisation[:200],
+        requester_role=requester.role[:200],
+        requester_contact=requester.contact[:254],
+        summary=summary,
+        facts=facts,
     )
     RequestSubject.objects.bulk_create([RequestSubject(request=req, person_id=pid) for pid in people])
     RequestEvent.objects.create(request=req, actor=actor, action="logged", to_state=State.RECEIVED)
-    for pid in people or [None]:
-        audit.record(actor.pk, "request.logged", object_type="request", object_id=req.pk, person_id=pid,
-                     details={"category": requester.category, "channel": channel, "purpose": purpose})
+    for pid in people or [None]:  # type: ignore[list-item]
+        audit.record(
+            actor.pk,
+            "request.logged",
+            object_type="request",
+            object_id=req.pk,
+            person_id=pid,
+            details={"category": requester.category, "channel": channel, "purpose": facts["purpose"]},
+        )
     _redecide(req, actor, facts)
     return req
 
@@ -263,13 +307,24 @@ def _require_handler(actor: Staff, req: Request) -> None:
 
 def _require_undecided(req: Request) -> None:
     if req.state not in OPEN_STATES and req.state != State.APPROVED:
-        raise NotPermitted(f"This request is {req.get_state_display().lower()}; its facts can no longer change.")
+        raise NotPermitted(
+            f"This request is {req.get_state_display().lower()}; its facts can no longer change."
+        )
     if req.category == "media":
         raise NotPermitted("Media enquiries are handled by the press office (policy 1.5).")
 
 
-FACT_FIELDS = {"channel", "in_writing", "purpose", "information", "consent", "documents", "claims_legal_right",
-               "in_doubt", "risk_if_informed"}
+FACT_FIELDS = {
+    "channel",
+    "in_writing",
+    "purpose",
+    "information",
+    "consent",
+    "documents",
+    "claims_legal_right",
+    "in_doubt",
+    "risk_if_informed",
+}
 REQUESTER_FIELDS = {"category", "works_with_child", "identity_verified", "entitlement_verified"}
 
 
@@ -287,23 +342,34 @@ def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Requ
                 raise InvalidInput("requester must be an object")
             for sub, subvalue in value.items():
                 if sub not in REQUESTER_FIELDS:
-                    raise InvalidInput(f"unknown field requester.{sub}; allowed: {', '.join(sorted(REQUESTER_FIELDS))}")
+                    raise InvalidInput(
+                        f"unknown field requester.{sub}; allowed: {', '.join(sorted(REQUESTER_FIELDS))}"
+                    )
                 facts["requester"][sub] = subvalue
         elif key in FACT_FIELDS:
             facts[key] = value
         else:
-            raise InvalidInput(f"unknown field {key}; allowed: {', '.join(sorted(FACT_FIELDS | {'requester'}))}")
+            raise InvalidInput(
+                f"unknown field {key}; allowed: {', '.join(sorted(FACT_FIELDS | {'requester'}))}"
+            )
     if facts["requester"].get("category") == "media":
         raise InvalidInput("A media enquiry cannot be made out of another request; log it as a new request")
     _redecide(req, actor, facts)
-    RequestEvent.objects.create(request=req, actor=actor, action="facts_changed", from_state=req.state,
-                                to_state=req.state, note=", ".join(sorted(changes)))
+    RequestEvent.objects.create(
+        request=req,
+        actor=actor,
+        action="facts_changed",
+        from_state=req.state,
+        to_state=req.state,
+        note=", ".join(sorted(changes)),
+    )
     return req
 
 
 @transaction.atomic
-def add_document(actor: Staff, request_id: int, code: str, upload: IO[bytes], *, name: str,
-                 content_type: str, size: int) -> RequestDocument:
+def add_document(
+    actor: Staff, request_id: int, code: str, upload: IO[bytes], *, name: str, content_type: str, size: int
+) -> RequestDocument:
     """The handler attaches a document that came with the request; it becomes a fact (policy 1.5, 2.2)."""
     req = _locked(request_id)
     _require_handler(actor, req)
@@ -312,12 +378,24 @@ def add_document(actor: Staff, request_id: int, code: str, upload: IO[bytes], *,
         raise InvalidInput("Select what the document is")
     content = upload.read()
     digest = hashlib.sha256(content).hexdigest()
-    doc = RequestDocument(request=req, code=code, original_name=name[:200], content_type=content_type, size=size,
-                          sha256=digest, uploaded_by=actor)
+    doc = RequestDocument(
+        request=req,
+        code=code,
+        original_name=name[:200],
+        content_type=content_type,
+        size=size,
+        sha256=digest,
+        uploaded_by=actor,
+    )
     doc.file.save(f"request-{req.pk}-{digest[:12]}", File(io.BytesIO(content)), save=False)
     doc.save()
-    audit.record(actor.pk, "request.document_added", object_type="request", object_id=req.pk,
-                 details={"code": code, "sha256": digest})
+    audit.record(
+        actor.pk,
+        "request.document_added",
+        object_type="request",
+        object_id=req.pk,
+        details={"code": code, "sha256": digest},
+    )
     documents = sorted(set(req.facts.get("documents", [])) | {code})
     changes: dict[str, Any] = {"documents": documents}
     if code == Document.WRITTEN_CONSENT:
@@ -345,18 +423,26 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
     if not reasoning:
         raise InvalidInput("Enter the reasons for your decision")
     route = routes[0]
-    approval = Approval.objects.create(request=req, route=route, approved=approve, decided_by=actor,
-                                       reasoning=reasoning)
-    audit.record(actor.pk, "request.approved" if approve else "request.refused_by_approver",
-                 object_type="request", object_id=req.pk, reason=reasoning, details={"route": route})
+    approval = Approval.objects.create(
+        request=req, route=route, approved=approve, decided_by=actor, reasoning=reasoning
+    )
+    audit.record(
+        actor.pk,
+        "request.approved" if approve else "request.refused_by_approver",
+        object_type="request",
+        object_id=req.pk,
+        reason=reasoning,
+        details={"route": route},
+    )
     if not approve:
         _event(req, actor, "refused", to_state=State.REFUSED, note=reasoning)
         return approval
     if route in APPROVAL_ROUTES:
         facts = {**req.facts, "approvals": sorted(set(req.facts.get("approvals", [])) | {route})}
         _redecide(req, actor, facts)
-    RequestEvent.objects.create(request=req, actor=actor, action="approval", from_state=req.state,
-                                to_state=req.state, note=reasoning)
+    RequestEvent.objects.create(
+        request=req, actor=actor, action="approval", from_state=req.state, to_state=req.state, note=reasoning
+    )
     return approval
 
 
@@ -389,8 +475,16 @@ def open_tasks(req: Request) -> list[str]:
 
 
 @transaction.atomic
-def complete_task(actor: Staff, request_id: int, kind: str, *, note: str, callback_number: str = "",
-                  number_source: str = "", outcome: str = "") -> Task:
+def complete_task(
+    actor: Staff,
+    request_id: int,
+    kind: str,
+    *,
+    note: str,
+    callback_number: str = "",
+    number_source: str = "",
+    outcome: str = "",
+) -> Task:
     """The handler records a verification or informing task (policy 1.4, 2.3, 2.4) and its fact.
 
     An entitlement check on a telephone request needs a call back on a number taken from an
@@ -418,9 +512,16 @@ def complete_task(actor: Staff, request_id: int, kind: str, *, note: str, callba
             raise InvalidInput("Select whether the child was told")
     else:
         outcome = "done"
-    task = Task.objects.create(request=req, kind=kind, outcome=outcome, note=note, details=details, done_by=actor)
-    audit.record(actor.pk, "request.task_done", object_type="request", object_id=req.pk,
-                 details={"task": kind, "outcome": outcome})
+    task = Task.objects.create(
+        request=req, kind=kind, outcome=outcome, note=note, details=details, done_by=actor
+    )
+    audit.record(
+        actor.pk,
+        "request.task_done",
+        object_type="request",
+        object_id=req.pk,
+        details={"task": kind, "outcome": outcome},
+    )
     facts: dict[str, Any] = {**req.facts, "requester": dict(req.facts["requester"])}
     if kind in TASK_FACTS:
         path = TASK_FACTS[kind]
@@ -452,9 +553,12 @@ def _allowances(req: Request) -> tuple[bool, bool]:
     information = set(req.facts.get("information", []))
     conditions = set(decision.get("conditions", []))
     third = share and "third_party_personal" in information
-    confidential = (share and "confidential_source" in information
-                    and Condition.WITHHOLD_CONFIDENTIAL_SOURCE not in conditions
-                    and Document.COURT_ORDER in req.facts.get("documents", []))  # policy 3; 1.5
+    confidential = (
+        share
+        and "confidential_source" in information
+        and Condition.WITHHOLD_CONFIDENTIAL_SOURCE not in conditions
+        and Document.COURT_ORDER in req.facts.get("documents", [])
+    )  # policy 3; 1.5
     return third, confidential
 
 
@@ -474,19 +578,39 @@ def candidates_for(actor: Staff, req: Request) -> list[Candidate]:
                     continue
                 seen.add(entry.pk)
                 if entry.confidential_source and not confidential:
-                    out.append(Candidate(entry, False, "Confidential source: withheld without a court order (policy 3)"))
+                    out.append(
+                        Candidate(
+                            entry, False, "Confidential source: withheld without a court order (policy 3)"
+                        )
+                    )
                 elif entry.third_party and not third:
-                    out.append(Candidate(entry, False, "Third-party information: not covered by the decision (policy 2.1)"))
+                    out.append(
+                        Candidate(
+                            entry, False, "Third-party information: not covered by the decision (policy 2.1)"
+                        )
+                    )
                 else:
                     out.append(Candidate(entry, True))
     return out
 
 
-@transaction.atomic
 def select_entries(actor: Staff, request_id: int, picks: Mapping[int, str]) -> list[Selection]:
     """The handler picks exactly what the recipient needs, each with its reason (policy 2.3–2.4)."""
-    req = _locked(request_id)
-    candidates = {c.entry.pk: c for c in candidates_for(actor, req)}
+    try:
+        unlocked = Request.objects.get(pk=request_id)
+    except Request.DoesNotExist:
+        raise access.NotFound("No such request.") from None
+    # Read through access outside the write transaction, so a refusal's audit event survives.
+    candidates = {c.entry.pk: c for c in candidates_for(actor, unlocked)}
+    with transaction.atomic():
+        return _select(actor, _locked(request_id), candidates, picks)
+
+
+def _select(
+    actor: Staff, req: Request, candidates: Mapping[int, Candidate], picks: Mapping[int, str]
+) -> list[Selection]:
+    if req.state not in {State.APPROVED, State.PREPARING}:
+        raise NotPermitted("Entries can be chosen only once the request is approved.")
     if not picks:
         raise InvalidInput("Select at least one entry to release")
     for entry_id, reason in picks.items():
@@ -498,12 +622,19 @@ def select_entries(actor: Staff, request_id: int, picks: Mapping[int, str]) -> l
         if not str(reason).strip():
             raise InvalidInput(f"Enter why the recipient needs entry {entry_id}")
     req.selections.all().delete()
-    rows = Selection.objects.bulk_create([
-        Selection(request=req, entry_id=int(eid), reason=str(reason).strip()[:500], selected_by=actor)
-        for eid, reason in sorted(picks.items())
-    ])
-    audit.record(actor.pk, "request.entries_selected", object_type="request", object_id=req.pk,
-                 details={"entries": sorted(int(e) for e in picks)})
+    rows = Selection.objects.bulk_create(
+        [
+            Selection(request=req, entry_id=int(eid), reason=str(reason).strip()[:500], selected_by=actor)
+            for eid, reason in sorted(picks.items())
+        ]
+    )
+    audit.record(
+        actor.pk,
+        "request.entries_selected",
+        object_type="request",
+        object_id=req.pk,
+        details={"entries": sorted(int(e) for e in picks)},
+    )
     if req.state == State.APPROVED:
         _event(req, actor, "preparing", to_state=State.PREPARING)
     return rows
@@ -544,7 +675,7 @@ def build_bundle(req: Request, entries: Iterable[tuple[Entry, str]]) -> bytes:
                 pdf.showPage()
                 y = height - 60
             pdf.setFont("Helvetica", size)
-            pdf.drawString(50, y, text[start:start + 95])
+            pdf.drawString(50, y, text[start : start + 95])
             y -= size + 4
 
     line(f"Disclosure for request {req.pk} to {req.requester_organisation or req.requester_name}", 13)
@@ -573,8 +704,11 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
     if channel not in RELEASE_CHANNELS:
         raise InvalidInput("Select a secure download link or print and post")
     if not address.strip():
-        raise InvalidInput("Enter the recipient's e-mail address" if channel == ReleaseChannel.SECURE_LINK
-                           else "Enter the recipient's postal address")
+        raise InvalidInput(
+            "Enter the recipient's e-mail address"
+            if channel == ReleaseChannel.SECURE_LINK
+            else "Enter the recipient's postal address"
+        )
     unmet = unmet_conditions(req)
     if unmet:
         raise NotPermitted("Before release: " + ", ".join(unmet).replace("_", " "))
@@ -585,23 +719,37 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
             raise NotPermitted(f"Entry {s.entry_id} can no longer be released; choose the entries again.")
     content = build_bundle(req, [(s.entry, s.reason) for s in selections])
     decision = current_decision(req)
-    approver = (Approval.objects.filter(request=req, approved=True).select_related("decided_by")
-                .order_by("-decided_at").first())
+    approver = (
+        Approval.objects.filter(request=req, approved=True)
+        .select_related("decided_by")
+        .order_by("-decided_at")
+        .first()
+    )
     legal_basis = "; ".join(f"{r.text} (policy {r.paragraph})" for r in decision.reasons)
     release = disclosures.disclose(
         actor,
-        recipient=disclosures.Recipient(name=req.requester_name, organisation=req.requester_organisation,
-                                        category=req.category, address=address.strip()),
-        channel=ReleaseChannel(channel), content=content, content_name=f"disclosure-request-{req.pk}.pdf",
-        source="request", source_id=str(req.pk),
+        recipient=disclosures.Recipient(
+            name=req.requester_name,
+            organisation=req.requester_organisation,
+            category=req.category,
+            address=address.strip(),
+        ),
+        channel=ReleaseChannel(channel),
+        content=content,
+        content_name=f"disclosure-request-{req.pk}.pdf",
+        source="request",
+        source_id=str(req.pk),
         person_ids=list(req.subject_links.values_list("person_id", flat=True)),
-        entry_ids=[s.entry_id for s in selections], purpose=str(req.facts.get("purpose", "")),
-        legal_basis=legal_basis, rules=list(decision.rules),
+        entry_ids=[s.entry_id for s in selections],
+        purpose=str(req.facts.get("purpose", "")),
+        legal_basis=legal_basis,
+        rules=list(decision.rules),
         approved_by=approver.decided_by if approver else None,
         summary=f"{len(selections)} entries for request {req.pk}",
         message_subject=f"Information from Children's Services (request {req.pk})",
         message_body="Your documents are ready. The code to open them will reach you separately."
-        if channel == ReleaseChannel.SECURE_LINK else "Print, check and post by recorded delivery.",
+        if channel == ReleaseChannel.SECURE_LINK
+        else "Print, check and post by recorded delivery.",
     )
     if release.link_token:
         # The link goes out through the outbox; the code never does (shown once to staff).
@@ -618,8 +766,11 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
 
 def subject_refs(req: Request) -> list[str]:
     """Only references are shown on request pages; the record itself is opened through access."""
-    return list(Person.objects.filter(id__in=req.subject_links.values_list("person_id", flat=True))
-                .order_by("ref").values_list("ref", flat=True))
+    return list(
+        Person.objects.filter(id__in=req.subject_links.values_list("person_id", flat=True))
+        .order_by("ref")
+        .values_list("ref", flat=True)
+    )
 
 
 def history(req: Request) -> list[RequestEvent]:

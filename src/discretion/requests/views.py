@@ -36,10 +36,20 @@ from discretion.web.views import not_found, refused
 
 SESSION_KEY = "request_intake"
 STEPS = ("who", "how", "whom", "what", "why")
-TITLES = {"who": "Who is asking?", "how": "How did the request arrive?", "whom": "Who is the request about?",
-          "what": "What are they asking for?", "why": "Why do they want it?"}
-FORMS: dict[str, type[forms.Form]] = {"who": WhoForm, "how": HowForm, "whom": WhomForm, "what": WhatForm,
-                                      "why": WhyForm}
+TITLES = {
+    "who": "Who is asking?",
+    "how": "How did the request arrive?",
+    "whom": "Who is the request about?",
+    "what": "What are they asking for?",
+    "why": "Why do they want it?",
+}
+FORMS: dict[str, type[forms.Form]] = {
+    "who": WhoForm,
+    "how": HowForm,
+    "whom": WhomForm,
+    "what": WhatForm,
+    "why": WhyForm,
+}
 
 
 def _actor(request: HttpRequest) -> Staff:
@@ -58,7 +68,7 @@ def _save_draft(request: HttpRequest, draft: dict[str, Any]) -> None:
 
 
 def _is_media(draft: dict[str, Any]) -> bool:
-    return draft.get("who", {}).get("category") == "media"
+    return bool(draft.get("who", {}).get("category") == "media")
 
 
 def _next_step(step: str, draft: dict[str, Any]) -> str | None:
@@ -83,10 +93,14 @@ def _create(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
     try:
         req = services.log_request(
             _actor(request),
-            requester=services.Requester(name=who.get("name", ""), category=who.get("category", ""),
-                                         organisation=who.get("organisation", ""), role=who.get("role", ""),
-                                         contact=who.get("contact", ""),
-                                         works_with_child=bool(who.get("works_with_child"))),
+            requester=services.Requester(
+                name=who.get("name", ""),
+                category=who.get("category", ""),
+                organisation=who.get("organisation", ""),
+                role=who.get("role", ""),
+                contact=who.get("contact", ""),
+                works_with_child=bool(who.get("works_with_child")),
+            ),
             channel=draft.get("how", {}).get("channel", ""),
             person_ids=draft.get("whom", {}).get("people", []),
             information=draft.get("what", {}).get("information", []),
@@ -118,7 +132,7 @@ def step(request: HttpRequest, name: str) -> HttpResponse:
     if name == "whom":
         return _whom(request, draft)
     form_class = FORMS[name]
-    form = form_class(request.POST or None, initial=draft.get(name, {}))
+    form = form_class(request.POST if request.method == "POST" else None, initial=draft.get(name, {}))
     if request.method == "POST" and form.is_valid():
         draft[name] = form.cleaned_data
         _save_draft(request, draft)
@@ -126,9 +140,12 @@ def step(request: HttpRequest, name: str) -> HttpResponse:
         if following is None:
             return _create(request, draft)
         return HttpResponseRedirect(reverse("requests:step", args=[following]))
-    return render(request, "requests/question.html",
-                  {"form": form, "title": TITLES[name], "step": name, "back": _back(name)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "requests/question.html",
+        {"form": form, "title": TITLES[name], "step": name, "back": _back(name)},
+        status=400 if form.errors else 200,
+    )
 
 
 def _back(name: str) -> str:
@@ -157,10 +174,19 @@ def _whom(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
     results = None
     if request.GET.get("q") and form.is_valid():
         results = access.search_people(actor, form.cleaned_data["q"])
-    return render(request, "requests/whom.html",
-                  {"form": form, "results": results, "error": error, "title": TITLES["whom"],
-                   "back": _back("whom"), "chosen": draft.get("whom", {}).get("people", [])},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "requests/whom.html",
+        {
+            "form": form,
+            "results": results,
+            "error": error,
+            "title": TITLES["whom"],
+            "back": _back("whom"),
+            "chosen": draft.get("whom", {}).get("people", []),
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -178,14 +204,23 @@ def documents(request: HttpRequest, request_id: int) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                services.add_document(actor, req.pk, form.cleaned_data["code"], upload, name=upload.name,
-                                      content_type=upload.detected_content_type, size=upload.size)
+                services.add_document(
+                    actor,
+                    req.pk,
+                    form.cleaned_data["code"],
+                    upload,
+                    name=upload.name,
+                    content_type=upload.detected_content_type,
+                    size=upload.size,
+                )
                 return HttpResponseRedirect(reverse("requests:documents", args=[req.pk]))
             except (services.InvalidInput, services.NotPermitted) as exc:
                 form.add_error("file", str(exc))
         status = 400
-    docs = [{"code": DOCUMENT_LABELS.get(d.code, d.code), "name": d.original_name, "at": d.uploaded_at}
-            for d in req.documents.all()]
+    docs = [
+        {"code": DOCUMENT_LABELS.get(d.code, d.code), "name": d.original_name, "at": d.uploaded_at}
+        for d in req.documents.all()
+    ]
     return render(request, "requests/documents.html", {"req": req, "form": form, "docs": docs}, status=status)
 
 
@@ -201,8 +236,8 @@ def _detail_context(actor: Staff, req: Any) -> dict[str, Any]:
         "open_tasks": [(k, TaskKind(k).label) for k in services.open_tasks(req)],
         "done_tasks": list(req.tasks.select_related("done_by")),
         "unmet": services.unmet_conditions(req) if req.outcome == "share" else [],
-        "can_decide": req.state == State.REFERRED and any(
-            services._may_act_for(actor, req, r) for r in decision.get("route_to", [])),
+        "can_decide": req.state == State.REFERRED
+        and any(services._may_act_for(actor, req, r) for r in decision.get("route_to", [])),
         "is_handler": actor.pk == req.handler_id,
         "events": services.history(req),
         "decisions": list(req.decisions.all()),
@@ -224,6 +259,10 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "requests/detail.html", context, status=400 if context["error"] else 200)
 
 
+def _first_error(form: forms.Form) -> str:
+    return str(next(iter(form.errors.values()))[0])
+
+
 def _back_with_error(request: HttpRequest, request_id: int, error: str) -> HttpResponse:
     request.session["request_error"] = error
     return HttpResponseRedirect(reverse("requests:detail", args=[request_id]))
@@ -234,10 +273,14 @@ def _back_with_error(request: HttpRequest, request_id: int, error: str) -> HttpR
 def referral(request: HttpRequest, request_id: int) -> HttpResponse:
     form = ReferralForm(request.POST)
     if not form.is_valid():
-        return _back_with_error(request, request_id, next(iter(form.errors.values()))[0])
+        return _back_with_error(request, request_id, _first_error(form))
     try:
-        services.decide_referral(_actor(request), request_id, approve=form.cleaned_data["approve"] == "yes",
-                                 reasoning=form.cleaned_data["reasoning"])
+        services.decide_referral(
+            _actor(request),
+            request_id,
+            approve=form.cleaned_data["approve"] == "yes",
+            reasoning=form.cleaned_data["reasoning"],
+        )
     except access.NotFound:
         return not_found(request)
     except (services.InvalidInput, access.NotPermitted) as exc:
@@ -250,12 +293,18 @@ def referral(request: HttpRequest, request_id: int) -> HttpResponse:
 def task(request: HttpRequest, request_id: int) -> HttpResponse:
     form = TaskForm(request.POST)
     if not form.is_valid():
-        return _back_with_error(request, request_id, next(iter(form.errors.values()))[0])
+        return _back_with_error(request, request_id, _first_error(form))
     data = form.cleaned_data
     try:
-        services.complete_task(_actor(request), request_id, data["kind"], note=data["note"],
-                               callback_number=data["callback_number"], number_source=data["number_source"],
-                               outcome=data["outcome"] or "")
+        services.complete_task(
+            _actor(request),
+            request_id,
+            data["kind"],
+            note=data["note"],
+            callback_number=data["callback_number"],
+            number_source=data["number_source"],
+            outcome=data["outcome"] or "",
+        )
     except access.NotFound:
         return not_found(request)
     except (services.InvalidInput, access.NotPermitted) as exc:
@@ -268,7 +317,7 @@ def task(request: HttpRequest, request_id: int) -> HttpResponse:
 def close(request: HttpRequest, request_id: int) -> HttpResponse:
     form = CloseForm(request.POST)
     if not form.is_valid():
-        return _back_with_error(request, request_id, next(iter(form.errors.values()))[0])
+        return _back_with_error(request, request_id, _first_error(form))
     try:
         services.close_request(_actor(request), request_id, note=form.cleaned_data["note"])
     except access.NotFound:
@@ -303,9 +352,12 @@ def entries(request: HttpRequest, request_id: int) -> HttpResponse:
     except access.NotPermitted as exc:
         return _forbidden(request, str(exc))
     chosen = dict(req.selections.values_list("entry_id", "reason"))
-    return render(request, "requests/entries.html",
-                  {"req": req, "candidates": candidates, "error": error, "chosen": chosen},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "requests/entries.html",
+        {"req": req, "candidates": candidates, "error": error, "chosen": chosen},
+        status=400 if error else 200,
+    )
 
 
 RELEASED_KEY = "request_released"
@@ -319,23 +371,36 @@ def release(request: HttpRequest, request_id: int) -> HttpResponse:
         req = services.get_request_for(actor, request_id)
     except access.NotFound:
         return not_found(request)
-    form = ReleaseForm(request.POST or None)
+    form = ReleaseForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.release_request(actor, req.pk, channel=form.cleaned_data["channel"],
-                                              address=form.cleaned_data["address"])
+            result = services.release_request(
+                actor, req.pk, channel=form.cleaned_data["channel"], address=form.cleaned_data["address"]
+            )
         except (services.InvalidInput, access.NotPermitted) as exc:
             error = str(exc)
         else:
             # Shown once on the next page, then gone (the link's code is stored only hashed).
-            request.session[RELEASED_KEY] = {"id": req.pk, "token": result.link_token, "code": result.link_code}
+            request.session[RELEASED_KEY] = {
+                "id": req.pk,
+                "token": result.link_token,
+                "code": result.link_code,
+            }
             return HttpResponseRedirect(reverse("requests:released", args=[req.pk]))
     selections = list(req.selections.select_related("entry"))
-    return render(request, "requests/release.html",
-                  {"req": req, "form": form, "error": error, "selections": selections,
-                   "unmet": services.unmet_conditions(req)},
-                  status=400 if (error or form.errors) else 200)
+    return render(
+        request,
+        "requests/release.html",
+        {
+            "req": req,
+            "form": form,
+            "error": error,
+            "selections": selections,
+            "unmet": services.unmet_conditions(req),
+        },
+        status=400 if (error or form.errors) else 200,
+    )
 
 
 @login_required
@@ -347,13 +412,19 @@ def released(request: HttpRequest, request_id: int) -> HttpResponse:
         return not_found(request)
     shown = request.session.pop(RELEASED_KEY, None)
     once = shown if isinstance(shown, dict) and shown.get("id") == req.pk else None
-    link = request.build_absolute_uri(reverse("disclosures:download", args=[once["token"]])) \
-        if once and once.get("token") else ""
+    link = (
+        request.build_absolute_uri(reverse("disclosures:download", args=[once["token"]]))
+        if once and once.get("token")
+        else ""
+    )
     return render(request, "requests/released.html", {"req": req, "once": once, "link": link})
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    return render(request, "requests/queue.html",
-                  {"to_decide": services.queue_for(actor), "mine": services.my_requests(actor)})
+    return render(
+        request,
+        "requests/queue.html",
+        {"to_decide": services.queue_for(actor), "mine": services.my_requests(actor)},
+    )

@@ -132,9 +132,15 @@ class Report:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "k": self.k, "rows_in": self.rows_in, "rows_out": self.rows_out, "suppressed": self.suppressed,
-            "generalised": dict(self.generalised), "grouped": {k: sorted(v) for k, v in self.grouped.items()},
-            "smallest_group": self.smallest_group, "passed": self.passed, "reason": self.reason,
+            "k": self.k,
+            "rows_in": self.rows_in,
+            "rows_out": self.rows_out,
+            "suppressed": self.suppressed,
+            "generalised": dict(self.generalised),
+            "grouped": {k: sorted(v) for k, v in self.grouped.items()},
+            "smallest_group": self.smallest_group,
+            "passed": self.passed,
+            "reason": self.reason,
         }
 
 
@@ -222,8 +228,10 @@ def anonymise(
     if report.rows_out < k:
         report.reason = f"fewer than {k} rows would remain after suppressing small groups"
     elif report.rows_in and report.suppressed / report.rows_in > max_suppressed:
-        report.reason = (f"{report.suppressed} of {report.rows_in} rows would have to be suppressed "
-                         f"(more than {max_suppressed:.0%}); ask for fewer or coarser fields")
+        report.reason = (
+            f"{report.suppressed} of {report.rows_in} rows would have to be suppressed "
+            f"(more than {max_suppressed:.0%}); ask for fewer or coarser fields"
+        )
     else:
         report.passed = True
     return AnonymisedTable(columns, kept_rows if report.passed else [], report)

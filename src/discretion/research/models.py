@@ -21,7 +21,9 @@ class ResearchRequest(models.Model):
     title = models.CharField(max_length=200)
     purpose = models.TextField()
     lawful_basis = models.TextField()
-    fields = models.JSONField(default=list, help_text="The data wanted: codes from research.anonymise.FIELDS.")
+    fields = models.JSONField(
+        default=list, help_text="The data wanted: codes from research.anonymise.FIELDS."
+    )
     retention = models.CharField(max_length=200, help_text="How long the data will be kept, then destroyed.")
     audience = models.TextField(help_text="Who will see the data.")
     is_external = models.BooleanField(default=False)
@@ -37,8 +39,9 @@ class ResearchRequest(models.Model):
     submitted_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED)
-    decided_by = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reasons = models.TextField(blank=True)
     pseudonyms_approved = models.BooleanField(default=False)
@@ -105,8 +108,11 @@ class Absence(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(end_on__gte=models.F("start_on")),
-                                              name="absence_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_on__gte=models.F("start_on")), name="absence_ends_after_start"
+            )
+        ]
 
 
 class AlertKey(models.Model):
@@ -127,3 +133,55 @@ class DetectionRun(models.Model):
 
     class Meta:
         ordering = ["-to_seq"]
+
+
+# --- commercial confidentiality (policy 1.3) -------------------------------------------------
+
+
+class CommercialKind(models.TextChoices):
+    CONTRACT = "contract", "Contract"
+    AGREEMENT = "agreement", "Agreement"
+    PROVIDER = "provider", "Provider information"
+    TENDER = "tender", "Tender or pricing"
+
+
+class CommercialRecord(models.Model):
+    """Contracts, agreements and provider information: seen only within the employee's remit."""
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=CommercialKind.choices)
+    counterparty = models.CharField(max_length=200, help_text="The provider or other party.")
+    # The remit: staff of this team who hold the permission; blank means council-wide remit.
+    team = models.ForeignKey("staff.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+        permissions = [("view_commercial_records", "Can see commercial records within their remit (policy 1.3)")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QueryStatus(models.TextChoices):
+    OPEN = "open", "Waiting for the manager"
+    ALLOWED = "allowed", "Allowed"
+    REFUSED = "refused", "Refused"
+
+
+class CommercialQuery(models.Model):
+    """policy 1.3: where it is in doubt whether a record is within remit, the manager decides."""
+
+    record = models.ForeignKey(CommercialRecord, on_delete=models.PROTECT, related_name="queries")
+    asked_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    manager = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    asked_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=QueryStatus.choices, default=QueryStatus.OPEN)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]

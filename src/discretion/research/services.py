@@ -40,7 +40,9 @@ class ExtractRefused(Exception):
 
 
 def is_research_governance(actor: Staff) -> bool:
-    return actor.role == Role.RESEARCH and not actor.is_supervised and actor.is_active and not actor.has_ended()
+    return (
+        actor.role == Role.RESEARCH and not actor.is_supervised and actor.is_active and not actor.has_ended()
+    )
 
 
 def _require_staff(actor: Staff) -> None:
@@ -86,11 +88,14 @@ class Submission:
 def check_submission(s: Submission) -> dict[str, str]:
     """Errors by field ("Enter…"/"Select…"); empty when the submission is complete."""
     errors: dict[str, str] = {}
-    for name, message in (("title", "Enter a title"), ("purpose", "Enter the purpose of the research"),
-                          ("lawful_basis", "Enter the lawful basis"),
-                          ("retention", "Enter how long the data will be kept"),
-                          ("audience", "Enter who will see the data"),
-                          ("requester_name", "Enter the name of the person asking")):
+    for name, message in (
+        ("title", "Enter a title"),
+        ("purpose", "Enter the purpose of the research"),
+        ("lawful_basis", "Enter the lawful basis"),
+        ("retention", "Enter how long the data will be kept"),
+        ("audience", "Enter who will see the data"),
+        ("requester_name", "Enter the name of the person asking"),
+    ):
         if not str(getattr(s, name)).strip():
             errors[name] = message
     unknown = [f for f in s.fields if f not in anonymise.FIELDS]
@@ -117,16 +122,31 @@ def submit_request(actor: Staff, submission: Submission) -> ResearchRequest:
         raise InvalidInput("; ".join(errors.values()))
     s = submission
     req = ResearchRequest.objects.create(
-        title=s.title.strip()[:200], purpose=s.purpose.strip(), lawful_basis=s.lawful_basis.strip(),
-        fields=list(dict.fromkeys(s.fields)), retention=s.retention.strip()[:200], audience=s.audience.strip(),
-        is_external=s.is_external, organisation=s.organisation.strip()[:200],
-        requester_name=s.requester_name.strip()[:200], requester_email=s.requester_email.strip()[:254],
-        identity_checked=s.identity_checked, identity_check=s.identity_check.strip(),
-        entitlement_checked=s.entitlement_checked, entitlement_check=s.entitlement_check.strip(),
-        wants_pseudonyms=s.wants_pseudonyms, submitted_by=actor, k=default_k(),
+        title=s.title.strip()[:200],
+        purpose=s.purpose.strip(),
+        lawful_basis=s.lawful_basis.strip(),
+        fields=list(dict.fromkeys(s.fields)),
+        retention=s.retention.strip()[:200],
+        audience=s.audience.strip(),
+        is_external=s.is_external,
+        organisation=s.organisation.strip()[:200],
+        requester_name=s.requester_name.strip()[:200],
+        requester_email=s.requester_email.strip()[:254],
+        identity_checked=s.identity_checked,
+        identity_check=s.identity_check.strip(),
+        entitlement_checked=s.entitlement_checked,
+        entitlement_check=s.entitlement_check.strip(),
+        wants_pseudonyms=s.wants_pseudonyms,
+        submitted_by=actor,
+        k=default_k(),
     )
-    audit.record(actor.pk, "research.submitted", object_type="research_request", object_id=req.pk,
-                 details={"external": s.is_external, "fields": req.fields, "pseudonyms": s.wants_pseudonyms})
+    audit.record(
+        actor.pk,
+        "research.submitted",
+        object_type="research_request",
+        object_id=req.pk,
+        details={"external": s.is_external, "fields": req.fields, "pseudonyms": s.wants_pseudonyms},
+    )
     return req
 
 
@@ -146,8 +166,15 @@ def get_request_for(actor: Staff, request_id: int) -> ResearchRequest:
 
 
 @transaction.atomic
-def decide_request(actor: Staff, request_id: int, *, approve: bool, reasons: str,
-                   approve_pseudonyms: bool = False, k: int | None = None) -> ResearchRequest:
+def decide_request(
+    actor: Staff,
+    request_id: int,
+    *,
+    approve: bool,
+    reasons: str,
+    approve_pseudonyms: bool = False,
+    k: int | None = None,
+) -> ResearchRequest:
     """Research governance approves or refuses a request with reasons (policy 1.4). Pseudonymised
     extracts need their own recorded approval; nobody decides their own submission."""
     if not is_research_governance(actor):
@@ -175,9 +202,14 @@ def decide_request(actor: Staff, request_id: int, *, approve: bool, reasons: str
     if k is not None:
         req.k = k
     req.save()
-    audit.record(actor.pk, "research.approved" if approve else "research.refused", object_type="research_request",
-                 object_id=req.pk, reason=req.decision_reasons,
-                 details={"pseudonyms": approve_pseudonyms, "k": req.k})
+    audit.record(
+        actor.pk,
+        "research.approved" if approve else "research.refused",
+        object_type="research_request",
+        object_id=req.pk,
+        reason=req.decision_reasons,
+        details={"pseudonyms": approve_pseudonyms, "k": req.k},
+    )
     return req
 
 
@@ -189,18 +221,45 @@ def _read_source_rows(actor: Staff, req: ResearchRequest) -> list[anonymise.Sour
     """
     from discretion.records.models import Address, Case
 
-    cases = list(Case.objects.filter(subject__is_child=True).order_by("id").values_list(
-        "subject_id", "subject__ref", "subject__date_of_birth", "subject__gender", "subject__ethnicity",
-        "kind", "opened_on", "closed_on"))
+    cases = list(
+        Case.objects.filter(subject__is_child=True)
+        .order_by("id")
+        .values_list(
+            "subject_id",
+            "subject__ref",
+            "subject__date_of_birth",
+            "subject__gender",
+            "subject__ethnicity",
+            "kind",
+            "opened_on",
+            "closed_on",
+        )
+    )
     postcodes: dict[int, str] = {}
-    for person_id, postcode in Address.objects.filter(
-            is_current=True, person_id__in={c[0] for c in cases}).order_by("id").values_list("person_id", "postcode"):
+    for person_id, postcode in (
+        Address.objects.filter(is_current=True, person_id__in={c[0] for c in cases})
+        .order_by("id")
+        .values_list("person_id", "postcode")
+    ):
         postcodes[person_id] = postcode
-    audit.record(actor.pk, "research.extract", object_type="research_request", object_id=req.pk,
-                 details={"cases": len(cases), "people": len({c[0] for c in cases}), "fields": req.fields})
+    audit.record(
+        actor.pk,
+        "research.extract",
+        object_type="research_request",
+        object_id=req.pk,
+        details={"cases": len(cases), "people": len({c[0] for c in cases}), "fields": req.fields},
+    )
     return [
-        anonymise.SourceRow(person_ref=ref, date_of_birth=dob, gender=gender, ethnicity=ethnicity,
-                            postcode=postcodes.get(pid, ""), case_kind=kind, opened_on=opened, closed_on=closed)
+        anonymise.SourceRow(
+            person_ref=ref,
+            date_of_birth=dob,
+            gender=gender,
+            ethnicity=ethnicity,
+            postcode=postcodes.get(pid, ""),
+            case_kind=kind,
+            opened_on=opened,
+            closed_on=closed,
+        )
         for pid, ref, dob, gender, ethnicity, kind, opened, closed in cases
     ]
 
@@ -244,13 +303,23 @@ def make_extract(actor: Staff, request_id: int, *, pseudonymised: bool = False) 
     if pseudonymised and not req.pseudonyms_approved:
         raise NotPermitted("Pseudonymised extracts need approval recorded for them.")
     source = _read_source_rows(actor, req)
-    table = anonymise.anonymise(source, req.fields, k=req.k, on=timezone.localdate(),
-                                max_suppressed=max_suppressed(),
-                                pseudonym_key=pseudonym_key() if pseudonymised else None)
+    table = anonymise.anonymise(
+        source,
+        req.fields,
+        k=req.k,
+        on=timezone.localdate(),
+        max_suppressed=max_suppressed(),
+        pseudonym_key=pseudonym_key() if pseudonymised else None,
+    )
     if not table.report.passed:
         with transaction.atomic():
-            audit.record(actor.pk, "research.extract_refused", object_type="research_request", object_id=req.pk,
-                         details=table.report.as_dict())
+            audit.record(
+                actor.pk,
+                "research.extract_refused",
+                object_type="research_request",
+                object_id=req.pk,
+                details=table.report.as_dict(),
+            )
         raise ExtractRefused(table.report)
     content = to_csv(table)
     # Pseudonymised data is still personal data (UK GDPR recital 26): the register names the
@@ -259,24 +328,52 @@ def make_extract(actor: Staff, request_id: int, *, pseudonymised: bool = False) 
     if pseudonymised:
         kept_pseudonyms = {row["pseudonym"] for row in table.rows}
         key = pseudonym_key()
-        refs = sorted({r.person_ref for r in source if anonymise.pseudonym(key, r.person_ref) in kept_pseudonyms})
+        refs = sorted(
+            {r.person_ref for r in source if anonymise.pseudonym(key, r.person_ref) in kept_pseudonyms}
+        )
         person_ids = _person_ids_for(refs)
     with transaction.atomic():
         release = disclose(
             actor,
-            recipient=Recipient(name=req.requester_name, organisation=req.organisation or "Internal",
-                                category="researcher", address=req.requester_email),
-            channel=Channel.SECURE_LINK, content=content, content_name=f"research-{req.pk}.csv",
-            source="research", source_id=str(req.pk), person_ids=person_ids, purpose="research",
-            legal_basis=req.lawful_basis, rules=["1.4"], approved_by=req.decided_by,
+            recipient=Recipient(
+                name=req.requester_name,
+                organisation=req.organisation or "Internal",
+                category="researcher",
+                address=req.requester_email,
+            ),
+            channel=Channel.SECURE_LINK,
+            content=content,
+            content_name=f"research-{req.pk}.csv",
+            source="research",
+            source_id=str(req.pk),
+            person_ids=person_ids,
+            purpose="research",
+            legal_basis=req.lawful_basis,
+            rules=["1.4"],
+            approved_by=req.decided_by,
             summary=f"{'Pseudonymised' if pseudonymised else 'Anonymised'} research extract: "
-                    f"{table.report.rows_out} rows, k={req.k}",
+            f"{table.report.rows_out} rows, k={req.k}",
             message_subject=f"Research extract for request {req.pk}",
         )
-        extract = Extract.objects.create(request=req, made_by=actor, pseudonymised=pseudonymised,
-                                         rows=table.report.rows_out, report=table.report.as_dict(),
-                                         sha256=sha256_hex(content), disclosure=release.disclosure)
-        audit.record(actor.pk, "research.extract_released", object_type="research_request", object_id=req.pk,
-                     details={"extract": extract.pk, "disclosure": release.disclosure.pk, "rows": extract.rows,
-                              "pseudonymised": pseudonymised})
+        extract = Extract.objects.create(
+            request=req,
+            made_by=actor,
+            pseudonymised=pseudonymised,
+            rows=table.report.rows_out,
+            report=table.report.as_dict(),
+            sha256=sha256_hex(content),
+            disclosure=release.disclosure,
+        )
+        audit.record(
+            actor.pk,
+            "research.extract_released",
+            object_type="research_request",
+            object_id=req.pk,
+            details={
+                "extract": extract.pk,
+                "disclosure": release.disclosure.pk,
+                "rows": extract.rows,
+                "pseudonymised": pseudonymised,
+            },
+        )
     return ExtractResult(extract, release, content, table.report)

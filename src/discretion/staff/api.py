@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from discretion.api import actor
@@ -62,37 +62,56 @@ class AlertOut(Schema):
 
 
 def _alert(a: Alert) -> AlertOut:
-    return AlertOut(id=a.pk, kind=a.kind, staff_id=a.subject_staff_id, recipient_id=a.recipient_id,
-                    summary=a.summary, evidence=a.evidence, created_at=a.created_at, outcome=a.outcome,
-                    reviewed_by_id=a.reviewed_by_id, reviewed_at=a.reviewed_at)
+    return AlertOut(
+        id=a.pk,
+        kind=a.kind,
+        staff_id=a.subject_staff_id,
+        recipient_id=a.recipient_id,
+        summary=a.summary,
+        evidence=a.evidence,
+        created_at=a.created_at,
+        outcome=a.outcome,
+        reviewed_by_id=a.reviewed_by_id,
+        reviewed_at=a.reviewed_at,
+    )
 
 
 @router.get("/compliance", response=list[ComplianceOut])
 def compliance(request: HttpRequest) -> list[ComplianceOut]:
-    return [ComplianceOut(staff_id=r.staff.pk, username=r.staff.username, role=r.staff.role,
-                          employment_type=r.staff.employment_type, active=r.staff.is_active,
-                          end_on=r.staff.end_on, problems=r.problems)
-            for r in services.compliance(actor(request))]
+    return [
+        ComplianceOut(
+            staff_id=r.staff.pk,
+            username=r.staff.username,
+            role=r.staff.role,
+            employment_type=r.staff.employment_type,
+            active=r.staff.is_active,
+            end_on=r.staff.end_on,
+            problems=r.problems,
+        )
+        for r in services.compliance(actor(request))
+    ]
 
 
 @router.post("/inductions", response={201: dict[str, int]})
-def record_induction(request: HttpRequest, payload: InductionIn) -> tuple[int, dict[str, int]]:
+def record_induction(request: HttpRequest, payload: InductionIn) -> Status[dict[str, int]]:
     try:
-        induction = services.record_induction(actor(request), payload.staff_id, discussed_on=payload.discussed_on,
-                                              notes=payload.notes)
+        induction = services.record_induction(
+            actor(request), payload.staff_id, discussed_on=payload.discussed_on, notes=payload.notes
+        )
     except services.InvalidInput as exc:
         raise HttpError(400, str(exc)) from None
-    return 201, {"id": induction.pk}
+    return Status(201, {"id": induction.pk})
 
 
 @router.post("/absences", response={201: dict[str, int]})
-def record_absence(request: HttpRequest, payload: AbsenceIn) -> tuple[int, dict[str, int]]:
+def record_absence(request: HttpRequest, payload: AbsenceIn) -> Status[dict[str, int]]:
     try:
-        absence = services.record_absence(actor(request), payload.staff_id, start_on=payload.start_on,
-                                          end_on=payload.end_on)
+        absence = services.record_absence(
+            actor(request), payload.staff_id, start_on=payload.start_on, end_on=payload.end_on
+        )
     except services.InvalidInput as exc:
         raise HttpError(400, str(exc)) from None
-    return 201, {"id": absence.pk}
+    return Status(201, {"id": absence.pk})
 
 
 @router.post("/supervised/{staff_id}/activate", response=dict[str, object])
@@ -105,13 +124,14 @@ def activate_supervised(request: HttpRequest, staff_id: int) -> dict[str, object
 
 
 @router.post("/policy-versions", response={201: dict[str, object]})
-def publish_policy(request: HttpRequest, payload: PolicyIn) -> tuple[int, dict[str, object]]:
+def publish_policy(request: HttpRequest, payload: PolicyIn) -> Status[dict[str, object]]:
     try:
-        policy = services.publish_policy_version(actor(request), version=payload.version, title=payload.title,
-                                                 text=payload.text)
+        policy = services.publish_policy_version(
+            actor(request), version=payload.version, title=payload.title, text=payload.text
+        )
     except services.InvalidInput as exc:
         raise HttpError(400, str(exc)) from None
-    return 201, {"id": policy.pk, "version": policy.version}
+    return Status(201, {"id": policy.pk, "version": policy.version})
 
 
 @router.get("/alerts", response=list[AlertOut])
@@ -129,6 +149,8 @@ def alert(request: HttpRequest, alert_id: int) -> AlertOut:
 @router.post("/alerts/{alert_id}/review", response=AlertOut)
 def review_alert(request: HttpRequest, alert_id: int, payload: ReviewIn) -> AlertOut:
     try:
-        return _alert(services.review_alert(actor(request), alert_id, outcome=payload.outcome, note=payload.note))
+        return _alert(
+            services.review_alert(actor(request), alert_id, outcome=payload.outcome, note=payload.note)
+        )
     except services.InvalidInput as exc:
         raise HttpError(400, str(exc)) from None

@@ -23,9 +23,11 @@ def _date_parts(data: dict[str, Any], prefix: str, label: str) -> dt.date | None
 
 
 class InductionForm(forms.Form):
-    staff = forms.ModelChoiceField(queryset=Staff.objects.none(), label="New starter",
-                                   error_messages={"required": "Select the new starter",
-                                                   "invalid_choice": "Select the new starter"})
+    staff = forms.ModelChoiceField(
+        queryset=Staff.objects.none(),
+        label="New starter",
+        error_messages={"required": "Select the new starter", "invalid_choice": "Select the new starter"},
+    )
     discussed_day = forms.IntegerField(required=False, min_value=1, max_value=31)
     discussed_month = forms.IntegerField(required=False, min_value=1, max_value=12)
     discussed_year = forms.IntegerField(required=False, min_value=1990, max_value=2100)
@@ -46,17 +48,25 @@ class InductionForm(forms.Form):
 
 
 class PublishPolicyForm(forms.Form):
-    version = forms.CharField(max_length=32, error_messages={"required": "Enter the version, for example 2026-11"})
+    version = forms.CharField(
+        max_length=32, error_messages={"required": "Enter the version, for example 2026-11"}
+    )
     title = forms.CharField(max_length=200, error_messages={"required": "Enter the title of the policy"})
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}),
-                           error_messages={"required": "Enter the text of the policy"})
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}), error_messages={"required": "Enter the text of the policy"}
+    )
 
 
 class ReviewAlertForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=[(o.value, o.label) for o in AlertOutcome if o != AlertOutcome.OPEN],
-        error_messages={"required": "Select the outcome of your review",
-                        "invalid_choice": "Select the outcome of your review"},
+        error_messages={
+            "required": "Select the outcome of your review",
+            "invalid_choice": "Select the outcome of your review",
+        },
     )
-    note = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
-                           error_messages={"required": "Enter what you found"})
+    note = forms.CharField(
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what you found"},
+    )

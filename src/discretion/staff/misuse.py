@@ -15,8 +15,17 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 READ_ACTIONS = frozenset({"person.read", "case.read"})
-DATA_ACTIONS = frozenset({"person.read", "case.read", "entry.read", "attachment.read", "people.search",
-                          "caseload.read", "access.break_glass"})
+DATA_ACTIONS = frozenset(
+    {
+        "person.read",
+        "case.read",
+        "entry.read",
+        "attachment.read",
+        "people.search",
+        "caseload.read",
+        "access.break_glass",
+    }
+)
 SIGN_IN = "auth.sign_in"
 REFUSED = "access.refused"
 BREAK_GLASS = "access.break_glass"
@@ -85,13 +94,18 @@ def parse_at(text: str) -> dt.datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
 
 
-def _hour_key(at: dt.datetime) -> str:
-    return at.strftime("%Y-%m-%dT%H")
+def _hour_key(at: dt.datetime) -> int:
+    """Hours since 0001-01-01 (UTC): cheaper than formatting a string for every event."""
+    return at.toordinal() * 24 + at.hour
+
+
+def _hour_text(hour: int) -> str:
+    return f"{dt.date.fromordinal(hour // 24).isoformat()}T{hour % 24:02d}"
 
 
 def hourly_read_baseline(events: Iterable[Event]) -> dict[int, float]:
     """Each actor's mean person/case reads per hour, over the hours in which they read at all."""
-    counts: dict[tuple[int, str], int] = defaultdict(int)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
     for e in events:
         if e.action in READ_ACTIONS:
             counts[(e.actor_id, _hour_key(e.at))] += 1
@@ -119,10 +133,10 @@ def detect(
     def add(f: Finding) -> None:
         findings.setdefault(f.key, f)
 
-    recent: dict[int, deque[Event]] = defaultdict(deque)  # events with an address, last N minutes
+    last_by_ip: dict[int, dict[str, Event]] = defaultdict(dict)  # each address's latest event, per actor
     refusals: dict[int, deque[Event]] = defaultdict(deque)
     glass: dict[int, deque[Event]] = defaultdict(deque)
-    reads: dict[tuple[int, str], list[int]] = defaultdict(list)
+    reads: dict[tuple[int, int], list[int]] = defaultdict(list)
     concurrent_window = dt.timedelta(minutes=t.concurrent_minutes)
     refusal_window = dt.timedelta(minutes=t.refusal_minutes)
     day = dt.timedelta(days=1)
@@ -134,30 +148,59 @@ def detect(
         facts = staff.get(actor)
 
         # Same account from two addresses at once, or in impossible succession (policy 1.2).
-        if e.ip:
-            window = recent[actor]
-            while window and e.at - window[0].at > concurrent_window:
-                window.popleft()
-            other = next((w for w in window if w.ip != e.ip), None)
+        seen = last_by_ip[actor]
+        if e.ip and len(seen) == 1 and e.ip in seen:
+            seen[e.ip] = e  # the common case: the same address as before
+        elif e.ip:
+            for ip in [ip for ip, w in seen.items() if e.at - w.at > concurrent_window]:
+                del seen[ip]
+            other = max((w for ip, w in seen.items() if ip != e.ip), key=lambda w: w.seq, default=None)
             if other is not None:
-                add(Finding(CONCURRENT_SESSIONS, actor, f"{CONCURRENT_SESSIONS}:{actor}:{local_day}",
-                            f"Account used from two addresses within {t.concurrent_minutes} minutes",
-                            {"events": [other.seq, e.seq], "addresses": [other.ip, e.ip],
-                             "sessions": [other.session, e.session]}))
-            window.append(e)
+                add(
+                    Finding(
+                        CONCURRENT_SESSIONS,
+                        actor,
+                        f"{CONCURRENT_SESSIONS}:{actor}:{local_day}",
+                        f"Account used from two addresses within {t.concurrent_minutes} minutes",
+                        {
+                            "events": [other.seq, e.seq],
+                            "addresses": [other.ip, e.ip],
+                            "sessions": [other.session, e.session],
+                        },
+                    )
+                )
+            seen[e.ip] = e
 
         # Sign-in while recorded as absent; any use after the end date.
         if facts is not None:
             if e.action == SIGN_IN and facts.absent_on(local_day):
-                add(Finding(ABSENT_SIGN_IN, actor, f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
-                            f"Signed in on {local_day} while recorded as absent",
-                            {"events": [e.seq], "date": local_day.isoformat()}))
-            elif facts.end_on is not None and local_day > facts.end_on and (
-                e.action == SIGN_IN or e.action in DATA_ACTIONS
+                add(
+                    Finding(
+                        ABSENT_SIGN_IN,
+                        actor,
+                        f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
+                        f"Signed in on {local_day} while recorded as absent",
+                        {"events": [e.seq], "date": local_day.isoformat()},
+                    )
+                )
+            elif (
+                facts.end_on is not None
+                and local_day > facts.end_on
+                and (e.action == SIGN_IN or e.action in DATA_ACTIONS)
             ):
-                add(Finding(ABSENT_SIGN_IN, actor, f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
-                            f"Account used on {local_day}, after its end date {facts.end_on}",
-                            {"events": [e.seq], "date": local_day.isoformat(), "end_on": facts.end_on.isoformat()}))
+                add(
+                    Finding(
+                        ABSENT_SIGN_IN,
+                        actor,
+                        f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
+                        f"Account used on {local_day}, after its end date {facts.end_on}",
+                        {
+                            "events": [e.seq],
+                            "date": local_day.isoformat(),
+                            "end_on": facts.end_on.isoformat(),
+                        },
+                    )
+                )
 
         # Opening records of children not allocated: refusals and break-glass bursts.
         if e.action == REFUSED:
@@ -166,19 +209,33 @@ def detect(
             while e.at - q[0].at > refusal_window:
                 q.popleft()
             if len(q) >= t.refusals:
-                add(Finding(UNALLOCATED_ACCESS, actor, f"{UNALLOCATED_ACCESS}:refused:{actor}:{local_day}",
-                            f"{len(q)} refused attempts to open records within {t.refusal_minutes} minutes",
-                            {"events": [x.seq for x in q],
-                             "people": sorted({x.person_id for x in q if x.person_id is not None})}))
+                add(
+                    Finding(
+                        UNALLOCATED_ACCESS,
+                        actor,
+                        f"{UNALLOCATED_ACCESS}:refused:{actor}:{local_day}",
+                        f"{len(q)} refused attempts to open records within {t.refusal_minutes} minutes",
+                        {
+                            "events": [x.seq for x in q],
+                            "people": sorted({x.person_id for x in q if x.person_id is not None}),
+                        },
+                    )
+                )
         elif e.action == BREAK_GLASS:
             q = glass[actor]
             q.append(e)
             while e.at - q[0].at > day:
                 q.popleft()
             if len(q) >= t.break_glass:
-                add(Finding(UNALLOCATED_ACCESS, actor, f"{UNALLOCATED_ACCESS}:break_glass:{actor}:{local_day}",
-                            f"{len(q)} break-glass openings within 24 hours",
-                            {"events": [x.seq for x in q], "cases": [x.object_id for x in q]}))
+                add(
+                    Finding(
+                        UNALLOCATED_ACCESS,
+                        actor,
+                        f"{UNALLOCATED_ACCESS}:break_glass:{actor}:{local_day}",
+                        f"{len(q)} break-glass openings within 24 hours",
+                        {"events": [x.seq for x in q], "cases": [x.object_id for x in q]},
+                    )
+                )
 
         # Bulk reading: counted per hour, judged after the loop.
         if e.action in READ_ACTIONS:
@@ -188,16 +245,36 @@ def detect(
         if e.action in DATA_ACTIONS and facts is not None and facts.role not in t.any_hour_roles:
             weekend = local.weekday() >= 5 and not t.working_weekends
             if weekend or not (t.working_start <= local.hour < t.working_end):
-                add(Finding(OUT_OF_HOURS, actor, f"{OUT_OF_HOURS}:{actor}:{local_day}",
-                            f"Records used out of hours ({local:%a %H:%M})",
-                            {"events": [e.seq], "local_time": local.isoformat(timespec="minutes"),
-                             "role": facts.role}))
+                add(
+                    Finding(
+                        OUT_OF_HOURS,
+                        actor,
+                        f"{OUT_OF_HOURS}:{actor}:{local_day}",
+                        f"Records used out of hours ({local:%a %H:%M})",
+                        {
+                            "events": [e.seq],
+                            "local_time": local.isoformat(timespec="minutes"),
+                            "role": facts.role,
+                        },
+                    )
+                )
 
     for (actor, hour), seqs in reads.items():
         usual = baseline.get(actor, 0.0)
         limit = max(float(t.bulk_min_reads), t.bulk_factor * usual)
         if len(seqs) >= limit:
-            add(Finding(BULK_READING, actor, f"{BULK_READING}:{actor}:{hour}",
-                        f"{len(seqs)} records read in one hour (usually {usual:.1f})",
-                        {"events": seqs[:50], "count": len(seqs), "hour_utc": hour, "baseline": round(usual, 2)}))
+            add(
+                Finding(
+                    BULK_READING,
+                    actor,
+                    f"{BULK_READING}:{actor}:{_hour_text(hour)}",
+                    f"{len(seqs)} records read in one hour (usually {usual:.1f})",
+                    {
+                        "events": seqs[:50],
+                        "count": len(seqs),
+                        "hour_utc": _hour_text(hour),
+                        "baseline": round(usual, 2),
+                    },
+                )
+            )
     return list(findings.values())

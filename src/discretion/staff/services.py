@@ -69,7 +69,8 @@ def overseen_staff(actor: Staff) -> QuerySet[Staff]:
     if actor.role == Role.TEAM_MANAGER and not actor.is_supervised:
         teams = actor.managed_teams.values_list("id", flat=True)
         return Staff.objects.filter(Q(team_id__in=teams) | Q(responsible_staff__team_id__in=teams)).exclude(
-            pk=actor.pk)
+            pk=actor.pk
+        )
     raise NotPermitted("Only team managers and information governance can see this.")
 
 
@@ -92,10 +93,16 @@ def record_induction(actor: Staff, staff_id: int, *, discussed_on: dt.date, note
         raise NotPermitted("Only the starter's manager or information governance can record their induction.")
     if discussed_on > timezone.localdate():
         raise InvalidInput("The date confidentiality was discussed must be today or in the past")
-    induction = Induction.objects.create(staff=member, discussed_by=actor, discussed_on=discussed_on,
-                                         notes=notes.strip())
-    audit.record(actor.pk, "staff.induction_recorded", object_type="staff", object_id=member.pk,
-                 details={"induction": induction.pk, "discussed_on": discussed_on.isoformat()})
+    induction = Induction.objects.create(
+        staff=member, discussed_by=actor, discussed_on=discussed_on, notes=notes.strip()
+    )
+    audit.record(
+        actor.pk,
+        "staff.induction_recorded",
+        object_type="staff",
+        object_id=member.pk,
+        details={"induction": induction.pk, "discussed_on": discussed_on.isoformat()},
+    )
     return induction
 
 
@@ -114,10 +121,16 @@ def publish_policy_version(actor: Staff, *, version: str, title: str, text: str)
         raise InvalidInput("Enter the text of the policy")
     if PolicyVersion.objects.filter(version=version).exists():
         raise InvalidInput("Enter a version that has not been published before")
-    policy = PolicyVersion.objects.create(version=version[:32], title=title[:200], text=text,
-                                          published_at=timezone.now())
-    audit.record(actor.pk, "policy.published", object_type="policy", object_id=policy.pk,
-                 details={"version": policy.version, "chars": len(text)})
+    policy = PolicyVersion.objects.create(
+        version=version[:32], title=title[:200], text=text, published_at=timezone.now()
+    )
+    audit.record(
+        actor.pk,
+        "policy.published",
+        object_type="policy",
+        object_id=policy.pk,
+        details={"version": policy.version, "chars": len(text)},
+    )
     return policy
 
 
@@ -128,9 +141,16 @@ def acknowledge_current_policy(actor: Staff) -> Acknowledgement | None:
     if policy is None:
         return None
     ack, created = Acknowledgement.objects.get_or_create(staff=actor, policy=policy)
+    # The access module caches the answer on the actor for one request; it is now stale.
+    actor.__dict__.pop("_acknowledged_current_policy", None)
     if created:
-        audit.record(actor.pk, "policy.acknowledged", object_type="policy", object_id=policy.pk,
-                     details={"version": policy.version})
+        audit.record(
+            actor.pk,
+            "policy.acknowledged",
+            object_type="policy",
+            object_id=policy.pk,
+            details={"version": policy.version},
+        )
     return ack
 
 
@@ -138,8 +158,15 @@ def acknowledge_current_policy(actor: Staff) -> Acknowledgement | None:
 
 
 @transaction.atomic
-def register_supervised(actor: Staff, *, username: str, first_name: str, last_name: str, employment_type: str,
-                        responsible_id: int | None) -> Staff:
+def register_supervised(
+    actor: Staff,
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    employment_type: str,
+    responsible_id: int | None,
+) -> Staff:
     """A manager or information governance creates a volunteer's or student's account. It starts
     inactive: only the named responsible member of staff can activate it (policy 1.2)."""
     if employment_type not in SUPERVISED_TYPES:
@@ -150,18 +177,32 @@ def register_supervised(actor: Staff, *, username: str, first_name: str, last_na
     if sponsor.is_supervised or not sponsor.is_active or sponsor.has_ended():
         raise InvalidInput("Select a current member of staff who is not themselves supervised")
     if not (is_governance(actor) or manages(actor, sponsor)):
-        raise NotPermitted("Only the responsible member of staff's manager or information governance can do this.")
+        raise NotPermitted(
+            "Only the responsible member of staff's manager or information governance can do this."
+        )
     if not username.strip():
         raise InvalidInput("Enter a username")
     if Staff.objects.filter(username=username.strip()).exists():
         raise InvalidInput("Enter a username that is not already in use")
-    member = Staff(username=username.strip(), first_name=first_name.strip(), last_name=last_name.strip(),
-                   employment_type=employment_type, responsible_staff=sponsor, team=sponsor.team,
-                   role=Role.PRACTITIONER, is_active=False)
+    member = Staff(
+        username=username.strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        employment_type=employment_type,
+        responsible_staff=sponsor,
+        team=sponsor.team,
+        role=Role.PRACTITIONER,
+        is_active=False,
+    )
     member.set_unusable_password()
     member.save()
-    audit.record(actor.pk, "staff.supervised_registered", object_type="staff", object_id=member.pk,
-                 details={"employment_type": employment_type, "responsible": sponsor.pk})
+    audit.record(
+        actor.pk,
+        "staff.supervised_registered",
+        object_type="staff",
+        object_id=member.pk,
+        details={"employment_type": employment_type, "responsible": sponsor.pk},
+    )
     return member
 
 
@@ -183,8 +224,13 @@ def activate_supervised(actor: Staff, staff_id: int) -> Briefing:
     briefing = Briefing.objects.create(staff=member, responsible=actor)
     member.is_active = True
     member.save(update_fields=["is_active"])
-    audit.record(actor.pk, "staff.briefing_confirmed", object_type="staff", object_id=member.pk,
-                 details={"briefing": briefing.pk})
+    audit.record(
+        actor.pk,
+        "staff.briefing_confirmed",
+        object_type="staff",
+        object_id=member.pk,
+        details={"briefing": briefing.pk},
+    )
     audit.record(actor.pk, "staff.activated", object_type="staff", object_id=member.pk)
     return briefing
 
@@ -198,8 +244,13 @@ def record_absence(actor: Staff, staff_id: int, *, start_on: dt.date, end_on: dt
     if end_on < start_on:
         raise InvalidInput("The end date must be the same as or after the start date")
     absence = Absence.objects.create(staff=member, start_on=start_on, end_on=end_on, recorded_by=actor)
-    audit.record(actor.pk, "staff.absence_recorded", object_type="staff", object_id=member.pk,
-                 details={"start_on": start_on.isoformat(), "end_on": end_on.isoformat()})
+    audit.record(
+        actor.pk,
+        "staff.absence_recorded",
+        object_type="staff",
+        object_id=member.pk,
+        details={"start_on": start_on.isoformat(), "end_on": end_on.isoformat()},
+    )
     return absence
 
 
@@ -210,8 +261,13 @@ def deactivate_ended_accounts(today: dt.date | None = None) -> list[int]:
     with transaction.atomic():
         Staff.objects.filter(pk__in=ids).update(is_active=False)
         for pk in ids:
-            audit.record(None, "staff.deactivated", object_type="staff", object_id=pk,
-                         details={"reason": "end date passed"})
+            audit.record(
+                None,
+                "staff.deactivated",
+                object_type="staff",
+                object_id=pk,
+                details={"reason": "end date passed"},
+            )
     return ids
 
 
@@ -241,12 +297,20 @@ def compliance(actor: Staff, *, today: dt.date | None = None) -> list[Compliance
     recorded, a volunteer or student without a supervisor or not yet briefed, or an account
     still active past its end date."""
     today = today or timezone.localdate()
-    people = list(overseen_staff(actor).select_related("team", "responsible_staff").order_by("last_name",
-                                                                                            "username"))
+    people = list(
+        overseen_staff(actor).select_related("team", "responsible_staff").order_by("last_name", "username")
+    )
     current = PolicyVersion.current()
     ids = [p.pk for p in people]
-    acknowledged = set(Acknowledgement.objects.filter(policy=current, staff_id__in=ids)
-                       .values_list("staff_id", flat=True)) if current else set(ids)
+    acknowledged = (
+        set(
+            Acknowledgement.objects.filter(policy=current, staff_id__in=ids).values_list(
+                "staff_id", flat=True
+            )
+        )
+        if current
+        else set(ids)
+    )
     inducted = set(Induction.objects.filter(staff_id__in=ids).values_list("staff_id", flat=True))
     briefed = set(Briefing.objects.filter(staff_id__in=ids).values_list("staff_id", flat=True))
     rows: list[ComplianceRow] = []
@@ -276,9 +340,18 @@ def compliance_csv(rows: list[ComplianceRow]) -> str:
     writer.writerow(COMPLIANCE_COLUMNS)
     for row in rows:
         p = row.staff
-        writer.writerow([p.username, p.display_name, p.get_role_display(), p.get_employment_type_display(),
-                         p.team.name if p.team else "", "yes" if p.is_active else "no",
-                         p.end_on.isoformat() if p.end_on else "", "; ".join(row.problems)])
+        writer.writerow(
+            [
+                p.username,
+                p.display_name,
+                p.get_role_display(),
+                p.get_employment_type_display(),
+                p.team.name if p.team else "",
+                "yes" if p.is_active else "no",
+                p.end_on.isoformat() if p.end_on else "",
+                "; ".join(row.problems),
+            ]
+        )
     return out.getvalue()
 
 
@@ -314,9 +387,15 @@ def _baseline(before: dt.datetime, actor_ids: set[int]) -> dict[int, float]:
     """Reads per active hour of each actor over the baseline period before `before`."""
     days = int(getattr(settings, "MISUSE_BASELINE_DAYS", 28))
     rows = (
-        AuditEvent.objects.filter(action__in=misuse.READ_ACTIONS, actor_id__in=actor_ids,
-                                  at__gte=_iso(before - dt.timedelta(days=days)), at__lt=_iso(before))
-        .annotate(hour=Substr("at", 1, 13)).values("actor_id", "hour").annotate(n=Count("id"))
+        AuditEvent.objects.filter(
+            action__in=misuse.READ_ACTIONS,
+            actor_id__in=actor_ids,
+            at__gte=_iso(before - dt.timedelta(days=days)),
+            at__lt=_iso(before),
+        )
+        .annotate(hour=Substr("at", 1, 13))
+        .values("actor_id", "hour")
+        .annotate(n=Count("id"))
     )
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
@@ -348,23 +427,33 @@ def run_misuse_detection() -> DetectionResult:
     since = _iso(first_at - dt.timedelta(days=1))
     columns = ("seq", "at", "actor_id", "action", "ip", "session", "person_id", "object_type", "object_id")
     events = [
-        misuse.Event(seq, misuse.parse_at(at), actor_id, action, ip, session, person_id, object_type, object_id)
-        for seq, at, actor_id, action, ip, session, person_id, object_type, object_id in
-        AuditEvent.objects.filter(seq__lte=head, at__gte=since, actor_id__isnull=False)
-        .order_by("seq").values_list(*columns).iterator(chunk_size=5000)
+        misuse.Event(
+            seq, misuse.parse_at(at), actor_id, action, ip, session, person_id, object_type, object_id
+        )
+        for seq, at, actor_id, action, ip, session, person_id, object_type, object_id in AuditEvent.objects.filter(
+            seq__lte=head, at__gte=since, actor_id__isnull=False
+        )
+        .order_by("seq")
+        .values_list(*columns)
+        .iterator(chunk_size=5000)
     ]
     result.events = sum(1 for e in events if e.seq > last)
     actor_ids = {e.actor_id for e in events}
     absences: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for staff_id, start_on, end_on in Absence.objects.filter(staff_id__in=actor_ids).values_list(
-            "staff_id", "start_on", "end_on"):
+        "staff_id", "start_on", "end_on"
+    ):
         absences[staff_id].append((start_on, end_on))
     facts = {
         pk: misuse.StaffFacts(pk, role, end_on, tuple(absences.get(pk, ())))
         for pk, role, end_on in Staff.objects.filter(pk__in=actor_ids).values_list("pk", "role", "end_on")
     }
-    findings = misuse.detect(events, facts, thresholds=thresholds(),
-                             baseline=_baseline(first_at.replace(minute=0, second=0, microsecond=0), actor_ids))
+    findings = misuse.detect(
+        events,
+        facts,
+        thresholds=thresholds(),
+        baseline=_baseline(first_at.replace(minute=0, second=0, microsecond=0), actor_ids),
+    )
     with transaction.atomic():
         known = set(AlertKey.objects.filter(key__in=[f.key for f in findings]).values_list("key", flat=True))
         for finding in findings:
@@ -374,13 +463,16 @@ def run_misuse_detection() -> DetectionResult:
             alert = _raise_alert(finding)
             if alert is not None:
                 result.alerts.append(alert)
-        DetectionRun.objects.create(from_seq=last + 1, to_seq=head, events=result.events,
-                                    alerts=len(result.alerts))
+        DetectionRun.objects.create(
+            from_seq=last + 1, to_seq=head, events=result.events, alerts=len(result.alerts)
+        )
     return result
 
 
 def _recipient(staff_id: int) -> Staff | None:
-    member = Staff.objects.select_related("team__manager", "responsible_staff__team__manager").get(pk=staff_id)
+    member = Staff.objects.select_related("team__manager", "responsible_staff__team__manager").get(
+        pk=staff_id
+    )
     team = member.team or (member.responsible_staff.team if member.responsible_staff else None)
     manager = team.manager if team else None
     return manager if manager is not None and manager.pk != member.pk else None
@@ -390,14 +482,28 @@ def _raise_alert(finding: misuse.Finding) -> Alert | None:
     recipient = _recipient(finding.staff_id)
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(kind=finding.kind, subject_staff_id=finding.staff_id, recipient=recipient,
-                                         summary=finding.summary[:300], evidence=finding.evidence)
+            alert = Alert.objects.create(
+                kind=finding.kind,
+                subject_staff_id=finding.staff_id,
+                recipient=recipient,
+                summary=finding.summary[:300],
+                evidence=finding.evidence,
+            )
             AlertKey.objects.create(key=finding.key, alert=alert)
     except IntegrityError:
         return None  # a concurrent run raised it first
-    audit.record(None, "alert.raised", object_type="alert", object_id=alert.pk,
-                 details={"kind": finding.kind, "staff": finding.staff_id,
-                          "recipient": recipient.pk if recipient else None, "key": finding.key})
+    audit.record(
+        None,
+        "alert.raised",
+        object_type="alert",
+        object_id=alert.pk,
+        details={
+            "kind": finding.kind,
+            "staff": finding.staff_id,
+            "recipient": recipient.pk if recipient else None,
+            "key": finding.key,
+        },
+    )
     return alert
 
 
@@ -443,6 +549,12 @@ def review_alert(actor: Staff, alert_id: int, *, outcome: str, note: str) -> Ale
     alert.reviewed_by = actor
     alert.reviewed_at = timezone.now()
     alert.save(update_fields=["outcome", "reviewed_by", "reviewed_at"])
-    audit.record(actor.pk, "alert.reviewed", object_type="alert", object_id=alert.pk, reason=note,
-                 details={"from": previous, "to": outcome, "staff": alert.subject_staff_id})
+    audit.record(
+        actor.pk,
+        "alert.reviewed",
+        object_type="alert",
+        object_id=alert.pk,
+        reason=note,
+        details={"from": previous, "to": outcome, "staff": alert.subject_staff_id},
+    )
     return alert

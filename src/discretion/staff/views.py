@@ -50,9 +50,12 @@ def record_induction(request: HttpRequest) -> HttpResponse:
     form = InductionForm(request.POST or None, starters=starters)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_induction(actor, form.cleaned_data["staff"].pk,
-                                      discussed_on=form.cleaned_data["discussed_on"],
-                                      notes=form.cleaned_data["notes"])
+            services.record_induction(
+                actor,
+                form.cleaned_data["staff"].pk,
+                discussed_on=form.cleaned_data["discussed_on"],
+                notes=form.cleaned_data["notes"],
+            )
             return HttpResponseRedirect(reverse("staff:compliance"))
         except services.InvalidInput as exc:
             form.add_error("discussed_day", str(exc))
@@ -87,8 +90,9 @@ def activate_supervised(request: HttpRequest, staff_id: int) -> HttpResponse:
                 return HttpResponseRedirect(reverse("staff:supervisees"))
             except (services.InvalidInput, NotPermitted) as exc:
                 error = str(exc)
-    return render(request, "staff/activate.html", {"member": member, "error": error},
-                  status=400 if error else 200)
+    return render(
+        request, "staff/activate.html", {"member": member, "error": error}, status=400 if error else 200
+    )
 
 
 @login_required
@@ -114,7 +118,9 @@ def alerts(request: HttpRequest) -> HttpResponse:
         items = list(services.alerts_for(actor, open_only=request.GET.get("show") != "all")[:500])
     except NotPermitted as exc:
         return _refused(request, str(exc))
-    return render(request, "staff/alerts.html", {"alerts": items, "show_all": request.GET.get("show") == "all"})
+    return render(
+        request, "staff/alerts.html", {"alerts": items, "show_all": request.GET.get("show") == "all"}
+    )
 
 
 @login_required
@@ -124,8 +130,9 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     form = ReviewAlertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_alert(actor, alert_id, outcome=form.cleaned_data["outcome"],
-                                  note=form.cleaned_data["note"])
+            services.review_alert(
+                actor, alert_id, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+            )
             return HttpResponseRedirect(reverse("staff:alert", args=[alert_id]))
         except services.InvalidInput as exc:
             form.add_error("outcome", str(exc))
@@ -142,5 +149,9 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     history = services.alert_history(item)
     names = Staff.objects.in_bulk({e.actor_id for e in history if e.actor_id})
     rows = [{"event": e, "staff": names.get(e.actor_id) if e.actor_id else None} for e in history]
-    return render(request, "staff/alert.html", {"alert": item, "form": form, "history": rows},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "staff/alert.html",
+        {"alert": item, "form": form, "history": rows},
+        status=400 if form.errors else 200,
+    )

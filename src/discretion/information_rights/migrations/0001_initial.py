@@ -7,186 +7,498 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('records', '0003_trigram_search'),
+        ("records", "0003_trigram_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Redaction',
+            name="Redaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entry_id', models.BigIntegerField()),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('reason', models.CharField(choices=[('third_party', 'Third-party information (DPA 2018 Sch 2 para 16)'), ('third_party_special_category', "Another person's special-category data"), ('serious_harm', 'Serious harm (DPA 2018 Sch 3)'), ('confidential_source', 'Confidential source (policy 3)'), ('legal_professional_privilege', 'Legal professional privilege (DPA 2018 Sch 2 para 19)'), ('crime_prevention', 'Prevention or detection of crime (DPA 2018 Sch 2 para 2)')], max_length=32)),
-                ('proposed_by_system', models.BooleanField(default=True)),
-                ('decision', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='proposed', max_length=16)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entry_id", models.BigIntegerField()),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("third_party", "Third-party information (DPA 2018 Sch 2 para 16)"),
+                            ("third_party_special_category", "Another person's special-category data"),
+                            ("serious_harm", "Serious harm (DPA 2018 Sch 3)"),
+                            ("confidential_source", "Confidential source (policy 3)"),
+                            (
+                                "legal_professional_privilege",
+                                "Legal professional privilege (DPA 2018 Sch 2 para 19)",
+                            ),
+                            ("crime_prevention", "Prevention or detection of crime (DPA 2018 Sch 2 para 2)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("proposed_by_system", models.BooleanField(default=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['entry_id', 'start'],
+                "ordering": ["entry_id", "start"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('name', models.CharField(max_length=120)),
-                ('change', models.CharField(choices=[('added', 'Added (a one-off holiday)'), ('removed', 'Removed (no longer a holiday)')], default='added', max_length=8)),
-                ('scope', models.CharField(choices=[('all', 'All of the UK'), ('england_wales', 'England and Wales'), ('scotland', 'Scotland'), ('northern_ireland', 'Northern Ireland')], default='all', max_length=20)),
-                ('note', models.CharField(blank=True, help_text='The proclamation or announcement.', max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "change",
+                    models.CharField(
+                        choices=[
+                            ("added", "Added (a one-off holiday)"),
+                            ("removed", "Removed (no longer a holiday)"),
+                        ],
+                        default="added",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("all", "All of the UK"),
+                            ("england_wales", "England and Wales"),
+                            ("scotland", "Scotland"),
+                            ("northern_ireland", "Northern Ireland"),
+                        ],
+                        default="all",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="The proclamation or announcement.", max_length=300
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('date', 'scope'), name='one_calendar_change_per_scope')],
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("date", "scope"), name="one_calendar_change_per_scope")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InfoRequest',
+            name="InfoRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=16, unique=True)),
-                ('regime', models.CharField(choices=[('foi', 'Freedom of Information Act 2000'), ('eir', 'Environmental Information Regulations 2004')], default='foi', max_length=4)),
-                ('requester_name', models.CharField(max_length=200)),
-                ('requester_contact', models.CharField(max_length=300)),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('letter', 'Letter'), ('web_form', 'Web form'), ('social', 'Social media'), ('phone', 'Telephone (EIR only)')], max_length=16)),
-                ('received_on', models.DateField()),
-                ('received_on_reason', models.CharField(blank=True, max_length=300)),
-                ('wording', models.TextField()),
-                ('service_area', models.CharField(blank=True, max_length=120)),
-                ('acknowledged_on', models.DateField(blank=True, null=True)),
-                ('clarification_requested_on', models.DateField(blank=True, null=True)),
-                ('clarification_received_on', models.DateField(blank=True, null=True)),
-                ('fee_notice_on', models.DateField(blank=True, null=True)),
-                ('fee_received_on', models.DateField(blank=True, null=True)),
-                ('extended_to', models.DateField(blank=True, help_text='FOIA s10(3) public-interest extension.', null=True)),
-                ('eir_extended', models.BooleanField(default=False, help_text='EIR reg 7: complex and voluminous.')),
-                ('estimated_hours', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True)),
-                ('due_on', models.DateField()),
-                ('outcome', models.CharField(blank=True, choices=[('provided', 'Information provided'), ('partly_withheld', 'Partly withheld'), ('refused', 'Refused'), ('not_held', 'Not held'), ('transferred', 'Transferred to subject access')], max_length=16)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('response_text', models.TextField(blank=True)),
-                ('refusal_notice', models.TextField(blank=True)),
-                ('published', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(max_length=16, unique=True)),
+                (
+                    "regime",
+                    models.CharField(
+                        choices=[
+                            ("foi", "Freedom of Information Act 2000"),
+                            ("eir", "Environmental Information Regulations 2004"),
+                        ],
+                        default="foi",
+                        max_length=4,
+                    ),
+                ),
+                ("requester_name", models.CharField(max_length=200)),
+                ("requester_contact", models.CharField(max_length=300)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-mail"),
+                            ("letter", "Letter"),
+                            ("web_form", "Web form"),
+                            ("social", "Social media"),
+                            ("phone", "Telephone (EIR only)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("received_on", models.DateField()),
+                ("received_on_reason", models.CharField(blank=True, max_length=300)),
+                ("wording", models.TextField()),
+                ("service_area", models.CharField(blank=True, max_length=120)),
+                ("acknowledged_on", models.DateField(blank=True, null=True)),
+                ("clarification_requested_on", models.DateField(blank=True, null=True)),
+                ("clarification_received_on", models.DateField(blank=True, null=True)),
+                ("fee_notice_on", models.DateField(blank=True, null=True)),
+                ("fee_received_on", models.DateField(blank=True, null=True)),
+                (
+                    "extended_to",
+                    models.DateField(
+                        blank=True, help_text="FOIA s10(3) public-interest extension.", null=True
+                    ),
+                ),
+                (
+                    "eir_extended",
+                    models.BooleanField(default=False, help_text="EIR reg 7: complex and voluminous."),
+                ),
+                (
+                    "estimated_hours",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True),
+                ),
+                ("due_on", models.DateField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("provided", "Information provided"),
+                            ("partly_withheld", "Partly withheld"),
+                            ("refused", "Refused"),
+                            ("not_held", "Not held"),
+                            ("transferred", "Transferred to subject access"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("response_text", models.TextField(blank=True)),
+                ("refusal_notice", models.TextField(blank=True)),
+                ("published", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ExemptionClaim',
+            name="ExemptionClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16)),
-                ('why_applies', models.TextField()),
-                ('prejudice', models.TextField(blank=True)),
-                ('public_interest', models.TextField(blank=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exemptions', to='information_rights.inforequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16)),
+                ("why_applies", models.TextField()),
+                ("prejudice", models.TextField(blank=True)),
+                ("public_interest", models.TextField(blank=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exemptions",
+                        to="information_rights.inforequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InternalReview',
+            name="InternalReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField()),
-                ('extended', models.BooleanField(default=False)),
-                ('due_on', models.DateField()),
-                ('outcome', models.CharField(blank=True, choices=[('upheld', 'Original decision upheld'), ('partly', 'Partly overturned'), ('overturned', 'Overturned')], max_length=16)),
-                ('decided_on', models.DateField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='information_rights.inforequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_on", models.DateField()),
+                ("extended", models.BooleanField(default=False)),
+                ("due_on", models.DateField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "Original decision upheld"),
+                            ("partly", "Partly overturned"),
+                            ("overturned", "Overturned"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="information_rights.inforequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RedactionDecision',
+            name="RedactionDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], max_length=16)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('redaction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='information_rights.redaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "redaction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="information_rights.redaction",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_kind', models.CharField(max_length=8)),
-                ('case_id', models.BigIntegerField()),
-                ('case_ref', models.CharField(max_length=16)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(max_length=8)),
-                ('sent_on', models.DateField()),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ir_reminders', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_kind", models.CharField(max_length=8)),
+                ("case_id", models.BigIntegerField()),
+                ("case_ref", models.CharField(max_length=16)),
+                ("due_on", models.DateField()),
+                ("status", models.CharField(max_length=8)),
+                ("sent_on", models.DateField()),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ir_reminders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SarCase',
+            name="SarCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=16, unique=True)),
-                ('requester_name', models.CharField(max_length=200)),
-                ('requester_contact', models.CharField(max_length=300)),
-                ('requester_kind', models.CharField(choices=[('self', 'The person themselves'), ('care_leaver', 'A care leaver'), ('parent', 'A parent for a child'), ('representative', 'A representative with written authority')], max_length=16)),
-                ('child_understands', models.BooleanField(blank=True, null=True)),
-                ('child_consents', models.BooleanField(blank=True, null=True)),
-                ('written_authority', models.BooleanField(default=False)),
-                ('received_on', models.DateField()),
-                ('id_verified_on', models.DateField(blank=True, null=True)),
-                ('id_evidence', models.CharField(blank=True, max_length=200)),
-                ('clarification_requested_on', models.DateField(blank=True, null=True)),
-                ('clarification_received_on', models.DateField(blank=True, null=True)),
-                ('extended', models.BooleanField(default=False)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('awaiting_id', 'Awaiting identity evidence'), ('compiling', 'Compiling'), ('review', 'Redaction review'), ('ready', 'Bundle ready'), ('released', 'Released')], default='awaiting_id', max_length=16)),
-                ('compiled_at', models.DateTimeField(blank=True, null=True)),
-                ('entry_ids', models.JSONField(blank=True, default=list)),
-                ('bundle_sha256', models.CharField(blank=True, max_length=64)),
-                ('disclosure_id', models.BigIntegerField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sar_cases', to='information_rights.inforequest')),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('id_verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(max_length=16, unique=True)),
+                ("requester_name", models.CharField(max_length=200)),
+                ("requester_contact", models.CharField(max_length=300)),
+                (
+                    "requester_kind",
+                    models.CharField(
+                        choices=[
+                            ("self", "The person themselves"),
+                            ("care_leaver", "A care leaver"),
+                            ("parent", "A parent for a child"),
+                            ("representative", "A representative with written authority"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("child_understands", models.BooleanField(blank=True, null=True)),
+                ("child_consents", models.BooleanField(blank=True, null=True)),
+                ("written_authority", models.BooleanField(default=False)),
+                ("received_on", models.DateField()),
+                ("id_verified_on", models.DateField(blank=True, null=True)),
+                ("id_evidence", models.CharField(blank=True, max_length=200)),
+                ("clarification_requested_on", models.DateField(blank=True, null=True)),
+                ("clarification_received_on", models.DateField(blank=True, null=True)),
+                ("extended", models.BooleanField(default=False)),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_id", "Awaiting identity evidence"),
+                            ("compiling", "Compiling"),
+                            ("review", "Redaction review"),
+                            ("ready", "Bundle ready"),
+                            ("released", "Released"),
+                        ],
+                        default="awaiting_id",
+                        max_length=16,
+                    ),
+                ),
+                ("compiled_at", models.DateTimeField(blank=True, null=True)),
+                ("entry_ids", models.JSONField(blank=True, default=list)),
+                ("bundle_sha256", models.CharField(blank=True, max_length=64)),
+                ("disclosure_id", models.BigIntegerField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sar_cases",
+                        to="information_rights.inforequest",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "id_verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.person",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='redaction',
-            name='sar',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='information_rights.sarcase'),
+            model_name="redaction",
+            name="sar",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="redactions",
+                to="information_rights.sarcase",
+            ),
         ),
         migrations.CreateModel(
-            name='SearchRecord',
+            name="SearchRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('place', models.CharField(max_length=200)),
-                ('searched_on', models.DateField()),
-                ('hours', models.DecimalField(decimal_places=1, default=0, max_digits=5)),
-                ('found', models.TextField(blank=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='searches', to='information_rights.inforequest')),
-                ('searched_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("place", models.CharField(max_length=200)),
+                ("searched_on", models.DateField()),
+                ("hours", models.DecimalField(decimal_places=1, default=0, max_digits=5)),
+                ("found", models.TextField(blank=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="searches",
+                        to="information_rights.inforequest",
+                    ),
+                ),
+                (
+                    "searched_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='inforequest',
-            index=models.Index(fields=['closed_on', 'due_on'], name='information_closed__19939c_idx'),
+            model_name="inforequest",
+            index=models.Index(fields=["closed_on", "due_on"], name="information_closed__19939c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('recipient', 'case_kind', 'case_id', 'sent_on'), name='one_reminder_a_day'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("recipient", "case_kind", "case_id", "sent_on"), name="one_reminder_a_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='redaction',
-            index=models.Index(fields=['sar', 'entry_id'], name='information_sar_id_ce6ae5_idx'),
+            model_name="redaction",
+            index=models.Index(fields=["sar", "entry_id"], name="information_sar_id_ce6ae5_idx"),
         ),
     ]

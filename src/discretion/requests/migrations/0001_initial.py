@@ -7,146 +7,347 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('disclosures', '0001_initial'),
-        ('records', '0003_trigram_search'),
-        ('staff', '0002_apitoken'),
+        ("disclosures", "0001_initial"),
+        ("records", "0003_trigram_search"),
+        ("staff", "0002_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Request',
+            name="Request",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('received', 'Received'), ('need_more', 'Waiting for more information'), ('referred', 'Referred'), ('approved', 'Approved'), ('refused', 'Refused'), ('preparing', 'Preparing the release'), ('released', 'Released'), ('closed', 'Closed')], db_index=True, default='received', max_length=16)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('requester_name', models.CharField(max_length=200)),
-                ('requester_organisation', models.CharField(blank=True, max_length=200)),
-                ('requester_role', models.CharField(blank=True, max_length=200)),
-                ('requester_contact', models.CharField(blank=True, help_text='Telephone, e-mail or address.', max_length=254)),
-                ('summary', models.TextField(blank=True, help_text="What is asked for, in the requester's words.")),
-                ('facts', models.JSONField(default=dict)),
-                ('decision', models.JSONField(default=dict)),
-                ('disclosure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='disclosures.disclosure')),
-                ('handler', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handled_requests', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='staff.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("need_more", "Waiting for more information"),
+                            ("referred", "Referred"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                            ("preparing", "Preparing the release"),
+                            ("released", "Released"),
+                            ("closed", "Closed"),
+                        ],
+                        db_index=True,
+                        default="received",
+                        max_length=16,
+                    ),
+                ),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("requester_name", models.CharField(max_length=200)),
+                ("requester_organisation", models.CharField(blank=True, max_length=200)),
+                ("requester_role", models.CharField(blank=True, max_length=200)),
+                (
+                    "requester_contact",
+                    models.CharField(blank=True, help_text="Telephone, e-mail or address.", max_length=254),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="What is asked for, in the requester's words."),
+                ),
+                ("facts", models.JSONField(default=dict)),
+                ("decision", models.JSONField(default=dict)),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="disclosures.disclosure",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handled_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="staff.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DecisionRecord',
+            name="DecisionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('facts', models.JSONField()),
-                ('decision', models.JSONField()),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='requests.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("facts", models.JSONField()),
+                ("decision", models.JSONField()),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="requests.request",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['made_at', 'id'],
+                "ordering": ["made_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(max_length=32)),
-                ('approved', models.BooleanField()),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reasoning', models.TextField()),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='requests.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("route", models.CharField(max_length=32)),
+                ("approved", models.BooleanField()),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reasoning", models.TextField()),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="requests.request",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestDocument',
+            name="RequestDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('file', models.FileField(upload_to='requests/%Y/%m/')),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='requests.request')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("file", models.FileField(upload_to="requests/%Y/%m/")),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="requests.request",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('action', models.CharField(max_length=40)),
-                ('from_state', models.CharField(blank=True, max_length=16)),
-                ('to_state', models.CharField(blank=True, max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='requests.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("action", models.CharField(max_length=40)),
+                ("from_state", models.CharField(blank=True, max_length=16)),
+                ("to_state", models.CharField(blank=True, max_length=16)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="requests.request",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestSubject',
+            name="RequestSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.person')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subject_links', to='requests.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="records.person"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subject_links",
+                        to="requests.request",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='request',
-            name='subjects',
-            field=models.ManyToManyField(related_name='+', through='requests.RequestSubject', to='records.person'),
+            model_name="request",
+            name="subjects",
+            field=models.ManyToManyField(
+                related_name="+", through="requests.RequestSubject", to="records.person"
+            ),
         ),
         migrations.CreateModel(
-            name='Selection',
+            name="Selection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=500)),
-                ('selected_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.entry')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='selections', to='requests.request')),
-                ('selected_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500)),
+                ("selected_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="records.entry"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="selections",
+                        to="requests.request",
+                    ),
+                ),
+                (
+                    "selected_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('verify_identity', "Check the requester's identity"), ('verify_entitlement', 'Check the requester is entitled to the information'), ('request_in_writing', 'Get the request in writing'), ('inform_subject', 'Tell the child or young person')], max_length=24)),
-                ('outcome', models.CharField(blank=True, max_length=16)),
-                ('note', models.TextField()),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('done_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('done_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='requests.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("verify_identity", "Check the requester's identity"),
+                            ("verify_entitlement", "Check the requester is entitled to the information"),
+                            ("request_in_writing", "Get the request in writing"),
+                            ("inform_subject", "Tell the child or young person"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("outcome", models.CharField(blank=True, max_length=16)),
+                ("note", models.TextField()),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("done_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="requests.request",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='requestsubject',
-            index=models.Index(fields=['person', 'request'], name='requests_re_person__6f1e83_idx'),
+            model_name="requestsubject",
+            index=models.Index(fields=["person", "request"], name="requests_re_person__6f1e83_idx"),
         ),
         migrations.AddConstraint(
-            model_name='requestsubject',
-            constraint=models.UniqueConstraint(fields=('request', 'person'), name='one_subject_per_request'),
+            model_name="requestsubject",
+            constraint=models.UniqueConstraint(fields=("request", "person"), name="one_subject_per_request"),
         ),
         migrations.AddConstraint(
-            model_name='selection',
-            constraint=models.UniqueConstraint(fields=('request', 'entry'), name='one_selection_per_entry'),
+            model_name="selection",
+            constraint=models.UniqueConstraint(fields=("request", "entry"), name="one_selection_per_entry"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('request', 'kind'), name='one_task_per_kind'),
+            model_name="task",
+            constraint=models.UniqueConstraint(fields=("request", "kind"), name="one_task_per_kind"),
         ),
     ]

@@ -7,125 +7,274 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('disclosures', '0001_initial'),
-        ('staff', '0002_apitoken'),
+        ("disclosures", "0001_initial"),
+        ("staff", "0002_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DetectionRun',
+            name="DetectionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ran_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('from_seq', models.BigIntegerField()),
-                ('to_seq', models.BigIntegerField()),
-                ('events', models.PositiveIntegerField(default=0)),
-                ('alerts', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ran_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("from_seq", models.BigIntegerField()),
+                ("to_seq", models.BigIntegerField()),
+                ("events", models.PositiveIntegerField(default=0)),
+                ("alerts", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-to_seq'],
+                "ordering": ["-to_seq"],
             },
         ),
         migrations.CreateModel(
-            name='AlertKey',
+            name="AlertKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True)),
-                ('alert', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='detection_key', to='staff.alert')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, unique=True)),
+                (
+                    "alert",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="detection_key",
+                        to="staff.alert",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Briefing',
+            name="Briefing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confirmed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('responsible', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='briefings', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "responsible",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="briefings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-confirmed_at', '-id'],
+                "ordering": ["-confirmed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Induction',
+            name="Induction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('discussed_on', models.DateField()),
-                ('notes', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('discussed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inductions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("discussed_on", models.DateField()),
+                ("notes", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "discussed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inductions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-discussed_on', '-id'],
+                "ordering": ["-discussed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ResearchRequest',
+            name="ResearchRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('purpose', models.TextField()),
-                ('lawful_basis', models.TextField()),
-                ('fields', models.JSONField(default=list, help_text='The data wanted: codes from research.anonymise.FIELDS.')),
-                ('retention', models.CharField(help_text='How long the data will be kept, then destroyed.', max_length=200)),
-                ('audience', models.TextField(help_text='Who will see the data.')),
-                ('is_external', models.BooleanField(default=False)),
-                ('organisation', models.CharField(blank=True, max_length=200)),
-                ('requester_name', models.CharField(max_length=200)),
-                ('requester_email', models.EmailField(blank=True, max_length=254)),
-                ('identity_checked', models.BooleanField(default=False)),
-                ('identity_check', models.TextField(blank=True, help_text='How identity was checked.')),
-                ('entitlement_checked', models.BooleanField(default=False)),
-                ('entitlement_check', models.TextField(blank=True, help_text='What entitles them to the data.')),
-                ('wants_pseudonyms', models.BooleanField(default=False)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('submitted', 'Waiting for a decision'), ('approved', 'Approved'), ('refused', 'Refused')], default='submitted', max_length=16)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reasons', models.TextField(blank=True)),
-                ('pseudonyms_approved', models.BooleanField(default=False)),
-                ('k', models.PositiveSmallIntegerField(default=5)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("purpose", models.TextField()),
+                ("lawful_basis", models.TextField()),
+                (
+                    "fields",
+                    models.JSONField(
+                        default=list, help_text="The data wanted: codes from research.anonymise.FIELDS."
+                    ),
+                ),
+                (
+                    "retention",
+                    models.CharField(
+                        help_text="How long the data will be kept, then destroyed.", max_length=200
+                    ),
+                ),
+                ("audience", models.TextField(help_text="Who will see the data.")),
+                ("is_external", models.BooleanField(default=False)),
+                ("organisation", models.CharField(blank=True, max_length=200)),
+                ("requester_name", models.CharField(max_length=200)),
+                ("requester_email", models.EmailField(blank=True, max_length=254)),
+                ("identity_checked", models.BooleanField(default=False)),
+                ("identity_check", models.TextField(blank=True, help_text="How identity was checked.")),
+                ("entitlement_checked", models.BooleanField(default=False)),
+                (
+                    "entitlement_check",
+                    models.TextField(blank=True, help_text="What entitles them to the data."),
+                ),
+                ("wants_pseudonyms", models.BooleanField(default=False)),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Waiting for a decision"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                        ],
+                        default="submitted",
+                        max_length=16,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reasons", models.TextField(blank=True)),
+                ("pseudonyms_approved", models.BooleanField(default=False)),
+                ("k", models.PositiveSmallIntegerField(default=5)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at', '-id'],
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Extract',
+            name="Extract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('pseudonymised', models.BooleanField(default=False)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('report', models.JSONField(default=dict)),
-                ('sha256', models.CharField(max_length=64)),
-                ('disclosure', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='disclosures.disclosure')),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extracts', to='research.researchrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("pseudonymised", models.BooleanField(default=False)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("report", models.JSONField(default=dict)),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "disclosure",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="disclosures.disclosure",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extracts",
+                        to="research.researchrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-made_at', '-id'],
+                "ordering": ["-made_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_on', models.DateField()),
-                ('end_on', models.DateField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='absences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_on", models.DateField()),
+                ("end_on", models.DateField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="absences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_on__gte', models.F('start_on'))), name='absence_ends_after_start')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_on__gte", models.F("start_on"))),
+                        name="absence_ends_after_start",
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,398 @@
+"""FOI/EIR and subject-access endpoints: the same services as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TypeVar
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from discretion.api import actor
+from discretion.information_rights import services
+from discretion.information_rights.models import InfoRequest, SarCase
+
+router = Router(tags=["information rights"])
+T = TypeVar("T")
+
+
+def _call(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except services.InvalidInput as exc:
+        raise HttpError(400, str(exc)) from None
+
+
+class RequestIn(Schema):
+    requester_name: str
+    requester_contact: str
+    channel: str
+    wording: str
+    regime: str = "foi"
+    received_on: dt.date | None = None
+    received_on_reason: str = ""
+
+
+class RequestOut(Schema):
+    id: int
+    ref: str
+    regime: str
+    received_on: dt.date
+    due_on: dt.date
+    service_area: str
+    outcome: str
+    closed_on: dt.date | None
+    refusal_notice: str
+    response_text: str
+
+
+def _req_out(r: InfoRequest) -> RequestOut:
+    return RequestOut(
+        id=r.pk,
+        ref=r.ref,
+        regime=r.regime,
+        received_on=r.received_on,
+        due_on=r.due_on,
+        service_area=r.service_area,
+        outcome=r.outcome,
+        closed_on=r.closed_on,
+        refusal_notice=r.refusal_notice,
+        response_text=r.response_text,
+    )
+
+
+class AssignIn(Schema):
+    service_area: str
+    handler_id: int | None = None
+
+
+class SearchIn(Schema):
+    place: str
+    hours: Decimal
+    found: str = ""
+
+
+class ClarificationIn(Schema):
+    requested_on: dt.date
+    received_on: dt.date | None = None
+
+
+class ExtendIn(Schema):
+    reason: str
+    new_due_on: dt.date | None = None
+
+
+class ExemptionIn(Schema):
+    code: str
+    why_applies: str
+    prejudice: str = ""
+    public_interest: str = ""
+
+
+class OutcomeIn(Schema):
+    outcome: str
+    response_text: str = ""
+    publish: bool = False
+
+
+class ReviewIn(Schema):
+    received_on: dt.date | None = None
+    extended: bool = False
+
+
+class ReviewOut(Schema):
+    id: int
+    received_on: dt.date
+    due_on: dt.date
+    outcome: str
+
+
+class TransferIn(Schema):
+    requester_kind: str = "self"
+
+
+class LetterOut(Schema):
+    text: str
+
+
+@router.post("/requests", response={201: RequestOut})
+def log_request(request: HttpRequest, payload: RequestIn) -> Status[RequestOut]:
+    req = _call(lambda: services.log_request(actor(request), **payload.dict()))
+    return Status(201, _req_out(req))
+
+
+@router.get("/requests/{request_id}", response=RequestOut)
+def get_request(request: HttpRequest, request_id: int) -> RequestOut:
+    return _req_out(services.get_request_for(actor(request), request_id))
+
+
+@router.post("/requests/{request_id}/acknowledge", response=LetterOut)
+def acknowledge(request: HttpRequest, request_id: int) -> LetterOut:
+    return LetterOut(text=_call(lambda: services.acknowledge(actor(request), request_id)))
+
+
+@router.post("/requests/{request_id}/assign", response=RequestOut)
+def assign(request: HttpRequest, request_id: int, payload: AssignIn) -> RequestOut:
+    return _req_out(
+        _call(
+            lambda: services.assign(
+                actor(request), request_id, service_area=payload.service_area, handler_id=payload.handler_id
+            )
+        )
+    )
+
+
+@router.post("/requests/{request_id}/searches", response={201: dict[str, int]})
+def add_search(request: HttpRequest, request_id: int, payload: SearchIn) -> Status[dict[str, int]]:
+    row = _call(
+        lambda: services.add_search(
+            actor(request), request_id, place=payload.place, hours=payload.hours, found=payload.found
+        )
+    )
+    return Status(201, {"id": row.pk})
+
+
+@router.post("/requests/{request_id}/clarification", response=RequestOut)
+def clarification(request: HttpRequest, request_id: int, payload: ClarificationIn) -> RequestOut:
+    return _req_out(
+        _call(
+            lambda: services.record_clarification(
+                actor(request), request_id, requested_on=payload.requested_on, received_on=payload.received_on
+            )
+        )
+    )
+
+
+@router.post("/requests/{request_id}/extend", response=RequestOut)
+def extend(request: HttpRequest, request_id: int, payload: ExtendIn) -> RequestOut:
+    return _req_out(
+        _call(
+            lambda: services.extend(
+                actor(request), request_id, new_due_on=payload.new_due_on, reason=payload.reason
+            )
+        )
+    )
+
+
+@router.post("/requests/{request_id}/exemptions", response={201: dict[str, int]})
+def add_exemption(request: HttpRequest, request_id: int, payload: ExemptionIn) -> Status[dict[str, int]]:
+    claim = _call(lambda: services.add_exemption(actor(request), request_id, **payload.dict()))
+    return Status(201, {"id": claim.pk})
+
+
+@router.post("/requests/{request_id}/outcome", response=RequestOut)
+def outcome(request: HttpRequest, request_id: int, payload: OutcomeIn) -> RequestOut:
+    return _req_out(_call(lambda: services.record_outcome(actor(request), request_id, **payload.dict())))
+
+
+@router.post("/requests/{request_id}/transfer", response={201: dict[str, int | str]})
+def transfer(request: HttpRequest, request_id: int, payload: TransferIn) -> Status[dict[str, int | str]]:
+    sar = _call(
+        lambda: services.transfer_to_sar(actor(request), request_id, requester_kind=payload.requester_kind)
+    )
+    return Status(201, {"id": sar.pk, "ref": sar.ref})
+
+
+@router.post("/requests/{request_id}/reviews", response={201: ReviewOut})
+def review(request: HttpRequest, request_id: int, payload: ReviewIn) -> Status[ReviewOut]:
+    r = _call(
+        lambda: services.request_review(
+            actor(request), request_id, received_on=payload.received_on, extended=payload.extended
+        )
+    )
+    return Status(201, ReviewOut(id=r.pk, received_on=r.received_on, due_on=r.due_on, outcome=r.outcome))
+
+
+@router.get("/disclosure-log", response=list[RequestOut], auth=None)
+def disclosure_log(request: HttpRequest) -> list[RequestOut]:
+    return [_req_out(r) for r in services.public_disclosure_log()]
+
+
+class OpenCaseOut(Schema):
+    kind: str
+    ref: str
+    regime: str
+    due_on: dt.date
+    days_left: int
+    rag: str
+
+
+class MonthOut(Schema):
+    month: str
+    answered: int
+    in_time: int
+    percent: int
+
+
+class DashboardOut(Schema):
+    open_cases: list[OpenCaseOut]
+    due_this_week: int
+    overdue: int
+    compliance: list[MonthOut]
+
+
+@router.get("/dashboard", response=DashboardOut)
+def dashboard(request: HttpRequest) -> DashboardOut:
+    board = services.dashboard(actor(request))
+    return DashboardOut(
+        open_cases=[
+            OpenCaseOut(
+                kind=c.kind, ref=c.ref, regime=c.regime, due_on=c.due_on, days_left=c.days_left, rag=c.rag
+            )
+            for c in board.open_cases
+        ],
+        due_this_week=len(board.due_this_week),
+        overdue=len(board.overdue),
+        compliance=[
+            MonthOut(month=m.month, answered=m.answered, in_time=m.in_time, percent=m.percent)
+            for m in board.compliance
+        ],
+    )
+
+
+# --- subject access ----------------------------------------------------------------------
+
+
+class SarIn(Schema):
+    requester_name: str
+    requester_contact: str
+    requester_kind: str
+    received_on: dt.date | None = None
+    subject_ref: str = ""
+    child_understands: bool | None = None
+    child_consents: bool | None = None
+    written_authority: bool = False
+
+
+class SarOut(Schema):
+    id: int
+    ref: str
+    status: str
+    received_on: dt.date
+    due_on: dt.date
+    subject: str | None
+    entries: int
+
+
+def _sar_out(s: SarCase) -> SarOut:
+    return SarOut(
+        id=s.pk,
+        ref=s.ref,
+        status=s.status,
+        received_on=s.received_on,
+        due_on=s.due_on,
+        subject=s.subject.ref if s.subject else None,
+        entries=len(s.entry_ids),
+    )
+
+
+class VerifyIn(Schema):
+    evidence: str
+    received_on: dt.date | None = None
+    subject_ref: str = ""
+
+
+class RedactionOut(Schema):
+    id: int
+    entry_id: int
+    start: int
+    end: int
+    reason: str
+    decision: str
+    proposed_by_system: bool
+
+
+class DecideIn(Schema):
+    decision: str
+    note: str = ""
+
+
+class AddRedactionIn(Schema):
+    entry_id: int
+    passage: str
+    reason: str
+    note: str = ""
+
+
+class ReleaseOut(Schema):
+    disclosure_id: int
+    link_token: str
+    link_code: str
+
+
+@router.post("/sar", response={201: SarOut})
+def open_sar(request: HttpRequest, payload: SarIn) -> Status[SarOut]:
+    return Status(201, _sar_out(_call(lambda: services.open_sar(actor(request), **payload.dict()))))
+
+
+@router.get("/sar/{sar_id}", response=SarOut)
+def get_sar(request: HttpRequest, sar_id: int) -> SarOut:
+    return _sar_out(services.get_sar_for(actor(request), sar_id))
+
+
+@router.post("/sar/{sar_id}/verify", response=SarOut)
+def verify(request: HttpRequest, sar_id: int, payload: VerifyIn) -> SarOut:
+    return _sar_out(_call(lambda: services.verify_identity(actor(request), sar_id, **payload.dict())))
+
+
+@router.post("/sar/{sar_id}/compile", response=list[RedactionOut])
+def compile_records(request: HttpRequest, sar_id: int) -> list[RedactionOut]:
+    staff = actor(request)
+    _call(lambda: services.compile_records(staff, sar_id))
+    return redactions(request, sar_id)
+
+
+@router.get("/sar/{sar_id}/redactions", response=list[RedactionOut])
+def redactions(request: HttpRequest, sar_id: int) -> list[RedactionOut]:
+    sar = services.get_sar_for(actor(request), sar_id)
+    return [
+        RedactionOut(
+            id=r.pk,
+            entry_id=r.entry_id,
+            start=r.start,
+            end=r.end,
+            reason=r.reason,
+            decision=r.decision,
+            proposed_by_system=r.proposed_by_system,
+        )
+        for r in sar.redactions.all()
+    ]
+
+
+@router.post("/sar/{sar_id}/redactions", response={201: list[int]})
+def add_redaction(request: HttpRequest, sar_id: int, payload: AddRedactionIn) -> Status[list[int]]:
+    made = _call(lambda: services.add_redaction(actor(request), sar_id, **payload.dict()))
+    return Status(201, [r.pk for r in made])
+
+
+@router.post("/redactions/{redaction_id}/decision", response=RedactionOut)
+def decide(request: HttpRequest, redaction_id: int, payload: DecideIn) -> RedactionOut:
+    r = _call(
+        lambda: services.decide_redaction(
+            actor(request), redaction_id, decision=payload.decision, note=payload.note
+        )
+    )
+    return RedactionOut(
+        id=r.pk,
+        entry_id=r.entry_id,
+        start=r.start,
+        end=r.end,
+        reason=r.reason,
+        decision=r.decision,
+        proposed_by_system=r.proposed_by_system,
+    )
+
+
+@router.get("/sar/{sar_id}/bundle")
+def bundle(request: HttpRequest, sar_id: int) -> HttpResponse:
+    content = _call(lambda: services.build_bundle(actor(request), sar_id))
+    return HttpResponse(content, content_type="application/pdf")
+
+
+@router.post("/sar/{sar_id}/release", response=ReleaseOut)
+def release(request: HttpRequest, sar_id: int) -> ReleaseOut:
+    sar, token, code = _call(lambda: services.release_bundle(actor(request), sar_id))
+    return ReleaseOut(disclosure_id=sar.disclosure_id or 0, link_token=token, link_code=code)

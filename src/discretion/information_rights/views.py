@@ -1,0 +1,530 @@
+"""Thin views: parse the form, call a service, render a GOV.UK page (POST-redirect-GET)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from discretion import access
+from discretion.information_rights import exemptions, forms, pdf, services
+from discretion.information_rights.compile import redacted
+from discretion.information_rights.models import Reason
+from discretion.staff.models import Staff
+
+
+def _actor(request: HttpRequest) -> Staff:
+    user = request.user
+    assert isinstance(user, Staff)
+    return user
+
+
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return render(
+        request,
+        "information_rights/message.html",
+        {"title": "You cannot do this", "message": str(exc)},
+        status=403,
+    )
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/not_found.html", status=404)
+
+
+def _errors(form: django_forms.Form) -> str:
+    return "; ".join(str(m) for errors in form.errors.values() for m in errors)
+
+
+# --- FOI / EIR ---------------------------------------------------------------------------
+
+Action = tuple[type[django_forms.Form] | None, str, Callable[[Staff, int, dict[str, Any]], object]]
+
+REQUEST_ACTIONS: dict[str, Action] = {
+    "acknowledge": (None, "Acknowledge", lambda a, pk, d: services.acknowledge(a, pk)),
+    "assign": (
+        forms.AssignForm,
+        "Assign to a service area",
+        lambda a, pk, d: services.assign(a, pk, service_area=d["service_area"], handler_id=d["handler"]),
+    ),
+    "regime": (forms.RegimeForm, "FOI or EIR", lambda a, pk, d: services.set_regime(a, pk, d["regime"])),
+    "search": (
+        forms.SearchForm,
+        "Record a search",
+        lambda a, pk, d: services.add_search(a, pk, place=d["place"], hours=d["hours"], found=d["found"]),
+    ),
+    "estimate": (
+        forms.EstimateForm,
+        "Estimate the cost (FOIA s12)",
+        lambda a, pk, d: services.set_estimate(a, pk, d["hours"]),
+    ),
+    "clarification": (
+        forms.ClarificationForm,
+        "Clarification (FOIA s1(3), EIR reg 9)",
+        lambda a, pk, d: services.record_clarification(
+            a, pk, requested_on=d["requested_on"], received_on=d["received_on"]
+        ),
+    ),
+    "fee": (
+        forms.FeeForm,
+        "Fees notice (FOIA s9)",
+        lambda a, pk, d: services.record_fee(a, pk, notice_on=d["notice_on"], received_on=d["received_on"]),
+    ),
+    "extend": (
+        forms.ExtendForm,
+        "Extend (FOIA s10(3), EIR reg 7)",
+        lambda a, pk, d: services.extend(a, pk, new_due_on=d["new_due_on"], reason=d["reason"]),
+    ),
+    "exemption": (
+        forms.ExemptionForm,
+        "Rely on an exemption or exception",
+        lambda a, pk, d: services.add_exemption(
+            a,
+            pk,
+            code=d["code"],
+            why_applies=d["why_applies"],
+            prejudice=d["prejudice"],
+            public_interest=d["public_interest"],
+        ),
+    ),
+    "outcome": (
+        forms.OutcomeForm,
+        "Record the outcome",
+        lambda a, pk, d: services.record_outcome(
+            a, pk, outcome=d["outcome"], response_text=d["response_text"], publish=d["publish"]
+        ),
+    ),
+    "transfer": (
+        forms.TransferForm,
+        "Personal data: handle as subject access (FOIA s40(1))",
+        lambda a, pk, d: services.transfer_to_sar(a, pk, requester_kind=d["requester_kind"]),
+    ),
+    "review": (
+        forms.ReviewForm,
+        "Internal review asked for",
+        lambda a, pk, d: services.request_review(a, pk, received_on=d["received_on"], extended=d["extended"]),
+    ),
+    "decide-review": (
+        forms.DecideReviewForm,
+        "Decide the internal review",
+        lambda a, pk, d: services.decide_review(a, d["review"], outcome=d["outcome"], notes=d["notes"]),
+    ),
+}
+
+
+def _request_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    failed: str = "",
+    bound: django_forms.Form | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    try:
+        req = services.get_request_for(_actor(request), pk)
+    except access.NotFound:
+        return _not_found(request)
+    except access.NotPermitted as exc:
+        return _forbidden(request, exc)
+    actions = []
+    for name, (form_class, title, _) in REQUEST_ACTIONS.items():
+        form = bound if name == failed else (form_class(prefix=name) if form_class else None)
+        actions.append({"name": name, "title": title, "form": form})
+    claims = [(c, exemptions.get(c.code)) for c in req.exemptions.all().order_by("id")]
+    return render(
+        request,
+        "information_rights/request.html",
+        {
+            "req": req,
+            "actions": actions,
+            "error": error,
+            "claims": claims,
+            "searches": req.searches.all(),
+            "reviews": req.reviews.all(),
+            "sar_cases": req.sar_cases.all(),
+            "letter": services.acknowledgement_letter(req) if req.acknowledged_on else "",
+        },
+        status=status,
+    )
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    try:
+        rows = services.list_requests(_actor(request))
+    except access.NotPermitted as exc:
+        return _forbidden(request, exc)
+    return render(request, "information_rights/request_list.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    form = forms.LogRequestForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            req = services.log_request(
+                _actor(request),
+                requester_name=d["requester_name"],
+                requester_contact=d["requester_contact"],
+                channel=d["channel"],
+                wording=d["wording"],
+                regime=d["regime"],
+                received_on=d["received_on"],
+                received_on_reason=d["received_on_reason"],
+            )
+            return HttpResponseRedirect(reverse("information_rights:request", args=[req.pk]))
+        except services.InvalidInput as exc:
+            error = str(exc)
+        except access.NotPermitted as exc:
+            return _forbidden(request, exc)
+    return render(
+        request,
+        "information_rights/form_page.html",
+        {"form": form, "error": error, "title": "Log an FOI or EIR request"},
+        status=400 if (form.errors or error) else 200,
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _request_page(request, pk)
+
+
+@login_required
+@require_POST
+def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in REQUEST_ACTIONS:
+        return _not_found(request)
+    form_class, _, call = REQUEST_ACTIONS[action]
+    form = form_class(request.POST, prefix=action) if form_class else None
+    if form is not None and not form.is_valid():
+        return _request_page(request, pk, failed=action, bound=form, error=_errors(form), status=400)
+    try:
+        result = call(_actor(request), pk, form.cleaned_data if form is not None else {})
+    except services.InvalidInput as exc:
+        return _request_page(request, pk, failed=action, bound=form, error=str(exc), status=400)
+    except access.NotPermitted as exc:
+        return _forbidden(request, exc)
+    except access.NotFound:
+        return _not_found(request)
+    if action == "transfer":
+        return HttpResponseRedirect(reverse("information_rights:sar", args=[getattr(result, "pk", 0)]))
+    return HttpResponseRedirect(reverse("information_rights:request", args=[pk]))
+
+
+@login_required
+def request_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    try:
+        req = services.get_request_for(_actor(request), pk)
+    except access.NotFound:
+        return _not_found(request)
+    except access.NotPermitted as exc:
+        return _forbidden(request, exc)
+    text = {
+        "acknowledgement": services.acknowledgement_letter(req) if req.acknowledged_on else "",
+        "refusal-notice": req.refusal_notice,
+        "response": req.response_text,
+    }.get(kind, "")
+    if not text:
+        return _not_found(request)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{req.ref}-{kind}.txt"'
+    return response
+
+
+def disclosure_log(request: HttpRequest) -> HttpResponse:
+    """Public: answers released under FOI/EIR (no sign-in; no requester identity)."""
+    return render(
+        request, "information_rights/disclosure_log.html", {"rows": services.public_disclosure_log()}
+    )
+
+
+# --- dashboard ---------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    try:
+        board = services.dashboard(_actor(request))
+    except access.NotPermitted as exc:
+        return _forbidden(request, exc)
+    bar_width = 40
+    bars = [
+        {
+            "row": m,
+            "x": 40 + i * (bar_width + 12),
+            "height": m.percent * 2,
+            "y": 210 - m.percent * 2,
+            "label_x": 40 + i * (bar_width + 12) + bar_width // 2,
+        }
+        for i, m in enumerate(board.compliance)
+    ]
+    return render(
+        request,
+        "information_rights/dashboard.html",
+        {
+            "board": board,
+            "bars": bars,
+            "bar_width": bar_width,
+            "chart_width": 60 + len(bars) * (bar_width + 12),
+        },
+    )
+
+
+@login_required
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        board = services.dashboard(_actor(request))
+    except access.NotPermitted as exc:
+        return _forbidden(request, exc)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="information-rights-open-cases.csv"'
+    writer = csv.writer(response)
+    for row in services.dashboard_csv_rows(board):
+        writer.writerow(row)
+    return response
+
+
+# --- subject access ----------------------------------------------------------------------
+
+SAR_ACTIONS: dict[str, Action] = {
+    "verify": (
+        forms.VerifyForm,
+        "Identity verified",
+        lambda a, pk, d: services.verify_identity(
+            a, pk, evidence=d["evidence"], received_on=d["received_on"], subject_ref=d["subject_ref"]
+        ),
+    ),
+    "clarification": (
+        forms.ClarificationForm,
+        "Clarification (Art 12A: the clock stops)",
+        lambda a, pk, d: services.sar_clarification(
+            a, pk, requested_on=d["requested_on"], received_on=d["received_on"] or d["requested_on"]
+        ),
+    ),
+    "extend": (
+        forms.SarExtendForm,
+        "Extend by two months (Art 12(3))",
+        lambda a, pk, d: services.extend_sar(a, pk, reason=d["reason"]),
+    ),
+    "compile": (
+        None,
+        "Compile the records and propose redactions",
+        lambda a, pk, d: services.compile_records(a, pk),
+    ),
+    "decide": (
+        forms.DecideRedactionForm,
+        "Decide a redaction",
+        lambda a, pk, d: services.decide_redaction(a, d["redaction"], decision=d["decision"], note=d["note"]),
+    ),
+    "add-redaction": (
+        forms.AddRedactionForm,
+        "Add a redaction",
+        lambda a, pk, d: services.add_redaction(
+            a, pk, entry_id=d["entry"], passage=d["passage"], reason=d["reason"], note=d["note"]
+        ),
+    ),
+}
+SAR_PAGE_ACTIONS = ("verify", "clarification", "extend", "compile")
+
+
+def _sar_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    failed: str = "",
+    bound: django_forms.Form | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    try:
+        sar = services.get_sar_for(_actor(request), pk)
+    except access.NotFound:
+        return _not_found(request)
+    except access.NotPermitted as exc:
+        return _forbidden(request, exc)
+    actions = []
+    for name in SAR_PAGE_ACTIONS:
+        form_class, title, _ = SAR_ACTIONS[name]
+        form = bound if name == failed else (form_class(prefix=name) if form_class else None)
+        actions.append({"name": name, "title": title, "form": form})
+    return render(
+        request,
+        "information_rights/sar.html",
+        {"sar": sar, "actions": actions, "error": error},
+        status=status,
+    )
+
+
+@login_required
+def sar_list(request: HttpRequest) -> HttpResponse:
+    try:
+        rows = services.list_sars(_actor(request))
+    except access.NotPermitted as exc:
+        return _forbidden(request, exc)
+    return render(request, "information_rights/sar_list.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sar_new(request: HttpRequest) -> HttpResponse:
+    form = forms.OpenSarForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            sar = services.open_sar(
+                _actor(request),
+                requester_name=d["requester_name"],
+                requester_contact=d["requester_contact"],
+                requester_kind=d["requester_kind"],
+                received_on=d["received_on"],
+                subject_ref=d["subject_ref"],
+                child_understands=form.tristate("child_understands"),
+                child_consents=form.tristate("child_consents"),
+                written_authority=d["written_authority"],
+            )
+            return HttpResponseRedirect(reverse("information_rights:sar", args=[sar.pk]))
+        except services.InvalidInput as exc:
+            error = str(exc)
+        except (access.NotPermitted, access.AccessDenied) as exc:
+            return _forbidden(request, exc)
+        except access.NotFound:
+            error = "Enter the reference of a person on our records"
+    return render(
+        request,
+        "information_rights/form_page.html",
+        {"form": form, "error": error, "title": "Log a subject access request"},
+        status=400 if (form.errors or error) else 200,
+    )
+
+
+@login_required
+def sar_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _sar_page(request, pk)
+
+
+@login_required
+@require_POST
+def sar_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in SAR_ACTIONS:
+        return _not_found(request)
+    form_class, _, call = SAR_ACTIONS[action]
+    form = form_class(request.POST, prefix=action) if form_class else None
+    back = (
+        "information_rights:sar-review" if action in ("decide", "add-redaction") else "information_rights:sar"
+    )
+    if form is not None and not form.is_valid():
+        if back.endswith("review"):
+            return _review_page(request, pk, error=_errors(form), status=400)
+        return _sar_page(request, pk, failed=action, bound=form, error=_errors(form), status=400)
+    try:
+        call(_actor(request), pk, form.cleaned_data if form is not None else {})
+    except services.InvalidInput as exc:
+        if back.endswith("review"):
+            return _review_page(request, pk, error=str(exc), status=400)
+        return _sar_page(request, pk, failed=action, bound=form, error=str(exc), status=400)
+    except (access.NotPermitted, access.AccessDenied) as exc:
+        return _forbidden(request, exc)
+    except access.NotFound:
+        return _not_found(request)
+    if action == "compile":
+        back = "information_rights:sar-review"
+    return HttpResponseRedirect(reverse(back, args=[pk]))
+
+
+def _review_page(request: HttpRequest, pk: int, *, error: str = "", status: int = 200) -> HttpResponse:
+    try:
+        sar, compiled, redactions = services.review_view(_actor(request), pk)
+    except access.NotFound:
+        return _not_found(request)
+    except (access.NotPermitted, access.AccessDenied) as exc:
+        return _forbidden(request, exc)
+    except services.InvalidInput as exc:
+        return _sar_page(request, pk, error=str(exc), status=400)
+    by_entry: dict[int, list[Any]] = {}
+    for red in redactions:
+        by_entry.setdefault(red.entry_id, []).append(red)
+    entries = [
+        {
+            "entry": e,
+            "case": c.case,
+            "redactions": by_entry.get(e.pk, []),
+            "preview": redacted(e.text, compiled.withheld.get(e.pk, [])),
+        }
+        for c in compiled.cases
+        for e in c.entries
+        if e.pk in by_entry or len(by_entry) < 200
+    ]
+    return render(
+        request,
+        "information_rights/sar_review.html",
+        {
+            "sar": sar,
+            "entries": entries,
+            "error": error,
+            "reasons": Reason.choices,
+            "add_form": forms.AddRedactionForm(prefix="add-redaction"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def sar_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_page(request, pk)
+
+
+@login_required
+def sar_bundle(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        content = services.build_bundle(_actor(request), pk)
+        sar = services.get_sar_for(_actor(request), pk)
+    except access.NotFound:
+        return _not_found(request)
+    except (access.NotPermitted, access.AccessDenied) as exc:
+        return _forbidden(request, exc)
+    except services.InvalidInput as exc:
+        return _sar_page(request, pk, error=str(exc), status=400)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{sar.ref}-bundle.pdf"'
+    return response
+
+
+@login_required
+def sar_redaction_log(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        sar = services.get_sar_for(_actor(request), pk)
+    except access.NotFound:
+        return _not_found(request)
+    except access.NotPermitted as exc:
+        return _forbidden(request, exc)
+    response = HttpResponse(pdf.redaction_log_csv(sar), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{sar.ref}-redaction-log.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def sar_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Shown once: the link and its one-time code (never stored in clear), so no redirect here."""
+    try:
+        sar, token, code = services.release_bundle(_actor(request), pk)
+    except access.NotFound:
+        return _not_found(request)
+    except (access.NotPermitted, access.AccessDenied) as exc:
+        return _forbidden(request, exc)
+    except services.InvalidInput as exc:
+        return _sar_page(request, pk, error=str(exc), status=400)
+    return render(request, "information_rights/released.html", {"sar": sar, "token": token, "code": code})

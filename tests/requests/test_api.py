@@ -1,0 +1,144 @@
+"""The API: same services, 4xx with a detail message on bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from discretion.disclosures.models import Disclosure
+
+from .helpers import council
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, url, body, method="post"):
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+def test_police_request_end_to_end_through_the_api(world, client) -> None:
+    c = council(world)
+    client.force_login(c.worker)
+    created = _post(
+        client,
+        "/api/requests/",
+        {
+            "requester": {"name": "DC Rao", "category": "police", "organisation": "County Police"},
+            "channel": "phone",
+            "person_refs": [c.child.ref],
+            "information": ["child_personal"],
+            "purpose": "missing_child",
+        },
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    rid = body["id"]
+    assert body["state"] == "referred" and "manager" in body["decision"]["route_to"]
+    assert client.get(f"/api/requests/{rid}/decision").json()["outcome"] == "refer"
+    assert (
+        _post(client, f"/api/requests/{rid}/referral", {"approve": True, "reasoning": "x"}).status_code == 403
+    )
+    client.force_login(c.manager)
+    assert [r["id"] for r in client.get("/api/requests/queue").json()] == [rid]
+    approved = _post(
+        client, f"/api/requests/{rid}/referral", {"approve": True, "reasoning": "Missing overnight."}
+    )
+    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    client.force_login(c.worker)
+    for kind in ("verify_identity", "inform_subject"):
+        r = _post(client, f"/api/requests/{rid}/tasks", {"kind": kind, "note": "done", "outcome": "told"})
+        assert r.status_code == 200, r.content
+    r = _post(client, f"/api/requests/{rid}/tasks", {"kind": "verify_entitlement", "note": "called"})
+    assert r.status_code == 400 and r.json()["detail"] == "Enter the number you called back on"
+    r = _post(
+        client,
+        f"/api/requests/{rid}/tasks",
+        {
+            "kind": "verify_entitlement",
+            "note": "called",
+            "callback_number": "101",
+            "number_source": "Force website",
+        },
+    )
+    assert r.json()["unmet_conditions"] == []
+    cands = client.get(f"/api/requests/{rid}/candidates").json()
+    assert {x["entry_id"]: x["allowed"] for x in cands} == {
+        c.visit.pk: True,
+        c.family.pk: False,
+        c.referrer.pk: False,
+    }
+    bad = _post(
+        client,
+        f"/api/requests/{rid}/selection",
+        {"entries": [{"entry_id": c.referrer.pk, "reason": "x"}]},
+        "put",
+    )
+    assert bad.status_code == 400 and "withheld" in bad.json()["detail"]
+    ok = _post(
+        client,
+        f"/api/requests/{rid}/selection",
+        {"entries": [{"entry_id": c.visit.pk, "reason": "Places"}]},
+        "put",
+    )
+    assert ok.json()["state"] == "preparing"
+    email = _post(client, f"/api/requests/{rid}/release", {"channel": "secure_email", "address": "a@b"})
+    assert email.status_code == 400
+    released = _post(
+        client, f"/api/requests/{rid}/release", {"channel": "secure_link", "address": "rao@police.example"}
+    )
+    assert released.status_code == 201
+    out = released.json()
+    assert len(out["link_code"]) == 6 and out["link_token"]
+    assert Disclosure.objects.get().pk == out["disclosure_id"]
+    client.force_login(c.igo)
+    rows = client.get("/api/disclosures/", {"person": c.child.ref}).json()
+    assert [r["id"] for r in rows] == [out["disclosure_id"]] and rows[0]["approved_by"] == c.manager.username
+    assert client.get("/api/disclosures/", {"released_from": "not-a-date"}).status_code == 422
+    client.force_login(c.worker)
+    assert client.get("/api/disclosures/").status_code == 403
+    assert [r["id"] for r in client.get(f"/api/disclosures/people/{c.child.ref}").json()] == [
+        out["disclosure_id"]
+    ]
+
+
+def test_bad_input_is_4xx_never_500(world, client) -> None:
+    c = council(world)
+    client.force_login(c.worker)
+    r = _post(client, "/api/requests/", {"requester": {"name": "X", "category": "alien"}, "channel": "phone"})
+    assert r.status_code == 400 and "requester.category" in r.json()["detail"]
+    r = _post(
+        client, "/api/requests/", {"requester": {"name": "X", "category": "police"}, "channel": "pigeon"}
+    )
+    assert r.status_code == 400 and "channel" in r.json()["detail"]
+    assert client.post("/api/requests/", "{not json", content_type="application/json").status_code in (
+        400,
+        422,
+    )
+    created = _post(
+        client,
+        "/api/requests/",
+        {
+            "requester": {"name": "X", "category": "other_agency"},
+            "channel": "letter",
+            "person_refs": [c.child.ref],
+        },
+    ).json()
+    r = _post(client, f"/api/requests/{created['id']}/facts", {"purpose": "nonsense"}, "patch")
+    assert r.status_code == 400 and "purpose" in r.json()["detail"]
+    r = _post(client, f"/api/requests/{created['id']}/facts", {"approvals": ["manager"]}, "patch")
+    assert r.status_code == 400 and "unknown field approvals" in r.json()["detail"]
+    r = _post(
+        client,
+        f"/api/requests/{created['id']}/facts",
+        {"information": ["child_personal"], "purpose": "care_planning"},
+        "patch",
+    )
+    assert r.status_code == 200 and r.json()["facts"]["purpose"] == "care_planning"
+    assert client.get("/api/requests/999999").status_code == 404
+    client.force_login(c.stranger)
+    assert client.get(f"/api/requests/{created['id']}").status_code == 404
+    r = _post(
+        client,
+        "/api/requests/",
+        {"requester": {"name": "X", "category": "police"}, "channel": "phone", "person_refs": [c.child.ref]},
+    )
+    assert r.status_code == 403
