@@ -17,13 +17,14 @@ Need to know (policy 1.2, 2.4; DESIGN "One door to personal data"):
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.records.identifiers import name_key
 from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName
+from discretion.requests.grants import request_case_ids, request_grants, request_grants_case
 from discretion.staff.models import Acknowledgement, Alert, AlertKind, Allocation, PolicyVersion, Role, Staff
 
 IdQuery = QuerySet[Any, int]
@@ -42,6 +44,7 @@ class Basis(StrEnum):
     TEAM_MANAGER = "team_manager"
     SUPERVISED = "supervised"
     INFORMATION_GOVERNANCE = "information_governance"
+    REQUEST_HANDLER = "request_handler"
     BREAK_GLASS = "break_glass"
 
 
@@ -137,6 +140,8 @@ def case_grant(actor: Staff, case_id: int) -> Grant | None:
         return None
     if _allocated_case_ids(actor.pk, today).filter(case_id=case_id).exists():
         return Grant(Basis.ALLOCATED)
+    if request_grants_case(actor.pk, case_id):
+        return Grant(Basis.REQUEST_HANDLER)
     if actor.role == Role.TEAM_MANAGER and _managed_case_ids(actor, today).filter(id=case_id).exists():
         return Grant(Basis.TEAM_MANAGER)
     if _break_glass_case_ids(actor).filter(case_id=case_id).exists():
@@ -154,7 +159,9 @@ def accessible_case_ids(actor: Staff) -> IdQuery | None:
             return Allocation.objects.none().values_list("case_id", flat=True)
         return _allocated_case_ids(actor.responsible_staff_id, today)
     ids = Case.objects.filter(
-        Q(id__in=_allocated_case_ids(actor.pk, today)) | Q(id__in=_break_glass_case_ids(actor))
+        Q(id__in=_allocated_case_ids(actor.pk, today))
+        | Q(id__in=_break_glass_case_ids(actor))
+        | Q(id__in=request_case_ids(actor.pk))
     )
     if actor.role == Role.TEAM_MANAGER:
         ids = Case.objects.filter(Q(id__in=ids.values("id")) | Q(id__in=_managed_case_ids(actor, today)))
@@ -174,12 +181,41 @@ def _person_grant(actor: Staff, person: Person) -> Grant | None:
             best = grant
             if not grant.hides_special_category:
                 break
+    if best is None and not actor.is_supervised and request_grants(actor.pk, person.pk):
+        best = Grant(Basis.REQUEST_HANDLER)
     if best is None and actor.role == Role.IGO and not actor.is_supervised:
         best = Grant(Basis.INFORMATION_GOVERNANCE)
     return best
 
 
 # --- refusals ---------------------------------------------------------------------------
+
+
+# Refusals raised inside a caller's transaction are kept here and written once that
+# transaction is over (web middleware, API, CLI call flush_pending_refusals), so a rollback
+# can never erase the record of a refused look at a child's record.
+_pending_refusals: contextvars.ContextVar[tuple[dict[str, Any], ...]] = contextvars.ContextVar(
+    "pending_refusals", default=()
+)
+
+
+def _in_caller_transaction() -> bool:
+    # Django's own test-case transactions don't count: nothing rolls them back mid-test.
+    return connection.in_atomic_block and any(
+        not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+    )
+
+
+def flush_pending_refusals() -> int:
+    """Write refusals queued inside transactions that have since ended. Returns how many."""
+    pending = _pending_refusals.get()
+    if not pending or _in_caller_transaction():
+        return 0
+    _pending_refusals.set(())
+    for event in pending:
+        with transaction.atomic():
+            audit.record(**event)
+    return len(pending)
 
 
 def _refuse(
@@ -191,16 +227,20 @@ def _refuse(
     case_id: int | None,
     message: str,
 ) -> AccessDenied:
-    """Audit the refusal in its own transaction, so a caller's rollback cannot erase it."""
-    with transaction.atomic():
-        audit.record(
-            actor.pk,
-            "access.refused",
-            object_type=object_type,
-            object_id=object_id,
-            person_id=person_id,
-            details={"case": case_id} if case_id else None,
-        )
+    """Audit the refusal now, or once the caller's transaction is over (see _pending_refusals)."""
+    event: dict[str, Any] = {
+        "actor_id": actor.pk,
+        "action": "access.refused",
+        "object_type": object_type,
+        "object_id": object_id,
+        "person_id": person_id,
+        "details": {"case": case_id} if case_id else None,
+    }
+    if _in_caller_transaction():
+        _pending_refusals.set((*_pending_refusals.get(), event))
+    else:
+        with transaction.atomic():
+            audit.record(**event)
     return AccessDenied(message, case_id=case_id, person_id=person_id, can_break_glass=can_break_glass(actor))
 
 

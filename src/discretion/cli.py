@@ -50,6 +50,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         sys.stderr.write(f"discretion {args.command}: error: {exc}\n")
         return EXIT_USAGE
+    finally:
+        if "django" in sys.modules and _django_ready():
+            from discretion.access import flush_pending_refusals
+
+            flush_pending_refusals()
+
+
+def _django_ready() -> bool:
+    from django.apps import apps
+
+    return apps.ready
 
 
 if __name__ == "__main__":

@@ -10,5 +10,6 @@ urlpatterns = [
     path("information-rights/", include("discretion.information_rights.urls")),
     path("outbound/", include("discretion.outbound.urls")),
     path("research/", include("discretion.research.urls")),
+    path("disclosures/", include("discretion.disclosures.urls")),
     path("", include("discretion.web.urls")),
 ]

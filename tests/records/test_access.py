@@ -176,3 +176,12 @@ def test_search_is_audited_without_the_query_text(scene, audit_actions):
     access.search_people(scene["worker"], "walsh")
     event = AuditEvent.objects.get(action="people.search")
     assert "walsh" not in event.details.lower()
+
+
+def test_a_refusal_inside_a_rolled_back_transaction_is_still_recorded(scene, audit_actions):
+    from django.db import transaction
+
+    with pytest.raises(access.AccessDenied), transaction.atomic():
+        access.get_case_for(scene["other_worker"], scene["case"].pk)
+    assert access.flush_pending_refusals() == 1
+    assert audit_actions(actor_id=scene["other_worker"].pk) == ["access.refused"]

@@ -22,9 +22,14 @@ def scene(world):
     permission = Permission.objects.get(codename="view_commercial_records")
     for member in (buyer, fostering_buyer, volunteer):
         member.user_permissions.add(permission)
-    contract = CommercialRecord.objects.create(title="Residential placements framework", kind="contract",
-                                               counterparty="Pennine Care Homes Ltd", team=team,
-                                               text="Weekly fee GBP 4,950", created_by=manager)
+    contract = CommercialRecord.objects.create(
+        title="Residential placements framework",
+        kind="contract",
+        counterparty="Pennine Care Homes Ltd",
+        team=team,
+        text="Weekly fee GBP 4,950",
+        created_by=manager,
+    )
     return locals()
 
 
@@ -85,10 +90,18 @@ def test_pages_and_api(client, scene):
     listing = client.get("/research/commercial/")
     assert b"Budget cover" in listing.content
     query = scene["contract"].queries.get()
-    assert client.post(f"/research/commercial/questions/{query.pk}/", {"allow": "yes", "answer": "Fine"}).status_code == 302
+    assert (
+        client.post(
+            f"/research/commercial/questions/{query.pk}/", {"allow": "yes", "answer": "Fine"}
+        ).status_code
+        == 302
+    )
     client.force_login(scene["colleague"])
     assert b"Weekly fee" in client.get(f"/research/commercial/{scene['contract'].pk}/").content
-    assert client.get(f"/api/research/commercial/{scene['contract'].pk}").json()["text"] == "Weekly fee GBP 4,950"
+    assert (
+        client.get(f"/api/research/commercial/{scene['contract'].pk}").json()["text"]
+        == "Weekly fee GBP 4,950"
+    )
     client.force_login(scene["fostering_buyer"])
     assert client.get(f"/api/research/commercial/{scene['contract'].pk}").status_code == 403
     assert client.get("/api/research/commercial").json() == []

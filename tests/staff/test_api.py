@@ -82,3 +82,20 @@ def test_policy_and_alert_review(client, scene):
     )
     assert done.status_code == 200 and done.json()["outcome"] == "no_concern"
     assert client.get("/api/staff/alerts/999999").status_code == 404
+
+
+def test_register_and_activate_a_student(client, scene):
+    client.force_login(scene["manager"])
+    body = {"username": "stu", "employment_type": "student", "responsible_id": scene["worker"].pk}
+    created = client.post("/api/staff/supervised", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["active"] is False
+    no_sponsor = client.post(
+        "/api/staff/supervised",
+        {**body, "username": "stu2", "responsible_id": None},
+        content_type="application/json",
+    )
+    assert no_sponsor.status_code == 400 and "responsible" in no_sponsor.json()["detail"]
+    student_id = created.json()["id"]
+    assert client.post(f"/api/staff/supervised/{student_id}/activate").status_code == 403
+    client.force_login(scene["worker"])
+    assert client.post(f"/api/staff/supervised/{student_id}/activate").json()["active"] is True

@@ -31,9 +31,8 @@ FIELDS: tuple[str, ...] = (
     "details",
 )
 
-EventRow = tuple[object, ...]
-"""One stored event as (seq, at, actor_id, action, object_type, object_id, person_id, ip,
-session, reason, details, prev_hash, hash): the FIELDS, then the two hashes."""
+CanonicalRow = tuple[int, str, str, str]
+"""One stored event as (seq, canonical text of its FIELDS, prev_hash, hash)."""
 
 
 def _field(value: object) -> str:
@@ -42,9 +41,14 @@ def _field(value: object) -> str:
     return f"{len(text)}:{text},"
 
 
+def canonical_text(values: Iterable[object]) -> str:
+    """The canonical serialisation of one event's FIELDS values, in FIELDS order."""
+    return "".join(_field(v) for v in values)
+
+
 def canonical(values: Iterable[object], prev_hash: str) -> bytes:
-    """The canonical serialisation of one event's FIELDS values followed by the previous hash."""
-    return ("".join(_field(v) for v in values) + prev_hash).encode()
+    """What an event's hash covers: its canonical text followed by the previous event's hash."""
+    return (canonical_text(values) + prev_hash).encode()
 
 
 def event_hash(values: Iterable[object], prev_hash: str) -> str:
@@ -97,7 +101,7 @@ class VerifyResult:
 
 
 def verify_rows(
-    rows: Iterable[EventRow],
+    rows: Iterable[CanonicalRow],
     *,
     start_prev_hash: str = GENESIS_HASH,
     start_seq: int = 1,
@@ -133,11 +137,10 @@ def verify_rows(
                 f"event {seq} found where event {expected} was expected "
                 "(events deleted, inserted or reordered)",
             )
-        if row[11] != prev:
+        if row[2] != prev:
             return _broken(expected, prev, expected, f"event {seq} does not link to the event before it")
-        text = "".join([f"{len(s)}:{s}," for s in ["" if v is None else str(v) for v in row[:11]]])
-        digest = sha256((text + prev).encode()).hexdigest()
-        if digest != row[12]:
+        digest = sha256((row[1] + prev).encode()).hexdigest()
+        if digest != row[3]:
             return _broken(expected, prev, expected, f"event {seq} has been altered")
         if expected == anchor_seq and checkpoint is not None and digest != checkpoint.hash:
             return _broken(

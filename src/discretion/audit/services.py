@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from discretion.audit.chain import (
+    FIELDS,
     GENESIS_HASH,
+    CanonicalRow,
     Checkpoint,
     VerifyResult,
     canonical_details,
@@ -151,9 +153,14 @@ def read_checkpoint() -> Checkpoint | None:
     return Checkpoint.from_json(path.read_text())
 
 
-def _rows(from_seq: int) -> Iterator[tuple[object, ...]]:
+def _rows(from_seq: int) -> Iterator[CanonicalRow]:
     table = AuditEvent._meta.db_table
-    columns = "seq, at, actor_id, action, object_type, object_id, person_id, ip, session, reason, details, prev_hash, hash"
+    # The database assembles each event's canonical text (the same netstring form as
+    # chain.canonical_text); Python hashes it, so the rate is close to SHA-256's own.
+    canonical_sql = " || ".join(
+        f"length(COALESCE(CAST({f} AS TEXT), '')) || ':' || COALESCE(CAST({f} AS TEXT), '') || ','" for f in FIELDS
+    )
+    columns = f"seq, {canonical_sql}, prev_hash, hash"
     # A server-side cursor on PostgreSQL; SQLite streams from its cursor. Constant memory either way.
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {table} WHERE seq >= %s ORDER BY seq", [from_seq])  # noqa: S608

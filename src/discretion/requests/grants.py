@@ -8,6 +8,8 @@ the request is released, refused or closed.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from discretion.records.models import CaseMember
 from discretion.requests.models import RequestSubject, State
 
@@ -19,6 +21,14 @@ def request_grants(actor_id: int, person_id: int) -> bool:
     return RequestSubject.objects.filter(
         person_id=person_id, request__handler_id=actor_id, request__state__in=GRANTING_STATES
     ).exists()
+
+
+def request_case_ids(actor_id: int) -> QuerySet[CaseMember, int]:
+    """Ids of the cases the actor's approved requests give them a need to know."""
+    people = RequestSubject.objects.filter(
+        request__handler_id=actor_id, request__state__in=GRANTING_STATES
+    ).values("person_id")
+    return CaseMember.objects.filter(person_id__in=people).values_list("case_id", flat=True)
 
 
 def request_grants_case(actor_id: int, case_id: int) -> bool:

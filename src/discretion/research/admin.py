@@ -55,5 +55,9 @@ class CommercialRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if not change:
             obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
-        audit.record(request.user.pk, "commercial.updated" if change else "commercial.created",
-                     object_type="commercial", object_id=obj.pk)
+        audit.record(
+            request.user.pk,
+            "commercial.updated" if change else "commercial.created",
+            object_type="commercial",
+            object_id=obj.pk,
+        )

@@ -153,13 +153,27 @@ class CommercialOut(Schema):
 
 @router.get("/commercial", response=list[CommercialOut])
 def commercial_records(request: HttpRequest) -> list[CommercialOut]:
-    return [CommercialOut(id=r.pk, title=r.title, kind=r.kind, counterparty=r.counterparty,
-                          team=r.team.name if r.team else None, text=None)
-            for r in commercial.records_for(actor(request))]
+    return [
+        CommercialOut(
+            id=r.pk,
+            title=r.title,
+            kind=r.kind,
+            counterparty=r.counterparty,
+            team=r.team.name if r.team else None,
+            text=None,
+        )
+        for r in commercial.records_for(actor(request))
+    ]
 
 
 @router.get("/commercial/{record_id}", response=CommercialOut)
 def commercial_record(request: HttpRequest, record_id: int) -> CommercialOut:
     r = commercial.get_record_for(actor(request), record_id)
-    return CommercialOut(id=r.pk, title=r.title, kind=r.kind, counterparty=r.counterparty,
-                         team=r.team.name if r.team else None, text=r.text)
+    return CommercialOut(
+        id=r.pk,
+        title=r.title,
+        kind=r.kind,
+        counterparty=r.counterparty,
+        team=r.team.name if r.team else None,
+        text=r.text,
+    )

@@ -38,7 +38,9 @@ def records_for(actor: Staff) -> QuerySet[CommercialRecord]:
     _current(actor)
     if actor.is_supervised:
         return CommercialRecord.objects.none()
-    allowed = Q(pk__in=CommercialQuery.objects.filter(asked_by=actor, status=QueryStatus.ALLOWED).values("record_id"))
+    allowed = Q(
+        pk__in=CommercialQuery.objects.filter(asked_by=actor, status=QueryStatus.ALLOWED).values("record_id")
+    )
     if actor.has_perm(PERMISSION):
         allowed |= Q(team__isnull=True) | Q(team_id=actor.team_id)
     return CommercialRecord.objects.filter(allowed).select_related("team")
@@ -78,9 +80,17 @@ def ask_manager(actor: Staff, record_id: int, *, reason: str) -> CommercialQuery
     manager = _manager_of(actor)
     if manager is None:
         raise InvalidInput("You have no team manager to ask; ask information governance")
-    query = CommercialQuery.objects.create(record=record, asked_by=actor, manager=manager, reason=reason.strip())
-    audit.record(actor.pk, "commercial.asked", object_type="commercial", object_id=record.pk,
-                 reason=query.reason, details={"query": query.pk, "manager": manager.pk})
+    query = CommercialQuery.objects.create(
+        record=record, asked_by=actor, manager=manager, reason=reason.strip()
+    )
+    audit.record(
+        actor.pk,
+        "commercial.asked",
+        object_type="commercial",
+        object_id=record.pk,
+        reason=query.reason,
+        details={"query": query.pk, "manager": manager.pk},
+    )
     return query
 
 
@@ -102,7 +112,12 @@ def answer_query(actor: Staff, query_id: int, *, allow: bool, answer: str) -> Co
     query.answer = answer.strip()
     query.answered_at = timezone.now()
     query.save(update_fields=["status", "answer", "answered_at"])
-    audit.record(actor.pk, "commercial.allowed" if allow else "commercial.refused_by_manager",
-                 object_type="commercial", object_id=query.record_id, reason=query.answer,
-                 details={"query": query.pk, "staff": query.asked_by_id})
+    audit.record(
+        actor.pk,
+        "commercial.allowed" if allow else "commercial.refused_by_manager",
+        object_type="commercial",
+        object_id=query.record_id,
+        reason=query.answer,
+        details={"query": query.pk, "staff": query.asked_by_id},
+    )
     return query

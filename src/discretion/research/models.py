@@ -159,7 +159,9 @@ class CommercialRecord(models.Model):
 
     class Meta:
         ordering = ["title", "id"]
-        permissions = [("view_commercial_records", "Can see commercial records within their remit (policy 1.3)")]
+        permissions = [
+            ("view_commercial_records", "Can see commercial records within their remit (policy 1.3)")
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -172,9 +172,17 @@ def commercial_record(request: HttpRequest, record_id: int) -> HttpResponse:
         return render(request, "web/not_found.html", status=404)
     except (AccessDenied, NotPermitted) as exc:
         status = 400 if error else 403
-        return render(request, "research/commercial_refused.html",
-                      {"message": str(exc), "record_id": record_id, "error": error,
-                       "asked": request.GET.get("asked") == "1"}, status=status)
+        return render(
+            request,
+            "research/commercial_refused.html",
+            {
+                "message": str(exc),
+                "record_id": record_id,
+                "error": error,
+                "asked": request.GET.get("asked") == "1",
+            },
+            status=status,
+        )
     return render(request, "research/commercial_record.html", {"record": record})
 
 
@@ -182,13 +190,24 @@ def commercial_record(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def commercial_answer(request: HttpRequest, query_id: int) -> HttpResponse:
     try:
-        commercial.answer_query(_actor(request), query_id, allow=request.POST.get("allow") == "yes",
-                                answer=request.POST.get("answer", ""))
+        commercial.answer_query(
+            _actor(request),
+            query_id,
+            allow=request.POST.get("allow") == "yes",
+            answer=request.POST.get("answer", ""),
+        )
     except NotFound:
         return render(request, "web/not_found.html", status=404)
     except commercial.InvalidInput as exc:
         actor = _actor(request)
-        return render(request, "research/commercial_list.html",
-                      {"records": list(commercial.records_for(actor)), "error": str(exc),
-                       "queries": list(commercial.queries_for(actor).filter(status=QueryStatus.OPEN))}, status=400)
+        return render(
+            request,
+            "research/commercial_list.html",
+            {
+                "records": list(commercial.records_for(actor)),
+                "error": str(exc),
+                "queries": list(commercial.queries_for(actor).filter(status=QueryStatus.OPEN)),
+            },
+            status=400,
+        )
     return HttpResponseRedirect(reverse("research:commercial"))

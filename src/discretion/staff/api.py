@@ -154,3 +154,20 @@ def review_alert(request: HttpRequest, alert_id: int, payload: ReviewIn) -> Aler
         )
     except services.InvalidInput as exc:
         raise HttpError(400, str(exc)) from None
+
+
+class SupervisedIn(Schema):
+    username: str
+    first_name: str = ""
+    last_name: str = ""
+    employment_type: str
+    responsible_id: int | None = None
+
+
+@router.post("/supervised", response={201: dict[str, object]})
+def register_supervised(request: HttpRequest, payload: SupervisedIn) -> Status[dict[str, object]]:
+    try:
+        member = services.register_supervised(actor(request), **payload.dict())
+    except services.InvalidInput as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(201, {"id": member.pk, "active": member.is_active})

@@ -25,6 +25,9 @@ class AuditContextMiddleware:
         try:
             return self.get_response(request)
         finally:
+            from discretion.access import flush_pending_refusals
+
+            flush_pending_refusals()
             reset_context(token)
 
 

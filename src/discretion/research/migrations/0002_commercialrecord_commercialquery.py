@@ -7,46 +7,116 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('research', '0001_initial'),
-        ('staff', '0002_apitoken'),
+        ("research", "0001_initial"),
+        ("staff", "0002_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommercialRecord',
+            name="CommercialRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('contract', 'Contract'), ('agreement', 'Agreement'), ('provider', 'Provider information'), ('tender', 'Tender or pricing')], max_length=16)),
-                ('counterparty', models.CharField(help_text='The provider or other party.', max_length=200)),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='staff.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contract", "Contract"),
+                            ("agreement", "Agreement"),
+                            ("provider", "Provider information"),
+                            ("tender", "Tender or pricing"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("counterparty", models.CharField(help_text="The provider or other party.", max_length=200)),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="staff.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title', 'id'],
-                'permissions': [('view_commercial_records', 'Can see commercial records within their remit (policy 1.3)')],
+                "ordering": ["title", "id"],
+                "permissions": [
+                    ("view_commercial_records", "Can see commercial records within their remit (policy 1.3)")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CommercialQuery',
+            name="CommercialQuery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('asked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('open', 'Waiting for the manager'), ('allowed', 'Allowed'), ('refused', 'Refused')], default='open', max_length=10)),
-                ('answer', models.TextField(blank=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='queries', to='research.commercialrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("asked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for the manager"),
+                            ("allowed", "Allowed"),
+                            ("refused", "Refused"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("answer", models.TextField(blank=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="queries",
+                        to="research.commercialrecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-asked_at', '-id'],
+                "ordering": ["-asked_at", "-id"],
             },
         ),
     ]
