@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "discretion.deadlines.cli",
     "discretion.detect.cli",
     "discretion.commands",
+    "discretion.research.cli",
 )
 
 
@@ -37,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
             from discretion.outbound.subjects import subjects_provider
 
             module.register(subparsers, subjects_provider=subjects_provider)
+        elif name == "discretion.deadlines.cli":
+            from discretion.information_rights.calendar import cli_overrides
+
+            module.register(subparsers, overrides_provider=cli_overrides)
         else:
             module.register(subparsers)
     return parser

@@ -22,6 +22,25 @@ def setup_django() -> None:
     set_context(AuditContext(channel="cli"))
 
 
+def database_has_table(table: str) -> bool:
+    """Whether the configured database exists and has been migrated as far as `table`.
+
+    Commands that only read optional council data (calendar one-off days, known people) use it
+    so they still work where no database has been set up, without creating one.
+    """
+    setup_django()
+    from django.db import DatabaseError, connection
+
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        if name != ":memory:" and not Path(name).exists():
+            return False
+    try:
+        return table in connection.introspection.table_names()
+    except DatabaseError:
+        return False
+
+
 def register(subparsers: Any) -> None:
     seed = subparsers.add_parser(
         "seed",

@@ -154,6 +154,31 @@ OUTBOUND_ALLOW_LIST: list[str] = []
 OUTBOUND_INDEX_MAX_AGE = int(os.environ.get("DISCRETION_OUTBOUND_INDEX_MAX_AGE", "600"))
 SITE_URL = os.environ.get("DISCRETION_SITE_URL", "")
 
+# Sign-in refuses accounts past their end date (policy 1.2: agency staff).
+AUTHENTICATION_BACKENDS = ["discretion.staff.services.StaffBackend"]
+
+# Misuse detection thresholds (policy 1.2).
+MISUSE_CONCURRENT_MINUTES = int(os.environ.get("DISCRETION_MISUSE_CONCURRENT_MINUTES", "10"))
+MISUSE_REFUSALS = int(os.environ.get("DISCRETION_MISUSE_REFUSALS", "5"))
+MISUSE_REFUSAL_MINUTES = int(os.environ.get("DISCRETION_MISUSE_REFUSAL_MINUTES", "60"))
+MISUSE_BREAK_GLASS = int(os.environ.get("DISCRETION_MISUSE_BREAK_GLASS", "3"))
+MISUSE_BULK_FACTOR = float(os.environ.get("DISCRETION_MISUSE_BULK_FACTOR", "5.0"))
+MISUSE_BULK_MIN_READS = int(os.environ.get("DISCRETION_MISUSE_BULK_MIN_READS", "40"))
+MISUSE_BASELINE_DAYS = int(os.environ.get("DISCRETION_MISUSE_BASELINE_DAYS", "28"))
+MISUSE_WORKING_HOURS = (7, 20)
+MISUSE_WORKING_WEEKENDS = False
+MISUSE_ANY_HOUR_ROLES: tuple[str, ...] = ()
+
+# Research extracts (policy 1.4).
+RESEARCH_K = int(os.environ.get("DISCRETION_RESEARCH_K", "5"))
+RESEARCH_MAX_SUPPRESSED = float(os.environ.get("DISCRETION_RESEARCH_MAX_SUPPRESSED", "0.1"))
+RESEARCH_PSEUDONYM_KEY = os.environ.get("DISCRETION_RESEARCH_KEY", "development-research-key-change-me")
+
+# The council's own nation, for subject-access deadlines (UK GDPR Art 12(3)).
+DISCRETION_NATION = os.environ.get("DISCRETION_NATION", "england_wales")
+# Staff named in their professional role are not redacted from subject-access bundles by default.
+SAR_REDACT_STAFF_NAMES = os.environ.get("DISCRETION_SAR_REDACT_STAFF_NAMES", "0") == "1"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,5 +11,6 @@ urlpatterns = [
     path("outbound/", include("discretion.outbound.urls")),
     path("research/", include("discretion.research.urls")),
     path("disclosures/", include("discretion.disclosures.urls")),
+    path("staff/", include("discretion.staff.urls")),
     path("", include("discretion.web.urls")),
 ]

@@ -12,6 +12,10 @@ from discretion.deadlines import CalendarOverrides
 from discretion.deadlines.cli import register, run
 
 
+# In-process runs read the council database by default (calendar one-off days, known people).
+pytestmark = pytest.mark.django_db
+
+
 def test_prints_the_iso_date(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["deadline", "foi", "--received", "2026-11-20"]) == 0
     assert capsys.readouterr().out == "2026-12-21\n"

@@ -12,6 +12,10 @@ from discretion.cli import main
 
 from .conftest import DATA, KAYDEN, SARAH
 
+# In-process runs read the council database by default (calendar one-off days, known people).
+pytestmark = pytest.mark.django_db
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -10,9 +10,17 @@ from django.utils import timezone
 
 from discretion import access
 from discretion.audit import services as audit
-from discretion.research.models import Briefing, DetectionRun, Induction
 from discretion.staff import services
-from discretion.staff.models import Alert, AlertKind, AlertOutcome, PolicyVersion, Staff
+from discretion.staff.models import (
+    Alert,
+    AlertKind,
+    AlertOutcome,
+    Briefing,
+    DetectionRun,
+    Induction,
+    PolicyVersion,
+    Staff,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from discretion.audit import services as audit
-from discretion.research.models import Briefing, Induction
 from discretion.staff import services
-from discretion.staff.models import Alert, AlertOutcome, Staff
+from discretion.staff.models import Alert, AlertOutcome, Briefing, Induction, Staff
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,11 @@ def cli_overrides() -> CalendarOverrides:
         django.setup()
     from discretion.information_rights.services import load_overrides
 
+    from discretion.commands import database_has_table
+    from discretion.information_rights.models import CalendarDay
+
+    if not database_has_table(CalendarDay._meta.db_table):
+        return CalendarOverrides()  # no council database set up: no one-off days to apply
     try:
         return load_overrides()
     except DatabaseError as exc:

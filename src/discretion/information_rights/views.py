@@ -456,6 +456,8 @@ def _review_page(request: HttpRequest, pk: int, *, error: str = "", status: int 
     by_entry: dict[int, list[Any]] = {}
     for red in redactions:
         by_entry.setdefault(red.entry_id, []).append(red)
+    # Every entry for a small bundle; for a large one, the entries with a redaction to decide.
+    show_all = len(compiled.entry_ids) <= 500
     entries = [
         {
             "entry": e,
@@ -465,7 +467,7 @@ def _review_page(request: HttpRequest, pk: int, *, error: str = "", status: int 
         }
         for c in compiled.cases
         for e in c.entries
-        if e.pk in by_entry or len(by_entry) < 200
+        if show_all or e.pk in by_entry
     ]
     return render(
         request,

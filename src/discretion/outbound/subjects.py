@@ -223,6 +223,11 @@ def subjects_provider() -> tuple[list[Subject], list[StaffMember]]:
     setup_django()
     from django.db import DatabaseError
 
+    from discretion.commands import database_has_table
+    from discretion.records.models import Person
+
+    if not database_has_table(Person._meta.db_table):
+        return [], []  # no council database set up: no known people, patterns only
     try:
         return load_subjects(), load_staff()
     except DatabaseError as exc:

@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from discretion.audit import services as audit
-from discretion.research.models import Absence, CommercialRecord, Extract, Induction, ResearchRequest
+from discretion.research.models import CommercialRecord, Extract, ResearchRequest
+from discretion.staff.models import Absence, Induction
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]

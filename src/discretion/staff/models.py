@@ -177,3 +177,67 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+
+
+# --- staff duties (policy 1.2) ---------------------------------------------------------------
+
+
+class Induction(models.Model):
+    """A manager records that confidentiality was discussed with a new starter (policy 1.2)."""
+
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="inductions")
+    discussed_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    discussed_on = models.DateField()
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-discussed_on", "-id"]
+
+
+class Briefing(models.Model):
+    """The named responsible member of staff confirms they briefed a volunteer or student."""
+
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="briefings")
+    responsible = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-id"]
+
+
+class Absence(models.Model):
+    """Leave or sickness: a sign-in during it is a misuse signal (someone else's login?)."""
+
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="absences")
+    start_on = models.DateField()
+    end_on = models.DateField()
+    recorded_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_on__gte=models.F("start_on")), name="absence_ends_after_start"
+            )
+        ]
+
+
+class AlertKey(models.Model):
+    """The signal/account/period key of an alert raised by detection: re-runs never duplicate."""
+
+    key = models.CharField(max_length=120, unique=True)
+    alert = models.OneToOneField("staff.Alert", on_delete=models.PROTECT, related_name="detection_key")
+
+
+class DetectionRun(models.Model):
+    """High-water mark of the misuse detection pass over the audit trail."""
+
+    ran_at = models.DateTimeField(default=timezone.now)
+    from_seq = models.BigIntegerField()
+    to_seq = models.BigIntegerField()
+    events = models.PositiveIntegerField(default=0)
+    alerts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-to_seq"]

@@ -23,13 +23,17 @@ from django.utils import timezone
 from discretion.access import NotFound, NotPermitted
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
-from discretion.research.models import Absence, AlertKey, Briefing, DetectionRun, Induction
 from discretion.staff import misuse
 from discretion.staff.models import (
     SUPERVISED_TYPES,
+    Absence,
     Acknowledgement,
     Alert,
+    AlertKey,
     AlertOutcome,
+    Briefing,
+    DetectionRun,
+    Induction,
     PolicyVersion,
     Role,
     Staff,

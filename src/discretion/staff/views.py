@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from discretion.access import NotFound, NotPermitted
-from discretion.research.models import Briefing
 from discretion.staff import services
 from discretion.staff.forms import InductionForm, PublishPolicyForm, ReviewAlertForm
-from discretion.staff.models import Staff
+from discretion.staff.models import Briefing, Staff
 
 
 def _actor(request: HttpRequest) -> Staff:

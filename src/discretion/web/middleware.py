@@ -41,15 +41,10 @@ class PolicyAcknowledgementMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(self.OPEN_PREFIXES)
-            and not request.session.get("policy_acknowledged")
-        ):
+        if user is not None and user.is_authenticated and not request.path.startswith(self.OPEN_PREFIXES):
             from discretion.access import has_acknowledged_current_policy
 
+            # Checked on every request, so a version published mid-session is asked for at once.
             if not has_acknowledged_current_policy(user):
                 return HttpResponseRedirect(reverse("web:acknowledge-policy") + f"?next={request.path}")
-            request.session["policy_acknowledged"] = True
         return self.get_response(request)

@@ -9,14 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from discretion import access
-from discretion.audit import services as audit
 from discretion.records import services as records
-from discretion.staff.models import Acknowledgement, PolicyVersion, Staff
+from discretion.staff.models import PolicyVersion, Staff
 from discretion.web.forms import AcknowledgeForm, AttachmentForm, BreakGlassForm, SearchForm, SignInForm
 
 
@@ -62,18 +60,9 @@ def acknowledge_policy(request: HttpRequest) -> HttpResponse:
         next_url = reverse("web:home")
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and policy is not None:
-        _, created = Acknowledgement.objects.get_or_create(
-            staff=_actor(request), policy=policy, defaults={"acknowledged_at": timezone.now()}
-        )
-        if created:
-            audit.record(
-                request.user.pk,
-                "policy.acknowledged",
-                object_type="policy",
-                object_id=policy.pk,
-                details={"version": policy.version},
-            )
-        request.session["policy_acknowledged"] = True
+        from discretion.staff.services import acknowledge_current_policy
+
+        acknowledge_current_policy(_actor(request))
         return HttpResponseRedirect(next_url)
     return render(
         request,
