@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
+from tests.browser.conftest import ARGS, CHROMIUM
 
 _counter = itertools.count(1)
 
@@ -151,3 +156,29 @@ def audit_actions() -> Callable[..., list[str]]:
         return list(AuditEvent.objects.filter(**filters).order_by("seq").values_list("action", flat=True))
 
     return actions
+
+
+# --- real Chromium (Debian's package) driven by Playwright against Django's live server -------
+# Defined once here: Playwright allows one sync instance per thread, so every app shares it.
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="discretion-chromium-")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    context = chromium.new_context(base_url=live_server.url)
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    yield tab
+    context.close()

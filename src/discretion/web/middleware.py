@@ -48,3 +48,99 @@ class PolicyAcknowledgementMiddleware:
             if not has_acknowledged_current_policy(user):
                 return HttpResponseRedirect(reverse("web:acknowledge-policy") + f"?next={request.path}")
         return self.get_response(request)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class SessionLimitsMiddleware:
+    """Idle sessions end, and a new sign-in ends the account's older session (policy 1.2: an
+    account is one person's; an unattended or forgotten session is someone else's way in).
+
+    Installed after AuditContextMiddleware, so the ending is audited with its address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth import SESSION_KEY
+
+        from discretion.staff import security
+
+        session = getattr(request, "session", None)
+        staff_id = session.get(SESSION_KEY) if session is not None else None
+        if session is not None and staff_id is not None:
+            now = security.now_seconds()
+            last_seen = session.get(security.LAST_SEEN_KEY)
+            sign_in_seq = session.get(security.SIGN_IN_SEQ_KEY)
+            if security.is_idle(last_seen, now):
+                return self._end(request, int(staff_id), "idle")
+            if sign_in_seq is not None and security.is_superseded(int(staff_id), int(sign_in_seq)):
+                return self._end(request, int(staff_id), "elsewhere")
+            if last_seen is None or now - last_seen >= security.LAST_SEEN_GRANULARITY_SECONDS:
+                session[security.LAST_SEEN_KEY] = now
+        response = self.get_response(request)
+        # Mark a session signed in during this request (or before this middleware existed)
+        # with the sign-in it began with; later sign-ins of the account supersede it.
+        session = getattr(request, "session", None)
+        if session is not None:
+            staff_id = session.get(SESSION_KEY)
+            if staff_id is not None and security.SIGN_IN_SEQ_KEY not in session:
+                session[security.SIGN_IN_SEQ_KEY] = security.latest_sign_in_seq(int(staff_id))
+                session[security.LAST_SEEN_KEY] = security.now_seconds()
+        return response
+
+    def _end(self, request: HttpRequest, staff_id: int, why: str) -> HttpResponse:
+        from urllib.parse import urlencode
+
+        from django.contrib.auth import logout
+        from django.http import JsonResponse
+
+        from discretion.staff import security
+
+        security.record_session_ended(staff_id, why)
+        logout(request)
+        if _wants_json(request):
+            return JsonResponse({"detail": "Your session has ended. Sign in again."}, status=401)
+        query = {"signed_out": why}
+        if request.method == "GET" and not request.path.startswith("/sign-"):
+            query["next"] = request.get_full_path()
+        return HttpResponseRedirect(reverse("web:sign-in") + "?" + urlencode(query))
+
+
+class TwoFactorMiddleware:
+    """A signed-in session that has not passed the two-factor step reaches only that step,
+    sign-out and static files; the API refuses it (bearer tokens are checked separately).
+    UK GDPR Art 32; policy 1.2 (a password alone can be shared or guessed)."""
+
+    OPEN_PREFIXES = ("/sign-in/two-factor", "/sign-out", "/static", "/health")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from urllib.parse import urlencode
+
+        from discretion.staff import security
+
+        user = getattr(request, "user", None)
+        if user is None or not security.needs_two_factor(user):
+            return self.get_response(request)
+        if _wants_json(request):
+            if request.headers.get("Authorization", "").startswith("Bearer "):
+                from django.contrib.auth.models import AnonymousUser
+
+                # The unverified session does not count; the bearer token must stand alone.
+                request.user = AnonymousUser()
+                return self.get_response(request)
+            from django.http import JsonResponse
+
+            return JsonResponse(
+                {"detail": "Enter your two-factor code in the web sign-in first, or send a bearer token."},
+                status=401,
+            )
+        if request.path.startswith(self.OPEN_PREFIXES):
+            return self.get_response(request)
+        next_url = request.get_full_path() if request.method == "GET" else reverse("web:home")
+        return HttpResponseRedirect(reverse("web:two-factor") + "?" + urlencode({"next": next_url}))

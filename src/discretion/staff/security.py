@@ -1,0 +1,256 @@
+"""Sign-in hardening (policy 1.2: every account is personal, and using someone else's account
+or disclosing a password is misuse; UK GDPR Art 32: appropriate security of processing).
+
+- Two-factor authentication: a TOTP authenticator app (django-otp) for every account, since
+  every role can reach personal data. The first device is enrolled after the password.
+- Lockout after repeated failed sign-ins (django-axes), per username and address.
+- Idle sessions end; one active session per account unless a setting allows more.
+
+One function per user action: rule, write, audit.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+import segno
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django_otp.models import VerifyNotAllowed
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from discretion.audit import services as audit
+from discretion.audit.models import AuditEvent
+from discretion.staff.models import Staff
+
+DEVICE_NAME = "Authenticator app"
+# Session keys: when the session was last used, and the audit seq of the sign-in that began it.
+LAST_SEEN_KEY = "discretion_last_seen"
+SIGN_IN_SEQ_KEY = "discretion_sign_in_seq"
+# The last-seen time is rewritten at most this often, so most requests do not write the session.
+LAST_SEEN_GRANULARITY_SECONDS = 15
+
+
+class InvalidCode(ValueError):
+    """A code the user can correct; the message says how."""
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def two_factor_required() -> bool:
+    return bool(getattr(settings, "DISCRETION_REQUIRE_2FA", True))
+
+
+def idle_seconds() -> int:
+    return int(getattr(settings, "DISCRETION_IDLE_MINUTES", 30)) * 60
+
+
+def max_sessions() -> int:
+    """Active sessions allowed per account; 0 means no limit."""
+    return int(getattr(settings, "DISCRETION_MAX_SESSIONS", 1))
+
+
+def lockout_minutes() -> int:
+    cool_off = getattr(settings, "AXES_COOLOFF_TIME", None)
+    if isinstance(cool_off, dt.timedelta):
+        return int(cool_off.total_seconds() // 60)
+    return 30
+
+
+# --- two-factor authentication ----------------------------------------------------------------
+
+
+def is_verified(user: Any) -> bool:
+    """True when this session has passed the two-factor step (set by django-otp's middleware)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def needs_two_factor(user: Any) -> bool:
+    return two_factor_required() and bool(user.is_authenticated) and not is_verified(user)
+
+
+def confirmed_device(staff: Staff) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=staff, confirmed=True).order_by("pk").first()
+
+
+def has_device(staff: Staff) -> bool:
+    return TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
+
+
+def pending_device(staff: Staff) -> TOTPDevice:
+    """The unconfirmed device being set up: the same secret on every visit until confirmed."""
+    device = TOTPDevice.objects.filter(user=staff, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=staff, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def secret_for_display(device: TOTPDevice) -> str:
+    """The base32 secret people type into an authenticator app, in groups of four."""
+    secret = base64.b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    """An inline SVG QR code of the otpauth URI (drawn here: the secret never leaves the server)."""
+    return str(segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app"))
+
+
+def _normalise(code: str) -> str:
+    cleaned = "".join(code.split())
+    if not cleaned:
+        raise InvalidCode("Enter the 6-digit code from your authenticator app")
+    if not cleaned.isdigit() or len(cleaned) != 6:
+        raise InvalidCode("The code must be 6 digits")
+    return cleaned
+
+
+def _check(staff: Staff, device: TOTPDevice, code: str, *, step: str) -> None:
+    """Verify a code against a device (locked, so throttling counts every attempt); audit either way."""
+    token = _normalise(code)
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        allowed, why = locked.verify_is_allowed()
+        ok = allowed and locked.verify_token(token)
+        if ok:
+            return
+        audit.record(
+            staff.pk,
+            "auth.otp_failed",
+            object_type="staff",
+            object_id=staff.pk,
+            details={"step": step, "throttled": not allowed},
+        )
+    if not allowed and why and why.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
+        raise InvalidCode("Too many wrong codes. Wait a few seconds, then enter the current code")
+    raise InvalidCode("The code is not correct. Enter the code your authenticator app shows now")
+
+
+def confirm_device(staff: Staff, code: str) -> TOTPDevice:
+    """The member of staff confirms a new authenticator app with a code from it; the device
+    then counts for this session too. Only while they have no confirmed device: adding a
+    second one needs a verified session, so a stolen password alone cannot enrol one."""
+    if has_device(staff):
+        raise InvalidCode("You already have an authenticator app. Enter the code it shows")
+    device = pending_device(staff)
+    _check(staff, device, code, step="set_up")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        device.refresh_from_db()
+        audit.record(
+            staff.pk, "auth.otp_device_added", object_type="staff", object_id=staff.pk, details={"device": device.pk}
+        )
+        audit.record(
+            staff.pk, "auth.otp_verified", object_type="staff", object_id=staff.pk, details={"device": device.pk}
+        )
+    return device
+
+
+def verify_code(staff: Staff, code: str) -> TOTPDevice:
+    """The second sign-in step: a code from the member of staff's authenticator app."""
+    device = confirmed_device(staff)
+    if device is None:
+        raise InvalidCode("Set up an authenticator app first")
+    _check(staff, device, code, step="sign_in")
+    device.refresh_from_db()
+    audit.record(staff.pk, "auth.otp_verified", object_type="staff", object_id=staff.pk, details={"device": device.pk})
+    return device
+
+
+@transaction.atomic
+def ensure_demo_devices(usernames: list[str], key_hex: str) -> int:
+    """Synthetic demo only: give each demo account a confirmed device with one shared,
+    published secret, so a reviewer can sign in. Never used for real accounts."""
+    added = 0
+    for staff in Staff.objects.filter(username__in=usernames):
+        if not TOTPDevice.objects.filter(user=staff, confirmed=True).exists():
+            TOTPDevice.objects.create(user=staff, name="Demo authenticator", key=key_hex, confirmed=True)
+            added += 1
+    return added
+
+
+# --- lockout (django-axes) -------------------------------------------------------------------
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Refuses sign-in while the username is locked at this address. Authentication without
+    a request (the command line, the test client's login) has no address to count, so it is
+    passed on to the next backend; every web sign-in form passes its request."""
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> None:
+        if request is None:
+            return None
+        super().authenticate(request, username=username, password=password, **kwargs)
+        return None
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The sign-in page with a GOV.UK error, for every attempt refused by the lockout; audited."""
+    from discretion.web.forms import SignInForm
+
+    username = str((credentials or {}).get("username") or request.POST.get("username", ""))
+    staff_id = get_user_model().objects.filter(username=username).values_list("pk", flat=True).first()
+    audit.record(
+        staff_id,
+        "auth.locked_out",
+        object_type="staff",
+        object_id=staff_id or "",
+        details={"known_account": staff_id is not None, "minutes": lockout_minutes()},
+    )
+    error = (
+        f"Your account is locked because of too many failed sign-in attempts. "
+        f"Try again in {lockout_minutes()} minutes, or contact the IT service desk"
+    )
+    form = SignInForm(request, initial={"username": username})
+    context = {"form": form, "error": error, "next": request.POST.get("next", "")}
+    return render(request, "web/sign_in.html", context, status=403)
+
+
+# --- idle timeout and one session per account --------------------------------------------------
+
+
+def latest_sign_in_seq(staff_id: int) -> int:
+    seq = (
+        AuditEvent.objects.filter(actor_id=staff_id, action="auth.sign_in")
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return int(seq or 0)
+
+
+def is_superseded(staff_id: int, sign_in_seq: int) -> bool:
+    """A session is superseded when the account has signed in as often as allowed since."""
+    limit = max_sessions()
+    if limit <= 0:
+        return False
+    newer = AuditEvent.objects.filter(actor_id=staff_id, action="auth.sign_in", seq__gt=sign_in_seq)[:limit]
+    return len(list(newer.values_list("seq", flat=True))) >= limit
+
+
+def now_seconds() -> float:
+    return timezone.now().timestamp()
+
+
+def is_idle(last_seen: float | None, now: float) -> bool:
+    return last_seen is not None and now - last_seen > idle_seconds()
+
+
+def record_session_ended(staff_id: int, why: str) -> None:
+    """Audit a session the service ended: `auth.idle_timeout` or `auth.session_superseded`."""
+    action = "auth.idle_timeout" if why == "idle" else "auth.session_superseded"
+    details: dict[str, object] = {"minutes": idle_seconds() // 60} if why == "idle" else {"max_sessions": max_sessions()}
+    audit.record(staff_id, action, object_type="staff", object_id=staff_id, details=details)
