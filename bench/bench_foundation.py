@@ -22,7 +22,7 @@ if "DATABASE_URL" not in os.environ:
     os.environ["DISCRETION_VAR"] = tempfile.mkdtemp(prefix="discretion-bench-")
 os.environ.setdefault("DISCRETION_AUDIT_CHECKPOINT", str(Path(tempfile.mkdtemp()) / "checkpoint.json"))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -34,7 +34,7 @@ from django.test import Client  # noqa: E402
 
 from discretion import access, seed  # noqa: E402
 from discretion.audit import services as audit  # noqa: E402
-from discretion.audit.chain import GENESIS_HASH, canonical_details, event_hash  # noqa: E402
+from discretion.audit.chain import canonical_details, event_hash  # noqa: E402
 from discretion.audit.models import AuditEvent, ChainHead  # noqa: E402
 from discretion.records.models import Case, Person  # noqa: E402
 from discretion.staff.models import Acknowledgement, PolicyVersion, Staff  # noqa: E402
@@ -43,16 +43,21 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def machine() -> dict[str, object]:
-    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0],
-            "engine": connection.vendor}
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "engine": connection.vendor,
+    }
 
 
 def unaudited_person_page(request: HttpRequest, ref: str) -> HttpResponse:
     """The same page with the access check and the audit event switched off (bench only)."""
     person = Person.objects.get(ref=ref)
     cases = list(Case.objects.filter(members__person=person).select_related("team").order_by("-opened_on"))
-    view = access.PersonView(person, access.Grant(access.Basis.ALLOCATED), cases,
-                             list(person.names.exclude(kind="legal")), True)
+    view = access.PersonView(
+        person, access.Grant(access.Basis.ALLOCATED), cases, list(person.names.exclude(kind="legal")), True
+    )
     return render(request, "web/person.html", {"view": view, "user": request.user})
 
 
@@ -109,9 +114,13 @@ def bench_one_door(requests: int) -> dict[str, object]:
     best_audited = max(r[0] for r in rounds)
     best_plain = max(r[1] for r in rounds)
     del unaudited
-    return {"requests_per_round": requests, "audited_rps": round(best_audited, 1),
-            "unaudited_rps": round(best_plain, 1), "ratio_audited_to_unaudited": round(best_audited / best_plain, 3),
-            "target_ratio": 0.7}
+    return {
+        "requests_per_round": requests,
+        "audited_rps": round(best_audited, 1),
+        "unaudited_rps": round(best_plain, 1),
+        "ratio_audited_to_unaudited": round(best_audited / best_plain, 3),
+        "target_ratio": 0.7,
+    }
 
 
 def bench_append(writers: int, per_writer: int) -> dict[str, object]:
@@ -121,7 +130,7 @@ def bench_append(writers: int, per_writer: int) -> dict[str, object]:
         try:
             for i in range(per_writer):
                 audit.record(n, "bench.append", object_id=i)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -139,9 +148,15 @@ def bench_append(writers: int, per_writer: int) -> dict[str, object]:
     for i in range(per_writer):
         audit.record(0, "bench.append.single", object_id=i)
     single = per_writer / (time.perf_counter() - t0)
-    return {"writers": writers, "events": writers * per_writer, "appended": end_seq - start_seq,
-            "errors": len(errors), "events_per_second": round(writers * per_writer / elapsed, 1),
-            "single_writer_events_per_second": round(single, 1), "chain_ok": audit.verify().ok}
+    return {
+        "writers": writers,
+        "events": writers * per_writer,
+        "appended": end_seq - start_seq,
+        "errors": len(errors),
+        "events_per_second": round(writers * per_writer / elapsed, 1),
+        "single_writer_events_per_second": round(single, 1),
+        "chain_ok": audit.verify().ok,
+    }
 
 
 def bench_verify(events: int) -> dict[str, object]:
@@ -153,12 +168,37 @@ def bench_verify(events: int) -> dict[str, object]:
     t0 = time.perf_counter()
     while seq < events:
         seq += 1
-        values = (seq, "2026-11-25T10:00:00.000000+00:00", 7, "person.read", "person", str(seq % 5000), seq % 5000,
-                  "10.1.2.3", "a1b2c3d4e5f60718", "", details)
+        values = (
+            seq,
+            "2026-11-25T10:00:00.000000+00:00",
+            7,
+            "person.read",
+            "person",
+            str(seq % 5000),
+            seq % 5000,
+            "10.1.2.3",
+            "a1b2c3d4e5f60718",
+            "",
+            details,
+        )
         digest = event_hash(values, prev)
-        batch.append(AuditEvent(seq=seq, at=values[1], actor_id=7, action="person.read", object_type="person",
-                                object_id=values[5], person_id=values[6], ip=values[7], session=values[8],
-                                reason="", details=details, prev_hash=prev, hash=digest))
+        batch.append(
+            AuditEvent(
+                seq=seq,
+                at=values[1],
+                actor_id=7,
+                action="person.read",
+                object_type="person",
+                object_id=values[5],
+                person_id=values[6],
+                ip=values[7],
+                session=values[8],
+                reason="",
+                details=details,
+                prev_hash=prev,
+                hash=digest,
+            )
+        )
         prev = digest
         if len(batch) >= 20000:
             AuditEvent.objects.bulk_create(batch)
@@ -178,16 +218,26 @@ def bench_verify(events: int) -> dict[str, object]:
     for _ in range(events):
         hashlib.sha256(message).hexdigest()
     sha_only = events / (time.perf_counter() - t1)
-    return {"events": result.checked, "ok": result.ok, "verify_seconds": round(elapsed, 2),
-            "events_per_second": round(result.checked / elapsed, 1), "sha256_only_per_second": round(sha_only, 1),
-            "ratio_to_sha256_only": round(result.checked / elapsed / sha_only, 3), "fill_seconds": round(fill, 1),
-            "target_events_per_second": 500_000}
+    return {
+        "events": result.checked,
+        "ok": result.ok,
+        "verify_seconds": round(elapsed, 2),
+        "events_per_second": round(result.checked / elapsed, 1),
+        "sha256_only_per_second": round(sha_only, 1),
+        "ratio_to_sha256_only": round(result.checked / elapsed / sha_only, 3),
+        "fill_seconds": round(fill, 1),
+        "target_events_per_second": 500_000,
+    }
 
 
 def bench_search(samples: int) -> dict[str, object]:
     igo = Staff.objects.get(username="gareth.morgan")
     Acknowledgement.objects.get_or_create(staff=igo, policy=PolicyVersion.current())
-    names = list(Person.objects.order_by("id").values_list("given_names", "family_name")[:: max(1, Person.objects.count() // samples)])[:samples]
+    names = list(
+        Person.objects.order_by("id").values_list("given_names", "family_name")[
+            :: max(1, Person.objects.count() // samples)
+        ]
+    )[:samples]
     timings = []
     for given, family in names:
         query = f"{given.split()[0][:-1]} {family}"  # a misspelt first name
@@ -195,9 +245,13 @@ def bench_search(samples: int) -> dict[str, object]:
         access.search_people(igo, query)
         timings.append((time.perf_counter() - t0) * 1000)
     timings.sort()
-    return {"samples": len(timings), "p50_ms": round(statistics.median(timings), 2),
-            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2), "people": Person.objects.count(),
-            "target_p95_ms_postgresql": 50}
+    return {
+        "samples": len(timings),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+        "people": Person.objects.count(),
+        "target_p95_ms_postgresql": 50,
+    }
 
 
 def main() -> None:
@@ -214,8 +268,12 @@ def main() -> None:
     t0 = time.perf_counter()
     with transaction.atomic():
         report = seed.build(args.size, 1)
-    results["seed"] = {"size": args.size, "seconds": round(time.perf_counter() - t0, 1), "children": report.children,
-                       "entries": report.entries}
+    results["seed"] = {
+        "size": args.size,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "children": report.children,
+        "entries": report.entries,
+    }
     print(json.dumps(results["seed"]), flush=True)
     results["person_search"] = bench_search(200)
     print(json.dumps(results["person_search"]), flush=True)

@@ -11,7 +11,6 @@ from discretion.cli_support import OneLineParser, UsageError
 from discretion.deadlines import CalendarOverrides
 from discretion.deadlines.cli import register, run
 
-
 # In-process runs read the council database by default (calendar one-off days, known people).
 pytestmark = pytest.mark.django_db
 

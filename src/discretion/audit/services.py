@@ -158,7 +158,8 @@ def _rows(from_seq: int) -> Iterator[CanonicalRow]:
     # The database assembles each event's canonical text (the same netstring form as
     # chain.canonical_text); Python hashes it, so the rate is close to SHA-256's own.
     canonical_sql = " || ".join(
-        f"length(COALESCE(CAST({f} AS TEXT), '')) || ':' || COALESCE(CAST({f} AS TEXT), '') || ','" for f in FIELDS
+        f"length(COALESCE(CAST({f} AS TEXT), '')) || ':' || COALESCE(CAST({f} AS TEXT), '') || ','"
+        for f in FIELDS
     )
     columns = f"seq, {canonical_sql}, prev_hash, hash"
     # A server-side cursor on PostgreSQL; SQLite streams from its cursor. Constant memory either way.

@@ -18,10 +18,9 @@ def cli_overrides() -> CalendarOverrides:
 
     if not apps.ready:
         django.setup()
-    from discretion.information_rights.services import load_overrides
-
     from discretion.commands import database_has_table
     from discretion.information_rights.models import CalendarDay
+    from discretion.information_rights.services import load_overrides
 
     if not database_has_table(CalendarDay._meta.db_table):
         return CalendarOverrides()  # no council database set up: no one-off days to apply

@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disclosures', '0001_initial'),
+        ("disclosures", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='disclosure',
-            name='channel',
-            field=models.CharField(choices=[('secure_link', 'Secure download link'), ('secure_email', 'Secure e-mail (TLS-enforced secure domain)'), ('encrypted_email', "E-mail encrypted to the recipient's key"), ('post', 'Print and post'), ('in_person', 'Handed over in person'), ('internal', 'Internal (colleague within the council)'), ('email', 'E-mail (no personal data)')], max_length=20),
+            model_name="disclosure",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("secure_link", "Secure download link"),
+                    ("secure_email", "Secure e-mail (TLS-enforced secure domain)"),
+                    ("encrypted_email", "E-mail encrypted to the recipient's key"),
+                    ("post", "Print and post"),
+                    ("in_person", "Handed over in person"),
+                    ("internal", "Internal (colleague within the council)"),
+                    ("email", "E-mail (no personal data)"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='channel',
-            field=models.CharField(choices=[('secure_link', 'Secure download link'), ('secure_email', 'Secure e-mail (TLS-enforced secure domain)'), ('encrypted_email', "E-mail encrypted to the recipient's key"), ('post', 'Print and post'), ('in_person', 'Handed over in person'), ('internal', 'Internal (colleague within the council)'), ('email', 'E-mail (no personal data)')], max_length=20),
+            model_name="outboxmessage",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("secure_link", "Secure download link"),
+                    ("secure_email", "Secure e-mail (TLS-enforced secure domain)"),
+                    ("encrypted_email", "E-mail encrypted to the recipient's key"),
+                    ("post", "Print and post"),
+                    ("in_person", "Handed over in person"),
+                    ("internal", "Internal (colleague within the council)"),
+                    ("email", "E-mail (no personal data)"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
