@@ -24,6 +24,8 @@ def _audit_checkpoint(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is the production hasher (settings.PASSWORD_HASHERS); tests use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Two-factor sign-in is tested on its own (tests/security); elsewhere tests sign in directly.
+    settings.DISCRETION_REQUIRE_2FA = False
 
 
 @pytest.fixture(autouse=True)

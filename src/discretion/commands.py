@@ -150,6 +150,20 @@ def run_demo(args: argparse.Namespace) -> int:
     print("\nDemo accounts (every account is personal; password for all: " + seed.DEMO_PASSWORD + ")")
     for username, label in seed.demo_accounts():
         print(f"  {username:<16} {label}")
+    from discretion.staff import security
+
+    # Synthetic data only: every demo account shares one published authenticator secret.
+    security.ensure_demo_devices([username for username, _ in seed.demo_accounts()])
+    if security.two_factor_required():
+        secret = security.demo_secret()
+        print("\nTwo-factor sign-in: every demo account has an authenticator app with this setup key")
+        print(f"  {secret}")
+        print(f"  otpauth://totp/Discretion:demo?secret={secret}&issuer=Discretion")
+        print("Add it to an authenticator app, or print the current code with:")
+        print(
+            '  .venv/bin/python -c "import base64; from django_otp.oath import totp; '
+            f"print('%06d' % totp(base64.b32decode('{secret}')))\""
+        )
     print(f"\nOpen http://127.0.0.1:{args.port}/ and sign in.\n")
     sys.stdout.flush()
     if not args.no_serve:

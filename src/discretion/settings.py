@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -26,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "discretion.staff",
     "discretion.audit",
     "discretion.records",
@@ -44,10 +48,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "discretion.web.middleware.AuditContextMiddleware",
+    "discretion.web.middleware.SessionLimitsMiddleware",
+    "discretion.web.middleware.TwoFactorMiddleware",
     "discretion.web.middleware.PolicyAcknowledgementMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the GOV.UK error page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "discretion.urls"
@@ -154,8 +163,29 @@ OUTBOUND_ALLOW_LIST: list[str] = []
 OUTBOUND_INDEX_MAX_AGE = int(os.environ.get("DISCRETION_OUTBOUND_INDEX_MAX_AGE", "600"))
 SITE_URL = os.environ.get("DISCRETION_SITE_URL", "")
 
-# Sign-in refuses accounts past their end date (policy 1.2: agency staff).
-AUTHENTICATION_BACKENDS = ["discretion.staff.services.StaffBackend"]
+# Sign-in refuses locked-out usernames first, then accounts past their end date (policy 1.2).
+AUTHENTICATION_BACKENDS = [
+    "discretion.staff.security.LockoutBackend",
+    "discretion.staff.services.StaffBackend",
+]
+
+# Sign-in hardening (policy 1.2; UK GDPR Art 32). Two-factor sign-in for every account: every
+# role can reach personal data. Tests that use force_login turn it off (tests/conftest.py).
+DISCRETION_REQUIRE_2FA = os.environ.get("DISCRETION_REQUIRE_2FA", "1") == "1"
+OTP_TOTP_ISSUER = os.environ.get("DISCRETION_OTP_ISSUER", "Discretion")
+# Idle sessions end after this many minutes; a new sign-in ends the older sessions beyond
+# DISCRETION_MAX_SESSIONS (0: no limit).
+DISCRETION_IDLE_MINUTES = int(os.environ.get("DISCRETION_IDLE_MINUTES", "30"))
+DISCRETION_MAX_SESSIONS = int(os.environ.get("DISCRETION_MAX_SESSIONS", "1"))
+# Lockout (django-axes): this many failures for one username from one address locks it.
+AXES_FAILURE_LIMIT = int(os.environ.get("DISCRETION_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DISCRETION_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "discretion.staff.security.lockout_response"
+# The audit chain is the record of sign-ins; axes keeps only its failure counters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # Misuse detection thresholds (policy 1.2).
 MISUSE_CONCURRENT_MINUTES = int(os.environ.get("DISCRETION_MISUSE_CONCURRENT_MINUTES", "10"))

@@ -15,7 +15,7 @@ from discretion.disclosures import services as disclosures
 from discretion.disclosures.models import SecureLink
 from discretion.requests import services
 
-from .helpers import council, log
+from tests.requests.helpers import council, log
 
 pytestmark = pytest.mark.django_db
 

@@ -38,6 +38,10 @@ SIGN_IN_SEQ_KEY = "discretion_sign_in_seq"
 LAST_SEEN_GRANULARITY_SECONDS = 15
 
 
+# Synthetic demo only (`discretion demo`): one published authenticator secret for the demo accounts.
+DEMO_TOTP_KEY_HEX = b"discretion-demo-2fa!".hex()
+
+
 class InvalidCode(ValueError):
     """A code the user can correct; the message says how."""
 
@@ -83,7 +87,7 @@ def confirmed_device(staff: Staff) -> TOTPDevice | None:
 
 
 def has_device(staff: Staff) -> bool:
-    return TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=staff, confirmed=True).exists())
 
 
 def pending_device(staff: Staff) -> TOTPDevice:
@@ -101,8 +105,12 @@ def secret_for_display(device: TOTPDevice) -> str:
 
 
 def qr_code_svg(device: TOTPDevice) -> str:
-    """An inline SVG QR code of the otpauth URI (drawn here: the secret never leaves the server)."""
-    return str(segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app"))
+    """An inline SVG QR code of the otpauth URI, drawn here so the secret goes to no QR service."""
+    return str(
+        segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title="QR code for your authenticator app"
+        )
+    )
 
 
 def _normalise(code: str) -> str:
@@ -147,10 +155,18 @@ def confirm_device(staff: Staff, code: str) -> TOTPDevice:
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
         device.refresh_from_db()
         audit.record(
-            staff.pk, "auth.otp_device_added", object_type="staff", object_id=staff.pk, details={"device": device.pk}
+            staff.pk,
+            "auth.otp_device_added",
+            object_type="staff",
+            object_id=staff.pk,
+            details={"device": device.pk},
         )
         audit.record(
-            staff.pk, "auth.otp_verified", object_type="staff", object_id=staff.pk, details={"device": device.pk}
+            staff.pk,
+            "auth.otp_verified",
+            object_type="staff",
+            object_id=staff.pk,
+            details={"device": device.pk},
         )
     return device
 
@@ -162,12 +178,18 @@ def verify_code(staff: Staff, code: str) -> TOTPDevice:
         raise InvalidCode("Set up an authenticator app first")
     _check(staff, device, code, step="sign_in")
     device.refresh_from_db()
-    audit.record(staff.pk, "auth.otp_verified", object_type="staff", object_id=staff.pk, details={"device": device.pk})
+    audit.record(
+        staff.pk, "auth.otp_verified", object_type="staff", object_id=staff.pk, details={"device": device.pk}
+    )
     return device
 
 
+def demo_secret() -> str:
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
+
+
 @transaction.atomic
-def ensure_demo_devices(usernames: list[str], key_hex: str) -> int:
+def ensure_demo_devices(usernames: list[str], key_hex: str = DEMO_TOTP_KEY_HEX) -> int:
     """Synthetic demo only: give each demo account a confirmed device with one shared,
     published secret, so a reviewer can sign in. Never used for real accounts."""
     added = 0
@@ -181,13 +203,17 @@ def ensure_demo_devices(usernames: list[str], key_hex: str) -> int:
 # --- lockout (django-axes) -------------------------------------------------------------------
 
 
-class LockoutBackend(AxesStandaloneBackend):
+class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]  # django-axes ships no types
     """Refuses sign-in while the username is locked at this address. Authentication without
     a request (the command line, the test client's login) has no address to count, so it is
     passed on to the next backend; every web sign-in form passes its request."""
 
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> None:
         if request is None:
             return None
@@ -196,7 +222,9 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The sign-in page with a GOV.UK error, for every attempt refused by the lockout; audited."""
     from discretion.web.forms import SignInForm
@@ -252,5 +280,7 @@ def is_idle(last_seen: float | None, now: float) -> bool:
 def record_session_ended(staff_id: int, why: str) -> None:
     """Audit a session the service ended: `auth.idle_timeout` or `auth.session_superseded`."""
     action = "auth.idle_timeout" if why == "idle" else "auth.session_superseded"
-    details: dict[str, object] = {"minutes": idle_seconds() // 60} if why == "idle" else {"max_sessions": max_sessions()}
+    details: dict[str, object] = (
+        {"minutes": idle_seconds() // 60} if why == "idle" else {"max_sessions": max_sessions()}
+    )
     audit.record(staff_id, action, object_type="staff", object_id=staff_id, details=details)

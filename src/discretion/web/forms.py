@@ -33,6 +33,16 @@ class SignInForm(AuthenticationForm):
     }
 
 
+class TwoFactorForm(forms.Form):
+    """The 6-digit code from an authenticator app; the service checks it."""
+
+    code = forms.CharField(
+        max_length=20,
+        strip=True,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+
 class AcknowledgeForm(forms.Form):
     confirm = forms.BooleanField(
         required=True,

@@ -69,6 +69,7 @@ class SessionLimitsMiddleware:
         from discretion.staff import security
 
         session = getattr(request, "session", None)
+        key_before = session.session_key if session is not None else None
         staff_id = session.get(SESSION_KEY) if session is not None else None
         if session is not None and staff_id is not None:
             now = security.now_seconds()
@@ -81,12 +82,13 @@ class SessionLimitsMiddleware:
             if last_seen is None or now - last_seen >= security.LAST_SEEN_GRANULARITY_SECONDS:
                 session[security.LAST_SEEN_KEY] = now
         response = self.get_response(request)
-        # Mark a session signed in during this request (or before this middleware existed)
-        # with the sign-in it began with; later sign-ins of the account supersede it.
+        # Mark a session signed in during this request (sign-in cycles the key) with the
+        # sign-in it began with; later sign-ins of the account supersede it.
         session = getattr(request, "session", None)
         if session is not None:
             staff_id = session.get(SESSION_KEY)
-            if staff_id is not None and security.SIGN_IN_SEQ_KEY not in session:
+            fresh = session.session_key != key_before or security.SIGN_IN_SEQ_KEY not in session
+            if staff_id is not None and fresh:
                 session[security.SIGN_IN_SEQ_KEY] = security.latest_sign_in_seq(int(staff_id))
                 session[security.LAST_SEEN_KEY] = security.now_seconds()
         return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,12 +11,22 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
 
 from discretion import access
 from discretion.records import services as records
+from discretion.staff import security
 from discretion.staff.models import PolicyVersion, Staff
-from discretion.web.forms import AcknowledgeForm, AttachmentForm, BreakGlassForm, SearchForm, SignInForm
+from discretion.web.forms import (
+    AcknowledgeForm,
+    AttachmentForm,
+    BreakGlassForm,
+    SearchForm,
+    SignInForm,
+    TwoFactorForm,
+)
 
 
 def _actor(request: HttpRequest) -> Staff:
@@ -37,10 +48,91 @@ def not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "web/not_found.html", status=404)
 
 
+SIGNED_OUT_NOTICES = {
+    "idle": "You were signed out because you had not used Discretion for {minutes} minutes.",
+    "elsewhere": "You were signed out because your account signed in somewhere else. "
+    "If that was not you, tell your manager and the IT service desk now.",
+}
+
+
 class SignInView(auth_views.LoginView):
     template_name = "web/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        if security.two_factor_required():
+            return reverse("web:two-factor") + "?" + urlencode({"next": url})
+        return url
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        notice = SIGNED_OUT_NOTICES.get(self.request.GET.get("signed_out", ""))
+        context["notice"] = notice.format(minutes=security.idle_seconds() // 60) if notice else None
+        return context
+
+
+def _next_url(request: HttpRequest) -> str:
+    next_url = request.GET.get("next") or request.POST.get("next") or reverse("web:home")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return reverse("web:home")
+    return next_url
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Sign-in step 2: a code from the authenticator app (UK GDPR Art 32; policy 1.2)."""
+    actor = _actor(request)
+    next_url = _next_url(request)
+    if security.is_verified(actor):
+        return HttpResponseRedirect(next_url)
+    if not security.has_device(actor):
+        return HttpResponseRedirect(reverse("web:two-factor-set-up") + "?" + urlencode({"next": next_url}))
+    form = TwoFactorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = security.verify_code(actor, form.cleaned_data["code"])
+        except security.InvalidCode as exc:
+            form.add_error("code", str(exc))
+        else:
+            otp_login(request, device)
+            return HttpResponseRedirect(next_url)
+    return render(
+        request, "web/two_factor.html", {"form": form, "next": next_url}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request: HttpRequest) -> HttpResponse:
+    """First sign-in: add an authenticator app, confirmed with a code from it."""
+    actor = _actor(request)
+    next_url = _next_url(request)
+    if security.has_device(actor):
+        # A second device needs its own journey from a verified session; never from here.
+        return HttpResponseRedirect(reverse("web:two-factor") + "?" + urlencode({"next": next_url}))
+    form = TwoFactorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = security.confirm_device(actor, form.cleaned_data["code"])
+        except security.InvalidCode as exc:
+            form.add_error("code", str(exc))
+        else:
+            otp_login(request, device)
+            return HttpResponseRedirect(next_url)
+    device = security.pending_device(actor)
+    context = {
+        "form": form,
+        "next": next_url,
+        "secret": security.secret_for_display(device),
+        "otpauth_uri": device.config_url,
+        "qr_svg": mark_safe(security.qr_code_svg(device)),  # noqa: S308  (drawn by segno from our own URI)
+    }
+    response = render(request, "web/two_factor_set_up.html", context, status=400 if form.errors else 200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["POST"])
