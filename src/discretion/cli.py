@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "discretion.detect.cli",
     "discretion.commands",
     "discretion.research.cli",
+    "discretion.operations",
 )
 
 
