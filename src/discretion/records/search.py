@@ -9,8 +9,8 @@ import datetime as dt
 from typing import Any
 
 import jellyfish
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection, transaction
+from django.contrib.postgres.search import TrigramDistance
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from discretion.records.identifiers import name_key
@@ -47,21 +47,16 @@ def matching_person_ids(query: str, *, date_of_birth: dt.date | None = None, lim
     sounds = {family_sound(t) for t in tokens if len(t) > 1}
     candidates: list[tuple[int, str]]
     if connection.vendor == "postgresql":
-        # Two index scans rather than one OR (which the planner turns into a sequential scan):
-        # pg_trgm's GIN index (records migration 0003) for substrings and misspellings, and the
-        # phonetic key's b-tree for names that sound alike.
-        similar = (
-            rows.filter(Q(search_key__contains=key) | Q(search_key__trigram_similar=key))
-            .annotate(similarity=TrigramSimilarity("search_key", key))
-            .order_by("-similarity")
-            .values_list("person_id", "search_key")[: limit * 4]
+        # Nearest names by trigram distance, read in order from the GiST index (records migration
+        # 0003): fast top-k whatever the name's frequency, and it catches misspellings; plus
+        # names that sound alike through the phonetic key's b-tree.
+        nearest = (
+            rows.annotate(distance=TrigramDistance("search_key", key))
+            .order_by("distance")
+            .values_list("person_id", "search_key")[: limit * 2]
         )
-        sounding = rows.filter(family_sound__in=sounds).values_list("person_id", "search_key")[: limit * 4]
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The default threshold (0.3) lets every "<anyone> Clarke" match "Jodi Clarke": thousands
-            # of rows to re-check. 0.5 still catches a misspelt or shortened first name.
-            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.5")
-            candidates = [*similar, *sounding]
+        sounding = rows.filter(family_sound__in=sounds).values_list("person_id", "search_key")[: limit * 2]
+        candidates = [*nearest, *sounding]
     else:
         condition = Q(search_key__contains=key) | Q(family_sound__in=sounds)
         candidates = list(rows.filter(condition).values_list("person_id", "search_key")[: limit * 20])

@@ -1,4 +1,4 @@
-"""PostgreSQL only: trigram index for fuzzy name search (pg_trgm)."""
+"""PostgreSQL only: a GiST trigram index for fuzzy name search (pg_trgm nearest-neighbour)."""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
@@ -8,7 +8,7 @@ def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS records_personname_search_trgm "
-            "ON records_personname USING gin (search_key gin_trgm_ops)"
+            "ON records_personname USING gist (search_key gist_trgm_ops)"
         )
 
 
