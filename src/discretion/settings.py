@@ -155,9 +155,19 @@ CURRENT_POLICY_VERSION = os.environ.get("DISCRETION_POLICY_VERSION", "2018-09")
 
 # Outbound guard (policy 1.1): domains whose mail servers require TLS (subdomains match).
 OUTBOUND_SECURE_DOMAINS = [
-    d for d in os.environ.get("DISCRETION_SECURE_DOMAINS", "gov.uk,nhs.net,police.uk,cjsm.net,gcsx.gov.uk").split(",") if d
+    d
+    for d in os.environ.get(
+        "DISCRETION_SECURE_DOMAINS", "gov.uk,nhs.net,police.uk,cjsm.net,gcsx.gov.uk"
+    ).split(",")
+    if d
 ]
-COUNCIL_ADDRESSES = [a for a in os.environ.get("DISCRETION_COUNCIL_ADDRESSES", "County Hall, Fishergate, Preston PR1 8XJ").split(";") if a]
+COUNCIL_ADDRESSES = [
+    a
+    for a in os.environ.get("DISCRETION_COUNCIL_ADDRESSES", "County Hall, Fishergate, Preston PR1 8XJ").split(
+        ";"
+    )
+    if a
+]
 COUNCIL_PHONES = [p for p in os.environ.get("DISCRETION_COUNCIL_PHONES", "0300 123 6701").split(";") if p]
 OUTBOUND_ALLOW_LIST: list[str] = []
 OUTBOUND_INDEX_MAX_AGE = int(os.environ.get("DISCRETION_OUTBOUND_INDEX_MAX_AGE", "600"))
@@ -208,6 +218,15 @@ RESEARCH_PSEUDONYM_KEY = os.environ.get("DISCRETION_RESEARCH_KEY", "development-
 DISCRETION_NATION = os.environ.get("DISCRETION_NATION", "england_wales")
 # Staff named in their professional role are not redacted from subject-access bundles by default.
 SAR_REDACT_STAFF_NAMES = os.environ.get("DISCRETION_SAR_REDACT_STAFF_NAMES", "0") == "1"
+
+# Outbox delivery (policy 1.1): the SMTP relay; secure_email always requires verified STARTTLS.
+DISCRETION_SMTP_HOST = os.environ.get("DISCRETION_SMTP_HOST", "localhost")
+DISCRETION_SMTP_PORT = int(os.environ.get("DISCRETION_SMTP_PORT", "25"))
+DISCRETION_SMTP_USER = os.environ.get("DISCRETION_SMTP_USER", "")
+DISCRETION_SMTP_PASSWORD = os.environ.get("DISCRETION_SMTP_PASSWORD", "")
+DISCRETION_SMTP_CAFILE = os.environ.get("DISCRETION_SMTP_CAFILE") or None
+DISCRETION_SMTP_TIMEOUT = float(os.environ.get("DISCRETION_SMTP_TIMEOUT", "30"))
+DISCRETION_MAIL_FROM = os.environ.get("DISCRETION_MAIL_FROM", "no-reply@council.example")
 
 LOGGING = {
     "version": 1,

@@ -14,7 +14,9 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from discretion.audit import services as audit
@@ -51,6 +53,11 @@ class Release:
 
 def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def download_url(token: str) -> str:
+    """The recipient's download link (absolute when SITE_URL is set)."""
+    return str(getattr(settings, "SITE_URL", "")).rstrip("/") + reverse("disclosures:download", args=[token])
 
 
 @transaction.atomic
@@ -114,6 +121,10 @@ def disclose(
     if channel == Channel.SECURE_LINK:
         token = secrets.token_urlsafe(32)
         code = f"{secrets.randbelow(10**6):06d}"
+        # The e-mail carries the link; the one-time code goes by another route (shown once to
+        # staff), so the link alone opens nothing.
+        message.body = f"{message.body}\n\nDownload: {download_url(token)}\n".lstrip()
+        message.save(update_fields=["body"])
         SecureLink.objects.create(
             message=message,
             token_sha256=sha256_hex(token.encode()),

@@ -24,7 +24,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 
 from discretion import access
 from discretion.audit import services as audit
@@ -41,7 +40,6 @@ DEFAULT_SECURE_DOMAINS = ("gov.uk", "nhs.net", "police.uk", "cjsm.net", "gcsx.go
 PLAIN_EMAIL = "email"
 TEXT_SUFFIXES = (".txt", ".csv", ".md", ".text", ".eml", ".json", ".xml", ".html", ".htm")
 MAX_RECIPIENTS = 50
-DEFAULT_SECURE_LINK_URL = "/disclosures/download/{token}/"
 KEY_MANAGERS = frozenset({Role.IGO, Role.TEAM_MANAGER, Role.ADMIN})
 
 
@@ -345,18 +343,9 @@ def _package(subject: str, body: str, attachments: Sequence[OutgoingAttachment])
     return buffer.getvalue(), "message.zip"
 
 
-def secure_link_url(token: str) -> str:
-    """The download link for the recipient: the disclosures app's download page when it is mounted."""
-    try:
-        path = reverse("disclosures:download", args=[token])
-    except NoReverseMatch:
-        path = DEFAULT_SECURE_LINK_URL.format(token=token)
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
-
-
 def encrypt_to(public_key: str, content: bytes, name: str) -> str:
     """OpenPGP-encrypt `content` to the recipient's public key; the armoured message."""
-    import pgpy  # type: ignore[import-untyped]
+    import pgpy
 
     key, _ = pgpy.PGPKey.from_blob(public_key)
     with warnings.catch_warnings():
@@ -564,12 +553,6 @@ def send_message(
                 message_subject=message_subject,
                 message_body=message_body,
             )
-            if chosen is Route.SECURE_LINK:
-                # The link goes by e-mail, the one-time code by another route (the sender tells the
-                # recipient): the link alone opens nothing.
-                link = secure_link_url(release.link_token)
-                release.message.body = f"{message_body}\n\n{link}\n"
-                release.message.save(update_fields=["body"])
             releases.append(release)
         audit.record(
             actor.pk,
