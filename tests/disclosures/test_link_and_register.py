@@ -14,7 +14,6 @@ from django.utils import timezone
 from discretion.disclosures import services as disclosures
 from discretion.disclosures.models import SecureLink
 from discretion.requests import services
-
 from tests.requests.helpers import council, log
 
 pytestmark = pytest.mark.django_db
