@@ -7,20 +7,11 @@ import datetime as dt
 import io
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from discretion.information_rights.models import InfoRequest, Redaction, SarCase
-
-
-@pytest.fixture
-def igo_client(client, world):
-    igo = world.staff("information_governance")
-    client.force_login(igo)
-    client.igo = igo
-    return client
 
 
 def _log(client, **extra):
@@ -35,6 +26,12 @@ def _log(client, **extra):
     response = client.post(reverse("information_rights:request-new"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return InfoRequest.objects.latest("id")
+
+
+def _date(name, iso):
+    """The GOV.UK date input's three boxes for `name`, from an ISO date."""
+    year, month, day = iso.split("-")
+    return {f"{name}_day": str(int(day)), f"{name}_month": str(int(month)), f"{name}_year": year}
 
 
 def _act(client, req, action, expected=302, **fields):
@@ -80,7 +77,7 @@ def test_bad_input_shows_error_summary(igo_client):
             "requester_name": "",
             "requester_contact": "x",
             "wording": "x",
-            "received_on": "2026-01-05",
+            **_date("received_on", "2026-01-05"),
         },
     )
     assert response.status_code == 400
@@ -253,7 +250,7 @@ def test_sar_intake_to_bundle_without_redacted_text(igo_client, world, audit_act
 
 def test_dashboard_rag_chart_and_csv(igo_client):
     _log(igo_client)
-    old = _log(igo_client, received_on="2026-01-05", received_on_reason="Found in post room")
+    old = _log(igo_client, **_date("received_on", "2026-01-05"), received_on_reason="Found in post room")
     response = igo_client.get(reverse("information_rights:dashboard"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -291,7 +288,7 @@ def test_calendar_day_admin_screen(client, world):
 def test_internal_review_through_pages(igo_client):
     req = _log(igo_client)
     _act(igo_client, req, "outcome", outcome="not_held")
-    _act(igo_client, req, "review", received_on="2026-11-02", extended="on")
+    _act(igo_client, req, "review", **_date("received_on", "2026-11-02"), extended="on")
     review = req.reviews.get()
     # 40th working day after Mon 2 Nov 2026: St Andrew's Day (30 Nov), Christmas and the Boxing Day
     # substitute (Mon 28 Dec) do not count.

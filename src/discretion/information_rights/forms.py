@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from discretion.information_rights import exemptions
+from discretion.information_rights.dates import GovUKDateField
 from discretion.information_rights.models import (
     Decision,
     Outcome,
@@ -18,14 +19,9 @@ from discretion.information_rights.models import (
 )
 
 
-def _date(label: str, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text or "For example, 2026-11-27",
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
-        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a real {label.lower()}"},
-    )
+def _date(label: str, required: bool = True, help_text: str = "") -> GovUKDateField:
+    hint = f"For example, 27 11 2026. {help_text}" if help_text else "For example, 27 11 2026"
+    return GovUKDateField(label=label, required=required, help_text=hint)
 
 
 def _text(

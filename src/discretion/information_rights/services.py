@@ -40,6 +40,7 @@ from discretion.information_rights.models import (
     SarStatus,
     SearchRecord,
 )
+from discretion.records.models import Person
 from discretion.staff.models import Role, Staff
 
 
@@ -139,6 +140,29 @@ def compute_request_due(req: InfoRequest) -> deadlines.Deadline:
         )
     except (ValueError, TypeError) as exc:
         raise InvalidInput(str(exc)) from None
+
+
+def _save_request_clock(
+    actor: Staff,
+    req: InfoRequest,
+    action: str,
+    fields: list[str],
+    *,
+    reason: str = "",
+    details: dict[str, object] | None = None,
+) -> InfoRequest:
+    """Re-run the FOI/EIR clock on the changed facts, save them with the new due date, and audit it."""
+    req.due_on = compute_request_due(req).due_on
+    req.save(update_fields=[*fields, "due_on"])
+    audit.record(
+        actor.pk,
+        action,
+        object_type="info_request",
+        object_id=req.pk,
+        reason=reason,
+        details={**(details or {}), "due_on": req.due_on.isoformat()},
+    )
+    return req
 
 
 def _get_request(request_id: int, *, for_update: bool = True) -> InfoRequest:
@@ -260,16 +284,7 @@ def set_regime(actor: Staff, request_id: int, regime: str) -> InfoRequest:
     if regime not in Regime.values:
         raise InvalidInput("Select whether the request is FOI or EIR")
     req.regime = regime
-    req.due_on = compute_request_due(req).due_on
-    req.save(update_fields=["regime", "due_on"])
-    audit.record(
-        actor.pk,
-        "ir.request.regime_set",
-        object_type="info_request",
-        object_id=req.pk,
-        details={"regime": regime, "due_on": req.due_on.isoformat()},
-    )
-    return req
+    return _save_request_clock(actor, req, "ir.request.regime_set", ["regime"], details={"regime": regime})
 
 
 @transaction.atomic
@@ -314,24 +329,23 @@ def record_clarification(
     _require_igo(actor)
     req = _get_request(request_id)
     _open(req)
-    req.clarification_requested_on, req.clarification_received_on = requested_on, received_on
-    if received_on is not None:
-        req.due_on = compute_request_due(req).due_on
-    elif requested_on < req.received_on:
+    if requested_on < req.received_on:
         raise InvalidInput("Enter a clarification date on or after the date received")
-    req.save(update_fields=["clarification_requested_on", "clarification_received_on", "due_on"])
-    audit.record(
-        actor.pk,
+    if received_on is not None and received_on < requested_on:
+        raise InvalidInput(
+            "Enter a date the clarification was received on or after the date it was asked for"
+        )
+    req.clarification_requested_on, req.clarification_received_on = requested_on, received_on
+    return _save_request_clock(
+        actor,
+        req,
         "ir.request.clarification",
-        object_type="info_request",
-        object_id=req.pk,
+        ["clarification_requested_on", "clarification_received_on"],
         details={
             "requested_on": requested_on.isoformat(),
             "received_on": received_on.isoformat() if received_on else None,
-            "due_on": req.due_on.isoformat(),
         },
     )
-    return req
 
 
 @transaction.atomic
@@ -345,16 +359,13 @@ def record_fee(
     if req.regime != Regime.FOI:
         raise InvalidInput("A fees notice under FOIA s9 applies only to FOI requests")
     req.fee_notice_on, req.fee_received_on = notice_on, received_on
-    req.due_on = compute_request_due(req).due_on
-    req.save(update_fields=["fee_notice_on", "fee_received_on", "due_on"])
-    audit.record(
-        actor.pk,
+    return _save_request_clock(
+        actor,
+        req,
         "ir.request.fee",
-        object_type="info_request",
-        object_id=req.pk,
-        details={"notice_on": notice_on.isoformat(), "due_on": req.due_on.isoformat()},
+        ["fee_notice_on", "fee_received_on"],
+        details={"notice_on": notice_on.isoformat()},
     )
-    return req
 
 
 @transaction.atomic
@@ -365,9 +376,7 @@ def extend(actor: Staff, request_id: int, *, new_due_on: dt.date | None = None, 
     req = _get_request(request_id)
     _open(req)
     reason = _text(reason, "Enter why the deadline is extended", max_length=300)
-    if req.regime == Regime.EIR:
-        req.eir_extended = True
-    else:
+    if req.regime == Regime.FOI:
         if new_due_on is None:
             raise InvalidInput("Enter the new due date")
         if not any(exemptions.get(c).qualified for c in req.exemptions.values_list("code", flat=True)):
@@ -375,17 +384,11 @@ def extend(actor: Staff, request_id: int, *, new_due_on: dt.date | None = None, 
                 "Record the qualified exemption being considered before extending (FOIA s10(3))"
             )
         req.extended_to = new_due_on
-    req.due_on = compute_request_due(req).due_on
-    req.save(update_fields=["eir_extended", "extended_to", "due_on"])
-    audit.record(
-        actor.pk,
-        "ir.request.extended",
-        object_type="info_request",
-        object_id=req.pk,
-        reason=reason,
-        details={"due_on": req.due_on.isoformat()},
+    else:
+        req.eir_extended = True
+    return _save_request_clock(
+        actor, req, "ir.request.extended", ["eir_extended", "extended_to"], reason=reason
     )
-    return req
 
 
 @transaction.atomic
@@ -437,6 +440,7 @@ def add_exemption(
 def set_estimate(actor: Staff, request_id: int, hours: Decimal) -> InfoRequest:
     _require_igo(actor)
     req = _get_request(request_id)
+    _open(req)
     if hours < 0 or hours > 10000:
         raise InvalidInput("Enter the estimated hours as a number between 0 and 10000")
     req.estimated_hours = hours
@@ -566,11 +570,12 @@ def transfer_to_sar(actor: Staff, request_id: int, *, requester_kind: str = Requ
     _require_igo(actor)
     req = _get_request(request_id)
     _open(req)
-    code = "EIR:13" if req.regime == Regime.EIR else "FOIA:s40(1)"
+    if requester_kind not in Requester.values:
+        raise InvalidInput("Select who is asking")
     if req.regime == Regime.FOI:
         ExemptionClaim.objects.create(
             request=req,
-            code=code,
+            code="FOIA:s40(1)",
             added_by=actor,
             why_applies="The requester asks for their own personal data.",
         )
@@ -724,6 +729,37 @@ def compute_sar_due(sar: SarCase) -> deadlines.Deadline:
         raise InvalidInput(str(exc)) from None
 
 
+def _save_sar_clock(actor: Staff, sar: SarCase, action: str, *, reason: str = "") -> SarCase:
+    """Re-run the subject-access clock on the changed facts, save the case, and audit the new due date."""
+    sar.due_on = compute_sar_due(sar).due_on
+    sar.save()
+    audit.record(
+        actor.pk,
+        action,
+        object_type="sar",
+        object_id=sar.pk,
+        person_id=sar.subject_id,
+        reason=reason,
+        details={"due_on": sar.due_on.isoformat()},
+    )
+    return sar
+
+
+def _sar_open(sar: SarCase) -> None:
+    if sar.status == SarStatus.RELEASED or sar.closed_on is not None:
+        raise InvalidInput("This subject-access case is closed")
+
+
+def _subject(actor: Staff, subject_ref: str) -> Person | None:
+    """The person a subject-access request is about, opened through access (audited)."""
+    if not subject_ref.strip():
+        return None
+    try:
+        return access.get_person_for(actor, ref=subject_ref.strip()).person
+    except access.NotFound:
+        raise InvalidInput("Enter the reference of a person on our records") from None
+
+
 def _get_sar(sar_id: int) -> SarCase:
     try:
         return SarCase.objects.select_for_update().get(pk=sar_id)
@@ -763,10 +799,7 @@ def open_sar(
     received = received_on or today
     if received > today:
         raise InvalidInput("Enter a date received that is today or in the past")
-    subject = None
-    if subject_ref.strip():
-        view = access.get_person_for(actor, ref=subject_ref.strip())
-        subject = view.person
+    subject = _subject(actor, subject_ref)
     sar = SarCase(
         ref=_next_ref("SAR", SarCase),
         subject=subject,
@@ -809,43 +842,28 @@ def verify_identity(
     sar = _get_sar(sar_id)
     if sar.status != SarStatus.AWAITING_ID:
         raise InvalidInput("Identity has already been verified")
-    if subject_ref.strip():
-        sar.subject = access.get_person_for(actor, ref=subject_ref.strip()).person
+    sar.subject = _subject(actor, subject_ref) or sar.subject
     if sar.subject is None:
         raise InvalidInput("Enter the reference of the person the request is about")
     sar.id_evidence = _text(evidence, "Enter the identity evidence seen", max_length=200)
     sar.id_verified_on = received_on or timezone.localdate()
     sar.id_verified_by = actor
     sar.status = SarStatus.COMPILING
-    sar.due_on = compute_sar_due(sar).due_on
-    sar.save()
-    audit.record(
-        actor.pk,
-        "ir.sar.identity_verified",
-        object_type="sar",
-        object_id=sar.pk,
-        person_id=sar.subject_id,
-        details={"due_on": sar.due_on.isoformat()},
-    )
-    return sar
+    return _save_sar_clock(actor, sar, "ir.sar.identity_verified")
 
 
 @transaction.atomic
 def sar_clarification(actor: Staff, sar_id: int, *, requested_on: dt.date, received_on: dt.date) -> SarCase:
+    """Art 12A / ICO: the clock stops while the controller waits for the clarification it asked for."""
     _require_igo(actor)
     sar = _get_sar(sar_id)
+    _sar_open(sar)
+    if received_on < requested_on:
+        raise InvalidInput(
+            "Enter a date the clarification was received on or after the date it was asked for"
+        )
     sar.clarification_requested_on, sar.clarification_received_on = requested_on, received_on
-    sar.due_on = compute_sar_due(sar).due_on
-    sar.save()
-    audit.record(
-        actor.pk,
-        "ir.sar.clarification",
-        object_type="sar",
-        object_id=sar.pk,
-        person_id=sar.subject_id,
-        details={"due_on": sar.due_on.isoformat()},
-    )
-    return sar
+    return _save_sar_clock(actor, sar, "ir.sar.clarification")
 
 
 @transaction.atomic
@@ -853,6 +871,7 @@ def extend_sar(actor: Staff, sar_id: int, *, reason: str) -> SarCase:
     """Art 12(3): by two further months for complexity or number of requests, told within the first month."""
     _require_igo(actor)
     sar = _get_sar(sar_id)
+    _sar_open(sar)
     reason = _text(reason, "Enter why the request is complex or numerous", max_length=300)
     first_due = deadlines.sar_due(
         sar.received_on,
@@ -863,18 +882,7 @@ def extend_sar(actor: Staff, sar_id: int, *, reason: str) -> SarCase:
     if timezone.localdate() > first_due:
         raise InvalidInput("An extension must be notified within the first month")
     sar.extended = True
-    sar.due_on = compute_sar_due(sar).due_on
-    sar.save()
-    audit.record(
-        actor.pk,
-        "ir.sar.extended",
-        object_type="sar",
-        object_id=sar.pk,
-        person_id=sar.subject_id,
-        reason=reason,
-        details={"due_on": sar.due_on.isoformat()},
-    )
-    return sar
+    return _save_sar_clock(actor, sar, "ir.sar.extended", reason=reason)
 
 
 @transaction.atomic
@@ -1013,7 +1021,7 @@ def release_bundle(actor: Staff, sar_id: int) -> tuple[SarCase, str, str]:
             content_name=f"{sar.ref}-bundle.pdf",
             source="information_rights.sar",
             source_id=str(sar.pk),
-            person_ids=[sar.subject_id or 0],
+            person_ids=[sar.subject_id] if sar.subject_id else [],
             entry_ids=list(sar.entry_ids),
             purpose="Subject access request (UK GDPR Art 15)",
             legal_basis="UK GDPR Art 15; Data Protection Act 2018",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms as django_forms
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from discretion import access
 from discretion.information_rights import exemptions, forms, pdf, services
 from discretion.information_rights.compile import redacted
-from discretion.information_rights.models import Reason
+from discretion.information_rights.models import Reason, SarCase
 from discretion.staff.models import Staff
 
 
@@ -43,9 +43,78 @@ def _errors(form: django_forms.Form) -> str:
     return "; ".join(str(m) for errors in form.errors.values() for m in errors)
 
 
+# A case-page action: its form (None: a bare button), its title, and the service call.
+Action = tuple[type[django_forms.Form] | None, str, Callable[[Staff, int, dict[str, Any]], object]]
+
+# What a service may refuse with: "missing" is a 404, anything else a 403.
+REFUSALS = (access.NotFound, access.NotPermitted, access.AccessDenied)
+
+
+def _refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _not_found(request) if isinstance(exc, access.NotFound) else _forbidden(request, exc)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: django_forms.Form,
+    title: str,
+    create: Callable[[Staff, dict[str, Any]], str],
+) -> HttpResponse:
+    """A page with one form: valid input goes to the service, which gives the page to go to;
+    bad input, or a service's "Enter…", is a 400 with the error summary and nothing written."""
+    error = ""
+    if form.is_bound and form.is_valid():
+        try:
+            return HttpResponseRedirect(create(_actor(request), form.cleaned_data))
+        except services.InvalidInput as exc:
+            error = str(exc)
+        except REFUSALS as exc:
+            return _refused(request, exc)
+    return render(
+        request,
+        "information_rights/form_page.html",
+        {"form": form, "error": error, "title": title},
+        status=400 if (form.errors or error) else 200,
+    )
+
+
+def _action_forms(
+    actions: dict[str, Action], names: Iterable[str], failed: str, bound: django_forms.Form | None
+) -> list[dict[str, Any]]:
+    """The action forms of a case page, the one that failed still bound to what was typed."""
+    shown = []
+    for name in names:
+        form_class, title, _ = actions[name]
+        form = bound if name == failed else (form_class(prefix=name) if form_class else None)
+        shown.append({"name": name, "title": title, "form": form})
+    return shown
+
+
+def _post_action(
+    request: HttpRequest,
+    pk: int,
+    action: Action,
+    prefix: str,
+    *,
+    show_error: Callable[[django_forms.Form | None, str], HttpResponse],
+    next_url: Callable[[object], str],
+) -> HttpResponse:
+    """Run one action posted from a case page: POST-redirect-GET, or the page again with a 400."""
+    form_class, _, call = action
+    form = form_class(request.POST, prefix=prefix) if form_class else None
+    if form is not None and not form.is_valid():
+        return show_error(form, _errors(form))
+    try:
+        result = call(_actor(request), pk, form.cleaned_data if form is not None else {})
+    except services.InvalidInput as exc:
+        return show_error(form, str(exc))
+    except REFUSALS as exc:
+        return _refused(request, exc)
+    return HttpResponseRedirect(next_url(result))
+
+
 # --- FOI / EIR ---------------------------------------------------------------------------
 
-Action = tuple[type[django_forms.Form] | None, str, Callable[[Staff, int, dict[str, Any]], object]]
 
 REQUEST_ACTIONS: dict[str, Action] = {
     "acknowledge": (None, "Acknowledge", lambda a, pk, d: services.acknowledge(a, pk)),
@@ -130,14 +199,9 @@ def _request_page(
 ) -> HttpResponse:
     try:
         req = services.get_request_for(_actor(request), pk)
-    except access.NotFound:
-        return _not_found(request)
-    except access.NotPermitted as exc:
-        return _forbidden(request, exc)
-    actions = []
-    for name, (form_class, title, _) in REQUEST_ACTIONS.items():
-        form = bound if name == failed else (form_class(prefix=name) if form_class else None)
-        actions.append({"name": name, "title": title, "form": form})
+    except REFUSALS as exc:
+        return _refused(request, exc)
+    actions = _action_forms(REQUEST_ACTIONS, REQUEST_ACTIONS, failed, bound)
     claims = [(c, exemptions.get(c.code)) for c in req.exemptions.all().order_by("id")]
     return render(
         request,
@@ -160,40 +224,29 @@ def _request_page(
 def request_list(request: HttpRequest) -> HttpResponse:
     try:
         rows = services.list_requests(_actor(request))
-    except access.NotPermitted as exc:
-        return _forbidden(request, exc)
+    except REFUSALS as exc:
+        return _refused(request, exc)
     return render(request, "information_rights/request_list.html", {"rows": rows})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
-    form = forms.LogRequestForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            req = services.log_request(
-                _actor(request),
-                requester_name=d["requester_name"],
-                requester_contact=d["requester_contact"],
-                channel=d["channel"],
-                wording=d["wording"],
-                regime=d["regime"],
-                received_on=d["received_on"],
-                received_on_reason=d["received_on_reason"],
-            )
-            return HttpResponseRedirect(reverse("information_rights:request", args=[req.pk]))
-        except services.InvalidInput as exc:
-            error = str(exc)
-        except access.NotPermitted as exc:
-            return _forbidden(request, exc)
-    return render(
-        request,
-        "information_rights/form_page.html",
-        {"form": form, "error": error, "title": "Log an FOI or EIR request"},
-        status=400 if (form.errors or error) else 200,
-    )
+    def create(actor: Staff, d: dict[str, Any]) -> str:
+        req = services.log_request(
+            actor,
+            requester_name=d["requester_name"],
+            requester_contact=d["requester_contact"],
+            channel=d["channel"],
+            wording=d["wording"],
+            regime=d["regime"],
+            received_on=d["received_on"],
+            received_on_reason=d["received_on_reason"],
+        )
+        return reverse("information_rights:request", args=[req.pk])
+
+    form = forms.LogRequestForm(request.POST if request.method == "POST" else None)
+    return _form_page(request, form, "Log an FOI or EIR request", create)
 
 
 @login_required
@@ -206,31 +259,30 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in REQUEST_ACTIONS:
         return _not_found(request)
-    form_class, _, call = REQUEST_ACTIONS[action]
-    form = form_class(request.POST, prefix=action) if form_class else None
-    if form is not None and not form.is_valid():
-        return _request_page(request, pk, failed=action, bound=form, error=_errors(form), status=400)
-    try:
-        result = call(_actor(request), pk, form.cleaned_data if form is not None else {})
-    except services.InvalidInput as exc:
-        return _request_page(request, pk, failed=action, bound=form, error=str(exc), status=400)
-    except access.NotPermitted as exc:
-        return _forbidden(request, exc)
-    except access.NotFound:
-        return _not_found(request)
-    if action == "transfer":
-        return HttpResponseRedirect(reverse("information_rights:sar", args=[getattr(result, "pk", 0)]))
-    return HttpResponseRedirect(reverse("information_rights:request", args=[pk]))
+
+    def next_url(result: object) -> str:
+        if isinstance(result, SarCase):  # handled as subject access from here on (FOIA s40(1))
+            return reverse("information_rights:sar", args=[result.pk])
+        return reverse("information_rights:request", args=[pk])
+
+    return _post_action(
+        request,
+        pk,
+        REQUEST_ACTIONS[action],
+        action,
+        show_error=lambda form, error: _request_page(
+            request, pk, failed=action, bound=form, error=error, status=400
+        ),
+        next_url=next_url,
+    )
 
 
 @login_required
 def request_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     try:
         req = services.get_request_for(_actor(request), pk)
-    except access.NotFound:
-        return _not_found(request)
-    except access.NotPermitted as exc:
-        return _forbidden(request, exc)
+    except REFUSALS as exc:
+        return _refused(request, exc)
     text = {
         "acknowledgement": services.acknowledgement_letter(req) if req.acknowledged_on else "",
         "refusal-notice": req.refusal_notice,
@@ -257,8 +309,8 @@ def disclosure_log(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     try:
         board = services.dashboard(_actor(request))
-    except access.NotPermitted as exc:
-        return _forbidden(request, exc)
+    except REFUSALS as exc:
+        return _refused(request, exc)
     bar_width = 40
     bars = [
         {
@@ -286,8 +338,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     try:
         board = services.dashboard(_actor(request))
-    except access.NotPermitted as exc:
-        return _forbidden(request, exc)
+    except REFUSALS as exc:
+        return _refused(request, exc)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="information-rights-open-cases.csv"'
     writer = csv.writer(response)
@@ -350,15 +402,9 @@ def _sar_page(
 ) -> HttpResponse:
     try:
         sar = services.get_sar_for(_actor(request), pk)
-    except access.NotFound:
-        return _not_found(request)
-    except access.NotPermitted as exc:
-        return _forbidden(request, exc)
-    actions = []
-    for name in SAR_PAGE_ACTIONS:
-        form_class, title, _ = SAR_ACTIONS[name]
-        form = bound if name == failed else (form_class(prefix=name) if form_class else None)
-        actions.append({"name": name, "title": title, "form": form})
+    except REFUSALS as exc:
+        return _refused(request, exc)
+    actions = _action_forms(SAR_ACTIONS, SAR_PAGE_ACTIONS, failed, bound)
     return render(
         request,
         "information_rights/sar.html",
@@ -371,43 +417,31 @@ def _sar_page(
 def sar_list(request: HttpRequest) -> HttpResponse:
     try:
         rows = services.list_sars(_actor(request))
-    except access.NotPermitted as exc:
-        return _forbidden(request, exc)
+    except REFUSALS as exc:
+        return _refused(request, exc)
     return render(request, "information_rights/sar_list.html", {"rows": rows})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def sar_new(request: HttpRequest) -> HttpResponse:
-    form = forms.OpenSarForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            sar = services.open_sar(
-                _actor(request),
-                requester_name=d["requester_name"],
-                requester_contact=d["requester_contact"],
-                requester_kind=d["requester_kind"],
-                received_on=d["received_on"],
-                subject_ref=d["subject_ref"],
-                child_understands=form.tristate("child_understands"),
-                child_consents=form.tristate("child_consents"),
-                written_authority=d["written_authority"],
-            )
-            return HttpResponseRedirect(reverse("information_rights:sar", args=[sar.pk]))
-        except services.InvalidInput as exc:
-            error = str(exc)
-        except (access.NotPermitted, access.AccessDenied) as exc:
-            return _forbidden(request, exc)
-        except access.NotFound:
-            error = "Enter the reference of a person on our records"
-    return render(
-        request,
-        "information_rights/form_page.html",
-        {"form": form, "error": error, "title": "Log a subject access request"},
-        status=400 if (form.errors or error) else 200,
-    )
+    form = forms.OpenSarForm(request.POST if request.method == "POST" else None)
+
+    def create(actor: Staff, d: dict[str, Any]) -> str:
+        sar = services.open_sar(
+            actor,
+            requester_name=d["requester_name"],
+            requester_contact=d["requester_contact"],
+            requester_kind=d["requester_kind"],
+            received_on=d["received_on"],
+            subject_ref=d["subject_ref"],
+            child_understands=form.tristate("child_understands"),
+            child_consents=form.tristate("child_consents"),
+            written_authority=d["written_authority"],
+        )
+        return reverse("information_rights:sar", args=[sar.pk])
+
+    return _form_page(request, form, "Log a subject access request", create)
 
 
 @login_required
@@ -415,42 +449,37 @@ def sar_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _sar_page(request, pk)
 
 
+# Actions posted from the redaction review page, which they return to.
+REVIEW_ACTIONS = ("decide", "add-redaction")
+
+
 @login_required
 @require_POST
 def sar_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in SAR_ACTIONS:
         return _not_found(request)
-    form_class, _, call = SAR_ACTIONS[action]
-    form = form_class(request.POST, prefix=action) if form_class else None
-    back = (
-        "information_rights:sar-review" if action in ("decide", "add-redaction") else "information_rights:sar"
+
+    def show_error(form: django_forms.Form | None, error: str) -> HttpResponse:
+        if action in REVIEW_ACTIONS:
+            return _review_page(request, pk, error=error, status=400)
+        return _sar_page(request, pk, failed=action, bound=form, error=error, status=400)
+
+    after = "sar-review" if action in REVIEW_ACTIONS or action == "compile" else "sar"
+    return _post_action(
+        request,
+        pk,
+        SAR_ACTIONS[action],
+        action,
+        show_error=show_error,
+        next_url=lambda result: reverse(f"information_rights:{after}", args=[pk]),
     )
-    if form is not None and not form.is_valid():
-        if back.endswith("review"):
-            return _review_page(request, pk, error=_errors(form), status=400)
-        return _sar_page(request, pk, failed=action, bound=form, error=_errors(form), status=400)
-    try:
-        call(_actor(request), pk, form.cleaned_data if form is not None else {})
-    except services.InvalidInput as exc:
-        if back.endswith("review"):
-            return _review_page(request, pk, error=str(exc), status=400)
-        return _sar_page(request, pk, failed=action, bound=form, error=str(exc), status=400)
-    except (access.NotPermitted, access.AccessDenied) as exc:
-        return _forbidden(request, exc)
-    except access.NotFound:
-        return _not_found(request)
-    if action == "compile":
-        back = "information_rights:sar-review"
-    return HttpResponseRedirect(reverse(back, args=[pk]))
 
 
 def _review_page(request: HttpRequest, pk: int, *, error: str = "", status: int = 200) -> HttpResponse:
     try:
         sar, compiled, redactions = services.review_view(_actor(request), pk)
-    except access.NotFound:
-        return _not_found(request)
-    except (access.NotPermitted, access.AccessDenied) as exc:
-        return _forbidden(request, exc)
+    except REFUSALS as exc:
+        return _refused(request, exc)
     except services.InvalidInput as exc:
         return _sar_page(request, pk, error=str(exc), status=400)
     by_entry: dict[int, list[Any]] = {}
@@ -493,10 +522,8 @@ def sar_bundle(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         content = services.build_bundle(_actor(request), pk)
         sar = services.get_sar_for(_actor(request), pk)
-    except access.NotFound:
-        return _not_found(request)
-    except (access.NotPermitted, access.AccessDenied) as exc:
-        return _forbidden(request, exc)
+    except REFUSALS as exc:
+        return _refused(request, exc)
     except services.InvalidInput as exc:
         return _sar_page(request, pk, error=str(exc), status=400)
     response = HttpResponse(content, content_type="application/pdf")
@@ -508,10 +535,8 @@ def sar_bundle(request: HttpRequest, pk: int) -> HttpResponse:
 def sar_redaction_log(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         sar = services.get_sar_for(_actor(request), pk)
-    except access.NotFound:
-        return _not_found(request)
-    except access.NotPermitted as exc:
-        return _forbidden(request, exc)
+    except REFUSALS as exc:
+        return _refused(request, exc)
     response = HttpResponse(pdf.redaction_log_csv(sar), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{sar.ref}-redaction-log.csv"'
     return response
@@ -523,10 +548,8 @@ def sar_release(request: HttpRequest, pk: int) -> HttpResponse:
     """Shown once: the link and its one-time code (never stored in clear), so no redirect here."""
     try:
         sar, token, code = services.release_bundle(_actor(request), pk)
-    except access.NotFound:
-        return _not_found(request)
-    except (access.NotPermitted, access.AccessDenied) as exc:
-        return _forbidden(request, exc)
+    except REFUSALS as exc:
+        return _refused(request, exc)
     except services.InvalidInput as exc:
         return _sar_page(request, pk, error=str(exc), status=400)
     return render(request, "information_rights/released.html", {"sar": sar, "token": token, "code": code})

@@ -34,6 +34,7 @@ from discretion.policy import (
     parse_facts,
 )
 from discretion.records.models import Entry, Person
+from discretion.requests import labels
 from discretion.requests.models import (
     Approval,
     DecisionRecord,
@@ -414,11 +415,11 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
     2.4). An approval becomes a fact and the decision is re-run; a refusal ends the request."""
     access._require_active(actor)
     req = _locked(request_id)
-    if req.state != State.REFERRED:
-        raise NotPermitted("This request is not waiting for a decision.")
     routes = [r for r in req.decision.get("route_to", []) if _may_act_for(actor, req, r)]
     if not routes:
         raise NotPermitted("This request is not referred to you.")
+    if req.state != State.REFERRED:
+        raise NotPermitted("This request is not waiting for a decision.")
     reasoning = reasoning.strip()
     if not reasoning:
         raise InvalidInput("Enter the reasons for your decision")
@@ -711,13 +712,19 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         )
     unmet = unmet_conditions(req)
     if unmet:
-        raise NotPermitted("Before release: " + ", ".join(unmet).replace("_", " "))
-    selections = list(req.selections.select_related("entry").order_by("entry__occurred_on", "entry_id"))
+        raise NotPermitted("Before release: " + "; ".join(labels.condition_labels(unmet)))
+    selections = list(req.selections.all())
+    # What leaves is read through the one door, as the handler: each entry's read is audited and
+    # its need-to-know basis checked again (DESIGN "One door to personal data").
+    picked = sorted(
+        ((access.get_entry_for(actor, s.entry_id)[0], s.reason) for s in selections),
+        key=lambda pair: (pair[0].occurred_on, pair[0].pk),
+    )
     third, confidential = _allowances(req)
-    for s in selections:  # the decision may have changed since the entries were picked
-        if (s.entry.confidential_source and not confidential) or (s.entry.third_party and not third):
-            raise NotPermitted(f"Entry {s.entry_id} can no longer be released; choose the entries again.")
-    content = build_bundle(req, [(s.entry, s.reason) for s in selections])
+    for entry, _ in picked:  # the decision may have changed since the entries were picked
+        if (entry.confidential_source and not confidential) or (entry.third_party and not third):
+            raise NotPermitted(f"Entry {entry.pk} can no longer be released; choose the entries again.")
+    content = build_bundle(req, picked)
     decision = current_decision(req)
     approver = (
         Approval.objects.filter(request=req, approved=True)
@@ -751,13 +758,6 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         if channel == ReleaseChannel.SECURE_LINK
         else "Print, check and post by recorded delivery.",
     )
-    if release.link_token:
-        # The link goes out through the outbox; the code never does (shown once to staff).
-        from django.urls import reverse
-
-        link = reverse("disclosures:download", args=[release.link_token])
-        release.message.body += f"\n\nDownload: {link}"
-        release.message.save(update_fields=["body"])
     req.disclosure = release.disclosure
     req.save(update_fields=["disclosure"])
     _event(req, actor, "released", to_state=State.RELEASED, note=f"Disclosure {release.disclosure.pk}")

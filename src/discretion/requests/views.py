@@ -3,6 +3,7 @@ minimisation and release. Thin: parse, call a service, render; POST-redirect-GET
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discretion import access
-from discretion.requests import services
+from discretion.requests import labels, services
 from discretion.requests.forms import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -30,7 +31,7 @@ from discretion.requests.forms import (
     WhomForm,
     WhyForm,
 )
-from discretion.requests.models import InformOutcome, State, TaskKind
+from discretion.requests.models import InformOutcome, Request, State, TaskKind
 from discretion.staff.models import Staff
 from discretion.web.views import not_found, refused
 
@@ -224,18 +225,26 @@ def documents(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "requests/documents.html", {"req": req, "form": form, "docs": docs}, status=status)
 
 
-def _detail_context(actor: Staff, req: Any) -> dict[str, Any]:
+def _detail_context(actor: Staff, req: Request) -> dict[str, Any]:
     decision = req.decision
+    unmet = services.unmet_conditions(req) if req.outcome == "share" else []
     return {
         "req": req,
         "decision": decision,
+        "routes": [
+            {"code": code, "label": labels.route_label(code)} for code in decision.get("route_to", [])
+        ],
+        "missing": labels.missing_labels(decision.get("missing", [])),
+        "conditions": [
+            {"code": code, "label": labels.condition_label(code), "unmet": code in unmet}
+            for code in decision.get("conditions", [])
+        ],
         "category": CATEGORY_LABELS.get(req.category, req.category),
         "channel": CHANNEL_LABELS.get(str(req.facts.get("channel")), "Not stated"),
         "purpose": PURPOSE_LABELS.get(str(req.facts.get("purpose")), ""),
         "subjects": services.subject_refs(req),
         "open_tasks": [(k, TaskKind(k).label) for k in services.open_tasks(req)],
         "done_tasks": list(req.tasks.select_related("done_by")),
-        "unmet": services.unmet_conditions(req) if req.outcome == "share" else [],
         "can_decide": req.state == State.REFERRED
         and any(services._may_act_for(actor, req, r) for r in decision.get("route_to", [])),
         "is_handler": actor.pk == req.handler_id,
@@ -268,19 +277,18 @@ def _back_with_error(request: HttpRequest, request_id: int, error: str) -> HttpR
     return HttpResponseRedirect(reverse("requests:detail", args=[request_id]))
 
 
-@login_required
-@require_POST
-def referral(request: HttpRequest, request_id: int) -> HttpResponse:
-    form = ReferralForm(request.POST)
+def _detail_action(
+    request: HttpRequest,
+    request_id: int,
+    form: forms.Form,
+    act: Callable[[Staff, dict[str, Any]], object],
+) -> HttpResponse:
+    """A form posted from the detail page: call the service, then back to the page, with the
+    first error (kept in the session for one showing) when the input or the action is refused."""
     if not form.is_valid():
         return _back_with_error(request, request_id, _first_error(form))
     try:
-        services.decide_referral(
-            _actor(request),
-            request_id,
-            approve=form.cleaned_data["approve"] == "yes",
-            reasoning=form.cleaned_data["reasoning"],
-        )
+        act(_actor(request), form.cleaned_data)
     except access.NotFound:
         return not_found(request)
     except (services.InvalidInput, access.NotPermitted) as exc:
@@ -290,41 +298,45 @@ def referral(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def referral(request: HttpRequest, request_id: int) -> HttpResponse:
+    return _detail_action(
+        request,
+        request_id,
+        ReferralForm(request.POST),
+        lambda actor, data: services.decide_referral(
+            actor, request_id, approve=data["approve"] == "yes", reasoning=data["reasoning"]
+        ),
+    )
+
+
+@login_required
+@require_POST
 def task(request: HttpRequest, request_id: int) -> HttpResponse:
-    form = TaskForm(request.POST)
-    if not form.is_valid():
-        return _back_with_error(request, request_id, _first_error(form))
-    data = form.cleaned_data
-    try:
-        services.complete_task(
-            _actor(request),
+    return _detail_action(
+        request,
+        request_id,
+        TaskForm(request.POST),
+        lambda actor, data: services.complete_task(
+            actor,
             request_id,
             data["kind"],
             note=data["note"],
             callback_number=data["callback_number"],
             number_source=data["number_source"],
             outcome=data["outcome"] or "",
-        )
-    except access.NotFound:
-        return not_found(request)
-    except (services.InvalidInput, access.NotPermitted) as exc:
-        return _back_with_error(request, request_id, str(exc))
-    return HttpResponseRedirect(reverse("requests:detail", args=[request_id]))
+        ),
+    )
 
 
 @login_required
 @require_POST
 def close(request: HttpRequest, request_id: int) -> HttpResponse:
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        return _back_with_error(request, request_id, _first_error(form))
-    try:
-        services.close_request(_actor(request), request_id, note=form.cleaned_data["note"])
-    except access.NotFound:
-        return not_found(request)
-    except (services.InvalidInput, access.NotPermitted) as exc:
-        return _back_with_error(request, request_id, str(exc))
-    return HttpResponseRedirect(reverse("requests:detail", args=[request_id]))
+    return _detail_action(
+        request,
+        request_id,
+        CloseForm(request.POST),
+        lambda actor, data: services.close_request(actor, request_id, note=data["note"]),
+    )
 
 
 @login_required
@@ -378,6 +390,8 @@ def release(request: HttpRequest, request_id: int) -> HttpResponse:
             result = services.release_request(
                 actor, req.pk, channel=form.cleaned_data["channel"], address=form.cleaned_data["address"]
             )
+        except access.AccessDenied as exc:
+            return refused(request, exc)
         except (services.InvalidInput, access.NotPermitted) as exc:
             error = str(exc)
         else:
@@ -388,7 +402,6 @@ def release(request: HttpRequest, request_id: int) -> HttpResponse:
                 "code": result.link_code,
             }
             return HttpResponseRedirect(reverse("requests:released", args=[req.pk]))
-    selections = list(req.selections.select_related("entry"))
     return render(
         request,
         "requests/release.html",
@@ -396,8 +409,9 @@ def release(request: HttpRequest, request_id: int) -> HttpResponse:
             "req": req,
             "form": form,
             "error": error,
-            "selections": selections,
-            "unmet": services.unmet_conditions(req),
+            # A count only: the entries themselves are read through access when released.
+            "selected": req.selections.count(),
+            "unmet": labels.condition_labels(services.unmet_conditions(req)),
         },
         status=400 if (error or form.errors) else 200,
     )
@@ -426,5 +440,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "requests/queue.html",
-        {"to_decide": services.queue_for(actor), "mine": services.my_requests(actor)},
+        {
+            "to_decide": [
+                (
+                    r,
+                    CATEGORY_LABELS.get(r.category, r.category),
+                    labels.route_labels(r.decision.get("route_to", [])),
+                )
+                for r in services.queue_for(actor)
+            ],
+            "mine": services.my_requests(actor),
+        },
     )
