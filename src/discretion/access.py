@@ -426,6 +426,24 @@ def my_cases(actor: Staff) -> list[Case]:
     return cases
 
 
+def person_refs(actor: Staff, person_ids: list[int], *, context: str) -> list[str]:
+    """The references (never names) of people a piece of casework is about, audited as one read.
+
+    For pages such as a request or a subject-access case that must say whom they concern to
+    staff who may not yet have a need to know the record itself.
+    """
+    _require_active(actor)
+    refs = list(Person.objects.filter(id__in=person_ids).order_by("ref").values_list("ref", flat=True))
+    audit.record(
+        actor.pk,
+        "person.refs_read",
+        object_type="casework",
+        object_id=context,
+        details={"people": sorted(person_ids)},
+    )
+    return refs
+
+
 # --- search -----------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ class Channel(models.TextChoices):
     IN_PERSON = "in_person", "Handed over in person"
     INTERNAL = "internal", "Internal (colleague within the council)"
     EMAIL = "email", "E-mail (no personal data)"
+    PUBLICATION = "publication", "Published (FOI disclosure log)"
 
 
 class Disclosure(models.Model):
