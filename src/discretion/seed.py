@@ -31,7 +31,16 @@ from discretion.records.models import (
     Relationship,
 )
 from discretion.records.search import name_rows
-from discretion.staff.models import Allocation, EmploymentType, PolicyVersion, Role, Staff, Team
+from discretion.staff.models import (
+    Allocation,
+    Briefing,
+    EmploymentType,
+    Induction,
+    PolicyVersion,
+    Role,
+    Staff,
+    Team,
+)
 
 ANCHOR = dt.date(2026, 10, 31)  # fixed, so a seed gives the same council on any day
 DEMO_PASSWORD = "discretion-demo-2026"
@@ -376,6 +385,26 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                 next_staff += 1
         Staff.objects.bulk_create(staff, batch_size=2000)
         Team.objects.bulk_update(teams, ["manager_id"])
+        # policy 1.2: confidentiality discussed at induction; volunteers and students briefed by
+        # their responsible member of staff. The agency worker's induction is left unrecorded so
+        # the compliance page has something to show.
+        manager = by_username["priya.patel"]
+        Induction.objects.bulk_create(
+            [
+                Induction(
+                    staff_id=m.id, discussed_by_id=manager.id, discussed_on=ANCHOR - dt.timedelta(days=90)
+                )
+                for m in staff
+                if m.username != "dan.brown"
+            ]
+        )
+        Briefing.objects.bulk_create(
+            [
+                Briefing(staff_id=m.id, responsible_id=m.responsible_staff_id)
+                for m in staff
+                if m.responsible_staff_id
+            ]
+        )
         report.staff = len(staff)
 
         people: list[Person] = []
