@@ -248,6 +248,29 @@ def test_channels_without_e_mail_are_recorded_not_mailed(world, settings, plain_
     assert details["delivered_to"] == ("print_queue" if channel == "post" else "record")
 
 
+def test_a_publication_on_the_disclosure_log_is_recorded_not_mailed(world, settings, plain_server) -> None:
+    # An FOI answer published on the disclosure log: registered and queued like any release, never
+    # e-mailed, even with an address-like recipient (policy 1.1).
+    _point_at(settings, plain_server)
+    release = disclose(
+        world.staff("information_governance"),
+        recipient=Recipient(name="The public (FOI disclosure log)", address="public@example.org"),
+        channel=Channel.PUBLICATION,
+        content=b"There were 412 children in care.",
+        content_name="IR2026-00001-answer.txt",
+        source="foi",
+    )
+
+    assert deliver_pending(send_outbox_message) == (1, 0)
+
+    assert plain_server.inbox.received == []
+    message = OutboxMessage.objects.get(pk=release.message.pk)
+    assert (message.status, message.last_error) == (OutboxStatus.SENT, "")
+    (details,) = _audits("outbox.sent")
+    assert details["channel"] == "publication" and details["delivered_to"] == "disclosure_log"
+    assert _audits("outbox.failed") == []
+
+
 def test_an_unreachable_mail_server_fails_the_send(world, settings) -> None:
     settings.DISCRETION_SMTP_PORT = free_port()  # nothing listens there
     (message,) = outbound.queue_plain(None, to=["parent@gmail.com"], subject="Fete", body="Saturday.")

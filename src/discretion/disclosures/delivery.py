@@ -60,6 +60,9 @@ def send_outbox_message(message: OutboxMessage) -> None:
         if message.channel in RECORDED_ONLY:
             # Post goes to the print queue: sent outbox rows on the post channel are what to print.
             details["delivered_to"] = "print_queue" if message.channel == Channel.POST else "record"
+        elif message.channel == Channel.PUBLICATION:
+            # An FOI answer on the public disclosure log: published when recorded, never e-mailed.
+            details["delivered_to"] = "disclosure_log"
         elif message.channel in EMAILED:
             _send_email(message)
         else:

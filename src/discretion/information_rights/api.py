@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 
 from discretion.api import actor
 from discretion.information_rights import services
-from discretion.information_rights.models import InfoRequest, SarCase
+from discretion.information_rights.models import InfoRequest, SarCase, SarReview
 
 router = Router(tags=["information rights"])
 T = TypeVar("T")
@@ -47,6 +47,8 @@ class RequestOut(Schema):
     closed_on: dt.date | None
     refusal_notice: str
     response_text: str
+    published: bool
+    disclosure_id: int | None
 
 
 def _req_out(r: InfoRequest) -> RequestOut:
@@ -61,6 +63,8 @@ def _req_out(r: InfoRequest) -> RequestOut:
         closed_on=r.closed_on,
         refusal_notice=r.refusal_notice,
         response_text=r.response_text,
+        published=r.published,
+        disclosure_id=r.disclosure_id,
     )
 
 
@@ -396,3 +400,69 @@ def bundle(request: HttpRequest, sar_id: int) -> HttpResponse:
 def release(request: HttpRequest, sar_id: int) -> ReleaseOut:
     sar, token, code = _call(lambda: services.release_bundle(actor(request), sar_id))
     return ReleaseOut(disclosure_id=sar.disclosure_id or 0, link_token=token, link_code=code)
+
+
+class AttachmentDecisionIn(Schema):
+    include: bool
+    note: str = ""
+
+
+class AttachmentDecisionOut(Schema):
+    attachment_id: int
+    include: bool
+    decided_at: dt.datetime
+
+
+@router.post("/sar/{sar_id}/attachments/{attachment_id}/decision", response=AttachmentDecisionOut)
+def decide_attachment(
+    request: HttpRequest, sar_id: int, attachment_id: int, payload: AttachmentDecisionIn
+) -> AttachmentDecisionOut:
+    row = _call(
+        lambda: services.decide_attachment(
+            actor(request), sar_id, attachment_id, include=payload.include, note=payload.note
+        )
+    )
+    return AttachmentDecisionOut(
+        attachment_id=row.attachment_id, include=row.include, decided_at=row.decided_at
+    )
+
+
+class SarReviewIn(Schema):
+    received_on: dt.date | None = None
+
+
+class DecideReviewIn(Schema):
+    outcome: str
+    notes: str
+
+
+class SarReviewOut(Schema):
+    id: int
+    received_on: dt.date
+    due_on: dt.date
+    outcome: str
+    decided_on: dt.date | None
+
+
+def _sar_review_out(r: SarReview) -> SarReviewOut:
+    return SarReviewOut(
+        id=r.pk, received_on=r.received_on, due_on=r.due_on, outcome=r.outcome, decided_on=r.decided_on
+    )
+
+
+@router.post("/sar/{sar_id}/reviews", response={201: SarReviewOut})
+def sar_review(request: HttpRequest, sar_id: int, payload: SarReviewIn) -> Status[SarReviewOut]:
+    r = _call(lambda: services.request_sar_review(actor(request), sar_id, received_on=payload.received_on))
+    return Status(201, _sar_review_out(r))
+
+
+@router.post("/sar/{sar_id}/reviews/{review_id}/decision", response=SarReviewOut)
+def decide_sar_review(
+    request: HttpRequest, sar_id: int, review_id: int, payload: DecideReviewIn
+) -> SarReviewOut:
+    r = _call(
+        lambda: services.decide_sar_review(
+            actor(request), sar_id, review_id, outcome=payload.outcome, notes=payload.notes
+        )
+    )
+    return _sar_review_out(r)

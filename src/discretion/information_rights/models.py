@@ -87,6 +87,8 @@ class InfoRequest(models.Model):
     response_text = models.TextField(blank=True)
     refusal_notice = models.TextField(blank=True)
     published = models.BooleanField(default=False)
+    # The disclosure-register entry of the published answer (policy 1.1: every release registered).
+    disclosure_id = models.BigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -239,6 +241,36 @@ class RedactionDecision(models.Model):
     note = models.CharField(max_length=300, blank=True)
     decided_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
+
+
+class AttachmentReview(models.Model):
+    """A reviewer's decision on one attachment of a subject-access bundle. Its text cannot be
+    redacted automatically, so it goes in the bundle only once reviewed by hand and marked to
+    include (ICO right of access: third-party data is withheld). Every decision is kept; the
+    latest for an attachment is the one that counts."""
+
+    sar = models.ForeignKey(SarCase, on_delete=models.CASCADE, related_name="attachment_reviews")
+    attachment_id = models.BigIntegerField()
+    include = models.BooleanField()
+    note = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["sar", "attachment_id"])]
+        ordering = ["id"]
+
+
+class SarReview(models.Model):
+    """An internal review of how a subject-access request was handled: the council answers within
+    20 working days, as for FOI; the requester may complain to the ICO at any time (UK GDPR Art 77)."""
+
+    sar = models.ForeignKey(SarCase, on_delete=models.CASCADE, related_name="reviews")
+    received_on = models.DateField()
+    due_on = models.DateField()
+    outcome = models.CharField(max_length=16, choices=ReviewOutcome.choices, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
 
 
 class Reminder(models.Model):

@@ -1,6 +1,11 @@
 """The subject-access bundle as a PDF (reportlab): cover letter with Article 15's information,
 a contents page, page numbers, and TRUE redactions: withheld text is removed from the text before
-it reaches the renderer, so it is nowhere in the file."""
+it reaches the renderer, so it is nowhere in the file.
+
+Attachments the reviewer has read by hand and included go in after their entry: a PDF's own
+pages are merged in (pypdf) on pages reserved for them, so the contents page stays right; a PNG or
+JPEG image is drawn on a page of its own; a Word document is listed as provided separately.
+"""
 
 from __future__ import annotations
 
@@ -14,17 +19,29 @@ from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from discretion.information_rights.compile import CompiledSar, redacted
-from discretion.information_rights.models import Redaction, RedactionDecision, SarCase
+from discretion.information_rights.models import AttachmentReview, Redaction, RedactionDecision, SarCase
+from discretion.records.models import Attachment
 
 RIGHTS = [
     "to have inaccurate personal data corrected (rectification, Article 16)",
     "to have personal data erased where the law allows (Article 17)",
     "to restrict how we use your personal data (Article 18)",
     "to object to our use of your personal data (Article 21)",
+    "to ask us for an internal review of how we handled this request; we reply within 20 working days",
     "to complain to us, and to the Information Commissioner's Office, Wycliffe House, Water Lane, "
     "Wilmslow SK9 5AF, ico.org.uk, 0303 123 1113 (Article 77)",
 ]
@@ -74,20 +91,173 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab is untyped
         canvas.restoreState()
 
     def afterFlowable(self, flowable: Any) -> None:
-        if isinstance(flowable, Paragraph) and flowable.style.name == "Section":
-            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+        if isinstance(flowable, Paragraph) and flowable.style.name in TOC_LEVELS:
+            self.notify("TOCEntry", (TOC_LEVELS[flowable.style.name], flowable.getPlainText(), self.page))
+
+
+# Headings that make a line on the contents page, and their level.
+TOC_LEVELS = {"Section": 0, "AttachmentHeading": 1}
+
+
+class _ReservedPage(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """Marks the page it lands on as reserved for one page of an attached PDF (merged in later).
+    Every build pass records the page number again, so the last pass (the one written) wins."""
+
+    def __init__(self, key: tuple[int, int], pages: dict[tuple[int, int], int]) -> None:
+        super().__init__()
+        self.key, self.pages = key, pages
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return (0, 0)
+
+    def draw(self) -> None:
+        self.pages[self.key] = self.canv.getPageNumber()
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+WORD_TYPES = frozenset(
+    {
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+)
+
+
+def attachment_kind(attachment: Attachment, content: bytes) -> str:
+    """ "pdf", "image", "word" or "other": by the file's own bytes where they say, never its name alone."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith((PNG_MAGIC, JPEG_MAGIC)):
+        return "image"
+    name = attachment.original_name.lower()
+    if attachment.content_type in WORD_TYPES or name.endswith((".doc", ".docx")):
+        return "word"
+    return "other"
+
+
+def _pdf_pages(content: bytes) -> list[Any]:
+    """The pages of an attached PDF, or [] when it cannot be read (damaged, or locked by a password)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return []
+        return list(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        return []
+
+
+def _image(content: bytes, max_width: float, max_height: float) -> Image | None:
+    try:
+        width, height = ImageReader(io.BytesIO(content)).getSize()
+    except Exception:  # reportlab/PIL raise many kinds for a damaged image
+        return None
+    if not width or not height:
+        return None
+    scale = min(max_width / width, max_height / height, 1.0)
+    return Image(io.BytesIO(content), width=width * scale, height=height * scale)
+
+
+def _attachment_story(
+    attachment: Attachment,
+    content: bytes | None,
+    *,
+    styles: dict[str, ParagraphStyle],
+    reserved: dict[tuple[int, int], int],
+    merged: dict[int, list[Any]],
+    frame: tuple[float, float],
+) -> list[Any]:
+    """The flowables for one attachment after its entry (see the module docstring)."""
+    label = f"{attachment.original_name} ({attachment.size} bytes)"
+    if content is None:
+        # Not reviewed by hand, or withheld by the reviewer (redaction review).
+        return [_p(f"Attached document: {label} – not included in this bundle.", styles["small"])]
+    kind = attachment_kind(attachment, content)
+    heading = _p(f"Attached document: {attachment.original_name}", styles["attachment"])
+    if kind == "pdf":
+        pages = _pdf_pages(content)
+        if pages:
+            merged[attachment.pk] = pages
+            story: list[Any] = [
+                PageBreak(),
+                heading,
+                _p(
+                    f"The {len(pages)} page{'s' if len(pages) != 1 else ''} after this one are a copy of "
+                    "this document, which is attached to the entry before it.",
+                    styles["body"],
+                ),
+            ]
+            for number in range(len(pages)):
+                story += [PageBreak(), _ReservedPage((attachment.pk, number), reserved)]
+            return [*story, PageBreak()]
+    elif kind == "image":
+        image = _image(content, frame[0], frame[1] - 30 * mm)
+        if image is not None:
+            return [PageBreak(), heading, image, PageBreak()]
+    elif kind == "word":
+        return [
+            heading,
+            _p(
+                f"{label}: provided separately. Note: this is a Word document, which cannot be reproduced "
+                "in this bundle; a copy, checked in the same way, is provided with it.",
+                styles["small"],
+            ),
+        ]
+    return [
+        heading,
+        _p(
+            f"{label}: this file cannot be reproduced in this bundle. Ask us for a copy.",
+            styles["small"],
+        ),
+    ]
+
+
+def _merge(base: bytes, reserved: dict[tuple[int, int], int], merged: dict[int, list[Any]]) -> bytes:
+    """Put each attached PDF page on the page reserved for it, with the bundle's footer laid over it
+    (page number and marking), so the contents page and page numbers hold."""
+    from pypdf import PdfReader, PdfWriter
+
+    by_page = {page: key for key, page in reserved.items()}
+    writer = PdfWriter()
+    for number, page in enumerate(PdfReader(io.BytesIO(base)).pages, start=1):
+        key = by_page.get(number)
+        if key is None:
+            writer.add_page(page)
+            continue
+        added = writer.add_page(merged[key[0]][key[1]])
+        added.pop("/AA", None)  # a page's open/close actions (scripts) do not travel with a copy
+        added.merge_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def render_bundle(sar: SarCase, compiled: CompiledSar, *, council_name: str) -> bytes:
+def render_bundle(
+    sar: SarCase,
+    compiled: CompiledSar,
+    *,
+    council_name: str,
+    attachment_contents: dict[int, bytes] | None = None,
+) -> bytes:
+    """The bundle. `attachment_contents` holds the files of the attachments the reviewer included
+    (read through access); any other attachment is only listed."""
+    contents = attachment_contents or {}
     styles = getSampleStyleSheet()
     body = styles["BodyText"]
     section = ParagraphStyle("Section", parent=styles["Heading1"])
     sub = styles["Heading3"]
     small = ParagraphStyle("Small", parent=body, fontSize=8, textColor="#505a5f")
+    attachment_style = ParagraphStyle("AttachmentHeading", parent=styles["Heading4"])
+    flow_styles = {"body": body, "small": small, "attachment": attachment_style}
+    reserved: dict[tuple[int, int], int] = {}
+    merged: dict[int, list[Any]] = {}
     story: list[Any] = []
     person = compiled.person
     today = timezone.localdate()
@@ -134,7 +304,10 @@ def render_bundle(sar: SarCase, compiled: CompiledSar, *, council_name: str) -> 
     story.append(PageBreak())
 
     toc = TableOfContents()
-    toc.levelStyles = [ParagraphStyle("TOC0", parent=body, fontSize=11, leading=14)]
+    toc.levelStyles = [
+        ParagraphStyle("TOC0", parent=body, fontSize=11, leading=14),
+        ParagraphStyle("TOC1", parent=body, fontSize=10, leading=13, leftIndent=12 * mm),
+    ]
     story.append(_p("Contents", styles["Heading1"]))
     story.append(toc)
     story.append(PageBreak())
@@ -156,7 +329,14 @@ def render_bundle(sar: SarCase, compiled: CompiledSar, *, council_name: str) -> 
             story.append(_p(f"{entry.get_kind_display()} – {entry.occurred_on:%-d %B %Y} – {author}", sub))
             story.append(_p(redacted(entry.text, compiled.withheld.get(entry.pk, [])), body))
             for att in compiled.attachments.get(entry.pk, []):
-                story.append(_p(f"Attached document: {att.original_name} ({att.size} bytes)", small))
+                story += _attachment_story(
+                    att,
+                    contents.get(att.pk),
+                    styles=flow_styles,
+                    reserved=reserved,
+                    merged=merged,
+                    frame=(A4[0] - 40 * mm, A4[1] - 40 * mm),
+                )
             story.append(Spacer(1, 2 * mm))
 
     story.append(PageBreak())
@@ -175,11 +355,13 @@ def render_bundle(sar: SarCase, compiled: CompiledSar, *, council_name: str) -> 
     buffer = io.BytesIO()
     doc = _Doc(buffer, title=f"Subject access {sar.ref}", author=council_name)
     doc.multiBuild(story)
-    return buffer.getvalue()
+    return _merge(buffer.getvalue(), reserved, merged) if merged else buffer.getvalue()
 
 
 def redaction_log_csv(sar: SarCase) -> str:
-    """The redaction log: every redaction and every decision on it, for the file (not released)."""
+    """The redaction log: every redaction and every decision on it, for the file (not released);
+    then each attachment of the compiled entries (ids only), whether it was reviewed by hand and
+    included, or withheld pending review (its text cannot be redacted automatically)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -194,6 +376,8 @@ def redaction_log_csv(sar: SarCase) -> str:
             "decided_by",
             "decided_at",
             "note",
+            "attachment",
+            "reviewed_by_hand",
         ]
     )
     for red in Redaction.objects.filter(sar=sar).prefetch_related("decisions__decided_by").order_by("id"):
@@ -211,6 +395,34 @@ def redaction_log_csv(sar: SarCase) -> str:
                     d.decided_by.username if d else "",
                     d.decided_at.isoformat() if d else "",
                     d.note if d else "",
+                    "",
+                    "",
                 ]
             )
+    latest: dict[int, AttachmentReview] = {}
+    for review in AttachmentReview.objects.filter(sar=sar).select_related("decided_by").order_by("id"):
+        latest[review.attachment_id] = review
+    attachments = Attachment.objects.filter(entry_id__in=sar.entry_ids).order_by("entry_id", "id")
+    for attachment_id, entry_id in attachments.values_list("id", "entry_id"):
+        found = latest.get(attachment_id)
+        if found is None:
+            decision = "withheld pending review"
+        else:
+            decision = "included" if found.include else "withheld by the reviewer"
+        writer.writerow(
+            [
+                "",
+                entry_id,
+                "",
+                "",
+                "attachment",
+                "reviewer",
+                decision,
+                found.decided_by.username if found else "",
+                found.decided_at.isoformat() if found else "",
+                found.note if found else "",
+                attachment_id,
+                "yes" if found is not None else "no",
+            ]
+        )
     return out.getvalue()

@@ -21,6 +21,7 @@ from discretion.audit import services as audit
 from discretion.information_rights import exemptions
 from discretion.information_rights.compile import CompiledSar, compile_sar
 from discretion.information_rights.models import (
+    AttachmentReview,
     CalendarChange,
     CalendarDay,
     Decision,
@@ -37,10 +38,11 @@ from discretion.information_rights.models import (
     Requester,
     ReviewOutcome,
     SarCase,
+    SarReview,
     SarStatus,
     SearchRecord,
 )
-from discretion.records.models import Person
+from discretion.records.models import Attachment, Person
 from discretion.staff.models import Role, Staff
 
 
@@ -99,6 +101,23 @@ def _require_handler_or_igo(actor: Staff, req: InfoRequest) -> None:
     if req.handler_id == actor.pk and actor.is_active and not actor.is_supervised:
         return
     _require_igo(actor)
+
+
+def _party_request(actor: Staff, request_id: int) -> InfoRequest:
+    """A request for its handler or an IGO. Anyone else gets the answer a missing request gets, so
+    nobody can tell which requests exist (one dull answer, STYLE "access_*"); the refusal is audited.
+
+    Called outside any write transaction, so the refusal's audit event is never rolled back."""
+    req = InfoRequest.objects.select_related("handler").filter(pk=request_id).first()
+    if req is not None:
+        try:
+            _require_handler_or_igo(actor, req)
+        except NotPermitted:
+            req = None
+    if req is None:
+        audit.record(actor.pk, "ir.request.refused", object_type="info_request", object_id=request_id)
+        raise access.NotFound("No such request.")
+    return req
 
 
 def _next_ref(prefix: str, model: type[InfoRequest] | type[SarCase]) -> str:
@@ -287,7 +306,6 @@ def set_regime(actor: Staff, request_id: int, regime: str) -> InfoRequest:
     return _save_request_clock(actor, req, "ir.request.regime_set", ["regime"], details={"regime": regime})
 
 
-@transaction.atomic
 def add_search(
     actor: Staff,
     request_id: int,
@@ -297,7 +315,16 @@ def add_search(
     found: str = "",
     searched_on: dt.date | None = None,
 ) -> SearchRecord:
-    """Record a search (where, how long): the evidence for 'not held' and for the s12 estimate."""
+    """The handler or an IGO records a search (where, how long): the evidence for 'not held' and
+    for the s12 estimate."""
+    _party_request(actor, request_id)
+    with transaction.atomic():
+        return _add_search(actor, request_id, place=place, hours=hours, found=found, searched_on=searched_on)
+
+
+def _add_search(
+    actor: Staff, request_id: int, *, place: str, hours: Decimal, found: str, searched_on: dt.date | None
+) -> SearchRecord:
     req = _get_request(request_id)
     _require_handler_or_igo(actor, req)
     _open(req)
@@ -492,6 +519,8 @@ def record_outcome(
     req.published = publish and outcome in (Outcome.PROVIDED, Outcome.PARTLY_WITHHELD)
     if outcome in (Outcome.PARTLY_WITHHELD, Outcome.REFUSED):
         req.refusal_notice = refusal_notice(req)
+    if req.published:
+        req.disclosure_id = _publish(actor, req)
     req.save()
     audit.record(
         actor.pk,
@@ -506,6 +535,38 @@ def record_outcome(
         },
     )
     return req
+
+
+PUBLIC = "The public (FOI disclosure log)"
+
+
+def _publish(actor: Staff, req: InfoRequest) -> int:
+    """Publishing an answer is a release to the world, so it is registered like any other (policy
+    1.1) through the one door out, in the same transaction as the outcome. An FOI answer holds no
+    personal data (FOIA s40; EIR reg 13), so no person is named in the register entry."""
+    from discretion.disclosures.models import Channel
+    from discretion.disclosures.services import Recipient, disclose
+
+    law = (
+        "EIR reg 5(1): environmental information made available on request"
+        if req.regime == Regime.EIR
+        else "FOIA s1(1)(b): information communicated on request"
+    )
+    release = disclose(
+        actor,
+        recipient=Recipient(name=PUBLIC, category="public"),
+        channel=Channel.PUBLICATION,
+        content=req.response_text.encode("utf-8"),
+        content_name=f"{req.ref}-answer.txt",
+        source="foi",
+        source_id=str(req.pk),
+        purpose="FOI disclosure log",
+        legal_basis=law + "; published on the council's disclosure log",
+        rules=["3-foi"],
+        summary=f"{req.get_regime_display()} answer {req.ref} published on the disclosure log",
+        message_subject=f"Disclosure log: {req.ref}",
+    )
+    return release.disclosure.pk
 
 
 @transaction.atomic
@@ -972,9 +1033,70 @@ def add_redaction(
     return made
 
 
+def attachment_reviews(sar: SarCase) -> dict[int, AttachmentReview]:
+    """The reviewer's latest decision on each attachment of the bundle, by attachment id."""
+    latest: dict[int, AttachmentReview] = {}
+    for row in AttachmentReview.objects.filter(sar=sar).select_related("decided_by").order_by("id"):
+        latest[row.attachment_id] = row
+    return latest
+
+
+@transaction.atomic
+def decide_attachment(
+    actor: Staff, sar_id: int, attachment_id: int, *, include: bool, note: str = ""
+) -> AttachmentReview:
+    """The reviewer marks an attachment reviewed by hand and to include, or withholds it. An
+    attachment's text cannot be redacted automatically, so only one reviewed by hand goes in the
+    bundle (ICO right of access: other people's data is withheld; policy 3). Every decision is kept."""
+    _require_igo(actor)
+    sar = _get_sar(sar_id)
+    if sar.status == SarStatus.RELEASED:
+        raise InvalidInput("The bundle has been released")
+    if sar.compiled_at is None:
+        raise InvalidInput("Compile the records first")
+    # Ids only: which attachments belong to the compiled entries (nothing is displayed from here).
+    if not Attachment.objects.filter(pk=attachment_id, entry_id__in=sar.entry_ids).exists():
+        raise InvalidInput("Select an attachment in this bundle")
+    row = AttachmentReview.objects.create(
+        sar=sar,
+        attachment_id=attachment_id,
+        include=include,
+        note=(note or "").strip()[:300],
+        decided_by=actor,
+    )
+    audit.record(
+        actor.pk,
+        "ir.sar.attachment_decided",
+        object_type="sar",
+        object_id=sar.pk,
+        person_id=sar.subject_id,
+        details={"attachment": attachment_id, "include": include},
+    )
+    return row
+
+
+def _attachment_contents(actor: Staff, sar: SarCase, compiled: CompiledSar) -> dict[int, bytes]:
+    """The files of attachments the reviewer included, each opened through access (audited)."""
+    reviews = attachment_reviews(sar)
+    contents: dict[int, bytes] = {}
+    for attachments in compiled.attachments.values():
+        for listed in attachments:
+            review = reviews.get(listed.pk)
+            if review is None or not review.include:
+                continue
+            attachment = access.open_attachment_for(actor, listed.pk)
+            try:
+                with attachment.file.open("rb") as handle:
+                    contents[attachment.pk] = handle.read()
+            except OSError:
+                continue  # shown in the bundle as not reproduced
+    return contents
+
+
 def build_bundle(actor: Staff, sar_id: int) -> bytes:
     """Render the bundle (true redactions): compiled through `access`, accepted redactions removed
-    before rendering. Proposed redactions still undecided count as accepted (withhold by default)."""
+    before rendering. Proposed redactions still undecided count as accepted (withhold by default).
+    Attachments go in only once reviewed by hand and marked to include."""
     from discretion.information_rights import pdf
 
     _require_igo(actor)
@@ -983,7 +1105,10 @@ def build_bundle(actor: Staff, sar_id: int) -> bytes:
         if sar.status in (SarStatus.AWAITING_ID,) or sar.subject_id is None:
             raise InvalidInput("Verify identity and compile the records first")
         compiled = compile_sar(actor, sar, propose=False)
-        content = pdf.render_bundle(sar, compiled, council_name=settings.COUNCIL_NAME)
+        contents = _attachment_contents(actor, sar, compiled)
+        content = pdf.render_bundle(
+            sar, compiled, council_name=settings.COUNCIL_NAME, attachment_contents=contents
+        )
         sar.bundle_sha256 = pdf.sha256(content)
         if sar.status != SarStatus.RELEASED:
             sar.status = SarStatus.READY
@@ -994,7 +1119,7 @@ def build_bundle(actor: Staff, sar_id: int) -> bytes:
             object_type="sar",
             object_id=sar.pk,
             person_id=sar.subject_id,
-            details={"sha256": sar.bundle_sha256, "bytes": len(content)},
+            details={"sha256": sar.bundle_sha256, "bytes": len(content), "attachments": sorted(contents)},
         )
     return content
 
@@ -1045,36 +1170,111 @@ def release_bundle(actor: Staff, sar_id: int) -> tuple[SarCase, str, str]:
     return sar, release.link_token, release.link_code
 
 
+# --- internal review of a subject-access request -----------------------------------------
+
+SAR_REVIEW_WORKING_DAYS = 20  # the council's practice, as for FOI reviews (FOIA s45 Code, part 5)
+
+
+@transaction.atomic
+def request_sar_review(actor: Staff, sar_id: int, *, received_on: dt.date | None = None) -> SarReview:
+    """The requester asks the council to review how their subject-access request was handled.
+    There is no statutory review for subject access; the council answers within 20 working days,
+    and the requester may complain to the ICO at any time (UK GDPR Art 77)."""
+    _require_igo(actor)
+    sar = _get_sar(sar_id)
+    if sar.status != SarStatus.RELEASED:
+        raise InvalidInput("An internal review can be asked for only once the bundle is released")
+    today = timezone.localdate()
+    received = received_on or today
+    if received > today:
+        raise InvalidInput("Enter a date the review was asked for that is today or in the past")
+    if received < sar.received_on:
+        raise InvalidInput(
+            "Enter a date the review was asked for on or after the date the request was received"
+        )
+    due = deadlines.add_working_days(received, SAR_REVIEW_WORKING_DAYS, sar_cal())
+    review = SarReview.objects.create(sar=sar, received_on=received, due_on=due)
+    audit.record(
+        actor.pk,
+        "ir.sar.review_requested",
+        object_type="sar",
+        object_id=sar.pk,
+        person_id=sar.subject_id,
+        details={"review": review.pk, "due_on": due.isoformat()},
+    )
+    return review
+
+
+@transaction.atomic
+def decide_sar_review(actor: Staff, sar_id: int, review_id: int, *, outcome: str, notes: str) -> SarReview:
+    """An IGO records the outcome of the internal review, with the reasons."""
+    _require_igo(actor)
+    review = (
+        SarReview.objects.select_for_update()
+        .select_related("sar")
+        .filter(pk=review_id, sar_id=sar_id)
+        .first()
+    )
+    if review is None:
+        raise access.NotFound("No such review.")
+    if review.decided_on is not None:
+        raise InvalidInput("This review has already been decided")
+    if outcome not in ReviewOutcome.values:
+        raise InvalidInput("Select the outcome of the review")
+    review.outcome, review.notes = outcome, _text(notes, "Enter the reasons for the review decision")
+    review.decided_on = timezone.localdate()
+    review.save()
+    audit.record(
+        actor.pk,
+        "ir.sar.review_decided",
+        object_type="sar",
+        object_id=sar_id,
+        person_id=review.sar.subject_id,
+        details={"review": review.pk, "outcome": outcome, "in_time": review.decided_on <= review.due_on},
+    )
+    return review
+
+
 # --- reads for pages and the API ----------------------------------------------------------
 
 
 def get_request_for(actor: Staff, request_id: int) -> InfoRequest:
-    """An IGO, or the request's handler; the read is audited (requester details are personal data)."""
-    req = InfoRequest.objects.select_related("handler").filter(pk=request_id).first()
-    if req is None:
-        raise access.NotFound("No such request.")
-    _require_handler_or_igo(actor, req)
+    """An IGO, or the request's handler; the read is audited (requester details are personal data).
+    Anyone else is told "no such request", as for a missing one, and the refusal is audited."""
+    req = _party_request(actor, request_id)
     audit.record(actor.pk, "ir.request.read", object_type="info_request", object_id=req.pk)
     return req
 
 
 def list_requests(actor: Staff) -> list[InfoRequest]:
+    """The FOI/EIR list shows requesters' names, so it is audited (ids shown, never names)."""
     _require_igo(actor)
-    return list(InfoRequest.objects.select_related("handler").order_by("-received_on", "-id")[:500])
+    rows = list(InfoRequest.objects.select_related("handler").order_by("-received_on", "-id")[:500])
+    audit.record(
+        actor.pk, "ir.requests.listed", object_type="info_request", details={"shown": [r.pk for r in rows]}
+    )
+    return rows
 
 
 def get_sar_for(actor: Staff, sar_id: int) -> SarCase:
+    """A subject-access case for an IGO; its subject is read through access (the information-
+    governance basis), so the look at the person is audited like any other."""
     _require_igo(actor)
-    sar = SarCase.objects.select_related("subject", "handler").filter(pk=sar_id).first()
+    sar = SarCase.objects.select_related("handler").filter(pk=sar_id).first()
     if sar is None:
         raise access.NotFound("No such subject-access case.")
+    if sar.subject_id is not None:
+        sar.subject = access.get_person_for(actor, sar.subject_id).person
     audit.record(actor.pk, "ir.sar.read", object_type="sar", object_id=sar.pk, person_id=sar.subject_id)
     return sar
 
 
 def list_sars(actor: Staff) -> list[SarCase]:
+    """The subject-access list (requesters are data subjects or act for one): audited, ids only."""
     _require_igo(actor)
-    return list(SarCase.objects.select_related("handler").order_by("-received_on", "-id")[:500])
+    rows = list(SarCase.objects.select_related("handler").order_by("-received_on", "-id")[:500])
+    audit.record(actor.pk, "ir.sars.listed", object_type="sar", details={"shown": [s.pk for s in rows]})
+    return rows
 
 
 def review_view(actor: Staff, sar_id: int) -> tuple[SarCase, CompiledSar, list[Redaction]]:

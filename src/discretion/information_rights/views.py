@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from discretion import access
 from discretion.information_rights import exemptions, forms, pdf, services
 from discretion.information_rights.compile import redacted
-from discretion.information_rights.models import Reason, SarCase
+from discretion.information_rights.dates import GovUKDateField
+from discretion.information_rights.models import Reason, SarCase, SarStatus
 from discretion.staff.models import Staff
 
 
@@ -350,6 +351,29 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 
 # --- subject access ----------------------------------------------------------------------
 
+
+class AttachmentDecisionForm(django_forms.Form):
+    """The redaction review's decision on one attachment (reviewed by hand: include, or withhold)."""
+
+    attachment = django_forms.IntegerField(widget=django_forms.HiddenInput)
+    include = django_forms.ChoiceField(
+        choices=[("yes", "Reviewed by hand: include"), ("no", "Withhold")],
+        error_messages={
+            "required": "Select include or withhold",
+            "invalid_choice": "Select include or withhold",
+        },
+    )
+    note = django_forms.CharField(required=False, max_length=300)
+
+
+class SarReviewForm(django_forms.Form):
+    received_on = GovUKDateField(
+        label="Date review asked for",
+        required=False,
+        help_text="For example, 27 11 2026. Leave blank for today",
+    )
+
+
 SAR_ACTIONS: dict[str, Action] = {
     "verify": (
         forms.VerifyForm,
@@ -387,6 +411,25 @@ SAR_ACTIONS: dict[str, Action] = {
             a, pk, entry_id=d["entry"], passage=d["passage"], reason=d["reason"], note=d["note"]
         ),
     ),
+    "attachment": (
+        AttachmentDecisionForm,
+        "Decide an attachment",
+        lambda a, pk, d: services.decide_attachment(
+            a, pk, d["attachment"], include=d["include"] == "yes", note=d["note"]
+        ),
+    ),
+    "internal-review": (
+        SarReviewForm,
+        "Internal review asked for",
+        lambda a, pk, d: services.request_sar_review(a, pk, received_on=d["received_on"]),
+    ),
+    "decide-internal-review": (
+        forms.DecideReviewForm,
+        "Decide the internal review",
+        lambda a, pk, d: services.decide_sar_review(
+            a, pk, d["review"], outcome=d["outcome"], notes=d["notes"]
+        ),
+    ),
 }
 SAR_PAGE_ACTIONS = ("verify", "clarification", "extend", "compile")
 
@@ -404,11 +447,19 @@ def _sar_page(
         sar = services.get_sar_for(_actor(request), pk)
     except REFUSALS as exc:
         return _refused(request, exc)
-    actions = _action_forms(SAR_ACTIONS, SAR_PAGE_ACTIONS, failed, bound)
+    reviews = list(sar.reviews.order_by("id"))
+    open_review = next((r for r in reviews if r.decided_on is None), None)
+    names = list(SAR_PAGE_ACTIONS)
+    if sar.status == SarStatus.RELEASED:
+        names = ["internal-review"] + (["decide-internal-review"] if open_review else [])
+    actions = _action_forms(SAR_ACTIONS, names, failed, bound)
+    for action in actions:
+        if action["name"] == "decide-internal-review" and open_review and not action["form"].is_bound:
+            action["form"] = forms.DecideReviewForm(prefix=action["name"], initial={"review": open_review.pk})
     return render(
         request,
         "information_rights/sar.html",
-        {"sar": sar, "actions": actions, "error": error},
+        {"sar": sar, "actions": actions, "error": error, "reviews": reviews},
         status=status,
     )
 
@@ -450,7 +501,7 @@ def sar_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Actions posted from the redaction review page, which they return to.
-REVIEW_ACTIONS = ("decide", "add-redaction")
+REVIEW_ACTIONS = ("decide", "add-redaction", "attachment")
 
 
 @login_required
@@ -485,6 +536,7 @@ def _review_page(request: HttpRequest, pk: int, *, error: str = "", status: int 
     by_entry: dict[int, list[Any]] = {}
     for red in redactions:
         by_entry.setdefault(red.entry_id, []).append(red)
+    reviews = services.attachment_reviews(sar)
     # Every entry for a small bundle; for a large one, the entries with a redaction to decide.
     show_all = len(compiled.entry_ids) <= 500
     entries = [
@@ -493,10 +545,15 @@ def _review_page(request: HttpRequest, pk: int, *, error: str = "", status: int 
             "case": c.case,
             "redactions": by_entry.get(e.pk, []),
             "preview": redacted(e.text, compiled.withheld.get(e.pk, [])),
+            # Attachments cannot be redacted automatically: each is withheld until reviewed by hand.
+            "attachments": [
+                {"attachment": att, "review": reviews.get(att.pk)}
+                for att in compiled.attachments.get(e.pk, [])
+            ],
         }
         for c in compiled.cases
         for e in c.entries
-        if show_all or e.pk in by_entry
+        if show_all or e.pk in by_entry or e.pk in compiled.attachments
     ]
     return render(
         request,

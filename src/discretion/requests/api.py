@@ -14,6 +14,7 @@ from discretion import access
 from discretion.api import actor
 from discretion.requests import services
 from discretion.requests.models import Request
+from discretion.staff.models import Staff
 
 router = Router(tags=["requests"])
 
@@ -88,14 +89,14 @@ class ReleaseOut(Schema):
     link_code: str
 
 
-def _out(req: Request) -> RequestOut:
+def _out(staff: Staff, req: Request) -> RequestOut:
     return RequestOut(
         id=req.pk,
         state=req.state,
         received_at=req.received_at,
         requester_name=req.requester_name,
         requester_organisation=req.requester_organisation,
-        subjects=services.subject_refs(req),
+        subjects=services.subject_refs(staff, req),
         facts=req.facts,
         decision=req.decision,
         open_tasks=services.open_tasks(req),
@@ -130,17 +131,19 @@ def create(request: HttpRequest, payload: IntakeIn) -> Status[Any]:
         )
     except services.InvalidInput as exc:
         raise _bad(exc) from None
-    return Status(201, _out(req))
+    return Status(201, _out(staff, req))
 
 
 @router.get("/queue", response=list[RequestOut])
 def queue(request: HttpRequest) -> list[RequestOut]:
-    return [_out(r) for r in services.queue_for(actor(request))]
+    staff = actor(request)
+    return [_out(staff, r) for r in services.queue_for(staff)]
 
 
 @router.get("/{request_id}", response=RequestOut)
 def read(request: HttpRequest, request_id: int) -> RequestOut:
-    return _out(services.get_request_for(actor(request), request_id))
+    staff = actor(request)
+    return _out(staff, services.get_request_for(staff, request_id))
 
 
 @router.get("/{request_id}/decision", response=dict[str, Any])
@@ -156,7 +159,7 @@ def facts(request: HttpRequest, request_id: int, payload: Body[dict[str, Any]]) 
         req = services.set_facts(staff, request_id, payload)
     except services.InvalidInput as exc:
         raise _bad(exc) from None
-    return _out(req)
+    return _out(staff, req)
 
 
 @router.post("/{request_id}/referral", response=RequestOut)
@@ -166,7 +169,7 @@ def referral(request: HttpRequest, request_id: int, payload: ReferralIn) -> Requ
         services.decide_referral(staff, request_id, approve=payload.approve, reasoning=payload.reasoning)
     except services.InvalidInput as exc:
         raise _bad(exc) from None
-    return _out(services.get_request_for(staff, request_id))
+    return _out(staff, services.get_request_for(staff, request_id))
 
 
 @router.post("/{request_id}/tasks", response=RequestOut)
@@ -184,7 +187,7 @@ def task(request: HttpRequest, request_id: int, payload: TaskIn) -> RequestOut:
         )
     except services.InvalidInput as exc:
         raise _bad(exc) from None
-    return _out(services.get_request_for(staff, request_id))
+    return _out(staff, services.get_request_for(staff, request_id))
 
 
 @router.get("/{request_id}/candidates", response=list[dict[str, Any]])
@@ -210,7 +213,7 @@ def selection(request: HttpRequest, request_id: int, payload: SelectionIn) -> Re
         services.select_entries(staff, request_id, {p.entry_id: p.reason for p in payload.entries})
     except services.InvalidInput as exc:
         raise _bad(exc) from None
-    return _out(services.get_request_for(staff, request_id))
+    return _out(staff, services.get_request_for(staff, request_id))
 
 
 @router.post("/{request_id}/release", response={201: ReleaseOut})

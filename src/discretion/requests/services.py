@@ -33,7 +33,7 @@ from discretion.policy import (
     facts_to_json,
     parse_facts,
 )
-from discretion.records.models import Entry, Person
+from discretion.records.models import Entry
 from discretion.requests import labels
 from discretion.requests.models import (
     Approval,
@@ -137,17 +137,29 @@ def get_request_for(actor: Staff, request_id: int) -> Request:
 
 def queue_for(actor: Staff) -> list[Request]:
     """Referred requests this actor's role decides or approves (police land with the manager, media
-    with the press office: policy 1.5)."""
+    with the press office: policy 1.5). The list carries requesters' names, so it is audited (the
+    ids shown, never the names)."""
+    access._require_active(actor)
     candidates = Request.objects.filter(state=State.REFERRED).select_related("handler", "team")
-    return [
+    rows = [
         r
         for r in candidates
         if any(_may_act_for(actor, r, route) for route in r.decision.get("route_to", []))
     ]
+    audit.record(
+        actor.pk, "requests.queue.listed", object_type="request", details={"shown": [r.pk for r in rows]}
+    )
+    return rows
 
 
 def my_requests(actor: Staff) -> list[Request]:
-    return list(Request.objects.filter(handler=actor).exclude(state=State.CLOSED)[:200])
+    """The requests the actor handles and has not closed; audited like the queue (ids only)."""
+    access._require_active(actor)
+    rows = list(Request.objects.filter(handler=actor).exclude(state=State.CLOSED)[:200])
+    audit.record(
+        actor.pk, "requests.mine.listed", object_type="request", details={"shown": [r.pk for r in rows]}
+    )
+    return rows
 
 
 def current_decision(req: Request) -> Any:
@@ -764,13 +776,13 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
     return release
 
 
-def subject_refs(req: Request) -> list[str]:
-    """Only references are shown on request pages; the record itself is opened through access."""
-    return list(
-        Person.objects.filter(id__in=req.subject_links.values_list("person_id", flat=True))
-        .order_by("ref")
-        .values_list("ref", flat=True)
-    )
+def subject_refs(actor: Staff, req: Request) -> list[str]:
+    """The references (never names) of the people a request is about, read through access so the
+    look is audited; the record itself is opened through access only on a need to know."""
+    person_ids = list(req.subject_links.values_list("person_id", flat=True))
+    if not person_ids:
+        return []
+    return access.person_refs(actor, person_ids, context=f"request:{req.pk}")
 
 
 def history(req: Request) -> list[RequestEvent]:

@@ -242,7 +242,7 @@ def _detail_context(actor: Staff, req: Request) -> dict[str, Any]:
         "category": CATEGORY_LABELS.get(req.category, req.category),
         "channel": CHANNEL_LABELS.get(str(req.facts.get("channel")), "Not stated"),
         "purpose": PURPOSE_LABELS.get(str(req.facts.get("purpose")), ""),
-        "subjects": services.subject_refs(req),
+        "subjects": services.subject_refs(actor, req),
         "open_tasks": [(k, TaskKind(k).label) for k in services.open_tasks(req)],
         "done_tasks": list(req.tasks.select_related("done_by")),
         "can_decide": req.state == State.REFERRED
