@@ -265,7 +265,7 @@ def main() -> None:
             "platform": platform.platform(),
             "python": sys.version.split()[0],
         },
-        "presidio_defaults": __doc__.split("\n\n", 2)[1] if __doc__ else "",
+        "presidio_defaults": __doc__.split("\n\n", 2)[2] if __doc__ else "",
         "corpus": {"messages": len(rows), "positives": sum(r["contains_personal_data"] for r in rows)},
         "quality": {
             "discretion": quality(rows, discretion_predict),

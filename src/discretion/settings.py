@@ -228,6 +228,41 @@ DISCRETION_SMTP_CAFILE = os.environ.get("DISCRETION_SMTP_CAFILE") or None
 DISCRETION_SMTP_TIMEOUT = float(os.environ.get("DISCRETION_SMTP_TIMEOUT", "30"))
 DISCRETION_MAIL_FROM = os.environ.get("DISCRETION_MAIL_FROM", "no-reply@council.example")
 
+# --- single sign-on (OpenID Connect) ---
+# Optional, and inert unless DISCRETION_OIDC_ISSUER is set (docs/oidc.md). Sign-in through
+# the council's directory, to existing personal accounts only (policy 1.2); the fixed parts
+# (PKCE, nonce, no account creation, the callback route) are in discretion/staff/oidc.py.
+DISCRETION_OIDC_ISSUER = os.environ.get("DISCRETION_OIDC_ISSUER", "").rstrip("/")
+if DISCRETION_OIDC_ISSUER:
+    from django.core.exceptions import ImproperlyConfigured
+
+    def _oidc_env(name: str) -> str:
+        value = os.environ.get(f"DISCRETION_OIDC_{name}", "")
+        if not value:
+            raise ImproperlyConfigured(f"DISCRETION_OIDC_{name} must be set when DISCRETION_OIDC_ISSUER is")
+        return value
+
+    OIDC_RP_CLIENT_ID = _oidc_env("CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = _oidc_env("CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc_env("AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = _oidc_env("TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = _oidc_env("USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = _oidc_env("JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = os.environ.get("DISCRETION_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("DISCRETION_OIDC_SCOPES", "openid email profile")
+    OIDC_TIMEOUT = float(os.environ.get("DISCRETION_OIDC_TIMEOUT", "10"))
+    # The directory's MFA counts as the second factor only when this is 1 and the ID token's
+    # amr (or acr) says so; otherwise the authenticator-app step is still asked for.
+    DISCRETION_OIDC_TRUST_IDP_MFA = os.environ.get("DISCRETION_OIDC_TRUST_IDP_MFA", "0") == "1"
+    DISCRETION_OIDC_MFA_AMR = [v for v in os.environ.get("DISCRETION_OIDC_MFA_AMR", "mfa").split(",") if v]
+    DISCRETION_OIDC_MFA_ACR = [v for v in os.environ.get("DISCRETION_OIDC_MFA_ACR", "").split(",") if v]
+    AUTHENTICATION_BACKENDS = [
+        *AUTHENTICATION_BACKENDS,
+        "discretion.staff.oidc.CouncilOIDCBackend",
+        "discretion.staff.oidc.IdPVerifiedBackend",
+    ]
+# --- end of single sign-on (OpenID Connect) ---
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,23 +12,31 @@ One function per user action: rule, write, audit.
 from __future__ import annotations
 
 import base64
+import contextvars
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from axes.backends import AxesStandaloneBackend
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
-from discretion.staff.models import Staff
+from discretion.staff.models import Role, Staff
 
 DEVICE_NAME = "Authenticator app"
 # Session keys: when the session was last used, and the audit seq of the sign-in that began it.
@@ -36,6 +44,11 @@ LAST_SEEN_KEY = "discretion_last_seen"
 SIGN_IN_SEQ_KEY = "discretion_sign_in_seq"
 # The last-seen time is rewritten at most this often, so most requests do not write the session.
 LAST_SEEN_GRANULARITY_SECONDS = 15
+
+
+# Council single sign-on (oidc.py): the backends a session records when it began that way.
+OIDC_BACKEND_PATH = "discretion.staff.oidc.CouncilOIDCBackend"
+IDP_MFA_BACKEND_PATH = "discretion.staff.oidc.IdPVerifiedBackend"
 
 
 # Synthetic demo only (`discretion demo`): one published authenticator secret for the demo accounts.
@@ -73,7 +86,10 @@ def lockout_minutes() -> int:
 
 
 def is_verified(user: Any) -> bool:
-    """True when this session has passed the two-factor step (set by django-otp's middleware)."""
+    """True when this session has passed the two-factor step (set by django-otp's middleware),
+    or came from a council sign-in whose MFA this service is configured to trust (oidc.py)."""
+    if getattr(user, "discretion_idp_mfa", False) is True:
+        return True
     check = getattr(user, "is_verified", None)
     return bool(check()) if callable(check) else False
 
@@ -200,13 +216,27 @@ def ensure_demo_devices(usernames: list[str], key_hex: str = DEMO_TOTP_KEY_HEX) 
     return added
 
 
+def sign_in_method(request: HttpRequest | None) -> str:
+    """'oidc' for a session begun through the council's directory, else 'password': for the
+    auth.sign_in audit event (web.signals), read from the backend Django stored at login."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return "password"
+    backend = session.get(BACKEND_SESSION_KEY)
+    return "oidc" if backend in (OIDC_BACKEND_PATH, IDP_MFA_BACKEND_PATH) else "password"
+
+
 # --- lockout (django-axes) -------------------------------------------------------------------
 
 
 class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]  # django-axes ships no types
     """Refuses sign-in while the username is locked at this address. Authentication without
     a request (the command line, the test client's login) has no address to count, so it is
-    passed on to the next backend; every web sign-in form passes its request."""
+    passed on to the next backend; every web sign-in form passes its request. A council
+    sign-in (oidc.py) has no username yet: its account's lock is checked once it is known,
+    so one person's refused council sign-ins never lock everyone at the same address."""
 
     def authenticate(
         self,
@@ -215,7 +245,7 @@ class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]  # django-axe
         password: str | None = None,
         **kwargs: Any,
     ) -> None:
-        if request is None:
+        if request is None or username is None:
             return None
         super().authenticate(request, username=username, password=password, **kwargs)
         return None
@@ -284,3 +314,137 @@ def record_session_ended(staff_id: int, why: str) -> None:
         {"minutes": idle_seconds() // 60} if why == "idle" else {"max_sessions": max_sessions()}
     )
     audit.record(staff_id, action, object_type="staff", object_id=staff_id, details=details)
+
+
+# --- authenticator reset (information governance or an administrator) --------------------------
+
+# Roles that may reset another member of staff's authenticator or council sign-in link.
+ACCOUNT_ADMIN_ROLES = frozenset({Role.IGO, Role.ADMIN})
+# Set while reset_authenticator deletes devices, so the deletions are one audited reset.
+_resetting: contextvars.ContextVar[bool] = contextvars.ContextVar("discretion_otp_reset", default=False)
+
+
+class NotAllowed(PermissionError):
+    """The actor may not do this; the message says why."""
+
+
+def require_account_admin(actor: Staff, staff_id: int, reason: str) -> None:
+    """Only information governance or an administrator, never for their own account (a stolen
+    session must not be able to swap its owner's second factor), and always with a reason."""
+    if actor.role not in ACCOUNT_ADMIN_ROLES:
+        raise NotAllowed("Only information governance or an administrator can do this")
+    if actor.pk == staff_id:
+        raise NotAllowed("You cannot do this for your own account. Ask another administrator")
+    if not reason.strip():
+        raise InvalidCode("Enter the reason")
+
+
+def reset_authenticator(actor: Staff, staff_id: int, *, reason: str) -> int:
+    """Deletes the member of staff's authenticator apps, so their next sign-in (and any session
+    they have now) must set one up again. Policy 1.2; UK GDPR Art 32. Returns devices removed."""
+    require_account_admin(actor, staff_id, reason)
+    target = Staff.objects.filter(pk=staff_id).first()
+    if target is None:
+        raise LookupError(staff_id)
+    token = _resetting.set(True)
+    try:
+        with transaction.atomic():
+            devices = list(TOTPDevice.objects.select_for_update().filter(user=target).order_by("pk"))
+            ids = [int(d.pk) for d in devices]
+            for device in devices:
+                device.delete()
+            audit.record(
+                actor.pk,
+                "auth.otp_device_reset",
+                object_type="staff",
+                object_id=target.pk,
+                reason=reason.strip(),
+                details={"devices": ids},
+            )
+    finally:
+        _resetting.reset(token)
+    return len(ids)
+
+
+@receiver(post_delete, sender=TOTPDevice, dispatch_uid="discretion_audit_otp_device_deleted")
+def audit_device_deleted(sender: type[TOTPDevice], instance: TOTPDevice, **kwargs: object) -> None:
+    """Any other deletion of an authenticator (the Django admin, a shell) is audited too, with
+    the admin user who deleted it (the admin logs a deletion just before making it) and the
+    address and session from the audit context."""
+    if _resetting.get():
+        return
+    actor_id = _admin_deleted_by(instance)
+    audit.record(
+        actor_id,
+        "auth.otp_device_deleted",
+        object_type="staff",
+        object_id=instance.user_id,
+        details={
+            "device": instance.pk,
+            "name": instance.name,
+            "confirmed": bool(instance.confirmed),
+            "via": "admin" if actor_id is not None else "other",
+        },
+    )
+
+
+def _admin_deleted_by(instance: TOTPDevice) -> int | None:
+    from django.contrib.admin.models import DELETION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    entry = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=str(instance.pk),
+            action_flag=DELETION,
+            action_time__gte=timezone.now() - dt.timedelta(minutes=1),
+        )
+        .order_by("-action_time", "-pk")
+        .first()
+    )
+    return int(entry.user_id) if entry is not None else None
+
+
+class ResetAuthenticatorForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        strip=True,
+        error_messages={"required": "Enter the reason for resetting the authenticator"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reset_authenticator_page(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """/staff/<id>/reset-authenticator/: for information governance and administrators."""
+    actor = request.user
+    assert isinstance(actor, Staff)
+    if actor.role not in ACCOUNT_ADMIN_ROLES:
+        return render(
+            request,
+            "web/refused.html",
+            {"message": "Only information governance or an administrator can reset an authenticator."},
+            status=403,
+        )
+    target = Staff.objects.filter(pk=staff_id).first()
+    if target is None:
+        raise Http404("No such member of staff")
+    form = ResetAuthenticatorForm(request.POST if request.method == "POST" else None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            reset_authenticator(actor, target.pk, reason=form.cleaned_data["reason"])
+        except (NotAllowed, InvalidCode) as exc:
+            error = str(exc)
+        else:
+            url = reverse("web:reset-authenticator", args=[target.pk])
+            return HttpResponseRedirect(url + "?" + urlencode({"done": "1"}))
+    context = {
+        "form": form,
+        "error": error,
+        "target": target,
+        "has_device": has_device(target),
+        "done": request.GET.get("done") == "1",
+    }
+    status = 403 if error else (400 if form.errors else 200)
+    return render(request, "staff/security_reset_authenticator.html", context, status=status)

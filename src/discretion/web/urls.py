@@ -1,5 +1,6 @@
 from django.urls import path
 
+from discretion.staff import oidc, security
 from discretion.web import views
 
 app_name = "web"
@@ -9,6 +10,14 @@ urlpatterns = [
     path("sign-in/two-factor/", views.two_factor, name="two-factor"),
     path("sign-in/two-factor/set-up/", views.two_factor_set_up, name="two-factor-set-up"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    # Optional single sign-on (docs/oidc.md): both answer 404 unless OIDC is configured.
+    path("sign-in/council/", oidc.SignInWithCouncilAccount.as_view(), name="oidc-sign-in"),
+    path("sign-in/council/callback/", oidc.CouncilAccountCallback.as_view(), name="oidc-callback"),
+    path(
+        "staff/<int:staff_id>/reset-authenticator/",
+        security.reset_authenticator_page,
+        name="reset-authenticator",
+    ),
     path("policy/acknowledge/", views.acknowledge_policy, name="acknowledge-policy"),
     path("people/", views.search, name="search"),
     path("people/<str:ref>/", views.person, name="person"),
