@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from discretion.audit.context import AuditContext, reset_context, set_context
+
+    # Audit events written by a command say they came from the command line (for this call only).
+    token = set_context(AuditContext(channel="cli"))
     try:
         return int(args.func(args))
     except UsageError as exc:
@@ -61,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from discretion.access import flush_pending_refusals
 
             flush_pending_refusals()
+        reset_context(token)
 
 
 def _django_ready() -> bool:

@@ -17,9 +17,6 @@ def setup_django() -> None:
     import django
 
     django.setup()
-    from discretion.audit.services import AuditContext, set_context
-
-    set_context(AuditContext(channel="cli"))
 
 
 def database_has_table(table: str) -> bool:

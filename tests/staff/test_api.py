@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from discretion.audit import context as audit_context
 from discretion.audit import services as audit
 from discretion.staff import services
 
@@ -61,10 +62,10 @@ def test_policy_and_alert_review(client, scene):
         == 201
     )
     services.acknowledge_current_policy(scene["worker"])
-    token = audit.set_context(audit.AuditContext(ip="10.1.1.1", session="s", channel="web"))
+    token = audit_context.set_context(audit_context.AuditContext(ip="10.1.1.1", session="s", channel="web"))
     for _ in range(5):
         audit.record(scene["worker"].pk, "access.refused", object_type="case", object_id=1)
-    audit.reset_context(token)
+    audit_context.reset_context(token)
     [alert] = services.run_misuse_detection().alerts
     listed = client.get("/api/staff/alerts").json()
     assert [a["id"] for a in listed] == [alert.pk]

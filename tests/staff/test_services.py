@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 
 from discretion import access
+from discretion.audit import context as audit_context
 from discretion.audit import services as audit
 from discretion.staff import services
 from discretion.staff.models import (
@@ -137,12 +138,12 @@ def test_ended_accounts_are_locked_by_the_task_and_refused_by_the_backend(scene,
 
 
 def _events_as(staff, actions, *, ip="10.0.0.1", session="s1"):
-    token = audit.set_context(audit.AuditContext(ip=ip, session=session, channel="web"))
+    token = audit_context.set_context(audit_context.AuditContext(ip=ip, session=session, channel="web"))
     try:
         for action in actions:
             audit.record(staff.pk, action, object_type="case", object_id=1)
     finally:
-        audit.reset_context(token)
+        audit_context.reset_context(token)
 
 
 def test_detection_raises_alerts_once_to_the_manager(scene, audit_actions):

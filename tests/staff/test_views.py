@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from discretion.audit import context as audit_context
 from discretion.audit import services as audit
 from discretion.staff import services
 from discretion.staff.models import Alert, AlertOutcome, Briefing, Induction, Staff
@@ -116,10 +117,10 @@ def test_compliance_page_and_csv(client, scene, world):
 
 
 def test_alerts_page_and_review(client, scene, audit_actions):
-    token = audit.set_context(audit.AuditContext(ip="10.1.1.1", session="s", channel="web"))
+    token = audit_context.set_context(audit_context.AuditContext(ip="10.1.1.1", session="s", channel="web"))
     for _ in range(5):
         audit.record(scene["worker"].pk, "access.refused", object_type="case", object_id=1)
-    audit.reset_context(token)
+    audit_context.reset_context(token)
     [alert] = services.run_misuse_detection().alerts
     client.force_login(scene["manager"])
     listing = client.get("/staff/alerts/")

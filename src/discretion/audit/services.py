@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import fcntl
 import hashlib
 import os
+import queue
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -24,31 +24,8 @@ from discretion.audit.chain import (
     event_hash,
     verify_rows,
 )
+from discretion.audit.context import current_context
 from discretion.audit.models import AuditEvent, ChainHead
-
-
-@dataclass(frozen=True)
-class AuditContext:
-    """Where an action came from: set by the web middleware, the API and the CLI."""
-
-    ip: str = ""
-    session: str = ""
-    channel: str = "system"
-
-
-_NO_CONTEXT = AuditContext()
-_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
-    "audit_context",
-    default=_NO_CONTEXT,
-)
-
-
-def set_context(ctx: AuditContext) -> contextvars.Token[AuditContext]:
-    return _context.set(ctx)
-
-
-def reset_context(token: contextvars.Token[AuditContext]) -> None:
-    _context.reset(token)
 
 
 def session_digest(session_key: str | None) -> str:
@@ -77,7 +54,7 @@ def record(
     Locking the head row first serialises appends on both engines (PostgreSQL row lock;
     SQLite's write lock), so concurrent writers can never fork the chain.
     """
-    ctx = _context.get()
+    ctx = current_context()
     with transaction.atomic():
         # The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first.
         with connection.cursor() as cursor:
@@ -162,11 +139,43 @@ def _rows(from_seq: int) -> Iterator[CanonicalRow]:
         for f in FIELDS
     )
     columns = f"seq, {canonical_sql}, prev_hash, hash"
+    sql = f"SELECT {columns} FROM {table} WHERE seq >= %s ORDER BY seq"  # noqa: S608
     # A server-side cursor on PostgreSQL; SQLite streams from its cursor. Constant memory either way.
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} WHERE seq >= %s ORDER BY seq", [from_seq])  # noqa: S608
-        while batch := cursor.fetchmany(5000):
-            yield from batch
+        cursor.execute(sql, [from_seq])
+        if connection.vendor != "postgresql":
+            while batch := cursor.fetchmany(5000):
+                yield from batch
+            return
+        # PostgreSQL: a reader thread fetches the next batch (the server assembling it on its own
+        # core) while this thread hashes the current one. At most two batches are held.
+        batches: queue.Queue[list[CanonicalRow] | BaseException | None] = queue.Queue(maxsize=2)
+
+        stop = threading.Event()
+
+        def read() -> None:
+            try:
+                while not stop.is_set() and (batch := cursor.fetchmany(5000)):
+                    batches.put(batch)
+                batches.put(None)
+            except BaseException as exc:  # handed to the consuming thread
+                batches.put(exc)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            while (item := batches.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield from item
+        finally:
+            # The consumer may stop early (a broken event): let the reader finish, then join it.
+            stop.set()
+            while reader.is_alive():
+                try:
+                    batches.get_nowait()
+                except queue.Empty:
+                    reader.join(0.01)
 
 
 def verify(*, start: Checkpoint | None = None, use_head_checkpoint: bool = True) -> VerifyResult:

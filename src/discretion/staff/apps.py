@@ -5,3 +5,6 @@ class StaffConfig(AppConfig):
     name = "discretion.staff"
     label = "staff"
     verbose_name = "Staff"
+
+    def ready(self) -> None:
+        from discretion.staff import security  # noqa: F401  (audits authenticator deletions)

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from discretion.audit.services import AuditContext, reset_context, session_digest, set_context
+from discretion.audit.context import AuditContext, reset_context, set_context
+from discretion.audit.services import session_digest
 
 
 class AuditContextMiddleware:

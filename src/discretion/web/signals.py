@@ -18,13 +18,13 @@ def _ip(request: HttpRequest | None) -> dict[str, object]:
 
 @receiver(user_logged_in)
 def audit_sign_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: object) -> None:
-    audit.record(
-        user.pk,
-        "auth.sign_in",
-        object_type="staff",
-        object_id=user.pk,
-        details={"session": audit.session_digest(request.session.session_key) if request else ""},
-    )
+    from discretion.staff.security import sign_in_method
+
+    session = audit.session_digest(request.session.session_key) if request else ""
+    details: dict[str, object] = {"session": session}
+    if sign_in_method(request) == "oidc":
+        details["method"] = "oidc"
+    audit.record(user.pk, "auth.sign_in", object_type="staff", object_id=user.pk, details=details)
 
 
 @receiver(user_logged_out)
