@@ -109,25 +109,46 @@ def _checkpoint_path() -> Path:
     return Path(settings.AUDIT_CHECKPOINT_PATH)
 
 
+# The checkpoint is one fixed-size record rewritten in place by a single pwrite under an
+# exclusive lock: cheap enough to move on every append. The descriptor stays open per process.
+_CHECKPOINT_BYTES = 512
+_checkpoint_fds: dict[str, int] = {}
+_checkpoint_lock = threading.Lock()  # flock does not exclude threads sharing one descriptor
+
+
+def _checkpoint_fd(path: Path) -> int:
+    fd = _checkpoint_fds.get(str(path))
+    if fd is not None and os.fstat(fd).st_nlink == 0:  # the file was removed or replaced
+        os.close(fd)
+        fd = None
+    if fd is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        _checkpoint_fds[str(path)] = fd
+    return fd
+
+
 def write_checkpoint(seq: int, head_hash: str) -> None:
-    """Move the signed head checkpoint forward (never back), atomically, under a file lock."""
-    path = _checkpoint_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        current = read_checkpoint()
-        if current is not None and current.seq >= seq:
-            return
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(Checkpoint.sign(seq, head_hash, _key()).to_json())
-        os.replace(tmp, path)
+    """Move the signed head checkpoint forward (never back), under a lock."""
+    with _checkpoint_lock:
+        fd = _checkpoint_fd(_checkpoint_path())
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            text = os.pread(fd, _CHECKPOINT_BYTES, 0).decode().strip()
+            if text and Checkpoint.from_json(text).seq >= seq:
+                return
+            record = Checkpoint.sign(seq, head_hash, _key()).to_json().encode()
+            os.pwrite(fd, record.ljust(_CHECKPOINT_BYTES), 0)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def read_checkpoint() -> Checkpoint | None:
     path = _checkpoint_path()
     if not path.exists():
         return None
-    return Checkpoint.from_json(path.read_text())
+    text = path.read_text().strip()
+    return Checkpoint.from_json(text) if text else None
 
 
 def _rows(from_seq: int) -> Iterator[CanonicalRow]:
