@@ -175,3 +175,20 @@ def test_argon2_is_the_production_password_hasher():
     from discretion import settings as production
 
     assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_a_role_that_cannot_break_glass_cannot_probe_case_references(client, scene, world):
+    press = world.staff("press_office")
+    client.force_login(press)
+    real = client.get(reverse("web:break-glass", args=[scene["case"].ref]))
+    made_up = client.get(reverse("web:break-glass", args=["C000000000"]))
+    assert real.status_code == made_up.status_code == 403
+    api_real = client.post(
+        f"/api/records/cases/{scene['case'].ref}/break-glass",
+        {"reason": "x" * 20},
+        content_type="application/json",
+    )
+    api_made_up = client.post(
+        "/api/records/cases/C000000000/break-glass", {"reason": "x" * 20}, content_type="application/json"
+    )
+    assert api_real.status_code == api_made_up.status_code == 403

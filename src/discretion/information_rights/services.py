@@ -903,8 +903,12 @@ def verify_identity(
     sar = _get_sar(sar_id)
     if sar.status != SarStatus.AWAITING_ID:
         raise InvalidInput("Identity has already been verified")
-    sar.subject = _subject(actor, subject_ref) or sar.subject
-    if sar.subject is None:
+    if subject_ref.strip():
+        sar.subject = _subject(actor, subject_ref)
+    elif sar.subject_id is not None:
+        # The subject named at opening, read through access (audited), never by the foreign key.
+        sar.subject = access.get_person_for(actor, sar.subject_id).person
+    if sar.subject_id is None:
         raise InvalidInput("Enter the reference of the person the request is about")
     sar.id_evidence = _text(evidence, "Enter the identity evidence seen", max_length=200)
     sar.id_verified_on = received_on or timezone.localdate()

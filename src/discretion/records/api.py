@@ -98,6 +98,8 @@ def search(request: HttpRequest, q: str = "", date_of_birth: dt.date | None = No
 def break_glass(request: HttpRequest, ref: str, payload: BreakGlassIn) -> tuple[int, dict[str, str]]:
     from discretion.records.models import Case
 
+    if not access.can_break_glass(actor(request)):
+        raise access.NotPermitted("Your role cannot use break-glass access.")
     case_id = Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
     if case_id is None:
         raise access.NotFound("No such case.")

@@ -281,11 +281,8 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse | FileR
 def break_glass(request: HttpRequest, ref: str) -> HttpResponse:
     from discretion.records.models import Case
 
-    case_id = Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
-    if case_id is None:
-        return not_found(request)
     actor = _actor(request)
-    form = BreakGlassForm(request.POST if request.method == "POST" else None)
+    # The role is checked before the reference is looked up, so a refused role cannot probe refs.
     if not access.can_break_glass(actor):
         return render(
             request,
@@ -293,6 +290,10 @@ def break_glass(request: HttpRequest, ref: str) -> HttpResponse:
             {"message": "Your role cannot use break-glass access.", "can_break_glass": False},
             status=403,
         )
+    case_id = Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
+    if case_id is None:
+        return not_found(request)
+    form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         access.break_glass(actor, case_id, form.cleaned_data["reason"])
         return HttpResponseRedirect(reverse("web:case", args=[ref]))
