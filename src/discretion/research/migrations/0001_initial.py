@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("disclosures", "0002_alter_disclosure_channel_alter_outboxmessage_channel"),
+        ("disclosures", "0001_initial"),
         ("staff", "0003_detectionrun_alertkey_briefing_induction_absence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
