@@ -11,37 +11,27 @@ from django.http import HttpRequest
 from discretion.audit import services as audit
 from discretion.research.models import CommercialRecord, Extract, ResearchRequest
 from discretion.staff.models import Absence, Induction
-
-
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from discretion.web.admin_base import ReadOnlyAdmin
 
 
 @admin.register(ResearchRequest)
-class ResearchRequestAdmin(ReadOnly):
+class ResearchRequestAdmin(ReadOnlyAdmin):
     list_display = ("submitted_at", "title", "organisation", "status")
     list_filter = ("status", "is_external")
 
 
 @admin.register(Extract)
-class ExtractAdmin(ReadOnly):
+class ExtractAdmin(ReadOnlyAdmin):
     list_display = ("made_at", "request", "rows", "pseudonymised", "disclosure")
 
 
 @admin.register(Induction)
-class InductionAdmin(ReadOnly):
+class InductionAdmin(ReadOnlyAdmin):
     list_display = ("discussed_on", "staff", "discussed_by")
 
 
 @admin.register(Absence)
-class AbsenceAdmin(ReadOnly):
+class AbsenceAdmin(ReadOnlyAdmin):
     list_display = ("staff", "start_on", "end_on", "recorded_by")
 
 
