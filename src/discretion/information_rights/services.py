@@ -593,25 +593,31 @@ def request_review(
     return review
 
 
+def _record_review_decision(review: InternalReview | SarReview, outcome: str, notes: str) -> dt.date:
+    """The rule both kinds of internal review share: decided once, a known outcome, reasons given."""
+    if review.decided_on is not None:
+        raise InvalidInput("This review has already been decided")
+    if outcome not in ReviewOutcome.values:
+        raise InvalidInput("Select the outcome of the review")
+    review.outcome, review.notes = outcome, _text(notes, "Enter the reasons for the review decision")
+    review.decided_on = decided_on = timezone.localdate()
+    review.save()
+    return decided_on
+
+
 @transaction.atomic
 def decide_review(actor: Staff, review_id: int, *, outcome: str, notes: str) -> InternalReview:
     _require_igo(actor)
     review = InternalReview.objects.select_for_update().filter(pk=review_id).first()
     if review is None:
         raise access.NotFound("No such review.")
-    if review.decided_on is not None:
-        raise InvalidInput("This review has already been decided")
-    if outcome not in ReviewOutcome.values:
-        raise InvalidInput("Select the outcome of the review")
-    review.outcome, review.notes = outcome, _text(notes, "Enter the reasons for the review decision")
-    review.decided_on = timezone.localdate()
-    review.save()
+    decided_on = _record_review_decision(review, outcome, notes)
     audit.record(
         actor.pk,
         "ir.review.decided",
         object_type="info_request",
         object_id=review.request_id,
-        details={"review": review.pk, "outcome": outcome, "in_time": review.decided_on <= review.due_on},
+        details={"review": review.pk, "outcome": outcome, "in_time": decided_on <= review.due_on},
     )
     return review
 
@@ -1221,20 +1227,14 @@ def decide_sar_review(actor: Staff, sar_id: int, review_id: int, *, outcome: str
     )
     if review is None:
         raise access.NotFound("No such review.")
-    if review.decided_on is not None:
-        raise InvalidInput("This review has already been decided")
-    if outcome not in ReviewOutcome.values:
-        raise InvalidInput("Select the outcome of the review")
-    review.outcome, review.notes = outcome, _text(notes, "Enter the reasons for the review decision")
-    review.decided_on = timezone.localdate()
-    review.save()
+    decided_on = _record_review_decision(review, outcome, notes)
     audit.record(
         actor.pk,
         "ir.sar.review_decided",
         object_type="sar",
         object_id=sar_id,
         person_id=review.sar.subject_id,
-        details={"review": review.pk, "outcome": outcome, "in_time": review.decided_on <= review.due_on},
+        details={"review": review.pk, "outcome": outcome, "in_time": decided_on <= review.due_on},
     )
     return review
 
