@@ -209,25 +209,37 @@ def bench_verify(events: int) -> dict[str, object]:
     ChainHead.objects.filter(id=1).update(seq=seq, hash=prev)
     audit.write_checkpoint(seq, prev)
     fill = time.perf_counter() - t0
+    return {**time_verify(), "fill_seconds": round(fill, 1)}
+
+
+def time_verify() -> dict[str, object]:
+    """Time `audit verify` in one process and as the command runs it (one process per CPU)."""
+    workers = os.cpu_count() or 1
     t0 = time.perf_counter()
-    result = audit.verify()
+    single = audit.verify(workers=1)
+    single_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result = audit.verify(workers=workers)
     elapsed = time.perf_counter() - t0
+    assert result == single
     # Baseline in the same run: SHA-256 alone over the same number of ~200-byte messages.
     import hashlib
 
     message = b"x" * 200
     t1 = time.perf_counter()
-    for _ in range(events):
+    for _ in range(result.checked):
         hashlib.sha256(message).hexdigest()
-    sha_only = events / (time.perf_counter() - t1)
+    sha_only = result.checked / (time.perf_counter() - t1)
     return {
         "events": result.checked,
         "ok": result.ok,
+        "workers": workers,
         "verify_seconds": round(elapsed, 2),
         "events_per_second": round(result.checked / elapsed, 1),
+        "single_process_seconds": round(single_seconds, 2),
+        "single_process_events_per_second": round(single.checked / single_seconds, 1),
         "sha256_only_per_second": round(sha_only, 1),
         "ratio_to_sha256_only": round(result.checked / elapsed / sha_only, 3),
-        "fill_seconds": round(fill, 1),
         "target_events_per_second": 500_000,
     }
 

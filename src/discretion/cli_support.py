@@ -27,3 +27,14 @@ def fail_usage(message: str) -> int:
     """Print one line on stderr and return the usage exit code."""
     sys.stderr.write(f"discretion: error: {message}\n")
     return EXIT_USAGE
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value

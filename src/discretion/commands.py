@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from discretion.cli_support import EXIT_FAILED, EXIT_OK, OneLineParser, UsageError
+from discretion.cli_support import EXIT_FAILED, EXIT_OK, OneLineParser, UsageError, positive_int
 
 
 def setup_django() -> None:
@@ -82,6 +82,13 @@ def register(subparsers: Any) -> None:
         type=Path,
         metavar="FILE",
         help="When intact, write a signed checkpoint of the chain's end to FILE.",
+    )
+    verify.add_argument(
+        "--workers",
+        type=positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="Check a long chain in N processes at once (default: one per CPU; 1 to turn off).",
     )
     verify.add_argument("--json", action="store_true", help="Print the result as JSON.")
     verify.set_defaults(func=run_audit_verify)
@@ -179,7 +186,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
             start = Checkpoint.from_json(args.from_checkpoint.read_text())
         except (OSError, ValueError, KeyError) as exc:
             raise UsageError(f"cannot read checkpoint {args.from_checkpoint}: {exc}") from None
-    result = audit.verify(start=start)
+    result = audit.verify(start=start, workers=args.workers)
     if args.json:
         print(
             json.dumps(

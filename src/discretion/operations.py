@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from discretion.cli_support import EXIT_FAILED, EXIT_OK
+from discretion.cli_support import EXIT_FAILED, EXIT_OK, positive_int
 
 DAILY_DELIVERY_LIMIT = 1000
 
@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
         "counts as JSON; exit 1 if any send failed.",
     )
     deliver.add_argument(
-        "--limit", type=_positive, default=100, metavar="N", help="At most N messages (default 100)."
+        "--limit", type=positive_int, default=100, metavar="N", help="At most N messages (default 100)."
     )
     deliver.set_defaults(func=run_deliver)
 
@@ -38,16 +38,6 @@ def register(subparsers: Any) -> None:
         "a JSON summary; exit 1 if any job failed.",
     )
     daily.set_defaults(func=run_daily)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _deliver(limit: int) -> dict[str, int]:

@@ -185,3 +185,59 @@ def test_parallel_writers_never_fork_the_chain():
     seqs = list(AuditEvent.objects.values_list("seq", flat=True))
     assert seqs == list(range(1, 121))
     assert audit.verify().ok
+
+
+AWKWARD = "back\\slash\ttab\nnew\rret\bbs\fff\vvt \x01 \x7f é 🙂 \\N \\t"
+
+
+def test_awkward_text_verifies_on_this_engine():
+    """The database's own line for a stored event must be the very text Python hashed."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        audit.record(None, "test.awkward", object_id=AWKWARD[:60], reason=AWKWARD, details={"note": AWKWARD})
+        audit.record(2, "", reason="", details=None)
+    result = audit.verify()
+    assert result.ok, result.problem
+    assert result.checked == 2
+
+
+def test_verify_stops_at_a_broken_event_and_the_connection_stays_usable():
+    _append(4)
+    _raw("UPDATE audit_auditevent SET reason = 'x' WHERE seq = 2", [])
+    assert audit.verify().first_bad_seq == 2
+    assert AuditEvent.objects.count() == 4  # the half-read statement was finished cleanly
+
+
+def test_a_truncated_hash_column_is_reported_not_crashed_on():
+    _append(2)
+    _raw("UPDATE audit_auditevent SET prev_hash = '', hash = '' WHERE seq = 2", [])
+    result = audit.verify()
+    assert not result.ok and result.first_bad_seq == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        None,
+        "UPDATE audit_auditevent SET reason = 'x' WHERE seq = 4",  # first event of the second range
+        "UPDATE audit_auditevent SET reason = 'x' WHERE seq = 8",  # inside the third range
+        "DELETE FROM audit_auditevent WHERE seq = 6",  # last event of the second range
+        "DELETE FROM audit_auditevent WHERE seq = 7",  # first event of the third range
+        "DELETE FROM audit_auditevent WHERE seq >= 9",  # newest events cut off
+        "UPDATE audit_auditevent SET prev_hash = hash WHERE seq = 10",
+    ],
+)
+def test_verifying_in_parallel_ranges_gives_the_single_process_answer(monkeypatch, tamper):
+    from django.test import TestCase
+
+    monkeypatch.setattr(audit, "_MIN_PART", 3)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for i in range(10):
+            audit.record(1, "test.event", object_id=i, reason="r")
+    if tamper:
+        _raw(tamper, [])
+    single = audit.verify()
+    assert audit.verify(workers=3) == single
+    assert single.ok == (tamper is None)

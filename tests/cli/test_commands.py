@@ -87,6 +87,11 @@ def test_audit_verify_exit_codes(capsys):
     assert main(["audit", "verify"]) == 1
     err = capsys.readouterr().err
     assert "event 2" in err and len(err.strip().splitlines()) == 1
+    assert main(["audit", "verify", "--workers", "2"]) == 1
+    with pytest.raises(SystemExit) as exited:
+        main(["audit", "verify", "--workers", "0"])
+    assert exited.value.code == 2
+    assert "--workers" in capsys.readouterr().err
 
 
 @pytest.mark.django_db(transaction=True)

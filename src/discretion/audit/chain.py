@@ -31,28 +31,38 @@ FIELDS: tuple[str, ...] = (
     "details",
 )
 
-CanonicalRow = tuple[int, str, str, str]
-"""One stored event as (seq, canonical text of its FIELDS, prev_hash, hash)."""
+# The canonical serialisation of an event is one line of PostgreSQL's COPY text format
+# (documented, stable, injective for a fixed number of fields): fields joined by tabs,
+# NULL written as \N, and a backslash or a control character that could end a field or a
+# line written as a backslash escape. The production database emits exactly this text for
+# its own rows, so verifying needs no per-field work anywhere but the hash.
+_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+)
+NULL = "\\N"
 
 
 def _field(value: object) -> str:
-    text = "" if value is None else str(value)
-    # Length-prefixed (netstring-like) so no choice of field text can collide with another.
-    return f"{len(text)}:{text},"
+    return NULL if value is None else str(value).translate(_ESCAPES)
 
 
 def canonical_text(values: Iterable[object]) -> str:
     """The canonical serialisation of one event's FIELDS values, in FIELDS order."""
-    return "".join(_field(v) for v in values)
+    return "\t".join(map(_field, values))
 
 
 def canonical(values: Iterable[object], prev_hash: str) -> bytes:
-    """What an event's hash covers: its canonical text followed by the previous event's hash."""
-    return (canonical_text(values) + prev_hash).encode()
+    """What an event's hash covers: its canonical text, a tab, and the previous event's hash."""
+    return f"{canonical_text(values)}\t{prev_hash}".encode()
 
 
 def event_hash(values: Iterable[object], prev_hash: str) -> str:
     return hashlib.sha256(canonical(values, prev_hash)).hexdigest()
+
+
+def stored_line(values: Iterable[object], prev_hash: str, digest: str) -> bytes:
+    """An event as verify reads it: FIELDS, prev_hash and hash as one COPY text line."""
+    return canonical(values, prev_hash) + f"\t{digest}\n".encode()
 
 
 def canonical_details(details: dict[str, object] | None) -> str:
@@ -100,16 +110,19 @@ class VerifyResult:
     problem: str = ""
 
 
-def verify_rows(
-    rows: Iterable[CanonicalRow],
+def verify_lines(
+    lines: Iterable[bytes],
     *,
     start_prev_hash: str = GENESIS_HASH,
     start_seq: int = 1,
     checkpoint: Checkpoint | None = None,
     key: bytes | None = None,
 ) -> VerifyResult:
-    """Recompute the chain over rows ordered by seq, streaming in constant memory.
+    """Recompute the chain over stored events ordered by seq, streaming in constant memory.
 
+    Each line is one event as `stored_line` writes it (and as PostgreSQL's COPY emits the row):
+    its canonical text, prev_hash and hash, tab-separated, ending in a newline. The hash covers
+    everything before the last tab, so a line is checked with two slices and one SHA-256.
     `start_seq`/`start_prev_hash` let a run begin at a trusted checkpoint instead of genesis.
     With a signed head checkpoint, the event it names must carry the hash it records: this
     catches cut-off newest events and a chain re-hashed from an edited event onwards.
@@ -124,30 +137,36 @@ def verify_rows(
             "the head checkpoint's signature is invalid",
         )
     sha256 = hashlib.sha256
-    prev = start_prev_hash
+    prev = start_prev_hash.encode()
     expected = start_seq
     anchor_seq = checkpoint.seq if checkpoint is not None else -1
-    for row in rows:
-        seq = row[0]
-        if seq != expected:
+    anchor_hash = checkpoint.hash.encode() if checkpoint is not None else b""
+    for line in lines:
+        # line = <canonical text> TAB <prev_hash: 64> TAB <hash: 64> NEWLINE
+        if not line.startswith(b"%d\t" % expected):
+            found = _seq_of(line)
             return _broken(
+                start_seq,
                 expected,
                 prev,
-                int(str(seq)),
-                f"event {seq} found where event {expected} was expected "
+                found if found is not None else expected,
+                f"event {found if found is not None else '?'} found where event {expected} was expected "
                 "(events deleted, inserted or reordered)",
             )
-        if row[2] != prev:
-            return _broken(expected, prev, expected, f"event {seq} does not link to the event before it")
-        digest = sha256((row[1] + prev).encode()).hexdigest()
-        if digest != row[3]:
-            return _broken(expected, prev, expected, f"event {seq} has been altered")
-        if expected == anchor_seq and checkpoint is not None and digest != checkpoint.hash:
+        if line[-130:-66] != prev or line[-131:-130] != b"\t":
             return _broken(
+                start_seq, expected, prev, expected, f"event {expected} does not link to the event before it"
+            )
+        digest = sha256(line[:-66]).hexdigest().encode()
+        if digest != line[-65:-1] or line[-66:-65] != b"\t":
+            return _broken(start_seq, expected, prev, expected, f"event {expected} has been altered")
+        if expected == anchor_seq and digest != anchor_hash:
+            return _broken(
+                start_seq,
                 expected,
                 prev,
                 expected,
-                f"event {seq} differs from the signed head checkpoint (chain rewritten)",
+                f"event {expected} differs from the signed head checkpoint (chain rewritten)",
             )
         prev = digest
         expected += 1
@@ -157,12 +176,17 @@ def verify_rows(
             False,
             last - start_seq + 1,
             last,
-            prev,
+            prev.decode(),
             last + 1,
             f"events after {last} are missing: the signed checkpoint records event {checkpoint.seq}",
         )
-    return VerifyResult(True, last - start_seq + 1, last, prev)
+    return VerifyResult(True, last - start_seq + 1, last, prev.decode())
 
 
-def _broken(expected: int, prev: str, bad_seq: int, problem: str) -> VerifyResult:
-    return VerifyResult(False, expected - 1, expected - 1, prev, bad_seq, problem)
+def _seq_of(line: bytes) -> int | None:
+    head = line.split(b"\t", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _broken(start_seq: int, expected: int, prev: bytes, bad_seq: int, problem: str) -> VerifyResult:
+    return VerifyResult(False, expected - start_seq, expected - 1, prev.decode(), bad_seq, problem)
