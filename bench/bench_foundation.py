@@ -55,7 +55,10 @@ def machine() -> dict[str, object]:
 
 def unaudited_person_page(request: HttpRequest, ref: str) -> HttpResponse:
     """The same page with the access check and the audit event switched off (bench only)."""
-    person = Person.objects.get(ref=ref)
+    # The same reads as access.get_person_for, less the need-to-know check and the audit event.
+    person = Person.objects.prefetch_related(
+        "addresses", "relationships__relative", "related_from__person"
+    ).get(ref=ref)
     cases = list(Case.objects.filter(members__person=person).select_related("team").order_by("-opened_on"))
     view = access.PersonView(
         person, access.Grant(access.Basis.ALLOCATED), cases, list(person.names.exclude(kind="legal")), True

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -32,7 +33,7 @@ from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.records.identifiers import name_key
 from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName
-from discretion.requests.grants import request_case_ids, request_grants, request_grants_case
+from discretion.requests.grants import request_case_ids, request_grants
 from discretion.staff.models import Acknowledgement, Alert, AlertKind, Allocation, PolicyVersion, Role, Staff
 
 IdQuery = QuerySet[Any, int]
@@ -128,25 +129,44 @@ def _break_glass_case_ids(actor: Staff) -> IdQuery:
     )
 
 
+def case_grants(actor: Staff, case_ids: Iterable[int]) -> dict[int, Grant]:
+    """The basis on which `actor` may open each of `case_ids` now; cases without one are absent.
+
+    One query per basis, asked only about the cases no earlier basis has granted, in the order
+    allocated, request handler, team manager, break-glass: so the common case (an allocated
+    worker) costs one query however many cases there are.
+    """
+    wanted = list(dict.fromkeys(case_ids))
+    if not wanted:
+        return {}
+    if actor.role == Role.IGO and not actor.is_supervised:
+        return dict.fromkeys(wanted, Grant(Basis.INFORMATION_GOVERNANCE))
+    today = timezone.localdate()
+    if actor.is_supervised:
+        if actor.responsible_staff_id is None:
+            return {}
+        ids = _allocated_case_ids(actor.responsible_staff_id, today).filter(case_id__in=wanted)
+        return dict.fromkeys(ids, Grant(Basis.SUPERVISED, hides_special_category=True))
+    checks: list[tuple[Basis, Callable[[list[int]], Iterable[int]]]] = [
+        (Basis.ALLOCATED, lambda rest: _allocated_case_ids(actor.pk, today).filter(case_id__in=rest)),
+        (Basis.REQUEST_HANDLER, lambda rest: request_case_ids(actor.pk).filter(case_id__in=rest)),
+    ]
+    if actor.role == Role.TEAM_MANAGER:
+        checks.append((Basis.TEAM_MANAGER, lambda rest: _managed_case_ids(actor, today).filter(id__in=rest)))
+    checks.append((Basis.BREAK_GLASS, lambda rest: _break_glass_case_ids(actor).filter(case_id__in=rest)))
+    grants: dict[int, Grant] = {}
+    for basis, granted_among in checks:
+        rest = [case_id for case_id in wanted if case_id not in grants]
+        if not rest:
+            break
+        for case_id in granted_among(rest):
+            grants.setdefault(case_id, Grant(basis))
+    return grants
+
+
 def case_grant(actor: Staff, case_id: int) -> Grant | None:
     """The basis on which `actor` may open case `case_id` now, or None."""
-    today = timezone.localdate()
-    if actor.role == Role.IGO and not actor.is_supervised:
-        return Grant(Basis.INFORMATION_GOVERNANCE)
-    if actor.is_supervised:
-        sponsor = actor.responsible_staff
-        if sponsor is not None and _allocated_case_ids(sponsor.pk, today).filter(case_id=case_id).exists():
-            return Grant(Basis.SUPERVISED, hides_special_category=True)
-        return None
-    if _allocated_case_ids(actor.pk, today).filter(case_id=case_id).exists():
-        return Grant(Basis.ALLOCATED)
-    if request_grants_case(actor.pk, case_id):
-        return Grant(Basis.REQUEST_HANDLER)
-    if actor.role == Role.TEAM_MANAGER and _managed_case_ids(actor, today).filter(id=case_id).exists():
-        return Grant(Basis.TEAM_MANAGER)
-    if _break_glass_case_ids(actor).filter(case_id=case_id).exists():
-        return Grant(Basis.BREAK_GLASS)
-    return None
+    return case_grants(actor, [case_id]).get(case_id)
 
 
 def accessible_case_ids(actor: Staff) -> IdQuery | None:
@@ -172,20 +192,21 @@ def can_break_glass(actor: Staff) -> bool:
     return not actor.is_supervised and actor.role not in {Role.PRESS, Role.ADMIN}
 
 
-def _person_grant(actor: Staff, person: Person) -> Grant | None:
+def _person_grant(actor: Staff, person: Person) -> tuple[Grant | None, dict[int, Grant]]:
+    """The actor's basis for the person's record, and for each of the person's cases they may open.
+
+    The record opens on the first case the actor may open without restriction (else with);
+    failing a case, as the handler of an approved request about the person, or for audit.
+    """
     case_ids = list(person.case_memberships.values_list("case_id", flat=True))
-    best: Grant | None = None
-    for case_id in case_ids:
-        grant = case_grant(actor, case_id)
-        if grant is not None and (best is None or best.hides_special_category):
-            best = grant
-            if not grant.hides_special_category:
-                break
+    grants = case_grants(actor, case_ids)
+    granted = [grants[case_id] for case_id in case_ids if case_id in grants]
+    best = next((g for g in granted if not g.hides_special_category), granted[0] if granted else None)
     if best is None and not actor.is_supervised and request_grants(actor.pk, person.pk):
         best = Grant(Basis.REQUEST_HANDLER)
     if best is None and actor.role == Role.IGO and not actor.is_supervised:
         best = Grant(Basis.INFORMATION_GOVERNANCE)
-    return best
+    return best, grants
 
 
 # --- refusals ---------------------------------------------------------------------------
@@ -320,7 +341,7 @@ def get_person_for(actor: Staff, person_id: int | None = None, *, ref: str | Non
         person = people.get(pk=person_id) if person_id is not None else people.get(ref=ref)
     except Person.DoesNotExist:
         raise NotFound("No such person.") from None
-    grant = _person_grant(actor, person)
+    grant, case_grants_ = _person_grant(actor, person)
     if grant is None:
         first_case = person.case_memberships.values_list("case_id", flat=True).first()
         raise _refuse(
@@ -331,10 +352,8 @@ def get_person_for(actor: Staff, person_id: int | None = None, *, ref: str | Non
             case_id=first_case,
             message="You do not have a need to know this person's record.",
         )
-    allowed = accessible_case_ids(actor)
-    cases = Case.objects.filter(members__person=person).select_related("team").order_by("-opened_on")
-    if allowed is not None:
-        cases = cases.filter(id__in=allowed)
+    # The cases listed are exactly those the actor may open.
+    cases = Case.objects.filter(id__in=list(case_grants_)).select_related("team").order_by("-opened_on")
     aliases = list(person.names.exclude(kind="legal"))
     audit.record(
         actor.pk,

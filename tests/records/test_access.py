@@ -185,3 +185,51 @@ def test_a_refusal_inside_a_rolled_back_transaction_is_still_recorded(scene, aud
         access.get_case_for(scene["other_worker"], scene["case"].pk)
     assert access.flush_pending_refusals() == 1
     assert audit_actions(actor_id=scene["other_worker"].pk) == ["access.refused"]
+
+
+def test_the_cases_a_person_page_lists_are_those_the_actor_may_open(scene, world):
+    """The person page's batched grants agree with the search filter's accessible case ids."""
+    from discretion.records.models import Case
+
+    team, other_team = scene["team"], scene["other_team"]
+    second = world.case(scene["child"], other_team, workers=(scene["other_worker"],))
+    third = world.case(scene["child"], other_team)
+    world.case(world.person("Someone", "Else"), team, workers=(scene["worker"],))
+    BreakGlass.objects.create(
+        staff=scene["worker"],
+        case=third,
+        reason="Urgent strategy meeting",
+        granted_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(minutes=60),
+    )
+    volunteer = world.staff(employment_type="volunteer", team=team, responsible=scene["worker"])
+    igo = world.staff("information_governance")
+    all_ids = list(Case.objects.values_list("id", flat=True))
+    actors = [
+        scene["worker"],
+        scene["manager"],
+        scene["other_manager"],
+        scene["other_worker"],
+        volunteer,
+        igo,
+        world.staff(team=team),
+    ]
+    for actor in actors:
+        grants = access.case_grants(actor, all_ids)
+        allowed = access.accessible_case_ids(actor)
+        expected = (
+            set(all_ids)
+            if allowed is None
+            else set(Case.objects.filter(id__in=allowed).values_list("id", flat=True))
+        )
+        assert set(grants) == expected, actor.username
+    worker_grants = access.case_grants(scene["worker"], [scene["case"].pk, second.pk, third.pk])
+    assert worker_grants[scene["case"].pk].basis == access.Basis.ALLOCATED
+    assert worker_grants[third.pk].basis == access.Basis.BREAK_GLASS and second.pk not in worker_grants
+    view = access.get_person_for(scene["worker"], scene["child"].pk)
+    assert {c.pk for c in view.cases} == {scene["case"].pk, third.pk}
+    manager = access.Grant(access.Basis.TEAM_MANAGER)
+    assert access.case_grants(scene["other_manager"], [second.pk, third.pk]) == {
+        second.pk: manager,
+        third.pk: manager,
+    }

@@ -5,12 +5,16 @@ from __future__ import annotations
 import pytest
 
 from discretion.requests import services
-from discretion.requests.grants import request_grants, request_grants_case
+from discretion.requests.grants import request_case_ids, request_grants
 from discretion.requests.models import Request, State
 
 from .helpers import council, log
 
 pytestmark = pytest.mark.django_db
+
+
+def request_grants_case(actor_id: int, case_id: int) -> bool:
+    return request_case_ids(actor_id).filter(case_id=case_id).exists()
 
 
 def test_only_the_handler_of_an_approved_request_is_granted(world) -> None:

@@ -29,11 +29,3 @@ def request_case_ids(actor_id: int) -> QuerySet[CaseMember, int]:
         request__handler_id=actor_id, request__state__in=GRANTING_STATES
     ).values("person_id")
     return CaseMember.objects.filter(person_id__in=people).values_list("case_id", flat=True)
-
-
-def request_grants_case(actor_id: int, case_id: int) -> bool:
-    """May `actor_id` open case `case_id` because a subject of their approved request belongs to it?"""
-    people = CaseMember.objects.filter(case_id=case_id).values("person_id")
-    return RequestSubject.objects.filter(
-        person_id__in=people, request__handler_id=actor_id, request__state__in=GRANTING_STATES
-    ).exists()
