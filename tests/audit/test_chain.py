@@ -241,3 +241,23 @@ def test_verifying_in_parallel_ranges_gives_the_single_process_answer(monkeypatc
     single = audit.verify()
     assert audit.verify(workers=3) == single
     assert single.ok == (tamper is None)
+
+
+def test_a_null_is_read_on_the_fast_path_and_never_confused_with_the_text_backslash_n(monkeypatch):
+    from django.test import TestCase
+
+    rebuilt: list[int] = []
+    original = audit._rebuilt_line
+    monkeypatch.setattr(audit, "_rebuilt_line", lambda pk: rebuilt.append(pk) or original(pk))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        audit.record(None, "test.system")  # actor_id and person_id are NULL
+        audit.record(None, "test.escaped", reason="a\\b")
+    assert audit.verify().ok
+    if connection.vendor == "sqlite":
+        assert len(rebuilt) == 1  # only the line whose text needed an escape was rebuilt
+        # SQLite lets a text value into an integer column: the text \N must not pass for NULL.
+        _raw("UPDATE audit_auditevent SET actor_id = %s WHERE seq = 1", ["\\N"])
+    else:
+        _raw("UPDATE audit_auditevent SET actor_id = 0 WHERE seq = 1", [])
+    result = audit.verify()
+    assert not result.ok and result.first_bad_seq == 1

@@ -450,3 +450,28 @@ def test_sar_internal_review_through_the_page(world, igo, client) -> None:
     assert ok.status_code == 302
     review.refresh_from_db()
     assert review.outcome == "upheld"
+
+
+def test_an_answer_naming_a_service_user_is_refused_on_page_and_api(world, igo, client) -> None:
+    """An FOI answer goes to the world: the outbound guard's finder checks it first (s40, reg 13)."""
+    child = world.person("Kayden Lee", "Walsh", dob=dt.date(2015, 4, 3))
+    req = _foi(igo)
+    answer = f"The child concerned, Kayden Walsh ({child.ref}), born 03/04/2015, was placed out of area."
+    with pytest.raises(services.InvalidInput, match="s40"):
+        services.record_outcome(igo, req.pk, outcome="provided", response_text=answer, publish=True)
+    client.force_login(igo)
+    r = client.post(
+        f"/api/information-rights/requests/{req.pk}/outcome",
+        {"outcome": "provided", "response_text": answer, "publish": True},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "personal data" in r.json()["detail"]
+    assert "Kayden" not in r.json()["detail"]  # the message names labels and places, not the text
+    req.refresh_from_db()
+    assert req.is_open and not Disclosure.objects.exists()
+    # Figures about the service as a whole are fine.
+    services.record_outcome(
+        igo, req.pk, outcome="provided", response_text="14 children were placed out of area."
+    )
+    req.refresh_from_db()
+    assert not req.is_open

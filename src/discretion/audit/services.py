@@ -219,16 +219,18 @@ def _sql_lines(from_seq: int, to_seq: int | None = None) -> Iterator[bytes]:
     """Other engines (SQLite): the database joins the columns with tabs, as UTF-8 bytes.
 
     Escaping every field in SQL costs more than the rest of verify together, and almost no
-    event needs it; so a line whose fields hold no tab, backslash or escaped control character
-    is used as the database wrote it, and any other line is rebuilt by chain.stored_line.
+    event needs it. A line holds exactly one special byte per separator and one backslash per
+    NULL (written \\N) unless a field needs escaping: such a line is used as the database wrote
+    it, and any other is rebuilt from its columns by chain.stored_line.
     """
     table = AuditEvent._meta.db_table
     joined = " || char(9) || ".join(
         f"COALESCE(CAST({c} AS TEXT), '{NULL}')" if c in _INT_COLUMNS else c for c in _COLUMNS
     )
+    nulls = " + ".join(f"({c} IS NULL)" for c in sorted(_INT_COLUMNS))
     upper = "" if to_seq is None else f"AND seq <= {int(to_seq)} "
     sql = (
-        f"SELECT id, CAST({joined} || char(10) AS BLOB) FROM {table} "  # noqa: S608 - constant names
+        f"SELECT id, {nulls}, CAST({joined} || char(10) AS BLOB) FROM {table} "  # noqa: S608
         f"WHERE seq >= %s {upper}ORDER BY seq"
     )
     special, separators = _SPECIAL, _SEPARATORS
@@ -237,8 +239,8 @@ def _sql_lines(from_seq: int, to_seq: int | None = None) -> Iterator[bytes]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [from_seq])
         while batch := cursor.fetchmany(5000):
-            for pk, line in batch:
-                if len(line) - len(line.translate(None, special)) != separators:
+            for pk, null_count, line in batch:
+                if len(line) - len(line.translate(None, special)) != separators + null_count:
                     line = _rebuilt_line(pk)
                 yield line
 

@@ -513,6 +513,8 @@ def record_outcome(
         raise InvalidInput("Record at least one exemption before withholding information")
     if outcome in (Outcome.PROVIDED, Outcome.PARTLY_WITHHELD) and not response_text.strip():
         raise InvalidInput("Enter the information provided")
+    if outcome in (Outcome.PROVIDED, Outcome.PARTLY_WITHHELD):
+        _refuse_personal_data(response_text)
     req.outcome = outcome
     req.response_text = response_text.strip()
     req.closed_on = timezone.localdate()
@@ -538,6 +540,21 @@ def record_outcome(
 
 
 PUBLIC = "The public (FOI disclosure log)"
+
+
+def _refuse_personal_data(answer: str) -> None:
+    """An FOI/EIR answer is a release to the world: the outbound guard's finder must find no
+    personal data about the council's service users in it (FOIA s40, EIR reg 13)."""
+    from discretion.outbound.services import check_message
+
+    check = check_message(to=(), subject="", body=answer)
+    if check.contains_personal_data:
+        raise InvalidInput(
+            check.describe().replace("This message", "The answer")
+            + " An FOI or EIR answer is a release to the world: withhold third parties' personal data"
+            " (FOIA s40(2), EIR reg 13), or, if it is the requester's own, transfer the request to"
+            " subject access (FOIA s40(1))."
+        )
 
 
 def _publish(actor: Staff, req: InfoRequest) -> int:

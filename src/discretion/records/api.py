@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from discretion import access
 from discretion.api import actor
@@ -95,7 +95,7 @@ def search(request: HttpRequest, q: str = "", date_of_birth: dt.date | None = No
 
 
 @router.post("/cases/{ref}/break-glass", response={201: dict[str, str]})
-def break_glass(request: HttpRequest, ref: str, payload: BreakGlassIn) -> tuple[int, dict[str, str]]:
+def break_glass(request: HttpRequest, ref: str, payload: BreakGlassIn) -> Status[dict[str, str]]:
     from discretion.records.models import Case
 
     if not access.can_break_glass(actor(request)):
@@ -109,4 +109,4 @@ def break_glass(request: HttpRequest, ref: str, payload: BreakGlassIn) -> tuple[
         from ninja.errors import HttpError
 
         raise HttpError(400, str(exc)) from None
-    return 201, {"case": ref, "expires_at": grant.expires_at.isoformat()}
+    return Status(201, {"case": ref, "expires_at": grant.expires_at.isoformat()})
