@@ -280,3 +280,31 @@ def test_an_unreachable_mail_server_fails_the_send(world, settings) -> None:
     message.refresh_from_db()
     assert message.status == OutboxStatus.FAILED and message.last_error
     assert _audits("outbox.failed")[0]["error"] == "ConnectionRefusedError"
+
+
+def test_a_clean_message_keeps_its_attachments_on_the_plain_route(world, settings, plain_server) -> None:
+    """Attachments the finder read and found clean travel with ordinary e-mail, not dropped."""
+    _point_at(settings, plain_server)
+    sender = world.staff()
+    one = outbound.OutgoingAttachment("agenda.txt", b"Team meeting: rota and training.", "text/plain")
+    two = outbound.OutgoingAttachment("notes.csv", b"item,owner\nrota,team\n", "text/csv")
+    sent = outbound.send_message(
+        sender, to="partner@gmail.com", subject="Agenda", body="Attached.", attachments=[one]
+    )
+    assert sent.route == outbound.Route.EMAIL
+    outbound.send_message(
+        sender, to="partner@gmail.com", subject="Both", body="Attached.", attachments=[one, two]
+    )
+    assert deliver_pending(send_outbox_message) == (2, 0)
+    first, second = plain_server.inbox.received
+    (attached,) = list(first.message.iter_attachments())
+    assert (
+        attached.get_filename() == "agenda.txt"
+        and attached.get_content() == "Team meeting: rota and training."
+    )
+    (zipped,) = list(second.message.iter_attachments())
+    import io
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(zipped.get_content())).namelist()
+    assert zipped.get_filename() == "attachments.zip" and names == ["1-agenda.txt", "2-notes.csv"]

@@ -20,6 +20,7 @@ the channel, the attempt and the recipient's domain only: no address, no content
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import smtplib
 import ssl
@@ -110,8 +111,12 @@ def _send_email(message: OutboxMessage) -> None:
             raise DeliveryRefused("The body of an encrypted e-mail is not OpenPGP-encrypted.")
         email = _email(message, body=armoured + "\n")
         _attach_payload(email, message, "application", "pgp-encrypted")
-    else:  # Channel.EMAIL: the gateway found no service-user personal data.
+    else:  # Channel.EMAIL: the gateway found no service-user personal data, attachments included.
         email = _email(message, body=message.body)
+        maintype, _, subtype = (
+            mimetypes.guess_type(message.payload_name)[0] or "application/octet-stream"
+        ).partition("/")
+        _attach_payload(email, message, maintype, subtype)
     _smtp_send(email, require_tls=require_tls)
 
 

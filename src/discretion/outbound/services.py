@@ -339,7 +339,7 @@ def _package(subject: str, body: str, attachments: Sequence[OutgoingAttachment])
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("message.txt", text)
         for n, attachment in enumerate(attachments):
-            archive.writestr(f"{n + 1}-{attachment.name.replace('/', '_')[:100]}", attachment.content)
+            archive.writestr(f"{n + 1}-{_safe_name(attachment.name)}", attachment.content)
     return buffer.getvalue(), "message.zip"
 
 
@@ -392,15 +392,45 @@ def register_recipient_key(actor: Staff, *, address: str, public_key: str) -> Re
     return key
 
 
-def queue_plain(actor: Staff | None, *, to: Sequence[str], subject: str, body: str) -> list[OutboxMessage]:
+def queue_plain(
+    actor: Staff | None,
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    attachments: Sequence[OutgoingAttachment] = (),
+) -> list[OutboxMessage]:
     """Queue ordinary e-mail with no service-user personal data (not a disclosure). Callers go through
-    `send_message`, which has checked the content first."""
+    `send_message`, which has checked the content first, attachments included: only text the finder
+    could read and found clean reaches this route. One attachment goes as itself; several, zipped."""
+    payload, payload_name = _plain_payload(attachments)
     return [
         OutboxMessage.objects.create(
-            channel=PLAIN_EMAIL, recipient_address=address, subject=subject[:200], body=body
+            channel=PLAIN_EMAIL,
+            recipient_address=address,
+            subject=subject[:200],
+            body=body,
+            payload=payload,
+            payload_name=payload_name,
         )
         for address in to
     ]
+
+
+def _plain_payload(attachments: Sequence[OutgoingAttachment]) -> tuple[bytes, str]:
+    if not attachments:
+        return b"", ""
+    if len(attachments) == 1:
+        return attachments[0].content, _safe_name(attachments[0].name)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, attachment in enumerate(attachments):
+            archive.writestr(f"{n + 1}-{_safe_name(attachment.name)}", attachment.content)
+    return buffer.getvalue(), "attachments.zip"
+
+
+def _safe_name(name: str) -> str:
+    return name.replace("/", "_").replace("\\", "_")[:100] or "attachment.txt"
 
 
 def _choose(check: Check, route: Route | None) -> Route | None:
@@ -497,7 +527,7 @@ def send_message(
 
     with transaction.atomic():
         if chosen is Route.EMAIL:
-            messages = queue_plain(actor, to=recipients, subject=subject, body=body)
+            messages = queue_plain(actor, to=recipients, subject=subject, body=body, attachments=attachments)
             audit.record(
                 actor.pk,
                 "outbound.sent",
