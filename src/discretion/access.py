@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
+from discretion.disclosures.models import Channel, OutboxMessage
 from discretion.records.identifiers import name_key
 from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName
 from discretion.requests.grants import request_case_ids, request_grants
@@ -550,6 +551,52 @@ def break_glass(actor: Staff, case_id: int, reason: str) -> BreakGlass:
         details={"expires_at": grant.expires_at.isoformat(), "alerted": manager.pk if manager else None},
     )
     return grant
+
+
+# --- letters to post -------------------------------------------------------------------
+
+
+def may_handle_letter(actor: Staff, released_by_id: int) -> bool:
+    """Who prints and posts a release by post: the member of staff who released it (they have
+    already seen it), or an information governance officer."""
+    return (
+        actor.is_active and not actor.is_supervised and (actor.pk == released_by_id or actor.role == Role.IGO)
+    )
+
+
+def open_letter_for(actor: Staff, message_id: int) -> OutboxMessage:
+    """A release by post, to print. Its content is personal data, so the read is checked and
+    audited here like any other read: one event per person whose information it holds."""
+    _require_active(actor)
+    message = (
+        OutboxMessage.objects.select_related("disclosure")
+        .filter(pk=message_id, channel=Channel.POST, disclosure__isnull=False)
+        .first()
+    )
+    if message is None or message.disclosure is None:
+        raise NotFound("No such letter.")
+    disclosure = message.disclosure
+    people: list[int | None] = list(disclosure.subjects.values_list("person_id", flat=True))
+    if not may_handle_letter(actor, disclosure.released_by_id):
+        _refuse(
+            actor,
+            object_type="disclosure",
+            object_id=disclosure.pk,
+            person_id=people[0] if people else None,
+            case_id=None,
+            message="",
+        )
+        raise NotFound("No such letter.")  # the same dull answer as a letter that does not exist
+    for person_id in people or [None]:
+        audit.record(
+            actor.pk,
+            "disclosure.printed",
+            object_type="disclosure",
+            object_id=disclosure.pk,
+            person_id=person_id,
+            details={"message": message.pk, "sha256": disclosure.content_sha256},
+        )
+    return message
 
 
 # --- audit reads ------------------------------------------------------------------------

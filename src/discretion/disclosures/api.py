@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from discretion import access
 from discretion.api import actor
 from discretion.audit import services as audit
 from discretion.disclosures import services
-from discretion.disclosures.models import Disclosure
+from discretion.disclosures.models import Disclosure, OutboxMessage
 
 router = Router(tags=["disclosures"])
 
@@ -89,3 +90,67 @@ def shared_with(request: HttpRequest, ref: str) -> list[DisclosureOut]:
         details={"rows": [d.pk for d in rows]},
     )
     return [_out(d) for d in rows]
+
+
+# --- the print queue ------------------------------------------------------------------
+
+
+class LetterOut(Schema):
+    id: int
+    disclosure_id: int
+    released_at: dt.datetime
+    recipient_name: str
+    recipient_organisation: str
+    address: str
+    released_by: str
+    file_name: str
+    posted_on: dt.date | None
+    postal_reference: str
+
+
+class PostedIn(Schema):
+    posted_on: dt.date
+    reference: str = ""
+
+
+def _letter(m: OutboxMessage) -> LetterOut:
+    d = m.disclosure
+    assert d is not None
+    return LetterOut(
+        id=m.pk,
+        disclosure_id=d.pk,
+        released_at=d.released_at,
+        recipient_name=d.recipient_name,
+        recipient_organisation=d.recipient_organisation,
+        address=m.recipient_address,
+        released_by=d.released_by.username,
+        file_name=m.payload_name,
+        posted_on=m.posted_on,
+        postal_reference=m.postal_reference,
+    )
+
+
+@router.get("/print-queue", response=list[LetterOut])
+def print_queue(request: HttpRequest) -> list[LetterOut]:
+    """Letters released by post and not yet posted (an IGO sees all; others, those they released)."""
+    return [_letter(m) for m in services.print_queue(actor(request))]
+
+
+@router.get("/print-queue/{message_id}/letter")
+def print_letter(request: HttpRequest, message_id: int) -> HttpResponse:
+    """The released content, to print; audited against each person it holds."""
+    from discretion.disclosures.views import letter_download
+
+    message = access.open_letter_for(actor(request), message_id)
+    return letter_download(message.pk, message.payload_name, bytes(message.payload))
+
+
+@router.post("/print-queue/{message_id}/posted", response=LetterOut)
+def letter_posted(request: HttpRequest, message_id: int, payload: PostedIn) -> LetterOut:
+    try:
+        message = services.mark_posted(
+            actor(request), message_id, posted_on=payload.posted_on, reference=payload.reference
+        )
+    except services.InvalidInput as exc:
+        raise HttpError(400, str(exc)) from None
+    return _letter(message)

@@ -89,6 +89,14 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Post only: the letter waits in the print queue until someone records that it was posted.
+    posted_on = models.DateField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    postal_reference = models.CharField(
+        max_length=40, blank=True, help_text="Tracked or recorded delivery number."
+    )
 
 
 class SecureLink(models.Model):

@@ -385,3 +385,78 @@ def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
         },
     )
     return rows
+
+
+# --- the print queue: releases by post -------------------------------------------------
+
+
+class InvalidInput(ValueError):
+    """Bad input from the user; the message says what to enter."""
+
+
+def print_queue(actor: Staff) -> list[OutboxMessage]:
+    """Letters released by post and not yet recorded as posted, oldest first: an information
+    governance officer sees every one, anyone else the letters they released. Audited (ids)."""
+    from discretion.access import NotPermitted
+    from discretion.staff.models import Role
+
+    if not actor.is_active or actor.is_supervised:
+        raise NotPermitted("Volunteers and students cannot print releases.")
+    rows = (
+        OutboxMessage.objects.filter(channel=Channel.POST, posted_on__isnull=True, disclosure__isnull=False)
+        .select_related("disclosure", "disclosure__released_by")
+        .order_by("created_at", "pk")
+    )
+    if actor.role != Role.IGO:
+        rows = rows.filter(disclosure__released_by=actor)
+    letters = list(rows[:500])
+    audit.record(
+        actor.pk,
+        "disclosures.print_queue_read",
+        object_type="print_queue",
+        details={"rows": [m.pk for m in letters]},
+    )
+    return letters
+
+
+@transaction.atomic
+def mark_posted(actor: Staff, message_id: int, *, posted_on: dt.date, reference: str = "") -> OutboxMessage:
+    """Record that a letter released by post has been posted (and its tracking number): it
+    leaves the print queue, and the register shows when it went."""
+    from discretion.access import NotFound, may_handle_letter
+
+    message = (
+        OutboxMessage.objects.select_for_update()
+        .select_related("disclosure")
+        .filter(pk=message_id, channel=Channel.POST, disclosure__isnull=False)
+        .first()
+    )
+    if (
+        message is None
+        or message.disclosure is None
+        or not may_handle_letter(actor, message.disclosure.released_by_id)
+    ):
+        raise NotFound("No such letter.")
+    if message.posted_on is not None:
+        raise InvalidInput(f"This letter was recorded as posted on {message.posted_on:%d %B %Y}")
+    released_on = timezone.localdate(message.disclosure.released_at)
+    if posted_on > timezone.localdate():
+        raise InvalidInput("Date posted must be today or in the past")
+    if posted_on < released_on:
+        raise InvalidInput(f"Date posted must be on or after the day it was released, {released_on:%d %B %Y}")
+    reference = reference.strip()
+    if len(reference) > 40:
+        raise InvalidInput("Tracking number must be 40 characters or fewer")
+    message.posted_on, message.posted_by, message.postal_reference = posted_on, actor, reference
+    message.save(update_fields=["posted_on", "posted_by", "postal_reference"])
+    people: list[int | None] = list(message.disclosure.subjects.values_list("person_id", flat=True))
+    for person_id in people or [None]:
+        audit.record(
+            actor.pk,
+            "disclosure.posted",
+            object_type="disclosure",
+            object_id=message.disclosure.pk,
+            person_id=person_id,
+            details={"message": message.pk, "posted_on": posted_on.isoformat(), "tracked": bool(reference)},
+        )
+    return message

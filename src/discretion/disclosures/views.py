@@ -3,10 +3,13 @@ shared with", and the public secure-download page."""
 
 from __future__ import annotations
 
+import mimetypes
+
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -14,6 +17,7 @@ from discretion import access
 from discretion.audit import services as audit
 from discretion.disclosures import services
 from discretion.disclosures.models import Disclosure
+from discretion.information_rights.dates import GovUKDateField
 from discretion.staff.models import Staff
 from discretion.web.views import not_found, refused
 
@@ -134,4 +138,82 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
         "disclosures/download.html",
         {"form": form, "error": error},
         status=400 if (error or form.errors) else 200,
+    )
+
+
+# --- the print queue ------------------------------------------------------------------
+
+
+class PostedForm(forms.Form):
+    posted_on = GovUKDateField(label="Date posted")
+    reference = forms.CharField(
+        label="Tracking or recorded delivery number (optional)",
+        max_length=40,
+        required=False,
+        error_messages={"max_length": "Tracking number must be 40 characters or fewer"},
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )
+
+
+def letter_download(message_id: int, name: str, content: bytes) -> HttpResponse:
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name or f"letter-{message_id}"}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def print_queue(request: HttpRequest) -> HttpResponse:
+    """Letters released by post waiting to be printed and posted."""
+    try:
+        letters = services.print_queue(_actor(request))
+    except access.NotPermitted as exc:
+        return _forbidden(request, str(exc))
+    return render(
+        request, "disclosures/print_queue.html", {"letters": letters, "posted": request.GET.get("posted", "")}
+    )
+
+
+@login_required
+def print_letter(request: HttpRequest, message_id: int) -> HttpResponse:
+    """The released content, to print: read through the access module and audited."""
+    try:
+        message = access.open_letter_for(_actor(request), message_id)
+    except access.NotFound:
+        return not_found(request)
+    return letter_download(message.pk, message.payload_name, bytes(message.payload))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_posted(request: HttpRequest, message_id: int) -> HttpResponse:
+    actor = _actor(request)
+    letter = next((m for m in services.print_queue(actor) if m.pk == message_id), None)
+    if letter is None:
+        return not_found(request)
+    form = PostedForm(request.POST or None, initial={"posted_on": timezone.localdate()})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_posted(
+                actor,
+                message_id,
+                posted_on=form.cleaned_data["posted_on"],
+                reference=form.cleaned_data["reference"],
+            )
+        except services.InvalidInput as exc:
+            error = str(exc)
+            form.add_error("posted_on", error)
+        except access.NotFound:
+            return not_found(request)
+        else:
+            return HttpResponseRedirect(
+                reverse("disclosures:print-queue") + f"?posted={letter.disclosure_id}"
+            )
+    return render(
+        request,
+        "disclosures/letter_posted.html",
+        {"form": form, "letter": letter},
+        status=400 if form.errors else 200,
     )
