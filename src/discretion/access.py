@@ -576,7 +576,7 @@ def open_letter_for(actor: Staff, message_id: int) -> OutboxMessage:
     if message is None or message.disclosure is None:
         raise NotFound("No such letter.")
     disclosure = message.disclosure
-    people: list[int | None] = list(disclosure.subjects.values_list("person_id", flat=True))
+    people = list(disclosure.subjects.values_list("person_id", flat=True))
     if not may_handle_letter(actor, disclosure.released_by_id):
         _refuse(
             actor,
@@ -587,15 +587,14 @@ def open_letter_for(actor: Staff, message_id: int) -> OutboxMessage:
             message="",
         )
         raise NotFound("No such letter.")  # the same dull answer as a letter that does not exist
-    for person_id in people or [None]:
-        audit.record(
-            actor.pk,
-            "disclosure.printed",
-            object_type="disclosure",
-            object_id=disclosure.pk,
-            person_id=person_id,
-            details={"message": message.pk, "sha256": disclosure.content_sha256},
-        )
+    audit.record_for_people(
+        actor.pk,
+        "disclosure.printed",
+        people,
+        object_type="disclosure",
+        object_id=disclosure.pk,
+        details={"message": message.pk, "sha256": disclosure.content_sha256},
+    )
     return message
 
 

@@ -7,7 +7,7 @@ import fcntl
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -99,6 +99,31 @@ def record(
         seq = head.seq
         transaction.on_commit(lambda: write_checkpoint(seq, digest))
     return event
+
+
+def record_for_people(
+    actor_id: int | None,
+    action: str,
+    person_ids: Iterable[int],
+    *,
+    object_type: str = "",
+    object_id: object = "",
+    reason: str = "",
+    details: dict[str, object] | None = None,
+) -> None:
+    """One event per person the action concerns (so "who has looked at this child" finds it),
+    or a single event with no person when it concerns none."""
+    targets: list[int | None] = [*sorted(set(person_ids))] or [None]
+    for person_id in targets:
+        record(
+            actor_id,
+            action,
+            object_type=object_type,
+            object_id=object_id,
+            person_id=person_id,
+            reason=reason,
+            details=details,
+        )
 
 
 def _key() -> bytes:

@@ -131,21 +131,20 @@ def disclose(
             code_sha256=sha256_hex(code.encode()),
             expires_at=timezone.now() + dt.timedelta(days=LINK_DAYS),
         )
-    for pid in sorted(set(person_ids)) or [None]:  # type: ignore[list-item]
-        audit.record(
-            actor.pk,
-            "disclosure.released",
-            object_type="disclosure",
-            object_id=disclosure.pk,
-            person_id=pid,
-            details={
-                "channel": str(channel),
-                "source": source,
-                "source_id": str(source_id),
-                "entries": sorted(set(entry_ids)),
-                "sha256": disclosure.content_sha256,
-            },
-        )
+    audit.record_for_people(
+        actor.pk,
+        "disclosure.released",
+        person_ids,
+        object_type="disclosure",
+        object_id=disclosure.pk,
+        details={
+            "channel": str(channel),
+            "source": source,
+            "source_id": str(source_id),
+            "entries": sorted(set(entry_ids)),
+            "sha256": disclosure.content_sha256,
+        },
+    )
     return Release(disclosure, message, token, code)
 
 
@@ -219,7 +218,7 @@ def redeem_link(token: str, code: str) -> Download:
         if link is None:
             raise LinkRefused("This link is not valid.")
         disclosure_id = link.message.disclosure_id
-        people: list[int | None] = list(
+        people: list[int] = list(
             DisclosedPerson.objects.filter(disclosure=link.message.disclosure).values_list(
                 "person_id", flat=True
             )
@@ -250,15 +249,14 @@ def redeem_link(token: str, code: str) -> Download:
         else:
             link.downloads += 1
             link.save(update_fields=["downloads"])
-            for pid in people or [None]:
-                audit.record(
-                    None,
-                    "disclosure.downloaded",
-                    object_type="disclosure",
-                    object_id=disclosure_id,
-                    person_id=pid,
-                    details={"link": link.pk, "download": link.downloads},
-                )
+            audit.record_for_people(
+                None,
+                "disclosure.downloaded",
+                people,
+                object_type="disclosure",
+                object_id=disclosure_id,
+                details={"link": link.pk, "download": link.downloads},
+            )
             outcome = Download(bytes(link.message.payload), link.message.payload_name, disclosure_id)
     if isinstance(outcome, str):
         raise LinkRefused(outcome)
@@ -449,14 +447,12 @@ def mark_posted(actor: Staff, message_id: int, *, posted_on: dt.date, reference:
         raise InvalidInput("Tracking number must be 40 characters or fewer")
     message.posted_on, message.posted_by, message.postal_reference = posted_on, actor, reference
     message.save(update_fields=["posted_on", "posted_by", "postal_reference"])
-    people: list[int | None] = list(message.disclosure.subjects.values_list("person_id", flat=True))
-    for person_id in people or [None]:
-        audit.record(
-            actor.pk,
-            "disclosure.posted",
-            object_type="disclosure",
-            object_id=message.disclosure.pk,
-            person_id=person_id,
-            details={"message": message.pk, "posted_on": posted_on.isoformat(), "tracked": bool(reference)},
-        )
+    audit.record_for_people(
+        actor.pk,
+        "disclosure.posted",
+        message.disclosure.subjects.values_list("person_id", flat=True),
+        object_type="disclosure",
+        object_id=message.disclosure.pk,
+        details={"message": message.pk, "posted_on": posted_on.isoformat(), "tracked": bool(reference)},
+    )
     return message

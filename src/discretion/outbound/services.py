@@ -310,16 +310,14 @@ def _refuse(
         "people": list(person_ids),
     }
     with transaction.atomic():
-        targets: list[int | None] = [*person_ids] or [None]
-        for pid in targets:
-            audit.record(
-                actor.pk,
-                action,
-                object_type="case" if case_id else "",
-                object_id=case_id or "",
-                person_id=pid,
-                details=details,
-            )
+        audit.record_for_people(
+            actor.pk,
+            action,
+            person_ids,
+            object_type="case" if case_id else "",
+            object_id=case_id or "",
+            details=details,
+        )
     return Blocked(message, check)
 
 

@@ -308,15 +308,14 @@ def _log(
     )
     RequestSubject.objects.bulk_create([RequestSubject(request=req, person_id=pid) for pid in people])
     RequestEvent.objects.create(request=req, actor=actor, action="logged", to_state=State.RECEIVED)
-    for pid in people or [None]:  # type: ignore[list-item]
-        audit.record(
-            actor.pk,
-            "request.logged",
-            object_type="request",
-            object_id=req.pk,
-            person_id=pid,
-            details={"category": requester.category, "channel": channel, "purpose": facts["purpose"]},
-        )
+    audit.record_for_people(
+        actor.pk,
+        "request.logged",
+        people,
+        object_type="request",
+        object_id=req.pk,
+        details={"category": requester.category, "channel": channel, "purpose": facts["purpose"]},
+    )
     _redecide(req, actor, facts)
     return req
 
