@@ -200,7 +200,8 @@ def run_audit_verify(args: argparse.Namespace) -> int:
             )
         )
     if not result.ok:
-        sys.stderr.write(f"audit chain broken at event {result.first_bad_seq}: {result.problem}\n")
+        where = "" if result.first_bad_seq is None else f" broken at event {result.first_bad_seq}"
+        sys.stderr.write(f"audit chain{where or ' cannot be verified'}: {result.problem}\n")
         return EXIT_FAILED
     if args.save_checkpoint is not None:
         args.save_checkpoint.write_text(audit.sign_checkpoint(result).to_json())

@@ -261,3 +261,12 @@ def test_a_null_is_read_on_the_fast_path_and_never_confused_with_the_text_backsl
         _raw("UPDATE audit_auditevent SET actor_id = 0 WHERE seq = 1", [])
     result = audit.verify()
     assert not result.ok and result.first_bad_seq == 1
+
+
+def test_a_missing_head_checkpoint_fails_verify_so_a_cut_off_end_cannot_hide(settings):
+    _append(3)
+    _raw("DELETE FROM audit_auditevent WHERE seq = 3", [])
+    settings.AUDIT_CHECKPOINT_PATH.unlink()
+    result = audit.verify()
+    assert not result.ok and result.first_bad_seq is None and "checkpoint" in result.problem
+    assert "missing" in result.problem

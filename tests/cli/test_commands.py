@@ -92,6 +92,11 @@ def test_audit_verify_exit_codes(capsys):
         main(["audit", "verify", "--workers", "0"])
     assert exited.value.code == 2
     assert "--workers" in capsys.readouterr().err
+    from django.conf import settings
+
+    settings.AUDIT_CHECKPOINT_PATH.unlink()
+    assert main(["audit", "verify"]) == 1
+    assert capsys.readouterr().err.startswith("audit chain cannot be verified: the signed head checkpoint")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -291,6 +291,17 @@ def verify(
             return VerifyResult(False, 0, 0, "", start.seq, "the starting checkpoint's signature is invalid")
         start_seq, start_prev = start.seq + 1, start.hash
     head = read_checkpoint() if use_head_checkpoint else None  # read before the events: see below
+    if use_head_checkpoint and head is None and AuditEvent.objects.filter(seq__gte=start_seq).exists():
+        # Without the signed head, events cut off the end of the chain would go unseen.
+        return VerifyResult(
+            False,
+            0,
+            start_seq - 1,
+            start_prev,
+            None,
+            f"the signed head checkpoint ({_checkpoint_path()}) is missing, so the chain's end cannot "
+            "be checked: restore it from backup (events cut off the end would otherwise go unseen)",
+        )
     if workers > 1 and not connection.in_atomic_block:
         result = _verify_in_parts(start_seq, start_prev, head, workers)
         if result is not None:
