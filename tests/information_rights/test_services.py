@@ -220,3 +220,34 @@ def test_staff_in_professional_role_not_redacted_by_default(world, igo, settings
     texts = list(Redaction.objects.filter(sar=sar).values_list("text", flat=True))
     assert any("Raghunathan" in t for t in texts) is redact_staff
     assert not any("Kayden" in t for t in texts)
+
+
+def test_the_childs_expectations_exemption_is_for_a_parents_request_only(world, igo):
+    """DPA 2018 Sch 3 para 10: what a child told us expecting it would not reach the parent is
+    withheld from a parent's request; it is not a ground against the child's own request."""
+    child, _mum, _case, (_e1, _e2, e3) = _sar_world(world)
+
+    def ready(kind: str, **extra: object) -> int:
+        sar = services.open_sar(
+            igo,
+            requester_name="Roxanne Pellow" if kind == "parent" else "Kayden Walsh",
+            requester_contact="r@example.org",
+            requester_kind=kind,
+            received_on=dt.date(2026, 11, 2),
+            **extra,
+        )
+        services.verify_identity(
+            igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3), subject_ref=child.ref
+        )
+        services.compile_records(igo, sar.pk)
+        return sar.pk
+
+    own = ready("self")
+    with pytest.raises(services.InvalidInput, match="only when a parent asks"):
+        services.add_redaction(igo, own, entry_id=e3.pk, passage="football", reason="subject_expectation")
+    parents = ready("parent", child_understands=False)
+    (made,) = services.add_redaction(
+        igo, parents, entry_id=e3.pk, passage="football", reason="subject_expectation"
+    )
+    assert made.get_reason_display().endswith("(DPA 2018 Sch 3 para 10)")
+    assert "football" not in pdf_text(services.build_bundle(igo, parents))

@@ -204,7 +204,19 @@ class SarCase(models.Model):
 class Reason(models.TextChoices):
     THIRD_PARTY = "third_party", "Third-party information (DPA 2018 Sch 2 para 16)"
     THIRD_PARTY_SPECIAL = "third_party_special_category", "Another person's special-category data"
-    SERIOUS_HARM = "serious_harm", "Serious harm (DPA 2018 Sch 3)"
+    SERIOUS_HARM = (
+        "serious_harm",
+        "Serious harm to someone's physical or mental health (DPA 2018 Sch 3 para 11)",
+    )
+    SUBJECT_EXPECTATION = (
+        "subject_expectation",
+        "Given by the child in the expectation it would not be disclosed to the parent (DPA 2018 Sch 3 para 10)",
+    )
+    COURT = (
+        "court_proceedings",
+        "Supplied to a court in proceedings whose rules allow it to be withheld (DPA 2018 Sch 3 para 9)",
+    )
+    ADOPTION = "adoption_record", "Adoption records and reports (DPA 2018 Sch 4)"
     CONFIDENTIAL_SOURCE = "confidential_source", "Confidential source (policy 3)"
     LPP = "legal_professional_privilege", "Legal professional privilege (DPA 2018 Sch 2 para 19)"
     CRIME = "crime_prevention", "Prevention or detection of crime (DPA 2018 Sch 2 para 2)"

@@ -1021,6 +1021,12 @@ def add_redaction(
         raise InvalidInput("Compile the records before adding redactions")
     if reason not in Reason.values:
         raise InvalidInput("Select the reason for the redaction")
+    if reason == Reason.SUBJECT_EXPECTATION and sar.requester_kind != Requester.PARENT:
+        # DPA 2018 Sch 3 para 10: only a request made for the child by someone with parental
+        # responsibility (or a court-appointed deputy) can be refused on the child's expectations.
+        raise InvalidInput(
+            "The child's expectations exemption applies only when a parent asks for a child's records"
+        )
     if entry_id not in set(sar.entry_ids):
         raise InvalidInput("Select an entry in this bundle")
     passage = _text(passage, "Enter the passage to redact", max_length=5000)
