@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from discretion import deadlines
 from discretion.information_rights import services
 from discretion.information_rights.models import (
     CalendarDay,
@@ -182,24 +183,28 @@ def test_cli_provider_reads_admin_days(world):
 
 
 def test_public_interest_extension_limited_to_40th_working_day(world, igo):
+    from django.utils import timezone
+
+    received = timezone.localdate() - dt.timedelta(days=2)  # within the original 20 working days
     req = services.log_request(
         igo,
         requester_name="A",
         requester_contact="a",
         channel="email",
         wording="x",
-        received_on=dt.date(2026, 11, 2),
+        received_on=received,
         received_on_reason="weekend post",
     )
+    limit = deadlines.foi_extension_limit(received)
     with pytest.raises(services.InvalidInput, match="qualified exemption"):
-        services.extend(igo, req.pk, new_due_on=dt.date(2026, 12, 20), reason="PIT")
+        services.extend(igo, req.pk, new_due_on=limit, reason="PIT")
     services.add_exemption(
         igo, req.pk, code="FOIA:s43", why_applies="Prices", prejudice="Retender", public_interest="Balanced"
     )
     with pytest.raises(services.InvalidInput):
-        services.extend(igo, req.pk, new_due_on=dt.date(2027, 1, 29), reason="Public-interest test")
-    req = services.extend(igo, req.pk, new_due_on=dt.date(2026, 12, 31), reason="Public-interest test")
-    assert req.due_on == dt.date(2026, 12, 31) and req.extended_to == dt.date(2026, 12, 31)
+        services.extend(igo, req.pk, new_due_on=limit + dt.timedelta(days=7), reason="Public-interest test")
+    req = services.extend(igo, req.pk, new_due_on=limit, reason="Public-interest test")
+    assert req.due_on == limit and req.extended_to == limit
 
 
 @pytest.mark.parametrize("redact_staff", [False, True])

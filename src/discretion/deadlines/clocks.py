@@ -28,6 +28,7 @@ EIR_WORKING_DAYS = 20  # EIR reg 5(2)
 EIR_EXTENDED_WORKING_DAYS = 40  # EIR reg 7(1)
 REVIEW_WORKING_DAYS = 20  # FOIA s45 Code of Practice (2018), part 5: internal reviews
 REVIEW_LIMIT_WORKING_DAYS = 40  # the same: no more than 40 working days in complex cases
+EIR_REVIEW_WORKING_DAYS = 40  # EIR reg 11(4): the decision on representations within 40 working days
 SAR_MONTHS = 1  # UK GDPR Art 12(3)
 SAR_EXTENDED_MONTHS = 3  # Art 12(3): two further months, counted from the same start (ICO)
 
@@ -43,6 +44,7 @@ class Regime(enum.StrEnum):
     EIR = "eir"
     SAR = "sar"
     FOI_INTERNAL_REVIEW = "foi_internal_review"
+    EIR_INTERNAL_REVIEW = "eir_internal_review"
 
 
 @dataclass(frozen=True)
@@ -411,12 +413,33 @@ def eir_due(
 
 
 def internal_review_due(
-    received_on: date, *, extended: bool = False, overrides: CalendarOverrides | None = None
+    received_on: date,
+    *,
+    extended: bool = False,
+    overrides: CalendarOverrides | None = None,
+    regime: Regime = Regime.FOI,
 ) -> Deadline:
     """FOI internal review: 20 working days from receipt of the complaint, at most 40 in complex cases
-    (FOIA s45 Code of Practice, 2018, part 5), counted on the FOIA s10(6) calendar."""
+    (FOIA s45 Code of Practice, 2018, part 5), counted on the FOIA s10(6) calendar.
+    EIR reconsideration (`regime=Regime.EIR`): reg 11(4) sets 40 working days, with no extension."""
     received_on = require_date(received_on, "received_on")
     cal = foi_calendar(overrides)
+    if regime == Regime.EIR:
+        due, skipped, _ = _walk(cal, received_on, EIR_REVIEW_WORKING_DAYS, None)
+        return Deadline(
+            regime=Regime.EIR_INTERNAL_REVIEW,
+            received_on=received_on,
+            start_on=received_on,
+            due_on=due,
+            rule=(
+                f"EIR reg 11(4): the decision on representations received on {_long(received_on)} "
+                f"within {EIR_REVIEW_WORKING_DAYS} working days; working days counted as for the request itself."
+            ),
+            calendar=cal.label,
+            skipped=skipped,
+            working_days=EIR_REVIEW_WORKING_DAYS,
+            latest_extension_on=due,
+        )
     count = REVIEW_LIMIT_WORKING_DAYS if extended else REVIEW_WORKING_DAYS
     due, skipped, _ = _walk(cal, received_on, count, None)
     rule = (

@@ -42,6 +42,7 @@ class RequestOut(Schema):
     regime: str
     received_on: dt.date
     due_on: dt.date
+    on_hold: str  # "clarification" or "fee" while the clock is stopped, else ""
     service_area: str
     outcome: str
     closed_on: dt.date | None
@@ -58,6 +59,7 @@ def _req_out(r: InfoRequest) -> RequestOut:
         regime=r.regime,
         received_on=r.received_on,
         due_on=r.due_on,
+        on_hold=r.on_hold,
         service_area=r.service_area,
         outcome=r.outcome,
         closed_on=r.closed_on,
@@ -277,6 +279,7 @@ class SarOut(Schema):
     status: str
     received_on: dt.date
     due_on: dt.date
+    on_hold: str  # "clarification" while the clock is stopped, else ""
     subject: str | None
     entries: int
 
@@ -288,6 +291,7 @@ def _sar_out(s: SarCase) -> SarOut:
         status=s.status,
         received_on=s.received_on,
         due_on=s.due_on,
+        on_hold=s.on_hold,
         subject=s.subject.ref if s.subject else None,
         entries=len(s.entry_ids),
     )
@@ -340,6 +344,18 @@ def get_sar(request: HttpRequest, sar_id: int) -> SarOut:
 @router.post("/sar/{sar_id}/verify", response=SarOut)
 def verify(request: HttpRequest, sar_id: int, payload: VerifyIn) -> SarOut:
     return _sar_out(_call(lambda: services.verify_identity(actor(request), sar_id, **payload.dict())))
+
+
+@router.post("/sar/{sar_id}/clarification", response=SarOut)
+def sar_clarification(request: HttpRequest, sar_id: int, payload: ClarificationIn) -> SarOut:
+    """Art 12A: the clock stops from the day a clarification is asked for until it arrives."""
+    return _sar_out(_call(lambda: services.sar_clarification(actor(request), sar_id, **payload.dict())))
+
+
+@router.post("/sar/{sar_id}/extend", response=SarOut)
+def extend_sar(request: HttpRequest, sar_id: int, payload: ExtendIn) -> SarOut:
+    """Art 12(3): two further months, notified within the first month."""
+    return _sar_out(_call(lambda: services.extend_sar(actor(request), sar_id, reason=payload.reason)))
 
 
 @router.post("/sar/{sar_id}/compile", response=list[RedactionOut])

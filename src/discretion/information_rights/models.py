@@ -103,8 +103,19 @@ class InfoRequest(models.Model):
         return self.closed_on is None
 
     @property
+    def on_hold(self) -> str:
+        """What the clock is stopped for: "clarification" (FOIA s1(3), EIR reg 9(4): no duty to answer
+        until it arrives), "fee" (FOIA s9(2), s10(2): until the fee is paid), or "" while it runs."""
+        if self.clarification_requested_on is not None and self.clarification_received_on is None:
+            return "clarification"
+        if self.fee_notice_on is not None and self.fee_received_on is None:
+            return "fee"
+        return ""
+
+    @property
     def answered_in_time(self) -> bool | None:
-        return None if self.closed_on is None else self.closed_on <= self.due_on
+        """Closed by the due date, or while the clock was stopped (nothing was late)."""
+        return None if self.closed_on is None else bool(self.on_hold) or self.closed_on <= self.due_on
 
 
 class SearchRecord(models.Model):
@@ -199,6 +210,13 @@ class SarCase(models.Model):
 
     def __str__(self) -> str:
         return self.ref
+
+    @property
+    def on_hold(self) -> str:
+        """What the clock is stopped for: "clarification" while it is awaited (UK GDPR Art 12A)."""
+        if self.clarification_requested_on is not None and self.clarification_received_on is None:
+            return "clarification"
+        return ""
 
 
 class Reason(models.TextChoices):

@@ -170,8 +170,11 @@ def _save_request_clock(
     reason: str = "",
     details: dict[str, object] | None = None,
 ) -> InfoRequest:
-    """Re-run the FOI/EIR clock on the changed facts, save them with the new due date, and audit it."""
-    req.due_on = compute_request_due(req).due_on
+    """Re-run the FOI/EIR clock on the changed facts, save them with the new due date, and audit it.
+    While the clock is stopped (a clarification or a fee awaited) there is no new due date yet: the
+    one it had stays on record and the case shows as on hold until the answer arrives."""
+    if not req.on_hold:
+        req.due_on = compute_request_due(req).due_on
     req.save(update_fields=[*fields, "due_on"])
     audit.record(
         actor.pk,
@@ -179,7 +182,7 @@ def _save_request_clock(
         object_type="info_request",
         object_id=req.pk,
         reason=reason,
-        details={**(details or {}), "due_on": req.due_on.isoformat()},
+        details={**(details or {}), "due_on": req.due_on.isoformat(), "on_hold": req.on_hold},
     )
     return req
 
@@ -403,6 +406,20 @@ def extend(actor: Staff, request_id: int, *, new_due_on: dt.date | None = None, 
     req = _get_request(request_id)
     _open(req)
     reason = _text(reason, "Enter why the deadline is extended", max_length=300)
+    if req.on_hold:
+        raise InvalidInput(
+            f"The clock is stopped while the {req.on_hold} is awaited: there is nothing to extend yet"
+        )
+    # The requester must be told within the original 20 working days (FOIA s17(2), EIR reg 7(3)).
+    extended_to, eir_extended = req.extended_to, req.eir_extended
+    req.extended_to, req.eir_extended = None, False
+    original_due = compute_request_due(req).due_on
+    req.extended_to, req.eir_extended = extended_to, eir_extended
+    if timezone.localdate() > original_due:
+        raise InvalidInput(
+            f"An extension must be notified within the original 20 working days, by {original_due:%d %B %Y} "
+            "(FOIA s17(2), EIR reg 7(3))"
+        )
     if req.regime == Regime.FOI:
         if new_due_on is None:
             raise InvalidInput("Enter the new due date")
@@ -596,7 +613,16 @@ def request_review(
     if req.is_open:
         raise InvalidInput("An internal review can be asked for only once the request is answered")
     received = received_on or timezone.localdate()
-    due = deadlines.internal_review_due(received, extended=extended, overrides=load_overrides())
+    if req.regime == Regime.EIR and extended:
+        raise InvalidInput(
+            "An EIR reconsideration has 40 working days and cannot be extended (EIR reg 11(4))"
+        )
+    due = deadlines.internal_review_due(
+        received,
+        extended=extended,
+        overrides=load_overrides(),
+        regime=deadlines.Regime.EIR if req.regime == Regime.EIR else deadlines.Regime.FOI,
+    )
     review = InternalReview.objects.create(
         request=req, received_on=received, extended=extended, due_on=due.due_on
     )
@@ -701,8 +727,12 @@ class OpenCase:
     regime: str
     due_on: dt.date
     days_left: int
-    rag: str
+    rag: str  # green, amber, red, or on_hold while the clock is stopped
     handler: str
+    waiting_for: str = ""  # what a stopped clock waits for: "clarification" or "fee"
+
+
+ON_HOLD = "on_hold"
 
 
 @dataclass
@@ -741,8 +771,9 @@ def open_cases(today: dt.date) -> list[OpenCase]:
                 req.regime.upper(),
                 req.due_on,
                 deadlines.days_left(req.due_on, today, fcal),
-                deadlines.rag_status(req.due_on, today, fcal).value,
+                ON_HOLD if req.on_hold else deadlines.rag_status(req.due_on, today, fcal).value,
                 req.handler.display_name if req.handler else "",
+                req.on_hold,
             )
         )
     for sar in SarCase.objects.filter(closed_on__isnull=True).select_related("handler"):
@@ -754,8 +785,9 @@ def open_cases(today: dt.date) -> list[OpenCase]:
                 "SAR",
                 sar.due_on,
                 deadlines.days_left(sar.due_on, today, scal),
-                deadlines.rag_status(sar.due_on, today, scal).value,
+                ON_HOLD if sar.on_hold else deadlines.rag_status(sar.due_on, today, scal).value,
                 sar.handler.display_name if sar.handler else "",
+                sar.on_hold,
             )
         )
     rows.sort(key=lambda r: (r.due_on, r.ref))
@@ -768,8 +800,9 @@ def dashboard(actor: Staff, today: dt.date | None = None, months: int = 12) -> D
     today = today or timezone.localdate()
     board = Dashboard(today=today, open_cases=open_cases(today))
     week_end = today + dt.timedelta(days=6 - today.weekday())
-    board.overdue = [c for c in board.open_cases if c.due_on < today]
-    board.due_this_week = [c for c in board.open_cases if today <= c.due_on <= week_end]
+    running = [c for c in board.open_cases if c.rag != ON_HOLD]
+    board.overdue = [c for c in running if c.due_on < today]
+    board.due_this_week = [c for c in running if today <= c.due_on <= week_end]
     first = deadlines.add_months(today.replace(day=1), -(months - 1))
     by_month: dict[str, MonthCompliance] = {}
     cursor = first
@@ -814,8 +847,10 @@ def compute_sar_due(sar: SarCase) -> deadlines.Deadline:
 
 
 def _save_sar_clock(actor: Staff, sar: SarCase, action: str, *, reason: str = "") -> SarCase:
-    """Re-run the subject-access clock on the changed facts, save the case, and audit the new due date."""
-    sar.due_on = compute_sar_due(sar).due_on
+    """Re-run the subject-access clock on the changed facts, save the case, and audit the new due date
+    (kept as it was while a clarification is awaited: the clock is stopped, Art 12A)."""
+    if not sar.on_hold:
+        sar.due_on = compute_sar_due(sar).due_on
     sar.save()
     audit.record(
         actor.pk,
@@ -824,7 +859,7 @@ def _save_sar_clock(actor: Staff, sar: SarCase, action: str, *, reason: str = ""
         object_id=sar.pk,
         person_id=sar.subject_id,
         reason=reason,
-        details={"due_on": sar.due_on.isoformat()},
+        details={"due_on": sar.due_on.isoformat(), "on_hold": sar.on_hold},
     )
     return sar
 
@@ -941,12 +976,17 @@ def verify_identity(
 
 
 @transaction.atomic
-def sar_clarification(actor: Staff, sar_id: int, *, requested_on: dt.date, received_on: dt.date) -> SarCase:
-    """Art 12A / ICO: the clock stops while the controller waits for the clarification it asked for."""
+def sar_clarification(
+    actor: Staff, sar_id: int, *, requested_on: dt.date, received_on: dt.date | None = None
+) -> SarCase:
+    """Art 12A / ICO: the clock stops while the controller waits for the clarification it asked for;
+    record the day it was asked for now, and the day it arrived when it does."""
     _require_igo(actor)
     sar = _get_sar(sar_id)
     _sar_open(sar)
-    if received_on < requested_on:
+    if requested_on < sar.received_on:
+        raise InvalidInput("Enter a clarification date on or after the date received")
+    if received_on is not None and received_on < requested_on:
         raise InvalidInput(
             "Enter a date the clarification was received on or after the date it was asked for"
         )
@@ -961,14 +1001,12 @@ def extend_sar(actor: Staff, sar_id: int, *, reason: str) -> SarCase:
     sar = _get_sar(sar_id)
     _sar_open(sar)
     reason = _text(reason, "Enter why the request is complex or numerous", max_length=300)
-    first_due = deadlines.sar_due(
-        sar.received_on,
-        id_received_on=sar.id_verified_on,
-        nation=sar_nation(),
-        overrides=load_overrides(sar_nation()),
-    ).due_on
-    if timezone.localdate() > first_due:
-        raise InvalidInput("An extension must be notified within the first month")
+    if sar.extended:
+        raise InvalidInput("The deadline has already been extended")
+    # The first month, less any days paused for a clarification (DPA 2018 s54(3C), Art 12A).
+    first_due = sar.due_on if sar.on_hold else compute_sar_due(sar).due_on
+    if timezone.localdate() > first_due and not sar.on_hold:
+        raise InvalidInput(f"An extension must be notified within the first month (by {first_due:%d %B %Y})")
     sar.extended = True
     return _save_sar_clock(actor, sar, "ir.sar.extended", reason=reason)
 

@@ -24,7 +24,7 @@ def send_deadline_reminders() -> int:
         [h for h in handlers.values() if h is not None]
     )
     for case in open_cases(today):
-        if case.rag == "green":
+        if case.rag in ("green", "on_hold"):  # a stopped clock cannot run late
             continue
         status = "overdue" if case.due_on < today else case.rag
         handler = staff.get(handlers.get((case.kind, case.pk)) or 0)

@@ -386,7 +386,7 @@ SAR_ACTIONS: dict[str, Action] = {
         forms.ClarificationForm,
         "Clarification (Art 12A: the clock stops)",
         lambda a, pk, d: services.sar_clarification(
-            a, pk, requested_on=d["requested_on"], received_on=d["received_on"] or d["requested_on"]
+            a, pk, requested_on=d["requested_on"], received_on=d["received_on"]
         ),
     ),
     "extend": (

@@ -4,15 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('information_rights', '0002_sar_attachments_reviews_foi_disclosure'),
+        ("information_rights", "0002_sar_attachments_reviews_foi_disclosure"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='redaction',
-            name='reason',
-            field=models.CharField(choices=[('third_party', 'Third-party information (DPA 2018 Sch 2 para 16)'), ('third_party_special_category', "Another person's special-category data"), ('serious_harm', "Serious harm to someone's physical or mental health (DPA 2018 Sch 3 para 11)"), ('subject_expectation', 'Given by the child in the expectation it would not be disclosed to the parent (DPA 2018 Sch 3 para 10)'), ('court_proceedings', 'Supplied to a court in proceedings whose rules allow it to be withheld (DPA 2018 Sch 3 para 9)'), ('adoption_record', 'Adoption records and reports (DPA 2018 Sch 4)'), ('confidential_source', 'Confidential source (policy 3)'), ('legal_professional_privilege', 'Legal professional privilege (DPA 2018 Sch 2 para 19)'), ('crime_prevention', 'Prevention or detection of crime (DPA 2018 Sch 2 para 2)')], max_length=32),
+            model_name="redaction",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("third_party", "Third-party information (DPA 2018 Sch 2 para 16)"),
+                    ("third_party_special_category", "Another person's special-category data"),
+                    (
+                        "serious_harm",
+                        "Serious harm to someone's physical or mental health (DPA 2018 Sch 3 para 11)",
+                    ),
+                    (
+                        "subject_expectation",
+                        "Given by the child in the expectation it would not be disclosed to the parent (DPA 2018 Sch 3 para 10)",
+                    ),
+                    (
+                        "court_proceedings",
+                        "Supplied to a court in proceedings whose rules allow it to be withheld (DPA 2018 Sch 3 para 9)",
+                    ),
+                    ("adoption_record", "Adoption records and reports (DPA 2018 Sch 4)"),
+                    ("confidential_source", "Confidential source (policy 3)"),
+                    ("legal_professional_privilege", "Legal professional privilege (DPA 2018 Sch 2 para 19)"),
+                    ("crime_prevention", "Prevention or detection of crime (DPA 2018 Sch 2 para 2)"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
