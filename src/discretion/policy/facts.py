@@ -126,7 +126,8 @@ def _no_unknown_fields(obj: Mapping[str, Any], known: frozenset[str], prefix: st
     for key in obj:
         if key not in known:
             allowed = _allowed(sorted(known))
-            raise FactsError(f"{prefix}{key}", f"unknown field {prefix}{key!s}; allowed: {allowed}")
+            shown = key if str(key).isprintable() else repr(key)  # one line on stderr, whatever the key
+            raise FactsError(f"{prefix}{shown}", f"unknown field {prefix}{shown}; allowed: {allowed}")
 
 
 def parse_facts(obj: Mapping[str, Any]) -> RequestFacts:

@@ -109,18 +109,12 @@ def finding(
 INTERNAL = frozenset({Category.COLLEAGUE, Category.RESEARCHER_INTERNAL})
 # Professionals whose requests are judged on need to know (policy 2.4).
 PROFESSIONALS = frozenset({Category.COLLEAGUE, Category.OTHER_AGENCY, Category.POLICE, Category.INQUIRY})
-# Purposes the policy names as need-to-know sharing without consent (policy 2.2, 2.4 examples).
-SAFEGUARDING_PURPOSES = frozenset(
-    {
-        Purpose.SECTION_47_ENQUIRY,
-        Purpose.MISSING_CHILD,
-        Purpose.CRIMINAL_INVESTIGATION,
-        Purpose.INQUIRY_REVIEW,
-    }
-)
-POLICE_PURPOSES = frozenset(
-    {Purpose.CRIMINAL_INVESTIGATION, Purpose.MISSING_CHILD, Purpose.SECTION_47_ENQUIRY}
-)
+# Sharing necessary to safeguard a child, without consent (policy 2.2; Children Act 1989 s47).
+SAFEGUARDING_PURPOSES = frozenset({Purpose.SECTION_47_ENQUIRY, Purpose.MISSING_CHILD})
+# The 2.4 examples open to any professional: a s47 enquiry, a missing child, an inquiry, tribunal or
+# serious case review. Investigating a criminal offence is the police's example alone (2.4, 1.5).
+NEED_TO_KNOW_PURPOSES = SAFEGUARDING_PURPOSES | {Purpose.INQUIRY_REVIEW}
+POLICE_PURPOSES = NEED_TO_KNOW_PURPOSES | {Purpose.CRIMINAL_INVESTIGATION}
 # Where waiting for a letter would delay protecting a child (Children Act 1989 s47; missing children).
 URGENT_PURPOSES = frozenset({Purpose.SECTION_47_ENQUIRY, Purpose.MISSING_CHILD})
 # Third parties who need the person's written consent or a court order (policy 2.2, last paragraph).
@@ -143,17 +137,27 @@ def is_media(f: RequestFacts) -> bool:
 
 
 def is_subject_access(f: RequestFacts) -> bool:
-    """Personal information asked for by (or for) the person it is about: Access to Records (policy 3)."""
+    """Personal information asked for by (or for) the person it is about: Access to Records (policy 3).
+    A data subject or parent asking only about someone else is not asking for their own records."""
     if not f.personal:
         return False
-    return f.purpose is Purpose.OWN_RECORDS or f.category in (Category.DATA_SUBJECT, Category.PARENT_CARER)
+    if f.purpose is Purpose.OWN_RECORDS:
+        return True
+    return f.category in (Category.DATA_SUBJECT, Category.PARENT_CARER) and bool(
+        f.information & {Information.CHILD_PERSONAL, Information.CONFIDENTIAL_SOURCE}
+    )
 
 
 def is_foi(f: RequestFacts) -> bool:
-    """A request to the world at large: an FOI purpose, or a member of the public (FOIA s1, s8)."""
+    """A request to the world at large: an FOI purpose, or a member of the public (FOIA s1, s8) who
+    does not hold the person's written consent (2.1) or a court order (2.2)."""
     if f.purpose is Purpose.OWN_RECORDS:
         return False
-    return f.purpose is Purpose.FOI or f.category is Category.MEMBER_OF_PUBLIC
+    if f.purpose is Purpose.FOI:
+        return True
+    return f.category is Category.MEMBER_OF_PUBLIC and not (
+        has_written_consent(f) or f.has(Document.COURT_ORDER)
+    )
 
 
 def is_legal_proceedings(f: RequestFacts) -> bool:
@@ -196,9 +200,9 @@ def has_need_to_know(f: RequestFacts) -> bool:
     if governed_elsewhere(f):
         return False
     if f.category in (Category.COLLEAGUE, Category.OTHER_AGENCY):
-        return f.requester.works_with_child or f.purpose in SAFEGUARDING_PURPOSES
-    if f.category is Category.POLICE:
-        return f.purpose in POLICE_PURPOSES
+        return f.requester.works_with_child or f.purpose in NEED_TO_KNOW_PURPOSES
+    if f.category is Category.POLICE:  # after a manager's approval (1.5-police)
+        return f.purpose in POLICE_PURPOSES or f.requester.works_with_child
     return f.category is Category.INQUIRY
 
 
@@ -238,8 +242,10 @@ def consent_governs(f: RequestFacts) -> bool:
 
 @rule("1.1-lawful", para="1.1")
 def doubt_needs_advice_before_disclosure(f: RequestFacts) -> Finding | None:
-    """Where lawfulness is in doubt, advice from the IGO and/or Legal Services comes first (policy 1.1)."""
-    if not f.in_doubt or f.approved_by(*ADVISERS):
+    """Where lawfulness is in doubt, advice from the IGO and/or Legal Services comes first (policy 1.1).
+    That doubt is about personal data (data protection law or the common law of confidence); doubt
+    over commercial information alone is the manager's (1.3)."""
+    if not f.in_doubt or f.approved_by(*ADVISERS) or not f.personal:
         return None
     return finding(Outcome.REFER, routes=(Route.INFORMATION_GOVERNANCE, Route.LEGAL_SERVICES))
 
@@ -325,8 +331,9 @@ def research_needs_formal_submission_and_approval(f: RequestFacts) -> Finding | 
 
 @rule("1.4-outside-body", para="1.4")
 def outside_bodies_prove_identity_and_entitlement(f: RequestFacts) -> Finding | None:
-    """Reasonable steps to check the identity and entitlement of whoever asks for personal data (1.4)."""
-    if not f.personal or f.category in INTERNAL or is_foi(f):
+    """Reasonable steps to check the identity and entitlement of whoever asks for personal data (1.4).
+    Subject access has its own checks (3-subject-access): the data subject proves who they are only."""
+    if not f.personal or f.category in INTERNAL or is_foi(f) or is_subject_access(f):
         return None
     conditions = []
     if not f.requester.identity_verified:
@@ -512,7 +519,7 @@ def statutory_right_of_access(f: RequestFacts) -> Finding | None:
         return None
     if not (f.personal or Information.COMMERCIAL in f.information):
         return None
-    if f.has(document):
+    if f.has(document) or f.has(Document.COURT_ORDER):  # a court order requires access too (2.2)
         return finding(authorises=f.information)
     conditions = (Condition.COURT_ORDER,) if document is Document.COURT_ORDER else ()
     return finding(
