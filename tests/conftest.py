@@ -21,6 +21,7 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _audit_checkpoint(tmp_path, settings):
     settings.AUDIT_CHECKPOINT_PATH = tmp_path / "audit-checkpoint.json"
+    settings.RESEARCH_PSEUDONYM_KEY = "test-research-key"
     settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is the production hasher (settings.PASSWORD_HASHERS); tests use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -553,6 +553,51 @@ def break_glass(actor: Staff, case_id: int, reason: str) -> BreakGlass:
     return grant
 
 
+# --- research -----------------------------------------------------------------------------
+
+ResearchRow = tuple[int, str, "dt.date | None", str, str, str, "dt.date", "dt.date | None", str]
+
+
+def read_for_research(actor: Staff, request_id: int, fields: list[str]) -> list[ResearchRow]:
+    """The bulk read behind a research extract: one row per child's case, the subject's
+    quasi-identifiers only (values(), so no name, address line or NHS number is ever loaded).
+    Research governance only, with the current policy acknowledged like any other read of
+    personal data; audited as one `research.extract` read with counts (policy 1.2, 1.4)."""
+    _require_active(actor)
+    if actor.role != Role.RESEARCH or actor.is_supervised:
+        raise NotPermitted("Only research governance can issue research extracts.")
+    from discretion.records.models import Address
+
+    cases = list(
+        Case.objects.filter(subject__is_child=True)
+        .order_by("id")
+        .values_list(
+            "subject_id",
+            "subject__ref",
+            "subject__date_of_birth",
+            "subject__gender",
+            "subject__ethnicity",
+            "kind",
+            "opened_on",
+            "closed_on",
+        )
+    )
+    people = {c[0] for c in cases}
+    postcodes = dict(
+        Address.objects.filter(is_current=True, person_id__in=people)
+        .order_by("id")
+        .values_list("person_id", "postcode")
+    )
+    audit.record(
+        actor.pk,
+        "research.extract",
+        object_type="research_request",
+        object_id=request_id,
+        details={"cases": len(cases), "people": len(people), "fields": fields},
+    )
+    return [(*case, postcodes.get(case[0], "")) for case in cases]
+
+
 # --- letters to post -------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,8 @@ def run_seed(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    # Synthetic data only: a research key for this demo run, so pseudonymised extracts can be tried.
+    os.environ.setdefault("DISCRETION_RESEARCH_KEY", secrets.token_hex(32))
     setup_django()
     from django.core.management import call_command
 

@@ -212,7 +212,8 @@ MISUSE_ANY_HOUR_ROLES: tuple[str, ...] = ()
 # Research extracts (policy 1.4).
 RESEARCH_K = int(os.environ.get("DISCRETION_RESEARCH_K", "5"))
 RESEARCH_MAX_SUPPRESSED = float(os.environ.get("DISCRETION_RESEARCH_MAX_SUPPRESSED", "0.1"))
-RESEARCH_PSEUDONYM_KEY = os.environ.get("DISCRETION_RESEARCH_KEY", "development-research-key-change-me")
+# The secret behind research pseudonyms; none configured means no pseudonymised extracts.
+RESEARCH_PSEUDONYM_KEY = os.environ.get("DISCRETION_RESEARCH_KEY", "")
 
 # The council's own nation, for subject-access deadlines (UK GDPR Art 12(3)).
 DISCRETION_NATION = os.environ.get("DISCRETION_NATION", "england_wales")

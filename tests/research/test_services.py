@@ -102,7 +102,7 @@ def test_failing_table_is_refused_and_nothing_released(people, children, audit_a
     services.decide_request(people["research"], req.pk, approve=True, reasons="ok", k=50)
     with pytest.raises(services.ExtractRefused) as refused:
         services.make_extract(people["research"], req.pk)
-    assert not refused.value.report.passed and "fewer than 50 rows" in refused.value.report.reason
+    assert not refused.value.report.passed and "fewer than 50 people" in refused.value.report.reason
     assert not Disclosure.objects.exists() and not Extract.objects.exists()
     assert audit_actions(actor_id=people["research"].pk)[-1] == "research.extract_refused"
 
@@ -121,3 +121,52 @@ def test_requests_are_visible_to_the_submitter_and_governance_only(people, appro
     assert list(services.requests_for(other)) == []
     with pytest.raises(access.NotFound):
         services.get_request_for(other, approved.pk)
+
+
+def _approved(people, **fields):
+    req = services.submit_request(people["worker"], submission(**fields))
+    return services.decide_request(
+        people["research2"],
+        req.pk,
+        approve=True,
+        reasons="Proportionate",
+        approve_pseudonyms=req.wants_pseudonyms,
+    )
+
+
+def test_each_study_gets_its_own_pseudonyms_and_none_without_the_councils_key(people, children, settings):
+    one = _approved(people, wants_pseudonyms=True)
+    two = _approved(people, wants_pseudonyms=True)
+    first = {
+        r["pseudonym"]
+        for r in csv.DictReader(
+            io.StringIO(
+                services.make_extract(people["research"], one.pk, pseudonymised=True).content.decode()
+            )
+        )
+    }
+    second = {
+        r["pseudonym"]
+        for r in csv.DictReader(
+            io.StringIO(
+                services.make_extract(people["research"], two.pk, pseudonymised=True).content.decode()
+            )
+        )
+    }
+    assert first and second and not first & second  # two studies cannot be linked by pseudonym
+    settings.RESEARCH_PSEUDONYM_KEY = ""
+    extracts = Extract.objects.count()
+    with pytest.raises(services.InvalidInput, match="DISCRETION_RESEARCH_KEY"):
+        services.make_extract(people["research"], one.pk, pseudonymised=True)
+    assert Extract.objects.count() == extracts
+
+
+def test_no_extract_until_the_current_policy_is_acknowledged(people, children, world):
+    """An extract is a bulk read of every child's quasi-identifiers: the same gate as any read (1.2)."""
+    from discretion.staff.models import PolicyVersion
+
+    req = _approved(people)
+    PolicyVersion.objects.create(version="2027-01", title="Confidentiality Policy", text="Revised policy")
+    with pytest.raises(access.PolicyNotAcknowledged):
+        services.make_extract(people["research"], req.pk)
+    assert not Extract.objects.filter(request=req).exists()

@@ -4,8 +4,10 @@ Pure Python (no Django): rows in, rows plus a report out. Direct identifiers (na
 NHS numbers, addresses) never enter these rows; the caller reads only the fields listed in
 `FIELDS`. Quasi-identifiers are generalised (date of birth to an age band or year, postcode to
 its district, rare categories grouped) and any row whose combination of quasi-identifiers is
-shared by fewer than k rows is suppressed. If too much would have to be suppressed the table
-fails and must not be released (ICO Anonymisation guidance: the "motivated intruder" test).
+shared by fewer than k different people is suppressed: k counts people, not rows, since one
+child with five cases is still one child. If too much would have to be suppressed the table fails
+and must not be released (ICO Anonymisation guidance: the "motivated intruder" test). Rows leave
+sorted by their values, never in record order, so two extracts cannot be joined row by row.
 """
 
 from __future__ import annotations
@@ -153,9 +155,12 @@ GENERALISATIONS = {
 }
 
 
-def group_rare(rows: list[dict[str, str]], column: str, k: int) -> list[str]:
-    """Combine the values of `column` held by fewer than k rows into OTHER; returns them."""
-    counts = Counter(r[column] for r in rows)
+def group_rare(rows: list[dict[str, str]], column: str, k: int, people: Sequence[str]) -> list[str]:
+    """Combine the values of `column` held by fewer than k people into OTHER; returns them."""
+    holders: dict[str, set[str]] = {}
+    for row, person in zip(rows, people, strict=True):
+        holders.setdefault(row[column], set()).add(person)
+    counts = Counter({value: len(who) for value, who in holders.items()})
     rare = sorted(v for v, n in counts.items() if n < k)
     if len(rare) == 1 and counts.get(OTHER, 0) == 0:
         # One rare value renamed "Other" is still that value: nothing gained, suppression decides.
@@ -168,12 +173,18 @@ def group_rare(rows: list[dict[str, str]], column: str, k: int) -> list[str]:
     return rare
 
 
-def equivalence_classes(rows: Iterable[Mapping[str, str]], quasi: Sequence[str]) -> Counter[tuple[str, ...]]:
-    return Counter(tuple(r[q] for q in quasi) for r in rows)
+def equivalence_classes(
+    rows: Iterable[Mapping[str, str]], quasi: Sequence[str], people: Iterable[str]
+) -> Counter[tuple[str, ...]]:
+    """How many different people share each combination of quasi-identifiers."""
+    members: dict[tuple[str, ...], set[str]] = {}
+    for row, person in zip(rows, people, strict=True):
+        members.setdefault(tuple(row[q] for q in quasi), set()).add(person)
+    return Counter({combination: len(who) for combination, who in members.items()})
 
 
-def smallest_class(rows: Sequence[Mapping[str, str]], quasi: Sequence[str]) -> int:
-    classes = equivalence_classes(rows, quasi)
+def smallest_class(rows: Sequence[Mapping[str, str]], quasi: Sequence[str], people: Sequence[str]) -> int:
+    classes = equivalence_classes(rows, quasi, people)
     return min(classes.values()) if classes else 0
 
 
@@ -195,8 +206,9 @@ def anonymise(
 ) -> AnonymisedTable:
     """Generalise, group rare values, suppress small groups, and decide whether it may be released.
 
-    The table passes only when every remaining group of identical quasi-identifiers has at least k
-    rows, no more than `max_suppressed` of the rows had to be dropped, and at least k rows remain.
+    The table passes only when every remaining group of identical quasi-identifiers holds at least
+    k different people, no more than `max_suppressed` of the rows had to be dropped, and at least k
+    people remain.
     With `pseudonym_key` each row also carries a stable pseudonym (approval for that is the
     caller's check); the pseudonym is not a quasi-identifier and does not enter the k check.
     """
@@ -212,21 +224,25 @@ def anonymise(
     refs = [r.person_ref for r in source]
     for column in quasi:
         if column in GROUPABLE:
-            rare = group_rare(rows, column, k)
+            rare = group_rare(rows, column, k, refs)
             if rare:
                 report.grouped[column] = rare
-    classes = equivalence_classes(rows, quasi)
+    classes = equivalence_classes(rows, quasi, refs)
     keep = [i for i, r in enumerate(rows) if classes[tuple(r[q] for q in quasi)] >= k]
     report.suppressed = len(rows) - len(keep)
     kept_rows = [rows[i] for i in keep]
+    kept_people = [refs[i] for i in keep]
     report.rows_out = len(kept_rows)
-    report.smallest_group = smallest_class(kept_rows, quasi)
+    report.smallest_group = smallest_class(kept_rows, quasi, kept_people)
     columns = list(quasi)
     if pseudonym_key is not None:
         columns = ["pseudonym", *columns]
         kept_rows = [{"pseudonym": pseudonym(pseudonym_key, refs[i]), **rows[i]} for i in keep]
-    if report.rows_out < k:
-        report.reason = f"fewer than {k} rows would remain after suppressing small groups"
+    # By value, never by record order (which would line up with case references and other extracts).
+    order = [*quasi, *columns[: len(columns) - len(quasi)]]  # the values, then any pseudonym
+    kept_rows.sort(key=lambda row: tuple(row[c] for c in order))
+    if len(set(kept_people)) < k:
+        report.reason = f"fewer than {k} people would remain after suppressing small groups"
     elif report.rows_in and report.suppressed / report.rows_in > max_suppressed:
         report.reason = (
             f"{report.suppressed} of {report.rows_in} rows would have to be suppressed "

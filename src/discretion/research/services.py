@@ -8,6 +8,8 @@ approved, and every extract is a disclosure through `disclosures.services.disclo
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 import os
 from collections.abc import Sequence
@@ -18,6 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from discretion import access
 from discretion.access import NotFound, NotPermitted
 from discretion.audit import services as audit
 from discretion.disclosures.models import Channel
@@ -60,10 +63,17 @@ def max_suppressed() -> float:
     return float(getattr(settings, "RESEARCH_MAX_SUPPRESSED", 0.1))
 
 
-def pseudonym_key() -> bytes:
-    """The HMAC key for pseudonyms: from settings or the environment, never the database."""
-    key = getattr(settings, "RESEARCH_PSEUDONYM_KEY", None) or os.environ.get("DISCRETION_RESEARCH_KEY")
-    return str(key or "development-research-key-change-me").encode()
+def pseudonym_key(request_id: int) -> bytes:
+    """The HMAC key for one request's pseudonyms, derived from the council's secret (settings or
+    the environment, never the database): stable across that study's extracts, different for every
+    other study, so two studies' extracts cannot be linked by pseudonym. With no secret configured
+    there is nothing keeping the pseudonyms from being reversed, so none are made."""
+    secret = getattr(settings, "RESEARCH_PSEUDONYM_KEY", None) or os.environ.get("DISCRETION_RESEARCH_KEY")
+    if not secret:
+        raise InvalidInput(
+            "Pseudonymised extracts need the council's research key: set DISCRETION_RESEARCH_KEY"
+        )
+    return hmac.new(str(secret).encode(), f"research-request:{request_id}".encode(), hashlib.sha256).digest()
 
 
 @dataclass(frozen=True)
@@ -214,53 +224,21 @@ def decide_request(
 
 
 def _read_source_rows(actor: Staff, req: ResearchRequest) -> list[anonymise.SourceRow]:
-    """Bulk read for an approved extract: one row per case, its subject's quasi-identifiers only.
-
-    Reads via values() so no name, address line or NHS number is ever loaded; audited as one
-    `research.extract` read with counts (the extract as a whole is audited, not each child).
-    """
-    from discretion.records.models import Address, Case
-
-    cases = list(
-        Case.objects.filter(subject__is_child=True)
-        .order_by("id")
-        .values_list(
-            "subject_id",
-            "subject__ref",
-            "subject__date_of_birth",
-            "subject__gender",
-            "subject__ethnicity",
-            "kind",
-            "opened_on",
-            "closed_on",
-        )
-    )
-    postcodes: dict[int, str] = {}
-    for person_id, postcode in (
-        Address.objects.filter(is_current=True, person_id__in={c[0] for c in cases})
-        .order_by("id")
-        .values_list("person_id", "postcode")
-    ):
-        postcodes[person_id] = postcode
-    audit.record(
-        actor.pk,
-        "research.extract",
-        object_type="research_request",
-        object_id=req.pk,
-        details={"cases": len(cases), "people": len({c[0] for c in cases}), "fields": req.fields},
-    )
+    """The approved extract's source rows, read through the one door (access.read_for_research)."""
     return [
         anonymise.SourceRow(
             person_ref=ref,
             date_of_birth=dob,
             gender=gender,
             ethnicity=ethnicity,
-            postcode=postcodes.get(pid, ""),
+            postcode=postcode,
             case_kind=kind,
             opened_on=opened,
             closed_on=closed,
         )
-        for pid, ref, dob, gender, ethnicity, kind, opened, closed in cases
+        for _pid, ref, dob, gender, ethnicity, kind, opened, closed, postcode in access.read_for_research(
+            actor, req.pk, list(req.fields)
+        )
     ]
 
 
@@ -302,6 +280,7 @@ def make_extract(actor: Staff, request_id: int, *, pseudonymised: bool = False) 
         raise InvalidInput("Only approved requests can have an extract")
     if pseudonymised and not req.pseudonyms_approved:
         raise NotPermitted("Pseudonymised extracts need approval recorded for them.")
+    key = pseudonym_key(req.pk) if pseudonymised else None
     source = _read_source_rows(actor, req)
     table = anonymise.anonymise(
         source,
@@ -309,7 +288,7 @@ def make_extract(actor: Staff, request_id: int, *, pseudonymised: bool = False) 
         k=req.k,
         on=timezone.localdate(),
         max_suppressed=max_suppressed(),
-        pseudonym_key=pseudonym_key() if pseudonymised else None,
+        pseudonym_key=key,
     )
     if not table.report.passed:
         with transaction.atomic():
@@ -327,7 +306,7 @@ def make_extract(actor: Staff, request_id: int, *, pseudonymised: bool = False) 
     person_ids: list[int] = []
     if pseudonymised:
         kept_pseudonyms = {row["pseudonym"] for row in table.rows}
-        key = pseudonym_key()
+        assert key is not None
         refs = sorted(
             {r.person_ref for r in source if anonymise.pseudonym(key, r.person_ref) in kept_pseudonyms}
         )
