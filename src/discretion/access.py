@@ -553,6 +553,25 @@ def break_glass(actor: Staff, case_id: int, reason: str) -> BreakGlass:
     return grant
 
 
+def require_case_grant(actor: Staff, *, ref: str) -> Grant:
+    """May the actor work on case `ref` now? For actions that show nothing of the record itself
+    (the outbound guard's live check as a message is typed): a refusal is audited like any other;
+    a grant is not an audited read, as nothing of the record is returned."""
+    _require_active(actor)
+    case = _case_by_ref(ref)
+    grant = case_grant(actor, case.pk)
+    if grant is None:
+        raise _refuse(
+            actor,
+            object_type="case",
+            object_id=case.pk,
+            person_id=case.subject_id,
+            case_id=case.pk,
+            message="You are not allocated to this case.",
+        )
+    return grant
+
+
 # --- research -----------------------------------------------------------------------------
 
 ResearchRow = tuple[int, str, "dt.date | None", str, str, str, "dt.date", "dt.date | None", str]

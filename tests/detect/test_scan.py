@@ -193,3 +193,31 @@ def test_findings_sorted_within_text_no_same_label_overlap(parts: list[str]) -> 
         assert 0 <= f.start < f.end <= len(text)
         assert f.start >= last.get(f.label, 0)
         last[f.label] = f.end
+
+
+def test_a_home_address_shared_by_several_subjects_is_still_personal_data() -> None:
+    """Three people at one address: the finder names none of them, but it is still their home."""
+    home = {"line1": "27 Chapel Street", "town": "Burnley", "postcode": "BB12 6AA"}
+    family = [
+        Subject.from_json({"ref": f"P00000{i}", "given_names": g, "family_name": "Hall", "addresses": [home]})
+        for i, g in enumerate(("Dean", "Skye", "Mason"), start=1)
+    ]
+    index = SubjectIndex(family)
+    result = scan("Home visit to 27 Chapel Street, Burnley on Monday.", index)
+    assert [f.label for f in result.findings] == ["ADDRESS"] and result.findings[0].subject_ref is None
+    assert is_service_user_personal_data(result.findings)
+
+
+def test_the_councils_own_address_is_allowed_as_whole_words_only() -> None:
+    """ "1 Mill Lane" is a service user's home, not part of the council's "21 Mill Lane"."""
+    subject = Subject.from_json(
+        {
+            "ref": "P000007",
+            "given_names": "Ava",
+            "family_name": "Ward",
+            "addresses": [{"line1": "1 Mill Lane", "postcode": "PR7 1AA"}],
+        }
+    )
+    index = SubjectIndex([subject], council_addresses=["21 Mill Lane, Chorley PR7 9ZZ"])
+    assert ("1 Mill Lane", "ADDRESS", "P000007") in found("Visit at 1 Mill Lane today", index)
+    assert found("Meeting at 21 Mill Lane, Chorley", index) == []

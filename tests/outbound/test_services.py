@@ -8,6 +8,7 @@ from discretion import access
 from discretion.audit.models import AuditEvent
 from discretion.disclosures.models import Channel, Disclosure, OutboxMessage, SecureLink
 from discretion.outbound import services
+from discretion.outbound.models import RecipientKey
 from discretion.outbound.services import OutgoingAttachment, Route
 
 from .conftest import CASE_UPDATE, NEWSLETTER
@@ -228,3 +229,20 @@ def test_encrypted_to_a_registered_key(scene: Any, pgp_key: Any, audit_actions: 
     assert "outbound.key_registered" in audit_actions()
     event = AuditEvent.objects.get(action="outbound.sent")
     assert key.fingerprint in event.details
+
+
+def test_a_key_that_cannot_encrypt_is_refused_at_registration(scene: Any) -> None:
+    import pgpy
+    from pgpy.constants import HashAlgorithm, KeyFlags, PubKeyAlgorithm
+
+    signing = pgpy.PGPKey.new(PubKeyAlgorithm.RSAEncryptOrSign, 2048)
+    signing.add_uid(
+        pgpy.PGPUID.new("Signer", email="signer@school.example"),
+        usage={KeyFlags.Sign},
+        hashes=[HashAlgorithm.SHA256],
+    )
+    with pytest.raises(services.InvalidInput, match="cannot be used to encrypt"):
+        services.register_recipient_key(
+            scene.igo, address="signer@school.example", public_key=str(signing.pubkey)
+        )
+    assert not RecipientKey.objects.exists()

@@ -108,3 +108,16 @@ def test_bad_input_shows_the_error_summary(client: Client, scene: Any) -> None:
     page = response.content.decode()
     assert "<title>Error:" in page
     assert "Enter the recipient&#x27;s e-mail address" in page and "Enter a message" in page
+
+
+def test_live_check_is_only_for_someone_who_may_work_on_the_case(
+    client: Client, scene: Any, audit_actions: Any
+) -> None:
+    """The findings say who in the text is on the council's records: not for anyone else to probe."""
+    client.force_login(scene.other)
+    url = reverse("outbound:check", args=[scene.case.ref])
+    response = client.post(url, form(CASE_UPDATE), headers={"HX-Request": "true"})
+    assert response.status_code == 403 and "Kayden" not in response.content.decode()
+    assert audit_actions(actor_id=scene.other.pk)[-1:] == ["access.refused"]
+    missing = client.post(reverse("outbound:check", args=["NOSUCH"]), form(CASE_UPDATE))
+    assert missing.status_code == 404 and "<mark>" not in missing.content.decode()

@@ -260,4 +260,6 @@ class SubjectIndex:
         return subject is not None and token in name_tokens(subject)
 
     def is_allowed_phrase(self, phrase_words: str) -> bool:
-        return phrase_words in self.allow_phrases or any(phrase_words in c for c in self.council_phrases)
+        # Whole words only: "1 mill lane" is not part of the council's "21 mill lane".
+        padded = f" {phrase_words} "
+        return phrase_words in self.allow_phrases or any(padded in f" {c} " for c in self.council_phrases)

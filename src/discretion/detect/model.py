@@ -186,9 +186,13 @@ INDIVIDUAL_LABELS: frozenset[Label] = frozenset(
 def is_service_user_personal_data(findings: list[Finding] | tuple[Finding, ...]) -> bool:
     """True when the findings are personal data about a service user: the outbound gateway blocks these
     on an insecure channel (policy 1.1). A finding tied to a known subject counts, as does any identifier
-    of an individual (name, date of birth, NHS/NI number, the council's person or case reference).
-    A lone postcode, e-mail address or phone number not tied to a known subject does not."""
-    return any(f.subject_ref is not None or f.label in INDIVIDUAL_LABELS for f in findings)
+    of an individual (name, date of birth, NHS/NI number, the council's person or case reference), and
+    so does a known subject's home address even when several subjects share it (the finder then names
+    no one person). A lone postcode, e-mail address or phone number not tied to a subject does not."""
+    return any(
+        f.subject_ref is not None or f.label in INDIVIDUAL_LABELS or f.label is Label.ADDRESS
+        for f in findings
+    )
 
 
 @dataclass(frozen=True, slots=True)

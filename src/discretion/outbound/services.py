@@ -361,6 +361,12 @@ def key_fingerprint(public_key: str) -> str:
         raise InvalidInput("Enter an ASCII-armoured OpenPGP public key") from None
     if not key.is_public:
         raise InvalidInput("Enter the recipient's PUBLIC key, never a private key")
+    try:  # a key for signing only (or expired) cannot carry a message: refuse it now, not at send
+        encrypt_to(public_key, b"check", "check.txt")
+    except Exception:  # pgpy raises PGPError and others
+        raise InvalidInput(
+            "This key cannot be used to encrypt messages: ask the recipient for an encryption key"
+        ) from None
     return str(key.fingerprint).replace(" ", "")
 
 

@@ -122,7 +122,14 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
 @login_required
 @require_POST
 def check(request: HttpRequest, ref: str) -> HttpResponse:
-    """The findings panel alone, for htmx's live check as the user types (no writes, nothing sent)."""
+    """The findings panel alone, for htmx's live check as the user types (nothing sent). Only for
+    someone who may work on the case: the findings say who in the text is on the council's records."""
+    try:
+        access.require_case_grant(_actor(request), ref=ref)
+    except access.NotFound:
+        return not_found(request)
+    except access.AccessDenied as exc:
+        return refused(request, exc)
     form = ComposeForm(request.POST)
     return render(request, "outbound/_findings.html", _panel(_check_form(form)))
 
