@@ -106,6 +106,20 @@ def _require_active(actor: Staff) -> None:
         raise PolicyNotAcknowledged("Read and acknowledge the current Confidentiality Policy first.")
 
 
+def _sponsor_id(actor: Staff, today: dt.date) -> int | None:
+    """A volunteer's or student's responsible member of staff, while that person is still current:
+    their access is only ever what their sponsor's allocations allow (policy 1.2)."""
+    sponsor_id = actor.responsible_staff_id
+    if sponsor_id is None:
+        return None
+    current = (
+        Staff.objects.filter(pk=sponsor_id, is_active=True)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=today))
+        .exists()
+    )
+    return sponsor_id if current else None
+
+
 def _current_allocations(today: dt.date) -> QuerySet[Allocation]:
     return Allocation.objects.filter(start_on__lte=today).filter(
         Q(end_on__isnull=True) | Q(end_on__gte=today)
@@ -144,9 +158,10 @@ def case_grants(actor: Staff, case_ids: Iterable[int]) -> dict[int, Grant]:
         return dict.fromkeys(wanted, Grant(Basis.INFORMATION_GOVERNANCE))
     today = timezone.localdate()
     if actor.is_supervised:
-        if actor.responsible_staff_id is None:
+        sponsor_id = _sponsor_id(actor, today)
+        if sponsor_id is None:
             return {}
-        ids = _allocated_case_ids(actor.responsible_staff_id, today).filter(case_id__in=wanted)
+        ids = _allocated_case_ids(sponsor_id, today).filter(case_id__in=wanted)
         return dict.fromkeys(ids, Grant(Basis.SUPERVISED, hides_special_category=True))
     checks: list[tuple[Basis, Callable[[list[int]], Iterable[int]]]] = [
         (Basis.ALLOCATED, lambda rest: _allocated_case_ids(actor.pk, today).filter(case_id__in=rest)),
@@ -176,9 +191,10 @@ def accessible_case_ids(actor: Staff) -> IdQuery | None:
     if actor.role == Role.IGO and not actor.is_supervised:
         return None
     if actor.is_supervised:
-        if actor.responsible_staff_id is None:
+        sponsor_id = _sponsor_id(actor, today)
+        if sponsor_id is None:
             return Allocation.objects.none().values_list("case_id", flat=True)
-        return _allocated_case_ids(actor.responsible_staff_id, today)
+        return _allocated_case_ids(sponsor_id, today)
     ids = Case.objects.filter(
         Q(id__in=_allocated_case_ids(actor.pk, today))
         | Q(id__in=_break_glass_case_ids(actor))
@@ -429,8 +445,9 @@ def my_cases(actor: Staff) -> list[Case]:
     today = timezone.localdate()
     if actor.role == Role.TEAM_MANAGER:
         ids = _managed_case_ids(actor, today)
-    elif actor.is_supervised and actor.responsible_staff_id is not None:
-        ids = _allocated_case_ids(actor.responsible_staff_id, today)
+    elif actor.is_supervised:
+        sponsor_id = _sponsor_id(actor, today)
+        ids = _allocated_case_ids(sponsor_id if sponsor_id is not None else 0, today)
     else:
         ids = _allocated_case_ids(actor.pk, today)
     cases = list(

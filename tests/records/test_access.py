@@ -233,3 +233,19 @@ def test_the_cases_a_person_page_lists_are_those_the_actor_may_open(scene, world
         second.pk: manager,
         third.pk: manager,
     }
+
+
+def test_a_volunteer_loses_access_when_their_responsible_member_of_staff_leaves(scene, world):
+    """Policy 1.2: a volunteer works under the member of staff responsible for them, not without."""
+    from discretion.staff import services as staff_services
+
+    volunteer = world.staff(team=scene["team"], employment_type="volunteer", responsible=scene["worker"])
+    assert access.get_case_for(volunteer, scene["case"].pk).grant.basis == access.Basis.SUPERVISED
+    worker = scene["worker"]
+    worker.end_on = timezone.localdate() - dt.timedelta(days=3)
+    worker.save(update_fields=["end_on"])
+    with pytest.raises(access.AccessDenied):
+        access.get_case_for(volunteer, scene["case"].pk)
+    assert access.my_cases(volunteer) == []
+    rows = {row.staff.pk: row.problems for row in staff_services.compliance(scene["manager"])}
+    assert "Responsible member of staff has left: name another" in rows[volunteer.pk]

@@ -202,5 +202,26 @@ def test_nobody_reviews_their_own_alert(scene, world):
     igo2 = world.staff("information_governance")
     _events_as(igo2, ["access.refused"] * 5)
     [alert] = services.run_misuse_detection().alerts
-    with pytest.raises(access.NotPermitted):
+    # An alert about you is not yours to see or to review: it would tip you off (same dull answer).
+    with pytest.raises(access.NotFound):
         services.review_alert(igo2, alert.pk, outcome="no_concern", note="fine")
+    with pytest.raises(access.NotFound):
+        services.get_alert_for(igo2, alert.pk)
+    assert alert.pk not in [a.pk for a in services.alerts_for(igo2)]
+    assert alert.pk in [a.pk for a in services.alerts_for(scene["igo"])]
+    admin = world.staff("administrator")
+    assert alert.pk not in [a.pk for a in services.alerts_for(admin)]  # alerts go to IG, not to admins
+
+
+def test_the_compliance_csv_never_carries_a_live_formula(scene, world):
+    """A name a spreadsheet would run (CSV injection) is written with a leading apostrophe."""
+    import csv
+    import io
+
+    volunteer = world.staff(employment_type="volunteer", responsible=scene["worker"], team=scene["team"])
+    volunteer.first_name = '=HYPERLINK("http://evil.example","x")'
+    volunteer.save(update_fields=["first_name"])
+    rows = list(csv.reader(io.StringIO(services.compliance_csv(services.compliance(scene["igo"])))))
+    names = [row[1] for row in rows[1:]]
+    assert any(n.startswith("'=HYPERLINK") for n in names)
+    assert not any(n.startswith("=") for n in names)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from discretion.audit import services as audit
+from discretion.csv_cells import safe_cell
 from discretion.disclosures.models import (
     Channel,
     DisclosedPerson,
@@ -324,17 +325,13 @@ def register_csv(rows: Sequence[Disclosure]) -> str:
     import csv
     import io
 
-    def cell(value: object) -> str:
-        text = str(value)
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(REGISTER_COLUMNS)
     for d in rows:
         writer.writerow(
             [
-                cell(v)
+                safe_cell(v)
                 for v in (
                     d.pk,
                     d.released_at.isoformat(),

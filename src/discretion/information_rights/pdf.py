@@ -32,6 +32,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from discretion.csv_cells import safe_row
 from discretion.information_rights.compile import CompiledSar, redacted
 from discretion.information_rights.models import AttachmentReview, Redaction, RedactionDecision, SarCase
 from discretion.records.models import Attachment
@@ -364,6 +365,11 @@ def redaction_log_csv(sar: SarCase) -> str:
     included, or withheld pending review (its text cannot be redacted automatically)."""
     out = io.StringIO()
     writer = csv.writer(out)
+    write = writer.writerow
+
+    def writerow(values: list[object]) -> None:
+        write(safe_row(values))
+
     writer.writerow(
         [
             "redaction",
@@ -383,7 +389,7 @@ def redaction_log_csv(sar: SarCase) -> str:
     for red in Redaction.objects.filter(sar=sar).prefetch_related("decisions__decided_by").order_by("id"):
         decisions: list[RedactionDecision | None] = [*red.decisions.all()] or [None]
         for d in decisions:
-            writer.writerow(
+            writerow(
                 [
                     red.pk,
                     red.entry_id,
@@ -409,7 +415,7 @@ def redaction_log_csv(sar: SarCase) -> str:
             decision = "withheld pending review"
         else:
             decision = "included" if found.include else "withheld by the reviewer"
-        writer.writerow(
+        writerow(
             [
                 "",
                 entry_id,

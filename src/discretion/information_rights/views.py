@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discretion import access
+from discretion.csv_cells import safe_row
 from discretion.information_rights import exemptions, forms, pdf, services
 from discretion.information_rights.compile import redacted
 from discretion.information_rights.dates import GovUKDateField
@@ -345,7 +346,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="information-rights-open-cases.csv"'
     writer = csv.writer(response)
     for row in services.dashboard_csv_rows(board):
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
     return response
 
 

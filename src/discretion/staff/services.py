@@ -23,6 +23,7 @@ from django.utils import timezone
 from discretion.access import NotFound, NotPermitted
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
+from discretion.csv_cells import safe_row
 from discretion.staff import misuse
 from discretion.staff.models import (
     SUPERVISED_TYPES,
@@ -328,8 +329,11 @@ def compliance(actor: Staff, *, today: dt.date | None = None) -> list[Compliance
         if p.is_active and not ended and p.pk not in inducted and not p.is_supervised:
             problems.append("No induction recorded")
         if p.is_supervised:
-            if p.responsible_staff_id is None:
+            sponsor = p.responsible_staff
+            if sponsor is None:
                 problems.append("No responsible member of staff")
+            elif not sponsor.is_active or sponsor.has_ended(today):
+                problems.append("Responsible member of staff has left: name another")
             if p.pk not in briefed:
                 problems.append("Active without a briefing" if p.is_active else "Waiting for briefing")
         if problems:
@@ -345,16 +349,18 @@ def compliance_csv(rows: list[ComplianceRow]) -> str:
     for row in rows:
         p = row.staff
         writer.writerow(
-            [
-                p.username,
-                p.display_name,
-                p.get_role_display(),
-                p.get_employment_type_display(),
-                p.team.name if p.team else "",
-                "yes" if p.is_active else "no",
-                p.end_on.isoformat() if p.end_on else "",
-                "; ".join(row.problems),
-            ]
+            safe_row(
+                [
+                    p.username,
+                    p.display_name,
+                    p.get_role_display(),
+                    p.get_employment_type_display(),
+                    p.team.name if p.team else "",
+                    "yes" if p.is_active else "no",
+                    p.end_on.isoformat() if p.end_on else "",
+                    "; ".join(row.problems),
+                ]
+            )
         )
     return out.getvalue()
 
@@ -512,11 +518,17 @@ def _raise_alert(finding: misuse.Finding) -> Alert | None:
 
 
 def alerts_for(actor: Staff, *, open_only: bool = False) -> QuerySet[Alert]:
-    """Information governance sees every alert; a manager those about their staff or sent to them."""
-    qs = Alert.objects.select_related("subject_staff", "recipient", "reviewed_by")
-    if not is_governance(actor):
+    """Information governance officers see every alert, a manager those about their staff or sent to
+    them; nobody sees an alert about themselves (it would tip them off, and they cannot judge it).
+    Alerts go to the manager and information governance only, not to system administrators."""
+    qs = Alert.objects.select_related("subject_staff", "recipient", "reviewed_by").exclude(
+        subject_staff=actor
+    )
+    if actor.role == Role.ADMIN:
+        qs = qs.filter(recipient=actor)
+    elif not (actor.role == Role.IGO and not actor.is_supervised and actor.is_active):
         overseen = overseen_staff(actor)
-        qs = qs.filter(Q(recipient=actor) | Q(subject_staff__in=overseen)).exclude(subject_staff=actor)
+        qs = qs.filter(Q(recipient=actor) | Q(subject_staff__in=overseen))
     if open_only:
         qs = qs.filter(outcome=AlertOutcome.OPEN)
     return qs
