@@ -141,3 +141,38 @@ def test_one_finding_per_signal_account_and_day():
 def test_hourly_baseline():
     events = trail(*[(m, "case.read", "", "") for m in range(10)], (70, "case.read", "", ""))
     assert misuse.hourly_read_baseline(events) == {ALICE: 5.5}
+
+
+def test_bulk_reading_is_any_60_minutes_not_a_clock_hour():
+    """78 reads from 09:31 to 10:19 straddle two clock hours but are one burst."""
+    events = trail(*[(31 + m * 48 // 78, "person.read", "10.0.0.1", "s1") for m in range(78)])
+    [finding] = detect(events, STAFF, baseline={ALICE: 3.0})
+    assert finding.kind == misuse.BULK_READING and finding.evidence["count"] == 78
+
+
+def test_entry_and_attachment_reads_count_as_reading_records():
+    events = trail(
+        *[(m // 3, "entry.read" if m % 2 else "attachment.read", "10.0.0.1", "s1") for m in range(60)]
+    )
+    assert kinds(detect(events, STAFF, baseline={ALICE: 2.0})) == [misuse.BULK_READING]
+
+
+def test_two_sessions_interleaved_from_one_address_is_concurrent_use():
+    """Two devices behind one office router: the same address, two sessions in turn."""
+    events = trail(
+        (0, "case.read", "10.0.0.1", "laptop"),
+        (1, "case.read", "10.0.0.1", "tablet"),
+        (2, "case.read", "10.0.0.1", "laptop"),
+    )
+    [finding] = detect(events, STAFF)
+    assert finding.kind == misuse.CONCURRENT_SESSIONS and finding.evidence["sessions"] == ["tablet", "laptop"]
+    # Signing in again on another device ends the first session: not concurrent.
+    moved = trail((0, "case.read", "10.0.0.1", "laptop"), (1, "case.read", "10.0.0.1", "tablet"))
+    assert detect(moved, STAFF) == []
+
+
+def test_records_used_while_absent_without_signing_in():
+    """An API token reads records on a day the account holder is recorded as absent."""
+    absent = {ALICE: StaffFacts(ALICE, "practitioner", absences=((DAY.date(), DAY.date()),))}
+    [finding] = detect(trail((5, "person.read", "10.0.0.1", "")), absent)
+    assert finding.kind == misuse.ABSENT_SIGN_IN and "Records used" in finding.summary

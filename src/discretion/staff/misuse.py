@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-READ_ACTIONS = frozenset({"person.read", "case.read"})
+# Reads of a record: what bulk reading counts (person and case pages, entries, attachments).
+READ_ACTIONS = frozenset({"person.read", "case.read", "entry.read", "attachment.read"})
 DATA_ACTIONS = frozenset(
     {
         "person.read",
@@ -70,7 +71,7 @@ class Thresholds:
     refusals: int = 5  # refused opens within refusal_minutes
     refusal_minutes: int = 60
     break_glass: int = 3  # break-glass uses within a day
-    bulk_factor: float = 5.0  # reads in an hour above this multiple of the user's baseline...
+    bulk_factor: float = 5.0  # reads in any 60 minutes above this multiple of the user's baseline...
     bulk_min_reads: int = 40  # ...and at least this many
     working_start: int = 7  # local hour, inclusive
     working_end: int = 20  # local hour, exclusive
@@ -99,12 +100,8 @@ def _hour_key(at: dt.datetime) -> int:
     return at.toordinal() * 24 + at.hour
 
 
-def _hour_text(hour: int) -> str:
-    return f"{dt.date.fromordinal(hour // 24).isoformat()}T{hour % 24:02d}"
-
-
 def hourly_read_baseline(events: Iterable[Event]) -> dict[int, float]:
-    """Each actor's mean person/case reads per hour, over the hours in which they read at all."""
+    """Each actor's mean record reads per hour, over the hours in which they read at all."""
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for e in events:
         if e.action in READ_ACTIONS:
@@ -136,7 +133,10 @@ def detect(
     last_by_ip: dict[int, dict[str, Event]] = defaultdict(dict)  # each address's latest event, per actor
     refusals: dict[int, deque[Event]] = defaultdict(deque)
     glass: dict[int, deque[Event]] = defaultdict(deque)
-    reads: dict[tuple[int, int], list[int]] = defaultdict(list)
+    reads: dict[int, deque[Event]] = defaultdict(deque)  # each actor's reads in the last 60 minutes
+    bulk: dict[str, tuple[int, list[Event]]] = {}  # the largest burst per actor and day
+    sessions: dict[int, dict[str, Event]] = defaultdict(dict)  # each session's latest event, per actor
+    hour = dt.timedelta(hours=1)
     concurrent_window = dt.timedelta(minutes=t.concurrent_minutes)
     refusal_window = dt.timedelta(minutes=t.refusal_minutes)
     day = dt.timedelta(days=1)
@@ -171,15 +171,44 @@ def detect(
                 )
             seen[e.ip] = e
 
-        # Sign-in while recorded as absent; any use after the end date.
+        # ... or from two devices: another session's events fall between this session's (A, B, A),
+        # even from one address (an office behind one router). A new sign-in ending the old
+        # session is not that: the old session is not used again.
+        active = sessions[actor]
+        if e.session and len(active) == 1 and e.session in active:
+            active[e.session] = e  # the common case: the same session as before
+        elif e.session:
+            for key in [k for k, w in active.items() if e.at - w.at > concurrent_window]:
+                del active[key]
+            mine = active.get(e.session)
+            later = [w for k, w in active.items() if k != e.session and mine is not None and w.seq > mine.seq]
+            if later:
+                other = max(later, key=lambda w: w.seq)
+                add(
+                    Finding(
+                        CONCURRENT_SESSIONS,
+                        actor,
+                        f"{CONCURRENT_SESSIONS}:{actor}:{local_day}",
+                        f"Account used in two sessions at once within {t.concurrent_minutes} minutes",
+                        {
+                            "events": [other.seq, e.seq],
+                            "addresses": [other.ip, e.ip],
+                            "sessions": [other.session, e.session],
+                        },
+                    )
+                )
+            active[e.session] = e
+
+        # Signed in, or used records, while recorded as absent; any use after the end date.
         if facts is not None:
-            if e.action == SIGN_IN and facts.absent_on(local_day):
+            if (e.action == SIGN_IN or e.action in DATA_ACTIONS) and facts.absent_on(local_day):
                 add(
                     Finding(
                         ABSENT_SIGN_IN,
                         actor,
                         f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
-                        f"Signed in on {local_day} while recorded as absent",
+                        f"{'Signed in' if e.action == SIGN_IN else 'Records used'} on {local_day} "
+                        "while recorded as absent",
                         {"events": [e.seq], "date": local_day.isoformat()},
                     )
                 )
@@ -237,9 +266,16 @@ def detect(
                     )
                 )
 
-        # Bulk reading: counted per hour, judged after the loop.
+        # Bulk reading: reads in any 60 minutes against the actor's own usual rate.
         if e.action in READ_ACTIONS:
-            reads[(actor, _hour_key(e.at))].append(e.seq)
+            window = reads[actor]
+            window.append(e)
+            while e.at - window[0].at >= hour:
+                window.popleft()
+            if len(window) >= max(float(t.bulk_min_reads), t.bulk_factor * baseline.get(actor, 0.0)):
+                key = f"{BULK_READING}:{actor}:{local_day}"
+                if len(window) > bulk.get(key, (0, []))[0]:
+                    bulk[key] = (len(window), list(window))
 
         # Out-of-hours use of personal data by a role that does not work then.
         if e.action in DATA_ACTIONS and facts is not None and facts.role not in t.any_hour_roles:
@@ -259,22 +295,22 @@ def detect(
                     )
                 )
 
-    for (actor, hour), seqs in reads.items():
+    for key, (count, burst) in bulk.items():
+        actor = burst[0].actor_id
         usual = baseline.get(actor, 0.0)
-        limit = max(float(t.bulk_min_reads), t.bulk_factor * usual)
-        if len(seqs) >= limit:
-            add(
-                Finding(
-                    BULK_READING,
-                    actor,
-                    f"{BULK_READING}:{actor}:{_hour_text(hour)}",
-                    f"{len(seqs)} records read in one hour (usually {usual:.1f})",
-                    {
-                        "events": seqs[:50],
-                        "count": len(seqs),
-                        "hour_utc": _hour_text(hour),
-                        "baseline": round(usual, 2),
-                    },
-                )
+        add(
+            Finding(
+                BULK_READING,
+                actor,
+                key,
+                f"{count} records read within 60 minutes (usually {usual:.1f} an hour)",
+                {
+                    "events": [x.seq for x in burst[:50]],
+                    "count": count,
+                    "from": burst[0].at.isoformat(timespec="minutes"),
+                    "to": burst[-1].at.isoformat(timespec="minutes"),
+                    "baseline": round(usual, 2),
+                },
             )
+        )
     return list(findings.values())
