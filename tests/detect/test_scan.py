@@ -221,3 +221,77 @@ def test_the_councils_own_address_is_allowed_as_whole_words_only() -> None:
     index = SubjectIndex([subject], council_addresses=["21 Mill Lane, Chorley PR7 9ZZ"])
     assert ("1 Mill Lane", "ADDRESS", "P000007") in found("Visit at 1 Mill Lane today", index)
     assert found("Meeting at 21 Mill Lane, Chorley", index) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DOB: 22-Apr-2020",
+        "DOB 22-APR-2020",
+        "DOB: 22 Apr 20",
+        "DOB: 22042020",
+        "Date of birth (child): 22/04/2020",
+        "Her date of birth is 22/04/2020.",
+    ],
+)
+def test_dates_of_birth_as_case_systems_and_people_write_them(text: str) -> None:
+    [finding] = scan(text, SubjectIndex([])).findings
+    assert finding.label == Label.DOB
+    assert text[finding.start : finding.end].replace(" ", "") in (
+        "22-Apr-2020",
+        "22-APR-2020",
+        "22Apr20",
+        "22042020",
+        "22/04/2020",
+    )
+
+
+def test_eight_digits_without_a_cue_are_not_a_date_of_birth() -> None:
+    assert scan("Invoice 22042020 paid", SubjectIndex([])).findings == []
+
+
+@pytest.mark.parametrize(
+    ("written", "known"),
+    [
+        ("Victoria OConnor attended.", ("Victoria", "O'Connor")),
+        ("Victoria Oconnor attended.", ("Victoria", "O’Connor")),
+        ("Zoe Bronte attended.", ("Zoë", "Brontë")),
+        ("Zoe\u0308 Bronte\u0308 attended.", ("Zoë", "Brontë")),
+        ("Ismail Yilmaz attended.", ("İsmail", "Yılmaz")),
+        ("Ismail Yılmaz attended.", ("Ismail", "Yilmaz")),
+    ],
+)
+def test_names_match_without_accents_or_apostrophes(written: str, known: tuple[str, str]) -> None:
+    index = SubjectIndex([Subject(ref="P000321", given_names=known[0], family_name=known[1])])
+    [finding] = scan(written, index).findings
+    assert finding.label == Label.PERSON and finding.subject_ref == "P000321"
+    assert written[finding.start : finding.end].split()[0] in ("Victoria", "Zoe", "Zoe\u0308", "Ismail")
+
+
+def test_an_apostrophe_name_leaves_no_stray_initial() -> None:
+    """O'Connor no longer leaves the token "o" to match "O level"."""
+    index = SubjectIndex([Subject(ref="P000322", given_names="Victoria", family_name="O'Connor")])
+    assert scan("The school's O level results are out.", index).findings == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How are you? Just checking in before the meeting.",
+        "Hi, how is the new term going?",
+        "Can you send the max figure for the budget?",
+        "Jan meeting notes attached.",
+        "Gray skies over Kent today.",
+        "Please review the Ashton report on attendance.",
+    ],
+)
+def test_everyday_words_that_are_also_names_are_not_flagged_alone(text: str) -> None:
+    index = SubjectIndex(
+        [
+            Subject(ref="P000401", given_names="Max", family_name="Howarth", aliases=("How",)),
+            Subject(ref="P000402", given_names="Jan", family_name="Gray"),
+            Subject(ref="P000403", given_names="Kent", family_name="Ashton"),
+        ]
+    )
+    assert scan(text, index).findings == []
+    assert found("Max Howarth attended the review.", index) == [("Max Howarth", "PERSON", "P000401")]

@@ -50,14 +50,24 @@ _MONTHS = {
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NUMERIC_DATE = r"(?P<d1>\d{1,2})[/.\-](?P<m1>\d{1,2})[/.\-](?P<y1>\d{4}|\d{2})"
 _ISO_DATE = r"(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})"
-_TEXT_DATE = rf"(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<m3>{_MONTH_ALT})\.?,?\s+(?P<y3>\d{{4}})"
+# "3rd April 2015", "22 Apr 20", "22-Apr-2020" (the form many case systems print).
+_TEXT_DATE = rf"(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|-)(?P<m3>{_MONTH_ALT})\.?,?(?:\s+|-)(?P<y3>\d{{4}}|\d{{2}})"
 _US_TEXT_DATE = rf"(?P<m4>{_MONTH_ALT})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}})"
 DATE_RE = re.compile(
     rf"(?<![\w/.\-])(?:{_ISO_DATE}|{_NUMERIC_DATE}|{_TEXT_DATE}|{_US_TEXT_DATE})(?![\w/])", re.IGNORECASE
 )
 # A cue just before a date that says it is a date of birth: "DOB 3/4/15", "d.o.b. 03.04.2015", "born on".
+# A cue just before a date that says it is a date of birth: "DOB 3/4/15", "d.o.b. 03.04.2015", "born on",
+# "Date of birth (child): …", "her date of birth is …".
+_DOB_CUE = r"(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday|b\.)"
 DOB_CUE_RE = re.compile(
-    r"(?<![a-z])(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday(?:\s+is)?|b\.)\s*[:\-\u2013]?\s*$",
+    rf"(?<![a-z]){_DOB_CUE}(?:\s*\([^()]{{0,20}}\))?\s*(?:is|was)?\s*[:\-\u2013]?\s*$",
+    re.IGNORECASE,
+)
+# Eight digits with no separators count as a date of birth only straight after a cue: "DOB: 22042020".
+COMPACT_DOB_RE = re.compile(
+    rf"(?<![a-z]){_DOB_CUE}(?:\s*\([^()]{{0,20}}\))?\s*(?:is|was)?\s*[:\-\u2013]?\s*"
+    r"(?P<date>(?P<d5>\d{2})(?P<m5>\d{2})(?P<y5>\d{4}))(?!\d)",
     re.IGNORECASE,
 )
 # Two-digit years: a child's or young parent's DOB; 00-40 read as 20xx (pure code has no "today").
@@ -109,7 +119,10 @@ def _parse_date(m: re.Match[str]) -> dt.date | None:
                 year += 2000 if year <= _CENTURY_PIVOT else 1900
             return dt.date(year, int(g["m1"]), int(g["d1"]))
         if g["y3"]:
-            return dt.date(int(g["y3"]), _MONTHS[g["m3"].lower()], int(g["d3"]))
+            year = int(g["y3"])
+            if len(g["y3"]) == 2:
+                year += 2000 if year <= _CENTURY_PIVOT else 1900
+            return dt.date(year, _MONTHS[g["m3"].lower()], int(g["d3"]))
         if g["y4"]:
             return dt.date(int(g["y4"]), _MONTHS[g["m4"].lower()], int(g["d4"]))
     except ValueError:
@@ -138,8 +151,14 @@ def find_patterns(
     for m in DATE_RE.finditer(text):
         date = _parse_date(m)
         if date is not None:
-            cue = DOB_CUE_RE.search(text, max(0, m.start() - 20), m.start()) is not None
+            cue = DOB_CUE_RE.search(text, max(0, m.start() - 40), m.start()) is not None
             yield PatternMatch(m.start(), m.end(), Label.DOB, date.isoformat(), has_cue=cue)
+    for m in COMPACT_DOB_RE.finditer(text):
+        try:
+            compact = dt.date(int(m.group("y5")), int(m.group("m5")), int(m.group("d5")))
+        except ValueError:
+            continue
+        yield PatternMatch(m.start("date"), m.end("date"), Label.DOB, compact.isoformat(), has_cue=True)
     for kind, pattern in case_ref_patterns:
         for m in pattern.finditer(text):
             yield PatternMatch(m.start(), m.end(), Label.CASE_REF, m.group().upper(), kind=kind)

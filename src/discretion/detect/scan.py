@@ -176,8 +176,8 @@ def scan(text: str, index: SubjectIndex) -> ScanResult:
             if common and (not capitalised or _skip_separators(text, end) in postcode_starts):
                 continue  # "hope", or "Preston PR1 8XJ": the word or the town, not the person
             ref = _pick(tuple(sorted(corroborated)), anchored)
-        elif common or word in index.staff_tokens:
-            continue
+        elif common or word in index.staff_tokens or not capitalised:
+            continue  # a lone lower-case word is a word: "max figure", not Max
         elif len(token_refs) <= index.RARE_NAME_MAX or any(
             w in SCHOOL_WORDS for w in words[max(0, i - _SCHOOL_NEAR_WORDS) : i + _SCHOOL_NEAR_WORDS + 1]
         ):

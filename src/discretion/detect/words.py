@@ -21,7 +21,33 @@ _COMMON = """
     carol carole dolly dot fay kay neil nell rosa rosie lucky major miles ryder rider woods waters
     hart heath holmes kitchen marshall rivers rose rowe sharp sweet toll tucker wade wild wise
 """
-COMMON_WORDS: frozenset[str] = frozenset(_COMMON.split())
+# The most frequent English words (function words, everyday verbs, nouns and adjectives, month and
+# unit abbreviations): a nickname or surname that is also one of these ("How", "Max", "Jan", "Con",
+# "Gray", "Kent") is a name only with something else pointing at the person.
+_ENGLISH = """
+    a about above after again against all also am an and any are as at back be because been before
+    being below between both but by can could did do does doing done down during each even every few
+    for from further get gets getting give go going gone got had has have having he her here hers
+    herself him himself his how however i if in into is it its itself just know last less let like
+    made make many me might more most much must my myself need never next no nor not now of off often
+    on once one only or other our ours ourselves out over own per please put said same see seen shall
+    she should since so some still such take than that the their theirs them themselves then there
+    these they this those though through thus to too under until up upon us very was we well were
+    what when where whether which while who whom whose why with within without would yes yet you your
+    yours yourself yourselves
+    able add ago ask away bad big call came care case child children come day days dear done early end
+    ever far feel find fine first four free full gave given great hand head help high home hour hours
+    idea just keep kind late later least left life line live look lot love man meet men met mind miss
+    money month more morning move name near new news night note number office open order page part
+    past people place plan play point power read ready real report rest right room round run school
+    set seven side six soon start state stay still stop such sure talk team tell ten term test thank
+    thanks thing things think three time today told took top town tried true try turn two type used
+    view visit wait walk want watch water way week weeks went while whole word words work world write
+    year years
+    jan feb mar apr jun jul aug sep sept oct nov dec max min con pro via etc inc ltd
+    gray grey kent blake ashton grant bright cross dart frost gold golden lord lamb love bliss
+"""
+COMMON_WORDS: frozenset[str] = frozenset(_COMMON.split()) | frozenset(_ENGLISH.split())
 
 # Words near a single given name that make it about a pupil (issue: "a school nearby").
 _SCHOOL = (
