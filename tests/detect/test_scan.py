@@ -295,3 +295,14 @@ def test_everyday_words_that_are_also_names_are_not_flagged_alone(text: str) -> 
     )
     assert scan(text, index).findings == []
     assert found("Max Howarth attended the review.", index) == [("Max Howarth", "PERSON", "P000401")]
+
+
+@pytest.mark.parametrize("typed", ["P000123", "p000123", "P 000123", "P-000123"])
+def test_person_references_as_typed(typed: str, index: SubjectIndex) -> None:
+    [finding] = scan(f"Re: {typed} - update", index).findings
+    assert finding.label == Label.CASE_REF and finding.subject_ref == "P000123"
+
+
+def test_an_nhs_number_written_with_dots(index: SubjectIndex) -> None:
+    [finding] = scan("NHS no. 943.476.5919", index).findings
+    assert finding.label == Label.NHS_NUMBER and finding.subject_ref == "P000123"

@@ -21,7 +21,8 @@ from discretion.detect.model import StaffMember, Subject
 from discretion.detect.normalise import normalise_phrase
 from discretion.detect.patterns import POSTCODE_RE, canonical_phone, canonical_postcode
 
-DEFAULT_CASE_REF_PATTERNS: Mapping[str, str] = {"person": r"P\d{6}", "case": r"C\d{6}"}
+# References as typed: "P000123", "p000123", "P 000123", "P-000123" (matched case-insensitively).
+DEFAULT_CASE_REF_PATTERNS: Mapping[str, str] = {"person": r"P[ \-]?\d{6}", "case": r"C[ \-]?\d{6}"}
 
 # A compact multimap value: one ref (the usual case) as a str, several as a tuple. Saves a container per key.
 Refs = str | tuple[str, ...]
@@ -133,7 +134,7 @@ class SubjectIndex:
         self._automaton_words = 0
         self.rebuilds = 0
         self.case_ref_patterns: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-            (kind, re.compile(rf"(?<![\w])(?:{pattern})(?![\w])"))
+            (kind, re.compile(rf"(?<![\w])(?:{pattern})(?![\w])", re.IGNORECASE))
             for kind, pattern in case_ref_patterns.items()
         )
         # Staff and allow-lists (not service-user data).

@@ -18,7 +18,7 @@ EMAIL_RE = re.compile(
 )
 # UK numbers: 0 or +44 then 9-10 more digits, allowing spaces, dashes and a bracketed area code.
 PHONE_RE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d[\d\s\-()]{7,14}\d(?![\w])")
-NHS_RE = re.compile(r"(?<![\w])([1-9]\d{2})[ \-]?(\d{3})[ \-]?(\d{4})(?![\w])")
+NHS_RE = re.compile(r"(?<![\w.])([1-9]\d{2})[ \-.]?(\d{3})[ \-.]?(\d{4})(?![\w]|\.\d)")
 # HMRC NINO: prefixes exclude D, F, I, Q, U, V (first letter also not O), and BG GB KN NK NT TN ZZ.
 NINO_RE = re.compile(
     r"(?<![\w])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
@@ -161,4 +161,5 @@ def find_patterns(
         yield PatternMatch(m.start("date"), m.end("date"), Label.DOB, compact.isoformat(), has_cue=True)
     for kind, pattern in case_ref_patterns:
         for m in pattern.finditer(text):
-            yield PatternMatch(m.start(), m.end(), Label.CASE_REF, m.group().upper(), kind=kind)
+            ref = "".join(ch for ch in m.group() if ch.isalnum()).upper()  # "p-000123" is P000123
+            yield PatternMatch(m.start(), m.end(), Label.CASE_REF, ref, kind=kind)
