@@ -176,3 +176,12 @@ def test_records_used_while_absent_without_signing_in():
     absent = {ALICE: StaffFacts(ALICE, "practitioner", absences=((DAY.date(), DAY.date()),))}
     [finding] = detect(trail((5, "person.read", "10.0.0.1", "")), absent)
     assert finding.kind == misuse.ABSENT_SIGN_IN and "Records used" in finding.summary
+
+
+def test_a_bank_holiday_is_out_of_hours_all_day():
+    """Records used at 11:00 on Boxing Day 2025 (a Friday) by a role that does not work then."""
+    boxing_day = dt.date(2025, 12, 26)
+    at = [Event(1, dt.datetime(2025, 12, 26, 11, 0, tzinfo=dt.UTC), ALICE, "case.read", "10.0.0.1", "s1")]
+    assert detect(at, STAFF) == []
+    found = detect(at, STAFF, thresholds=Thresholds(holidays=frozenset({boxing_day})))
+    assert kinds(found) == [misuse.OUT_OF_HOURS]

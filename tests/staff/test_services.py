@@ -225,3 +225,12 @@ def test_the_compliance_csv_never_carries_a_live_formula(scene, world):
     names = [row[1] for row in rows[1:]]
     assert any(n.startswith("'=HYPERLINK") for n in names)
     assert not any(n.startswith("=") for n in names)
+
+
+def test_misuse_thresholds_know_the_councils_bank_holidays(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    christmas = dt.date(timezone.localdate().year, 12, 25)
+    assert christmas in services.thresholds().holidays

@@ -75,7 +75,8 @@ class Thresholds:
     bulk_min_reads: int = 40  # ...and at least this many
     working_start: int = 7  # local hour, inclusive
     working_end: int = 20  # local hour, exclusive
-    working_weekends: bool = False
+    working_weekends: bool = False  # weekends and `holidays` count as working days
+    holidays: frozenset[dt.date] = frozenset()  # the council's bank holidays: out of hours all day
     # Roles that work at any hour (e.g. an emergency duty team); all others are checked.
     any_hour_roles: frozenset[str] = frozenset()
     timezone: str = "Europe/London"
@@ -279,7 +280,7 @@ def detect(
 
         # Out-of-hours use of personal data by a role that does not work then.
         if e.action in DATA_ACTIONS and facts is not None and facts.role not in t.any_hour_roles:
-            weekend = local.weekday() >= 5 and not t.working_weekends
+            weekend = (local.weekday() >= 5 or local_day in t.holidays) and not t.working_weekends
             if weekend or not (t.working_start <= local.hour < t.working_end):
                 add(
                     Finding(

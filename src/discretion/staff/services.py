@@ -386,7 +386,18 @@ def thresholds() -> misuse.Thresholds:
         working_weekends=bool(getattr(settings, "MISUSE_WORKING_WEEKENDS", d.working_weekends)),
         any_hour_roles=frozenset(getattr(settings, "MISUSE_ANY_HOUR_ROLES", d.any_hour_roles)),
         timezone=str(getattr(settings, "TIME_ZONE", d.timezone)),
+        holidays=_bank_holidays(),
     )
+
+
+def _bank_holidays() -> frozenset[dt.date]:
+    """The council's own bank holidays (its nation, with the admin's one-off days), last year to next."""
+    from discretion import deadlines
+    from discretion.information_rights.services import load_overrides, sar_nation
+
+    calendar = deadlines.nation_calendar(sar_nation(), load_overrides(sar_nation()))
+    year = timezone.localdate().year
+    return frozenset(day for y in (year - 1, year, year + 1) for day in calendar.holidays_in(y))
 
 
 def _iso(at: dt.datetime) -> str:
