@@ -223,7 +223,7 @@ def _redecide(req: Request, actor: Staff, facts: Mapping[str, Any]) -> None:
         object_id=req.pk,
         details={"outcome": decision.outcome.value, "rules": list(decision.rules)},
     )
-    if req.state in OPEN_STATES:
+    if req.state in OPEN_STATES or req.state == State.APPROVED:
         target = _state_for(decision.outcome)
         if target != req.state:
             if req.state == State.NEED_MORE and target != State.NEED_MORE:
@@ -331,22 +331,22 @@ def _require_undecided(req: Request) -> None:
         raise NotPermitted(
             f"This request is {req.get_state_display().lower()}; its facts can no longer change."
         )
-    if req.category == "media":
+    if req.category == "media" or req.facts.get("purpose") == "media_story":
         raise NotPermitted("Media enquiries are handled by the press office (policy 1.5).")
 
 
+# What the handler may correct directly. What must be shown is not here: documents come only from
+# uploads (add_document), identity, entitlement and "in writing" only from completed verification
+# tasks, and a reason not to tell the child only from the inform task (policy 2.2-2.4).
 FACT_FIELDS = {
     "channel",
-    "in_writing",
     "purpose",
     "information",
     "consent",
-    "documents",
     "claims_legal_right",
     "in_doubt",
-    "risk_if_informed",
 }
-REQUESTER_FIELDS = {"category", "works_with_child", "identity_verified", "entitlement_verified"}
+REQUESTER_FIELDS = {"category", "works_with_child"}
 
 
 @transaction.atomic
@@ -373,9 +373,11 @@ def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Requ
             raise InvalidInput(
                 f"unknown field {key}; allowed: {', '.join(sorted(FACT_FIELDS | {'requester'}))}"
             )
-    if facts["requester"].get("category") == "media":
+    if facts["requester"].get("category") == "media" or facts.get("purpose") == "media_story":
         raise InvalidInput("A media enquiry cannot be made out of another request; log it as a new request")
-    _redecide(req, actor, facts)
+    if facts.get("consent") == "written" and not req.documents.filter(code=Document.WRITTEN_CONSENT).exists():
+        raise InvalidInput("Upload the written consent: it is recorded as written once the document is attached")
+    _redecide(req, actor, _without_approvals(req, actor, facts))
     RequestEvent.objects.create(
         request=req,
         actor=actor,
@@ -422,8 +424,23 @@ def add_document(
     if code == Document.WRITTEN_CONSENT:
         changes["consent"] = "written"
     facts = {**req.facts, **changes}
-    _redecide(req, actor, facts)
+    _redecide(req, actor, _without_approvals(req, actor, facts))
     return doc
+
+
+def _without_approvals(req: Request, actor: Staff, facts: dict[str, Any]) -> dict[str, Any]:
+    """An approval was given on the facts as they stood: when they change, it no longer stands and
+    the request goes back to whoever must approve it (policy 1.5, 2.4)."""
+    if facts.get("approvals"):
+        RequestEvent.objects.create(
+            request=req,
+            actor=actor,
+            action="approvals_withdrawn",
+            from_state=req.state,
+            to_state=req.state,
+            note="The facts changed after approval: it must be approved again.",
+        )
+    return {**facts, "approvals": []}
 
 
 # --- referrals and approvals --------------------------------------------------------------
@@ -440,6 +457,8 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
         raise NotPermitted("This request is not referred to you.")
     if req.state != State.REFERRED:
         raise NotPermitted("This request is not waiting for a decision.")
+    if actor.pk == req.handler_id:
+        raise NotPermitted("Someone other than the member of staff handling a request must decide it.")
     reasoning = reasoning.strip()
     if not reasoning:
         raise InvalidInput("Enter the reasons for your decision")
@@ -730,6 +749,14 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
             if channel == ReleaseChannel.SECURE_LINK
             else "Enter the recipient's postal address"
         )
+    if channel == ReleaseChannel.SECURE_LINK:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(address.strip())
+        except ValidationError:
+            raise InvalidInput("Enter an e-mail address in the correct format, like name@example.org") from None
     unmet = unmet_conditions(req)
     if unmet:
         raise NotPermitted("Before release: " + "; ".join(labels.condition_labels(unmet)))
@@ -766,7 +793,12 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         content_name=f"disclosure-request-{req.pk}.pdf",
         source="request",
         source_id=str(req.pk),
-        person_ids=list(req.subject_links.values_list("person_id", flat=True)),
+        # Everyone whose records went out: the request's subjects and the subject of each case an
+        # entry came from (a parent's request can release their children's case notes).
+        person_ids=sorted(
+            set(req.subject_links.values_list("person_id", flat=True))
+            | {entry.case.subject_id for entry, _ in picked}
+        ),
         entry_ids=[s.entry_id for s in selections],
         purpose=str(req.facts.get("purpose", "")),
         legal_basis=legal_basis,

@@ -114,8 +114,10 @@ def _create(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
         return refused(request, exc)
     except services.NotPermitted as exc:
         return _forbidden(request, str(exc))
-    except services.InvalidInput:
-        return HttpResponseRedirect(reverse("requests:step", args=["who"]))
+    except (services.InvalidInput, access.NotFound):
+        # A person chosen earlier no longer exists, or an answer is no longer valid: start the
+        # "who is it about" step again rather than fail.
+        return HttpResponseRedirect(reverse("requests:step", args=["whom"]))
     _save_draft(request, {})
     if req.category == "media":
         return HttpResponseRedirect(reverse("requests:detail", args=[req.pk]))

@@ -1,0 +1,95 @@
+"""What must be shown cannot be typed in; approvals stand only on the facts approved; nobody
+approves their own request; a media enquiry stays one; the register names everyone released."""
+
+from __future__ import annotations
+
+import pytest
+
+from discretion.disclosures.models import Disclosure
+from discretion.requests import services
+from discretion.requests.models import State
+
+from .helpers import council, log
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"requester": {"identity_verified": True}},
+        {"requester": {"entitlement_verified": True}},
+        {"documents": ["court_order"]},
+        {"risk_if_informed": True},
+        {"in_writing": True},
+    ],
+)
+def test_what_must_be_shown_cannot_be_set_as_a_fact(world, changes) -> None:
+    c = council(world)
+    req = log(c, "police", channel="phone", purpose="missing_child")
+    before = dict(req.facts)
+    with pytest.raises(services.InvalidInput, match="unknown field"):
+        services.set_facts(c.worker, req.pk, changes)
+    req.refresh_from_db()
+    assert req.facts == before
+
+
+def test_written_consent_is_written_only_once_the_document_is_uploaded(world) -> None:
+    c = council(world)
+    req = log(c, "solicitor", channel="letter", purpose="other")
+    with pytest.raises(services.InvalidInput, match="Upload the written consent"):
+        services.set_facts(c.worker, req.pk, {"consent": "written"})
+
+
+def test_an_approval_does_not_survive_a_change_of_facts(world) -> None:
+    c = council(world)
+    req = log(c, "police", channel="letter", purpose="missing_child")
+    assert req.state == State.REFERRED
+    services.decide_referral(c.manager, req.pk, approve=True, reasoning="Missing child, proportionate")
+    req.refresh_from_db()
+    assert req.state == State.APPROVED and "manager" in req.facts["approvals"]
+    services.set_facts(c.worker, req.pk, {"information": ["child_personal", "third_party_personal"]})
+    req.refresh_from_db()
+    assert req.facts["approvals"] == [] and req.state == State.REFERRED
+    assert req.events.filter(action="approvals_withdrawn").exists()
+
+
+def test_nobody_approves_a_request_they_are_handling(world) -> None:
+    c = council(world)
+    from discretion.requests.models import Request
+
+    req = log(c, "police", channel="letter", purpose="missing_child")
+    Request.objects.filter(pk=req.pk).update(handler=c.manager)
+    with pytest.raises(services.NotPermitted, match="Someone other than"):
+        services.decide_referral(c.manager, req.pk, approve=True, reasoning="Fine")
+
+
+def test_a_media_story_cannot_be_turned_into_a_sharing_request(world) -> None:
+    c = council(world)
+    req = log(c, "other_agency", channel="phone", purpose="media_story", people=())
+    with pytest.raises(services.NotPermitted, match="press office"):
+        services.set_facts(c.worker, req.pk, {"purpose": "section_47_enquiry"})
+
+
+def test_the_register_names_the_child_whose_case_notes_a_parents_request_released(world) -> None:
+    c = council(world)
+    mum = world.person("Leanne", "Walsh", child=False)
+    from discretion.records.models import CaseMember
+
+    CaseMember.objects.create(case=c.case, person=mum)
+    req = log(
+        c,
+        "other_agency",
+        channel="secure_email",
+        purpose="section_47_enquiry",
+        works_with_child=True,
+        people=(mum,),
+    )
+    for kind in services.open_tasks(req):
+        services.complete_task(c.worker, req.pk, kind, note="Done", outcome="told")
+    services.select_entries(c.worker, req.pk, {c.visit.pk: "Needed for the enquiry"})
+    with pytest.raises(services.InvalidInput, match="correct format"):
+        services.release_request(c.worker, req.pk, channel="secure_link", address="not an email")
+    services.release_request(c.worker, req.pk, channel="secure_link", address="dr@nhs.example")
+    disclosure = Disclosure.objects.get()
+    assert set(disclosure.subjects.values_list("person_id", flat=True)) == {mum.pk, c.child.pk}
