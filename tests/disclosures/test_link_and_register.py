@@ -102,7 +102,14 @@ def test_register_search_and_csv_for_igo_and_managers_only(world, client, audit_
         audit_actions(actor_id=c.igo.pk)
     )
     client.force_login(c.manager)
-    assert client.get(reverse("disclosures:register")).status_code == 200
+    page = client.get(reverse("disclosures:register"))
+    assert page.status_code == 200 and c.child.ref.encode() in page.content
+    # A manager of another team sees the register page, but not this team's releases (need to know).
+    elsewhere = world.manager_of(world.team())
+    client.force_login(elsewhere)
+    other = client.get(reverse("disclosures:register"))
+    assert other.status_code == 200 and c.child.ref.encode() not in other.content
+    assert disclosures.read_register(elsewhere, disclosures.RegisterQuery()) == []
 
 
 def test_who_has_this_childs_information_been_shared_with_goes_through_access(

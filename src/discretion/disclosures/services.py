@@ -276,13 +276,22 @@ class RegisterQuery:
     basis: str = ""
 
 
-def search_register(query: RegisterQuery, *, limit: int = 500) -> list[Disclosure]:
-    """Register rows matching the query, newest first. Callers check the actor may read the register."""
+def search_register(
+    query: RegisterQuery, *, limit: int = 500, team_ids: Sequence[int] | None = None
+) -> list[Disclosure]:
+    """Register rows matching the query, newest first. Callers check the actor may read the register.
+    With `team_ids` (a team manager's teams), only releases by those teams' staff or about people in
+    those teams' cases: need to know, not the whole council's register."""
     from django.db.models import Q
 
     rows = Disclosure.objects.select_related("released_by", "approved_by").prefetch_related(
         "subjects__person"
     )
+    if team_ids is not None:
+        rows = rows.filter(
+            Q(released_by__team_id__in=team_ids)
+            | Q(subjects__person__case_memberships__case__team_id__in=team_ids)
+        )
     if query.person_ref:
         rows = rows.filter(subjects__person__ref=query.person_ref.strip())
     if query.recipient:
@@ -367,7 +376,12 @@ def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
 
     if not can_read_register(actor):
         raise NotPermitted("Only information governance officers and team managers can read the register.")
-    rows = search_register(query)
+    from discretion.staff.models import Role
+
+    teams = (
+        list(actor.managed_teams.values_list("id", flat=True)) if actor.role == Role.TEAM_MANAGER else None
+    )
+    rows = search_register(query, team_ids=teams)
     audit.record(
         actor.pk,
         "disclosures.register_read",

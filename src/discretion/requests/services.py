@@ -376,7 +376,9 @@ def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Requ
     if facts["requester"].get("category") == "media" or facts.get("purpose") == "media_story":
         raise InvalidInput("A media enquiry cannot be made out of another request; log it as a new request")
     if facts.get("consent") == "written" and not req.documents.filter(code=Document.WRITTEN_CONSENT).exists():
-        raise InvalidInput("Upload the written consent: it is recorded as written once the document is attached")
+        raise InvalidInput(
+            "Upload the written consent: it is recorded as written once the document is attached"
+        )
     _redecide(req, actor, _without_approvals(req, actor, facts))
     RequestEvent.objects.create(
         request=req,
@@ -756,7 +758,9 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         try:
             validate_email(address.strip())
         except ValidationError:
-            raise InvalidInput("Enter an e-mail address in the correct format, like name@example.org") from None
+            raise InvalidInput(
+                "Enter an e-mail address in the correct format, like name@example.org"
+            ) from None
     unmet = unmet_conditions(req)
     if unmet:
         raise NotPermitted("Before release: " + "; ".join(labels.condition_labels(unmet)))
