@@ -93,3 +93,33 @@ def test_the_register_names_the_child_whose_case_notes_a_parents_request_release
     services.release_request(c.worker, req.pk, channel="secure_link", address="dr@nhs.example")
     disclosure = Disclosure.objects.get()
     assert set(disclosure.subjects.values_list("person_id", flat=True)) == {mum.pk, c.child.pk}
+
+
+def test_overlong_intake_text_is_an_error_not_cut_short(world, client) -> None:
+    c = council(world)
+    from discretion.requests.models import Request
+
+    with pytest.raises(services.InvalidInput, match="200 characters or fewer"):
+        services.log_request(
+            c.worker,
+            requester=services.Requester(name="A" * 201, category="other_agency"),
+            channel="letter",
+            person_ids=[c.child.pk],
+            information=["child_personal"],
+            purpose="care_planning",
+        )
+    client.force_login(c.worker)
+    r = client.post(
+        "/api/requests/",
+        {
+            "requester": {"name": "A", "category": "other_agency"},
+            "channel": "letter",
+            "person_refs": [c.child.ref],
+            "information": ["child_personal"],
+            "purpose": "care_planning",
+            "summary": "x" * 5001,
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "5000 characters or fewer" in r.json()["detail"]
+    assert not Request.objects.exists()

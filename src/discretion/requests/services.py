@@ -266,6 +266,16 @@ def log_request(
         raise NotPermitted("Your role cannot log requests for information.")
     if not requester.name.strip():
         raise InvalidInput("Enter the name of the person asking")
+    # Too long is an error to correct, never text silently cut short.
+    for value, label, most in (
+        (requester.name, "The name of the person asking", 200),
+        (requester.organisation, "The organisation", 200),
+        (requester.role, "Their role", 200),
+        (requester.contact, "Their contact details", 254),
+        (summary, "The summary of the request", 5000),
+    ):
+        if len(value) > most:
+            raise InvalidInput(f"{label} must be {most} characters or fewer")
     is_media = requester.category == "media" or purpose == "media_story"
     facts: dict[str, Any] = {
         "requester": {"category": requester.category, "works_with_child": requester.works_with_child},
