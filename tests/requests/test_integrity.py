@@ -123,3 +123,11 @@ def test_overlong_intake_text_is_an_error_not_cut_short(world, client) -> None:
     )
     assert r.status_code == 400 and "5000 characters or fewer" in r.json()["detail"]
     assert not Request.objects.exists()
+
+
+def test_a_body_over_the_upload_limit_gets_a_json_error_from_the_api(world, client, settings) -> None:
+    c = council(world)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client.force_login(c.worker)
+    r = client.post("/api/requests/", b'{"summary": "' + b"x" * 4096 + b'"}', content_type="application/json")
+    assert r.status_code == 400 and r.json() == {"detail": "The request is too large."}
