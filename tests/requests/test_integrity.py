@@ -131,3 +131,15 @@ def test_a_body_over_the_upload_limit_gets_a_json_error_from_the_api(world, clie
     client.force_login(c.worker)
     r = client.post("/api/requests/", b'{"summary": "' + b"x" * 4096 + b'"}', content_type="application/json")
     assert r.status_code == 400 and r.json() == {"detail": "The request is too large."}
+
+
+def test_the_entries_page_marks_special_category_and_third_party_entries(world, client) -> None:
+    from django.urls import reverse
+
+    c = council(world)
+    health = world.entry(c.case, "Referred to CAMHS for low mood.", title="Health", special_category=True)
+    req = log(c, "other_agency", channel="secure_email", purpose="section_47_enquiry", works_with_child=True)
+    client.force_login(c.worker)
+    page = client.get(reverse("requests:entries", args=[req.pk])).content.decode()
+    assert page.count('data-flag="special-category"') == 1 and f"entry-{health.pk}" in page
+    assert page.count('data-flag="third-party"') == 1
