@@ -326,16 +326,7 @@ def get_case_for(actor: Staff, case_id: int | None = None, *, ref: str | None = 
     """Open a case and the entries the actor may see; audited as one read."""
     _require_active(actor)
     case = _case(case_id) if case_id is not None else _case_by_ref(str(ref))
-    grant = case_grant(actor, case.pk)
-    if grant is None:
-        raise _refuse(
-            actor,
-            object_type="case",
-            object_id=case.pk,
-            person_id=case.subject_id,
-            case_id=case.pk,
-            message="You are not allocated to this case.",
-        )
+    grant = _grant_or_refuse(actor, case)
     entries = list(_visible_entries(case, grant))
     audit.record(
         actor.pk,
@@ -575,7 +566,11 @@ def require_case_grant(actor: Staff, *, ref: str) -> Grant:
     (the outbound guard's live check as a message is typed): a refusal is audited like any other;
     a grant is not an audited read, as nothing of the record is returned."""
     _require_active(actor)
-    case = _case_by_ref(ref)
+    return _grant_or_refuse(actor, _case_by_ref(ref))
+
+
+def _grant_or_refuse(actor: Staff, case: Case) -> Grant:
+    """The actor's basis for `case`, or an audited refusal."""
     grant = case_grant(actor, case.pk)
     if grant is None:
         raise _refuse(

@@ -444,12 +444,10 @@ def _without_approvals(req: Request, actor: Staff, facts: dict[str, Any]) -> dic
     """An approval was given on the facts as they stood: when they change, it no longer stands and
     the request goes back to whoever must approve it (policy 1.5, 2.4)."""
     if facts.get("approvals"):
-        RequestEvent.objects.create(
-            request=req,
-            actor=actor,
-            action="approvals_withdrawn",
-            from_state=req.state,
-            to_state=req.state,
+        _event(
+            req,
+            actor,
+            "approvals_withdrawn",
             note="The facts changed after approval: it must be approved again.",
         )
     return {**facts, "approvals": []}

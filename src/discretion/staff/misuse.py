@@ -114,6 +114,17 @@ def hourly_read_baseline(events: Iterable[Event]) -> dict[int, float]:
     return {actor: reads / hours for actor, (reads, hours) in totals.items()}
 
 
+def _concurrent(other: Event, e: Event, day: dt.date, how: str) -> Finding:
+    """One account in use in two places at once (policy 1.2: someone else using the login)."""
+    return Finding(
+        CONCURRENT_SESSIONS,
+        e.actor_id,
+        f"{CONCURRENT_SESSIONS}:{e.actor_id}:{day}",
+        f"Account used {how}",
+        {"events": [other.seq, e.seq], "addresses": [other.ip, e.ip], "sessions": [other.session, e.session]},
+    )
+
+
 def detect(
     events: Iterable[Event],
     staff: Mapping[int, StaffFacts],
@@ -158,16 +169,8 @@ def detect(
             other = max((w for ip, w in seen.items() if ip != e.ip), key=lambda w: w.seq, default=None)
             if other is not None:
                 add(
-                    Finding(
-                        CONCURRENT_SESSIONS,
-                        actor,
-                        f"{CONCURRENT_SESSIONS}:{actor}:{local_day}",
-                        f"Account used from two addresses within {t.concurrent_minutes} minutes",
-                        {
-                            "events": [other.seq, e.seq],
-                            "addresses": [other.ip, e.ip],
-                            "sessions": [other.session, e.session],
-                        },
+                    _concurrent(
+                        other, e, local_day, f"from two addresses within {t.concurrent_minutes} minutes"
                     )
                 )
             seen[e.ip] = e
@@ -186,16 +189,8 @@ def detect(
             if later:
                 other = max(later, key=lambda w: w.seq)
                 add(
-                    Finding(
-                        CONCURRENT_SESSIONS,
-                        actor,
-                        f"{CONCURRENT_SESSIONS}:{actor}:{local_day}",
-                        f"Account used in two sessions at once within {t.concurrent_minutes} minutes",
-                        {
-                            "events": [other.seq, e.seq],
-                            "addresses": [other.ip, e.ip],
-                            "sessions": [other.session, e.session],
-                        },
+                    _concurrent(
+                        other, e, local_day, f"in two sessions at once within {t.concurrent_minutes} minutes"
                     )
                 )
             active[e.session] = e
