@@ -247,3 +247,11 @@ def test_eir_clarification_must_be_asked_within_twenty_days() -> None:
             clarification_requested_on=date(2026, 4, 1),
             clarification_received_on=date(2026, 4, 2),
         )
+
+
+def test_three_months_from_a_notice_at_the_end_of_a_month_run_to_the_end_of_the_third() -> None:
+    """A notice on 31 January has as long to pay as one on 1 February: to 30 April (s9(2))."""
+    for notice in (date(2027, 1, 31), date(2027, 2, 1)):
+        foi_due(date(2027, 1, 25), fee_notice_on=notice, fee_received_on=date(2027, 4, 30))
+        with pytest.raises(ValueError, match="three months"):
+            foi_due(date(2027, 1, 25), fee_notice_on=notice, fee_received_on=date(2027, 5, 1))

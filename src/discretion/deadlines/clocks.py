@@ -225,7 +225,10 @@ def _fee_window(
             f"{due_without_fee.isoformat()}: it cannot stop the clock (FOIA s10(2))"
         )
     # FOIA s9(2): the period of three months beginning with the day the notice is given.
-    last_day_to_pay = add_months(notice, FEE_PAYMENT_MONTHS) - ONE_DAY
+    # "Three months beginning with the day on which the fees notice is given" (s9(2)): it ends on the
+    # day before the corresponding date, or at the end of the month that has none (31 Jan -> 30 Apr,
+    # like 1 Feb -> 30 Apr), so the day before the notice, three months on.
+    last_day_to_pay = add_months(notice - ONE_DAY, FEE_PAYMENT_MONTHS)
     if paid > last_day_to_pay:
         raise ValueError(
             f"the fee arrived on {paid.isoformat()}, after the three months allowed by FOIA s9(2) "
