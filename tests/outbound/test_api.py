@@ -63,3 +63,45 @@ def test_only_a_service_account_token_may_check(client: Client, scene: Any) -> N
     client.force_login(scene.worker)  # a session is not a service account
     assert post(client, None, payload).status_code == 401
     assert post(client, make_token(scene.worker), payload).status_code == 403
+
+
+def test_the_mail_server_may_send_the_raw_message_encodings_and_attachments_included(
+    client: Client, scene: Any, world: Any
+) -> None:
+    """What an encoded subject, a base64 body or an attachment carries is checked like plain text."""
+    import base64
+    from email.message import EmailMessage
+
+    token = make_token(world.staff("administrator", username="mailserver"))
+    email = EmailMessage()
+    email["From"], email["To"] = "sarah.hughes@council.example", "nan.walsh@gmail.com"
+    email["Subject"] = "SUBJECT"
+    email.set_content("See the attached notes.", cte="base64")
+    email.add_attachment(b"Kayden Walsh DOB 3/4/15", maintype="text", subtype="plain", filename="notes.txt")
+    encoded = "=?utf-8?b?" + base64.b64encode("Kayden Walsh – plan".encode()).decode() + "?="  # RFC 2047
+    raw = email.as_string().replace("Subject: SUBJECT", f"Subject: {encoded}", 1)
+    assert "Kayden Walsh" not in raw.split("\n\n", 1)[0]  # the header really is encoded
+    out = post(client, token, {"to": ["nan.walsh@gmail.com"], "raw": raw}).json()
+    assert out["verdict"] == "block"
+    assert {f["part"].split(":")[0] for f in out["findings"]} == {"subject", "attachment"}
+    plain = post(
+        client,
+        token,
+        {
+            "to": ["a@gmail.com"],
+            "subject": "Notes",
+            "body": "See attached.",
+            "attachments": [
+                {
+                    "name": "notes.txt",
+                    "content_type": "text/plain",
+                    "content_base64": base64.b64encode(b"Kayden Walsh DOB 3/4/15").decode(),
+                }
+            ],
+        },
+    ).json()
+    assert plain["verdict"] == "block"
+    bad = post(
+        client, token, {"to": ["a@gmail.com"], "attachments": [{"name": "x.txt", "content_base64": "%%%"}]}
+    )
+    assert bad.status_code == 422 and "not valid base64" in bad.json()["detail"]

@@ -16,11 +16,21 @@ router = Router(tags=["outbound"])
 SERVICE_ROLES = frozenset({Role.ADMIN, Role.IGO})
 
 
+class AttachmentIn(Schema):
+    name: str = Field(..., max_length=255)
+    content_type: str = Field("application/octet-stream", max_length=255)
+    content_base64: str = Field(..., max_length=14_000_000)
+
+
 class CheckIn(Schema):
     sender: str = Field("", alias="from", max_length=254)
     to: list[str] = Field(..., min_length=1, max_length=services.MAX_RECIPIENTS)
     subject: str = Field("", max_length=1000)
     body: str = Field("", max_length=5_000_000)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=50)
+    # Or the whole message as the mail server holds it (RFC 5322 with MIME): its subject (encoded
+    # words decoded), every text part (transfer encodings undone) and every attachment are checked.
+    raw: str = Field("", max_length=20_000_000)
 
 
 class FindingOut(Schema):
@@ -47,8 +57,16 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
     if staff.role not in SERVICE_ROLES:
         raise HttpError(403, "Only a mail-server service account can check outgoing mail.")
     try:
+        attachments = [
+            services.OutgoingAttachment(a.name, _base64(a.content_base64, a.name), a.content_type)
+            for a in payload.attachments
+        ]
+        subject, body = payload.subject, payload.body
+        if payload.raw:
+            subject, body, found = services.parse_raw_message(payload.raw)
+            attachments += found
         result = services.check_for_mail_server(
-            staff, sender=payload.sender, to=payload.to, subject=payload.subject, body=payload.body
+            staff, sender=payload.sender, to=payload.to, subject=subject, body=body, attachments=attachments
         )
     except services.InvalidInput as exc:
         raise HttpError(422, str(exc)) from None
@@ -62,3 +80,13 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
         reason=result.reason(),
         secure_routes=[str(r) for r in result.routes() if r is not services.Route.EMAIL],
     )
+
+
+def _base64(text: str, name: str) -> bytes:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise services.InvalidInput(f"attachment {name}: content_base64 is not valid base64") from None
