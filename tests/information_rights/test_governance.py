@@ -475,3 +475,17 @@ def test_an_answer_naming_a_service_user_is_refused_on_page_and_api(world, igo, 
     )
     req.refresh_from_db()
     assert not req.is_open
+
+
+def test_the_public_disclosure_log_api_never_names_the_requester(world, igo, client) -> None:
+    """s40(2): the log publishes what was asked and answered, not who asked nor the notice to them."""
+    req = _foi(igo)
+    services.add_exemption(
+        igo, req.pk, code="FOIA:s43", why_applies="Prices", prejudice="Retender", public_interest="Balanced"
+    )
+    services.record_outcome(
+        igo, req.pk, outcome="partly_withheld", response_text="Totals by year.", publish=True
+    )
+    rows = client.get("/api/information-rights/disclosure-log").json()
+    assert [r["ref"] for r in rows] == [req.ref] and rows[0]["exemptions"] == ["FOIA:s43"]
+    assert "Alex Reporter" not in json.dumps(rows) and "refusal_notice" not in rows[0]

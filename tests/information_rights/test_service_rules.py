@@ -147,6 +147,7 @@ def test_an_eir_reconsideration_has_40_working_days_and_no_extension(igo) -> Non
         regime="eir",
     )
     services.record_outcome(igo, req.pk, outcome="not_held")
+    InfoRequest.objects.filter(pk=req.pk).update(closed_on=dt.date(2026, 2, 27))  # answered earlier
     asked = dt.date(2026, 3, 2)
     review = services.request_review(igo, req.pk, received_on=asked)
     assert (
@@ -158,6 +159,9 @@ def test_an_eir_reconsideration_has_40_working_days_and_no_extension(igo) -> Non
         services.request_review(igo, req.pk, received_on=asked, extended=True)
     foi = _request(igo)
     services.record_outcome(igo, foi.pk, outcome="not_held")
+    InfoRequest.objects.filter(pk=foi.pk).update(closed_on=dt.date(2026, 2, 27))
+    with pytest.raises(services.InvalidInput, match="on or after the date the request was answered"):
+        services.request_review(igo, foi.pk, received_on=dt.date(2026, 2, 26))
     assert services.request_review(igo, foi.pk, received_on=asked).due_on == dt.date(2026, 3, 31)
 
 

@@ -256,3 +256,79 @@ def test_the_childs_expectations_exemption_is_for_a_parents_request_only(world, 
     )
     assert made.get_reason_display().endswith("(DPA 2018 Sch 3 para 10)")
     assert "football" not in pdf_text(services.build_bundle(igo, parents))
+
+
+def _verified_sar(igo, child, **intake):
+    sar = services.open_sar(
+        igo,
+        requester_name="Roxanne Pellow",
+        requester_contact="r@example.org",
+        requester_kind=intake.pop("requester_kind", "self"),
+        received_on=dt.date(2026, 11, 2),
+        **intake,
+    )
+    services.verify_identity(
+        igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3), subject_ref=child.ref
+    )
+    return sar
+
+
+def test_no_bundle_without_a_compile_and_none_with_records_written_since(world, igo):
+    """Redactions are proposed and reviewed at the compile: a bundle skipping it, or holding records
+    written after it, would go out unreviewed (DPA 2018 Sch 2 para 16; policy 3)."""
+    child, _mum, case, _entries = _sar_world(world)
+    sar = _verified_sar(igo, child)
+    with pytest.raises(services.InvalidInput, match="compile the records first"):
+        services.release_bundle(igo, sar.pk)
+    services.compile_records(igo, sar.pk)
+    world.entry(case, "Caller asked not to be named reported shouting.", confidential_source=True)
+    with pytest.raises(services.InvalidInput, match="changed since they were compiled"):
+        services.build_bundle(igo, sar.pk)
+    services.compile_records(igo, sar.pk)
+    assert "shouting" not in pdf_text(services.build_bundle(igo, sar.pk))
+
+
+def test_an_entry_recorded_as_about_others_is_proposed_whole_even_when_a_name_is_found(world, igo):
+    child, _mum, case, _entries = _sar_world(world)
+    entry = world.entry(
+        case, "Mandy Owens stays at the house and shouts at Roxanne Pellow.", third_party=True
+    )
+    sar = _verified_sar(igo, child)
+    services.compile_records(igo, sar.pk)
+    (proposal,) = Redaction.objects.filter(sar=sar, entry_id=entry.pk)
+    assert (proposal.start, proposal.end) == (0, len(entry.text))
+
+
+def test_a_child_who_understands_and_refuses_is_not_answered_through_the_parent(world, igo):
+    child, *_ = _sar_world(world)
+    sar = _verified_sar(igo, child, requester_kind="parent", child_understands=True, child_consents=False)
+    services.compile_records(igo, sar.pk)
+    with pytest.raises(services.InvalidInput, match="respond to the child"):
+        services.release_bundle(igo, sar.pk)
+
+
+def test_dates_in_the_future_and_overlong_text_are_refused(world, igo):
+    from django.utils import timezone
+
+    child, *_ = _sar_world(world)
+    sar = services.open_sar(
+        igo,
+        requester_name="K",
+        requester_contact="k@example.org",
+        requester_kind="self",
+        received_on=dt.date(2026, 11, 2),
+    )
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(services.InvalidInput, match="today or in the past"):
+        services.verify_identity(
+            igo, sar.pk, evidence="Passport", received_on=tomorrow, subject_ref=child.ref
+        )
+    with pytest.raises(services.InvalidInput, match="today or in the past"):
+        services.sar_clarification(igo, sar.pk, requested_on=tomorrow)
+    req = services.log_request(igo, requester_name="A", requester_contact="a", channel="email", wording="x")
+    with pytest.raises(services.InvalidInput, match="2000 characters or fewer"):
+        services.add_search(igo, req.pk, place="Finance share", hours=Decimal("1"), found="x" * 2001)
+    with pytest.raises(services.InvalidInput, match="5000 characters or fewer"):
+        services.add_exemption(
+            igo, req.pk, code="FOIA:s43", why_applies="P", prejudice="x" * 5001, public_interest="B"
+        )

@@ -288,6 +288,7 @@ def test_calendar_day_admin_screen(client, world):
 def test_internal_review_through_pages(igo_client):
     req = _log(igo_client)
     _act(igo_client, req, "outcome", outcome="not_held")
+    type(req).objects.filter(pk=req.pk).update(closed_on=dt.date(2026, 10, 30))  # answered earlier
     _act(igo_client, req, "review", **_date("received_on", "2026-11-02"), extended="on")
     review = req.reviews.get()
     # 40th working day after Mon 2 Nov 2026: St Andrew's Day (30 Nov), Christmas and the Boxing Day

@@ -212,9 +212,35 @@ def review(request: HttpRequest, request_id: int, payload: ReviewIn) -> Status[R
     return Status(201, ReviewOut(id=r.pk, received_on=r.received_on, due_on=r.due_on, outcome=r.outcome))
 
 
-@router.get("/disclosure-log", response=list[RequestOut], auth=None)
-def disclosure_log(request: HttpRequest) -> list[RequestOut]:
-    return [_req_out(r) for r in services.public_disclosure_log()]
+class PublishedOut(Schema):
+    """An answer on the public disclosure log: what was asked and answered, never who asked (s40(2))
+    nor the refusal notice addressed to them."""
+
+    ref: str
+    regime: str
+    received_on: dt.date
+    closed_on: dt.date | None
+    outcome: str
+    wording: str
+    response_text: str
+    exemptions: list[str]
+
+
+@router.get("/disclosure-log", response=list[PublishedOut], auth=None)
+def disclosure_log(request: HttpRequest) -> list[PublishedOut]:
+    return [
+        PublishedOut(
+            ref=r.ref,
+            regime=r.regime,
+            received_on=r.received_on,
+            closed_on=r.closed_on,
+            outcome=r.outcome,
+            wording=r.wording,
+            response_text=r.response_text,
+            exemptions=[e.code for e in r.exemptions.all()],
+        )
+        for r in services.public_disclosure_log()
+    ]
 
 
 class OpenCaseOut(Schema):

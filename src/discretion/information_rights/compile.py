@@ -114,10 +114,12 @@ def _proposals(entry: Entry, index: detect.SubjectIndex, third_refs: set[str]) -
     ]
     if entry.special_category and found:
         return [(*whole, Reason.THIRD_PARTY_SPECIAL.value)]
+    if entry.third_party:
+        # Recorded as about other people: the whole entry is proposed, as the finder knows only the
+        # people on record and a third party may not be (the reviewer can release what is not theirs).
+        return [(*whole, Reason.THIRD_PARTY.value)]
     if found:
         return [(f.start, f.end, Reason.THIRD_PARTY.value) for f in found]
-    if entry.third_party:
-        return [(*whole, Reason.THIRD_PARTY.value)]
     return []
 
 

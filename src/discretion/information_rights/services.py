@@ -126,6 +126,17 @@ def _next_ref(prefix: str, model: type[InfoRequest] | type[SarCase]) -> str:
     return f"{prefix}{year}-{count:05d}"
 
 
+def _not_longer_than(value: str, label: str, most: int) -> None:
+    """Too long is an error to correct, never text silently kept or cut (pages and API alike)."""
+    if len(value) > most:
+        raise InvalidInput(f"{label} must be {most} characters or fewer")
+
+
+def _not_in_future(day: dt.date | None, label: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise InvalidInput(f"{label} must be today or in the past")
+
+
 def _text(value: str, message: str, *, max_length: int = 10_000) -> str:
     value = (value or "").strip()
     if not value:
@@ -333,6 +344,8 @@ def _add_search(
     _open(req)
     if hours < 0 or hours > 1000:
         raise InvalidInput("Enter the hours spent as a number between 0 and 1000")
+    _not_longer_than(found or "", "What was found", 2000)
+    _not_in_future(searched_on, "The date searched")
     row = SearchRecord.objects.create(
         request=req,
         place=_text(place, "Enter where you searched", max_length=200),
@@ -359,6 +372,8 @@ def record_clarification(
     _require_igo(actor)
     req = _get_request(request_id)
     _open(req)
+    _not_in_future(requested_on, "The date clarification was asked for")
+    _not_in_future(received_on, "The date clarification was received")
     if requested_on < req.received_on:
         raise InvalidInput("Enter a clarification date on or after the date received")
     if received_on is not None and received_on < requested_on:
@@ -388,6 +403,8 @@ def record_fee(
     _open(req)
     if req.regime != Regime.FOI:
         raise InvalidInput("A fees notice under FOIA s9 applies only to FOI requests")
+    _not_in_future(notice_on, "The date of the fees notice")
+    _not_in_future(received_on, "The date the fee was received")
     req.fee_notice_on, req.fee_received_on = notice_on, received_on
     return _save_request_clock(
         actor,
@@ -461,7 +478,9 @@ def add_exemption(
         estimate = max(total, req.estimated_hours or Decimal(0))
         if estimate <= Decimal(str(exemptions.COST_LIMIT_HOURS)):
             raise InvalidInput("Record searches or an estimate over 18 hours before relying on s12")
-    why = _text(why_applies, "Enter why the exemption applies")
+    why = _text(why_applies, "Enter why the exemption applies", max_length=5000)
+    _not_longer_than(prejudice, "The prejudice", 5000)
+    _not_longer_than(public_interest, "The public-interest test", 5000)
     if exemption.prejudice_based and not prejudice.strip():
         raise InvalidInput("Enter the prejudice disclosure would cause")
     if exemption.qualified and not public_interest.strip():
@@ -532,6 +551,7 @@ def record_outcome(
         raise InvalidInput("Enter the information provided")
     if outcome in (Outcome.PROVIDED, Outcome.PARTLY_WITHHELD):
         _refuse_personal_data(response_text)
+    _not_longer_than(response_text.strip(), "The information provided", 50_000)
     req.outcome = outcome
     req.response_text = response_text.strip()
     req.closed_on = timezone.localdate()
@@ -613,6 +633,11 @@ def request_review(
     if req.is_open:
         raise InvalidInput("An internal review can be asked for only once the request is answered")
     received = received_on or timezone.localdate()
+    _not_in_future(received, "The date the review was asked for")
+    if req.closed_on is not None and received < req.closed_on:
+        raise InvalidInput(
+            "Enter a date the review was asked for on or after the date the request was answered"
+        )
     if req.regime == Regime.EIR and extended:
         raise InvalidInput(
             "An EIR reconsideration has 40 working days and cannot be extended (EIR reg 11(4))"
@@ -969,6 +994,7 @@ def verify_identity(
     if sar.subject_id is None:
         raise InvalidInput("Enter the reference of the person the request is about")
     sar.id_evidence = _text(evidence, "Enter the identity evidence seen", max_length=200)
+    _not_in_future(received_on, "The date the identity evidence arrived")
     sar.id_verified_on = received_on or timezone.localdate()
     sar.id_verified_by = actor
     sar.status = SarStatus.COMPILING
@@ -984,6 +1010,8 @@ def sar_clarification(
     _require_igo(actor)
     sar = _get_sar(sar_id)
     _sar_open(sar)
+    _not_in_future(requested_on, "The date clarification was asked for")
+    _not_in_future(received_on, "The date clarification was received")
     if requested_on < sar.received_on:
         raise InvalidInput("Enter a clarification date on or after the date received")
     if received_on is not None and received_on < requested_on:
@@ -1173,9 +1201,12 @@ def build_bundle(actor: Staff, sar_id: int) -> bytes:
     _require_igo(actor)
     with transaction.atomic():
         sar = _get_sar(sar_id)
-        if sar.status in (SarStatus.AWAITING_ID,) or sar.subject_id is None:
+        if sar.status in (SarStatus.AWAITING_ID,) or sar.subject_id is None or sar.compiled_at is None:
             raise InvalidInput("Verify identity and compile the records first")
         compiled = compile_sar(actor, sar, propose=False)
+        if set(compiled.entry_ids) != set(sar.entry_ids):
+            # Records written since the compile have had no redactions proposed or reviewed.
+            raise InvalidInput("The records have changed since they were compiled: compile again and review")
         contents = _attachment_contents(actor, sar, compiled)
         content = pdf.render_bundle(
             sar, compiled, council_name=settings.COUNCIL_NAME, attachment_contents=contents
@@ -1205,6 +1236,12 @@ def release_bundle(actor: Staff, sar_id: int) -> tuple[SarCase, str, str]:
         sar = _get_sar(sar_id)
         if sar.status == SarStatus.RELEASED:
             raise InvalidInput("This bundle has already been released")
+        if sar.requester_kind == Requester.PARENT and sar.child_understands and sar.child_consents is False:
+            # ICO: a child who understands holds the right of access; a parent acts for them only
+            # with their authority (or where they cannot understand).
+            raise InvalidInput(
+                "The child understands the request and does not consent: respond to the child, not the parent"
+            )
         release = disclose(
             actor,
             recipient=Recipient(
