@@ -738,7 +738,11 @@ def transfer_to_sar(actor: Staff, request_id: int, *, requester_kind: str = Requ
 
 def public_disclosure_log() -> list[InfoRequest]:
     """Released answers for the public page: no requester identity (s40(2))."""
-    return list(InfoRequest.objects.filter(published=True).order_by("-closed_on", "-id")[:500])
+    return list(
+        InfoRequest.objects.filter(published=True)
+        .prefetch_related("exemptions")
+        .order_by("-closed_on", "-id")[:500]
+    )
 
 
 # --- dashboard ----------------------------------------------------------------------------
