@@ -82,6 +82,9 @@ def test_s12_needs_estimate_over_18_hours(world, igo):
     services.record_outcome(igo, req.pk, outcome=Outcome.REFUSED)
     req.refresh_from_db()
     assert "FOIA s12" in req.refusal_notice and "Information Commissioner" in req.refusal_notice
+    # s12 is not an exemption (s17(5)), and the requester is helped to narrow the request (s16).
+    assert "not an exemption" in req.refusal_notice and "absolute exemption" not in req.refusal_notice
+    assert "Advice and assistance (section 16)" in req.refusal_notice
 
 
 def test_practitioner_cannot_log_request(world):

@@ -29,6 +29,12 @@ class Exemption:
         return not self.absolute
 
     @property
+    def limits_the_duty(self) -> bool:
+        """s12 (cost) and s14 (vexatious or repeated) are not exemptions: they lift the duty to comply
+        at all, and the refusal notice says so (FOIA s17(5)); no public-interest test applies."""
+        return self.law == "FOIA" and self.code in ("s12", "s14")
+
+    @property
     def label(self) -> str:
         return f"{self.law} {self.code} – {self.title}"
 
