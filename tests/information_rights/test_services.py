@@ -335,3 +335,16 @@ def test_dates_in_the_future_and_overlong_text_are_refused(world, igo):
         services.add_exemption(
             igo, req.pk, code="FOIA:s43", why_applies="P", prejudice="x" * 5001, public_interest="B"
         )
+
+
+def test_a_parent_is_not_a_third_party_to_themselves(world, igo):
+    """ICO right of access: what is about the requester is theirs; only others are withheld."""
+    child, _mum, _case, (e1, _e2, _e3) = _sar_world(world)
+    sar = _verified_sar(igo, child, requester_kind="parent", child_understands=False)  # Roxanne Pellow
+    services.compile_records(igo, sar.pk)
+    assert not Redaction.objects.filter(sar=sar, entry_id=e1.pk).exists()
+    own = _verified_sar(igo, child)  # the child's own request: Roxanne is a third party to them
+    own.requester_name = "Kayden Walsh"
+    own.save(update_fields=["requester_name"])
+    services.compile_records(igo, own.pk)
+    assert Redaction.objects.filter(sar=own, entry_id=e1.pk).exists()

@@ -68,8 +68,13 @@ def _subject_for(person: Person) -> detect.Subject:
     )
 
 
-def _index(actor: Staff, subject: Person, case_ids: list[int]) -> tuple[detect.SubjectIndex, set[str]]:
-    """The other people around the subject (case members, relationships), each read through access."""
+def _index(
+    actor: Staff, subject: Person, case_ids: list[int], requester_name: str = ""
+) -> tuple[detect.SubjectIndex, set[str]]:
+    """The other people around the subject (case members, relationships), each read through access.
+    The requester (a parent asking for their child) is not a third party to themselves: what is about
+    them is theirs to see (ICO right of access: information the requester already has or is about
+    them), so a person around the subject with the requester's exact name is not redacted."""
     other_ids = set(CaseMember.objects.filter(case_id__in=case_ids).values_list("person_id", flat=True))
     other_ids |= set(Relationship.objects.filter(person=subject).values_list("relative_id", flat=True))
     other_ids |= set(Relationship.objects.filter(relative=subject).values_list("person_id", flat=True))
@@ -92,7 +97,8 @@ def _index(actor: Staff, subject: Person, case_ids: list[int]) -> tuple[detect.S
     # The subject is in the index too, so their own name is attributed to them (never redacted),
     # not mistaken for a relative sharing a family name.
     subjects = [_subject_for(subject)] + [_subject_for(p) for p in others]
-    third_refs = {p.ref for p in others}
+    asker = detect.normalise(requester_name).text
+    third_refs = {p.ref for p in others if not asker.strip() or detect.normalise(p.full_name).text != asker}
     if redact_staff:
         subjects += [
             detect.Subject(ref=f"staff-{i}", family_name=last, given_names=first)
@@ -146,7 +152,8 @@ def compile_sar(actor: Staff, sar: SarCase, *, propose: bool = True) -> Compiled
     )
     existing = {(r.entry_id, r.start, r.end, r.reason): r.decision for r in Redaction.objects.filter(sar=sar)}
     if propose:
-        index, third_refs = _index(actor, person_view.person, [c.case.pk for c in cases])
+        asker = sar.requester_name if sar.requester_kind != "self" else ""
+        index, third_refs = _index(actor, person_view.person, [c.case.pk for c in cases], asker)
         new = []
         for c in cases:
             for entry in c.entries:
