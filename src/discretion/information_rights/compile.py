@@ -196,9 +196,23 @@ def compile_sar(actor: Staff, sar: SarCase, *, propose: bool = True) -> Compiled
     return compiled
 
 
+# Grounds the marker must not name: saying "confidential source" or "serious harm" would itself
+# reveal what is withheld (an informant exists; a harm judgement was made). The redaction log keeps
+# the ground; the reader sees a plain marker and the cover letter's general explanation.
+UNNAMED_GROUNDS = frozenset(
+    {
+        Reason.CONFIDENTIAL_SOURCE.value,
+        Reason.SERIOUS_HARM.value,
+        Reason.CRIME.value,
+        Reason.SUBJECT_EXPECTATION.value,
+        Reason.COURT.value,
+    }
+)
+
+
 def redacted(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """The text with each withheld span REMOVED, replaced by a marker naming the reason.
-    Overlapping spans merge (the first reason names the merged span)."""
+    """The text with each withheld span REMOVED, replaced by a marker naming the reason where
+    naming it gives nothing away. Overlapping spans merge (the first reason names the merged span)."""
     if not spans:
         return text
     merged: list[tuple[int, int, str]] = []
@@ -211,7 +225,7 @@ def redacted(text: str, spans: list[tuple[int, int, str]]) -> str:
     out, pos = [], 0
     for start, end, reason in merged:
         out.append(text[pos:start])
-        out.append(f"[redacted: {reason.replace('_', ' ')}]")
+        out.append("[redacted]" if reason in UNNAMED_GROUNDS else f"[redacted: {reason.replace('_', ' ')}]")
         pos = end
     out.append(text[pos:])
     return "".join(out)

@@ -279,7 +279,7 @@ def render_bundle(
             "This bundle contains a copy of the personal data we hold. Some information has been removed "
             "where the law requires it: information about other people, information given in confidence, "
             "and information whose release could cause serious harm. Each removal is marked "
-            "[redacted: reason].",
+            "[redacted], with the reason where giving it would not itself reveal what was withheld.",
             body,
         )
     )
