@@ -438,7 +438,11 @@ def my_cases(actor: Staff) -> list[Case]:
         ids = _managed_case_ids(actor, today)
     elif actor.is_supervised:
         sponsor_id = _sponsor_id(actor, today)
-        ids = _allocated_case_ids(sponsor_id if sponsor_id is not None else 0, today)
+        ids = (
+            _allocated_case_ids(sponsor_id, today)
+            if sponsor_id is not None
+            else Allocation.objects.none().values_list("case_id", flat=True)
+        )
     else:
         ids = _allocated_case_ids(actor.pk, today)
     cases = list(

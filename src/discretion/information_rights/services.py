@@ -1296,10 +1296,8 @@ def request_sar_review(actor: Staff, sar_id: int, *, received_on: dt.date | None
     sar = _get_sar(sar_id)
     if sar.status != SarStatus.RELEASED:
         raise InvalidInput("An internal review can be asked for only once the bundle is released")
-    today = timezone.localdate()
-    received = received_on or today
-    if received > today:
-        raise InvalidInput("Enter a date the review was asked for that is today or in the past")
+    received = received_on or timezone.localdate()
+    _not_in_future(received, "The date the review was asked for")
     if received < sar.received_on:
         raise InvalidInput(
             "Enter a date the review was asked for on or after the date the request was received"
