@@ -13,6 +13,7 @@ from discretion.disclosures.models import Channel, OutboxMessage, OutboxStatus
 from discretion.disclosures.services import Recipient, Release, deliver_pending, disclose, sha256_hex
 from discretion.outbound import services as outbound
 from discretion.staff.models import Role
+from tests.conftest import approved_request
 
 from .conftest import Server, free_port
 
@@ -146,13 +147,15 @@ def test_secure_link_email_carries_the_absolute_link_but_never_the_code_or_the_c
     world, settings, plain_server
 ) -> None:
     _point_at(settings, plain_server)
-    world.person("Kayden Lee", "Walsh")
+    child = world.person("Kayden Lee", "Walsh")
+    sender = world.staff()
     sent = outbound.send_message(
-        world.staff(),
+        sender,
         to="nan.walsh@gmail.com",
         subject="Kayden's update",
         body="Kayden Walsh (DOB 3/4/15) is settled at his new placement.",
         route=outbound.Route.SECURE_LINK,
+        request_id=approved_request(world, sender, child, "nan.walsh@gmail.com"),
     )
     (release,) = sent.releases
 
@@ -210,12 +213,14 @@ def test_encrypted_email_from_the_gateway_arrives_and_decrypts_and_clear_payload
     outbound.register_recipient_key(
         world.staff(Role.IGO), address="dsl@school.example", public_key=str(key.pubkey)
     )
-    world.person("Kayden Lee", "Walsh")
+    child = world.person("Kayden Lee", "Walsh")
+    sender = world.staff()
     sent = outbound.send_message(
-        world.staff(),
+        sender,
         to="dsl@school.example",
         subject="Update",
         body="Kayden Walsh (DOB 3/4/15) is settled at his new placement.",
+        request_id=approved_request(world, sender, child, "dsl@school.example"),
     )
     assert sent.route is outbound.Route.ENCRYPTED_EMAIL
     clear = _release(world, "encrypted_email", body="Kayden Walsh DOB 3/4/15", content=b"Kayden Walsh")

@@ -66,3 +66,11 @@ def make_token(staff: Any, token: str = "mail-server-token-0123456789") -> str:
         staff=staff, name="mail server", token_sha256=hashlib.sha256(token.encode()).hexdigest()
     )
     return token
+
+
+def answerable(scene: Scene, *addresses: str) -> int:
+    """An approved request about the scene's child from whoever is at `addresses` (see
+    tests.conftest.approved_request)."""
+    from tests.conftest import World, approved_request
+
+    return approved_request(World(), scene.worker, scene.child, *addresses)

@@ -84,10 +84,13 @@ def disclose(
     """Release `content` to `recipient`: register, queue the send, audit — all or nothing.
 
     Callers have already decided the release is allowed (policy decision, approvals); this
-    function is the only place a release is written, so the register is always complete.
+    function is the only place a release is written, so the register is always complete. It is
+    also the last line: a volunteer or student never releases anything (policy 1.2).
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
+    if actor.is_supervised or not actor.is_active:
+        raise refuse_supervised_release(actor, person_ids, what=f"{source} {source_id}".strip())
     disclosure = Disclosure.objects.create(
         released_by=actor,
         approved_by=approved_by,
@@ -370,21 +373,52 @@ def can_read_register(actor: Staff) -> bool:
     return actor.role in {Role.IGO, Role.TEAM_MANAGER} and not actor.is_supervised and actor.is_active
 
 
-def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
-    """Information governance and team managers search the register (policy 1.1); audited."""
-    from discretion.access import NotPermitted
+def refuse_supervised_release(actor: Staff, person_ids: Sequence[int], *, what: str) -> Exception:
+    """A volunteer or student tried to send personal data outside the council: refused, audited
+    and shown to their responsible member of staff and manager (policy 1.2)."""
+    from discretion.access import refusal
+    from discretion.staff.alerts import raise_alert
+    from discretion.staff.models import AlertKind
 
-    if not can_read_register(actor):
-        raise NotPermitted("Only information governance officers and team managers can read the register.")
+    with transaction.atomic():
+        if actor.is_supervised and actor.responsible_staff_id is not None:
+            raise_alert(
+                AlertKind.SUPERVISED_RELEASE,
+                about=actor,
+                recipient=actor.responsible_staff,
+                summary=f"Tried to send personal data outside the council ({what})"[:300],
+                evidence={"people": sorted(set(person_ids)), "what": what[:100]},
+            )
+    return refusal(
+        actor,
+        "disclosure.release",
+        "Volunteers and work-experience students cannot send personal data outside the council. "
+        "Ask the member of staff responsible for you.",
+        person_ids=person_ids,
+        details={"what": what[:100]},
+    )
+
+
+def _register_rows(actor: Staff, query: RegisterQuery, *, action: str) -> list[Disclosure]:
+    from discretion.access import refusal
     from discretion.staff.models import Role
 
+    if not can_read_register(actor):
+        raise refusal(
+            actor,
+            action,
+            "Only information governance officers and team managers can read the register.",
+            object_type="register",
+        )
     teams = (
         list(actor.managed_teams.values_list("id", flat=True)) if actor.role == Role.TEAM_MANAGER else None
     )
     rows = search_register(query, team_ids=teams)
-    audit.record(
+    # Every person on the rows shown, so the read appears on "who has looked at this record".
+    audit.record_for_people(
         actor.pk,
-        "disclosures.register_read",
+        action,
+        {s.person_id for d in rows for s in d.subjects.all()},
         object_type="register",
         details={
             "person": query.person_ref,
@@ -394,6 +428,16 @@ def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
         },
     )
     return rows
+
+
+def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
+    """Information governance and team managers search the register (policy 1.1); audited."""
+    return _register_rows(actor, query, action="disclosures.register_read")
+
+
+def export_register(actor: Staff, query: RegisterQuery) -> str:
+    """The register rows as CSV, for the same readers; audited as an export."""
+    return register_csv(_register_rows(actor, query, action="disclosures.register_exported"))
 
 
 # --- the print queue: releases by post -------------------------------------------------
@@ -406,11 +450,11 @@ class InvalidInput(ValueError):
 def print_queue(actor: Staff) -> list[OutboxMessage]:
     """Letters released by post and not yet recorded as posted, oldest first: an information
     governance officer sees every one, anyone else the letters they released. Audited (ids)."""
-    from discretion.access import NotPermitted
+    from discretion.access import refusal
     from discretion.staff.models import Role
 
     if not actor.is_active or actor.is_supervised:
-        raise NotPermitted("Volunteers and students cannot print releases.")
+        raise refusal(actor, "disclosures.print_queue", "Volunteers and students cannot print releases.")
     rows = (
         OutboxMessage.objects.filter(channel=Channel.POST, posted_on__isnull=True, disclosure__isnull=False)
         .select_related("disclosure", "disclosure__released_by")
@@ -419,9 +463,12 @@ def print_queue(actor: Staff) -> list[OutboxMessage]:
     if actor.role != Role.IGO:
         rows = rows.filter(disclosure__released_by=actor)
     letters = list(rows[:500])
-    audit.record(
+    audit.record_for_people(
         actor.pk,
         "disclosures.print_queue_read",
+        DisclosedPerson.objects.filter(disclosure__in=[m.disclosure_id for m in letters]).values_list(
+            "person_id", flat=True
+        ),
         object_type="print_queue",
         details={"rows": [m.pk for m in letters]},
     )

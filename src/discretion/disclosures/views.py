@@ -68,6 +68,17 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.GET or None)
     rows: list[Disclosure] = []
+    if form.is_bound and form.is_valid() and request.GET.get("format") == "csv":
+        try:
+            text = services.export_register(_actor(request), form.query())
+        except access.NotPermitted as exc:
+            return _forbidden(request, str(exc))
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="disclosure-register-{timezone.localdate()}.csv"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     if not form.is_bound or form.is_valid():
         query = form.query() if form.is_bound else services.RegisterQuery()
         try:
@@ -78,19 +89,6 @@ def register(request: HttpRequest) -> HttpResponse:
         return _forbidden(
             request, "Only information governance officers and team managers can read the register."
         )
-    if form.is_bound and form.is_valid() and request.GET.get("format") == "csv":
-        response = HttpResponse(services.register_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="disclosure-register-{timezone.localdate()}.csv"'
-        )
-        response["Cache-Control"] = "no-store"
-        audit.record(
-            request.user.pk,
-            "disclosures.register_exported",
-            object_type="register",
-            details={"rows": [d.pk for d in rows]},
-        )
-        return response
     return render(
         request, "disclosures/register.html", {"form": form, "rows": rows}, status=400 if form.errors else 200
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from discretion import access
 from discretion.outbound import services
 from discretion.outbound.forms import ComposeForm
+from discretion.requests import message_basis
 from discretion.staff.models import Staff
 from discretion.web.views import not_found, refused
 
@@ -70,7 +71,7 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
         return not_found(request)
     except access.AccessDenied as exc:
         return refused(request, exc, case_ref=ref)
-    form = ComposeForm(request.POST or None)
+    form = ComposeForm(request.POST or None, answerable=message_basis.requests_to_answer(actor))
     check: services.Check | None = None
     error: str | None = None
     status = 200
@@ -93,8 +94,8 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
                     case_id=view.case.pk,
                     recipient_name=data["recipient_name"],
                     recipient_organisation=data["recipient_organisation"],
-                    purpose=data["purpose"] or "outbound message",
-                    source_id=view.case.ref,
+                    purpose=data["purpose"],
+                    request_id=data.get("request"),
                 )
             except services.Blocked as exc:
                 error, check, status = str(exc), exc.check, 400
