@@ -204,7 +204,9 @@ DISCRETION_MAX_SESSIONS = int(os.environ.get("DISCRETION_MAX_SESSIONS", "1"))
 AXES_FAILURE_LIMIT = int(os.environ.get("DISCRETION_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DISCRETION_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgotten only when a sign-in is complete (staff.security.complete_sign_in), never
+# at the password step: a right password followed by wrong codes still counts towards the lock.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "discretion.staff.security.lockout_response"
 # The audit chain is the record of sign-ins; axes keeps only its failure counters.
 AXES_DISABLE_ACCESS_LOG = True
