@@ -163,6 +163,8 @@ DISCRETION_LINK_KEY = (
 DISCRETION_DOWNLOAD_REFUSALS = int(os.environ.get("DISCRETION_DOWNLOAD_REFUSALS", "10"))
 DISCRETION_DOWNLOAD_REFUSAL_MINUTES = int(os.environ.get("DISCRETION_DOWNLOAD_REFUSAL_MINUTES", "15"))
 BREAK_GLASS_MINUTES = int(os.environ.get("DISCRETION_BREAK_GLASS_MINUTES", "60"))
+# How long a request's four-eyes record access lasts at most (it also ends at release or close).
+REQUEST_ACCESS_DAYS = int(os.environ.get("DISCRETION_REQUEST_ACCESS_DAYS", "7"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DISCRETION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CURRENT_POLICY_VERSION = os.environ.get("DISCRETION_POLICY_VERSION", "2018-09")
 

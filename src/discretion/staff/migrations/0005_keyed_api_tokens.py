@@ -10,7 +10,7 @@ def revoke_unkeyed_tokens(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("staff", "0003_detectionrun_alertkey_briefing_induction_absence")]
+    dependencies = [("staff", "0004_case_shares_and_alert_kinds")]
 
     operations = [
         migrations.RenameField("apitoken", "token_sha256", "token_digest"),
