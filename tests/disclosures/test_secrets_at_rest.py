@@ -221,6 +221,28 @@ def test_a_withdrawn_link_is_refused_and_audited(world, client):
     assert [r["reason"] for r in _refusals()] == ["This link has been withdrawn."]
 
 
+def test_every_kind_of_refusal_is_audited_with_its_reason(world, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    release = _release(world)
+    url = reverse("disclosures:download", args=[release.link_token])
+    wrong = "000000" if release.link_code != "000000" else "111111"
+    assert client.post(url, {"code": wrong}).status_code == 400
+    SecureLink.objects.update(failed_codes=5)
+    assert client.post(url, {"code": release.link_code}).status_code == 400
+    SecureLink.objects.update(failed_codes=0, downloads=3)
+    assert client.post(url, {"code": release.link_code}).status_code == 400
+    SecureLink.objects.update(downloads=0, expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client.post(url, {"code": release.link_code}).status_code == 400
+    reasons = [r["reason"] for r in _refusals()]
+    assert len(reasons) == 4
+    for reason, word in zip(reasons, ["not correct", "locked", "maximum", "expired"], strict=True):
+        assert word in reason
+    assert all(r["link"] == SecureLink.objects.get().pk for r in _refusals())
+
+
 def test_refusals_from_one_address_are_limited_even_for_the_right_code(world, client, settings):
     settings.DISCRETION_DOWNLOAD_REFUSALS = 4
     settings.DISCRETION_DOWNLOAD_REFUSAL_MINUTES = 15
