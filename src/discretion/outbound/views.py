@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from discretion import access
+from discretion import access, keyed
 from discretion.outbound import services
 from discretion.outbound.forms import ComposeForm
 from discretion.requests import message_basis
@@ -102,15 +102,18 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
             except services.InvalidInput as exc:
                 error, status = str(exc), 400
             else:
-                request.session[SESSION_KEY] = {
-                    "route": str(sent.route),
-                    "case": view.case.ref,
-                    "count": len(sent.messages),
-                    "codes": [
-                        [r.message.recipient_address, r.link_code] for r in sent.releases if r.link_code
-                    ],
-                    "disclosures": [r.disclosure.pk for r in sent.releases],
-                }
+                # Sealed: the one-time codes wait in the session unreadable (keyed.py).
+                request.session[SESSION_KEY] = keyed.seal(
+                    {
+                        "route": str(sent.route),
+                        "case": view.case.ref,
+                        "count": len(sent.messages),
+                        "codes": [
+                            [r.message.recipient_address, r.link_code] for r in sent.releases if r.link_code
+                        ],
+                        "disclosures": [r.disclosure.pk for r in sent.releases],
+                    }
+                )
                 return HttpResponseRedirect(reverse("outbound:sent", args=[view.case.ref]))
     return render(
         request,
@@ -138,8 +141,8 @@ def check(request: HttpRequest, ref: str) -> HttpResponse:
 @login_required
 def sent(request: HttpRequest, ref: str) -> HttpResponse:
     """Shown once after sending: the one-time codes are never stored in clear, so never shown again."""
-    outcome = request.session.pop(SESSION_KEY, None)
-    if outcome is None or outcome.get("case") != ref:
+    outcome = keyed.unseal(request.session.pop(SESSION_KEY, None))
+    if not isinstance(outcome, dict) or outcome.get("case") != ref:
         return HttpResponseRedirect(reverse("web:case", args=[ref]))
     return render(
         request,
