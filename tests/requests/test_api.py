@@ -151,7 +151,7 @@ def test_documents_checks_and_record_access_through_the_api(world, client) -> No
     from .helpers import PDF
     from .test_grants import _sibling_scene
 
-    c, sister, her_case, note, _family, _other_manager = _sibling_scene(world)
+    c, sister, _her_case, note, _family, _other_manager = _sibling_scene(world)
     client.force_login(c.worker)
     created = _post(
         client,
