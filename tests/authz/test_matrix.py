@@ -382,6 +382,11 @@ API: dict[tuple[str, str], Call] = {
             "requester_kind": "self",
         },
     ),
+    ("post", "/api/outbound/cases/{ref}/messages"): J(
+        sides(frozenset({"worker_a", "manager_a", "igo"}), B_RECORD),
+        case,
+        lambda w, s: {"to": ["carers@example.org"], "subject": "Newsletter", "body": "Rota for June"},
+    ),
     ("get", "/api/staff/compliance"): J(both(frozenset({"manager_a", "igo", "admin"}))),
     ("get", "/api/staff/policy/current"): J(both(EVERYONE)),
     ("post", "/api/staff/policy/acknowledge"): J(both(EVERYONE), body=lambda w, s: {}),
