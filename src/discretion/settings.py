@@ -184,6 +184,13 @@ COUNCIL_ADDRESSES = [
     if a
 ]
 COUNCIL_PHONES = [p for p in os.environ.get("DISCRETION_COUNCIL_PHONES", "0300 123 6701").split(";") if p]
+# Where requesters write about FOI, EIR and subject access: printed on every letter and bundle.
+COUNCIL_IG_CONTACT = {
+    "team": os.environ.get("DISCRETION_IG_TEAM", "Information Governance Team"),
+    "address": os.environ.get("DISCRETION_IG_ADDRESS", "County Hall, Fishergate, Preston PR1 8XJ"),
+    "email": os.environ.get("DISCRETION_IG_EMAIL", "information.governance@lancashire-borough.gov.uk"),
+    "phone": os.environ.get("DISCRETION_IG_PHONE", "0300 123 6701"),
+}
 OUTBOUND_ALLOW_LIST: list[str] = []
 OUTBOUND_INDEX_MAX_AGE = int(os.environ.get("DISCRETION_OUTBOUND_INDEX_MAX_AGE", "600"))
 SITE_URL = os.environ.get("DISCRETION_SITE_URL", "")

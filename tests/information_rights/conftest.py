@@ -11,3 +11,11 @@ def igo_client(client, world):
     client.force_login(igo)
     client.igo = igo
     return client
+
+
+def sign_off(world, igo, sar_id):
+    """The reviewer asks for sign-off and a second information governance officer gives it."""
+    from discretion.information_rights import review
+
+    review.ask_for_sign_off(igo, sar_id)
+    return review.sign_off(world.staff("information_governance"), sar_id)

@@ -118,5 +118,16 @@ def test_sar_through_the_api(api, world):
     text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Quayle" not in text and "Bethany" not in text and "Kayden" in text
     r = api.post(f"/api/information-rights/sar/{sid}/release")
+    assert r.status_code == 400 and "sign off" in r.json()["detail"]  # four eyes first
+    assert api.post(f"/api/information-rights/sar/{sid}/sign-off-request").status_code == 200
+    r = api.post(f"/api/information-rights/sar/{sid}/sign-off")
+    assert r.status_code == 400 and "Someone other than you" in r.json()["detail"]
+    from django.test import Client
+
+    second = Client()
+    second.force_login(world.staff("information_governance"))
+    r = second.post(f"/api/information-rights/sar/{sid}/sign-off")
+    assert r.status_code == 200 and r.json()["signed_off_by"]
+    r = api.post(f"/api/information-rights/sar/{sid}/release")
     assert r.status_code == 200 and r.json()["link_code"]
     assert api.post(f"/api/information-rights/sar/{sid}/release").status_code == 400

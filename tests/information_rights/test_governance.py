@@ -22,9 +22,10 @@ from discretion.audit.models import AuditEvent
 from discretion.disclosures.delivery import send_outbox_message
 from discretion.disclosures.models import Disclosure, OutboxMessage, OutboxStatus
 from discretion.disclosures.services import deliver_pending
-from discretion.information_rights import services
+from discretion.information_rights import foi_letters, services
 from discretion.information_rights.models import AttachmentReview, SarStatus
 from discretion.records.models import Attachment
+from tests.information_rights.conftest import sign_off
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,11 @@ def test_a_published_answer_is_registered_as_a_publication(world, igo) -> None:
     req = _foi(igo)
     answer = "There were 412 children in care on 31 March 2026."
     services.record_outcome(igo, req.pk, outcome="provided", response_text=answer, publish=True)
+    assert not Disclosure.objects.exists()  # nothing is published before a second officer signs it off
+    with pytest.raises(services.InvalidInput, match="Someone other than you"):
+        foi_letters.sign_off_answer(igo, req.pk)
+    signer = world.staff("information_governance")
+    foi_letters.sign_off_answer(signer, req.pk)
     req.refresh_from_db()
     disclosure = Disclosure.objects.get()
     assert req.published and req.disclosure_id == disclosure.pk
@@ -109,7 +115,7 @@ def test_a_published_answer_is_registered_as_a_publication(world, igo) -> None:
     )
     assert disclosure.recipient_name == "The public (FOI disclosure log)"
     assert disclosure.content_sha256 == hashlib.sha256(answer.encode()).hexdigest()
-    assert not disclosure.subjects.exists() and disclosure.released_by_id == igo.pk
+    assert not disclosure.subjects.exists() and disclosure.released_by_id == signer.pk
     assert "Alex Reporter" not in bytes(disclosure.outbox.payload).decode()
     (released,) = _details("disclosure.released")
     assert released["channel"] == "publication" and released["source"] == "foi"
@@ -120,7 +126,7 @@ def test_a_published_answer_is_registered_as_a_publication(world, igo) -> None:
     assert [r.pk for r in services.public_disclosure_log()] == [req.pk]
 
 
-def test_publishing_through_the_api_registers_the_release(igo, client) -> None:
+def test_publishing_through_the_api_registers_the_release(world, igo, client) -> None:
     client.force_login(igo)
     req = _foi(igo)
     r = client.post(
@@ -135,6 +141,10 @@ def test_publishing_through_the_api_registers_the_release(igo, client) -> None:
         {"outcome": "provided", "response_text": "All of it", "publish": True},
         content_type="application/json",
     )
+    assert r.status_code == 200 and r.json()["published"] is False  # waits for a second officer
+    assert client.post(f"/api/information-rights/requests/{req.pk}/sign-off").status_code == 400
+    client.force_login(world.staff("information_governance"))
+    r = client.post(f"/api/information-rights/requests/{req.pk}/sign-off")
     assert r.status_code == 200 and r.json()["published"] is True
     assert r.json()["disclosure_id"] == Disclosure.objects.get(channel="publication").pk
 
@@ -150,13 +160,18 @@ def test_an_answer_not_published_is_not_released(world, igo) -> None:
     assert req.disclosure_id is None and services.public_disclosure_log() == []
 
 
-def test_publishing_through_the_page_registers_the_release(igo, client) -> None:
+def test_publishing_through_the_page_registers_the_release(world, igo, client) -> None:
     client.force_login(igo)
     req = _foi(igo)
     response = client.post(
         reverse("information_rights:request-action", args=[req.pk, "outcome"]),
         {"outcome-outcome": "provided", "outcome-response_text": "412 children.", "outcome-publish": "on"},
     )
+    assert response.status_code == 302
+    page = client.get(reverse("information_rights:request", args=[req.pk])).content.decode()
+    assert "Waiting for sign-off" in page and "Someone other than you must sign it off" in page
+    client.force_login(world.staff("information_governance"))
+    response = client.post(reverse("information_rights:request-action", args=[req.pk, "sign-off"]))
     assert response.status_code == 302
     disclosure = Disclosure.objects.get()
     assert disclosure.channel == "publication"
@@ -387,6 +402,7 @@ def test_sar_internal_review_after_release(world, igo, client) -> None:
         services.request_sar_review(igo, sar.pk)
     bundle_text, _ = _text(services.build_bundle(igo, sar.pk))
     assert "internal review" in bundle_text and "Information Commissioner" in bundle_text
+    sign_off(world, igo, sar.pk)
     services.release_bundle(igo, sar.pk)
     asked = dt.date.today()
     review = services.request_sar_review(igo, sar.pk, received_on=asked)
@@ -423,6 +439,7 @@ def test_sar_internal_review_after_release(world, igo, client) -> None:
 def test_sar_internal_review_through_the_page(world, igo, client) -> None:
     _child, _entry, sar = _sar_world(world, igo)
     services.compile_records(igo, sar.pk)
+    sign_off(world, igo, sar.pk)
     services.release_bundle(igo, sar.pk)
     client.force_login(igo)
     page = client.get(reverse("information_rights:sar", args=[sar.pk])).content.decode()
@@ -486,6 +503,7 @@ def test_the_public_disclosure_log_api_never_names_the_requester(world, igo, cli
     services.record_outcome(
         igo, req.pk, outcome="partly_withheld", response_text="Totals by year.", publish=True
     )
+    foi_letters.sign_off_answer(world.staff("information_governance"), req.pk)
     rows = client.get("/api/information-rights/disclosure-log").json()
     assert [r["ref"] for r in rows] == [req.ref] and rows[0]["exemptions"] == ["FOIA:s43"]
     assert "Alex Reporter" not in json.dumps(rows) and "refusal_notice" not in rows[0]

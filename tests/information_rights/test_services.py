@@ -20,6 +20,7 @@ from discretion.information_rights.models import (
     Reminder,
     SarStatus,
 )
+from tests.information_rights.conftest import sign_off
 
 
 def pdf_text(content: bytes) -> str:
@@ -136,6 +137,7 @@ def test_sar_from_intake_to_released_bundle(world, igo, audit_actions):
         assert secret not in text
     assert "[redacted: third party]" in text and "Kayden" in text
     assert "Contents" in text and "Page 3" in text and "Information Commissioner" in text
+    sign_off(world, igo, sar.pk)
     sar, token, code = services.release_bundle(igo, sar.pk)
     assert sar.status == SarStatus.RELEASED and token and code
     from discretion.disclosures.models import Disclosure

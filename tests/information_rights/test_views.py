@@ -7,11 +7,13 @@ import datetime as dt
 import io
 import re
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from discretion.information_rights.models import InfoRequest, Redaction, SarCase
+from tests.information_rights.conftest import sign_off
 
 
 def _log(client, **extra):
@@ -41,12 +43,14 @@ def _act(client, req, action, expected=302, **fields):
     return response
 
 
-def test_foi_answered_and_published(igo_client, audit_actions):
+def test_foi_answered_and_published(igo_client, world, audit_actions):
     req = _log(igo_client)
     assert req.received_on == timezone.localdate()
     _act(igo_client, req, "acknowledge")
     page = igo_client.get(reverse("information_rights:request", args=[req.pk])).content.decode()
     assert "We will reply by" in page
+    # The due date explained as `discretion deadline --json` explains it.
+    assert "How this date was worked out" in page and "20th working day" in page
     letter = igo_client.get(reverse("information_rights:request-letter", args=[req.pk, "acknowledgement"]))
     assert letter.status_code == 200 and req.ref.encode() in letter.content
     _act(igo_client, req, "assign", service_area="Children's Social Care")
@@ -61,6 +65,33 @@ def test_foi_answered_and_published(igo_client, audit_actions):
     )
     req.refresh_from_db()
     assert req.outcome == "provided" and req.answered_in_time
+    # Four eyes: the officer who recorded the answer cannot sign it off; another does, then it is sent.
+    page = igo_client.get(reverse("information_rights:request", args=[req.pk])).content.decode()
+    assert "Waiting for sign-off" in page and "Sign off the answer" not in page
+    for gone in (
+        "outcome",
+        "acknowledge",
+        "exemption",
+        "extend",
+    ):  # a closed case: only what still makes sense
+        assert reverse("information_rights:request-action", args=[req.pk, gone]) not in page
+    signer = world.staff("information_governance")
+    igo_client.force_login(signer)
+    _act(igo_client, req, "sign-off")
+    page = igo_client.get(reverse("information_rights:request", args=[req.pk])).content.decode()
+    assert "Send the letter by e-mail" in page and "Internal review asked for" in page
+    _act(igo_client, req, "send-letter")
+    from discretion.disclosures.models import OutboxMessage
+
+    sent = OutboxMessage.objects.get(channel="email")
+    assert sent.recipient_address == req.requester_contact and req.ref in sent.subject
+    assert "412 children" in sent.body and signer.display_name in sent.body
+    assert (
+        settings.COUNCIL_IG_CONTACT["email"] in sent.body
+        and settings.COUNCIL_IG_CONTACT["phone"] in sent.body
+    )
+    page = igo_client.get(reverse("information_rights:request", args=[req.pk])).content.decode()
+    assert "Sent by e-mail" in page and "Send the letter by e-mail" not in page
     igo_client.logout()
     public = igo_client.get(reverse("information_rights:disclosure-log"))
     assert public.status_code == 200
@@ -113,7 +144,7 @@ def test_foi_refused_under_s40_2_and_s41(igo_client):
     assert "absolute exemption" in notice
     assert "internal review" in notice and "Information Commissioner" in notice
     page = igo_client.get(reverse("information_rights:request", args=[req.pk])).content.decode()
-    assert 'id="refusal-notice"' in page
+    assert 'id="closing-letter"' in page and "section 17" in page
 
 
 def test_qualified_exemption_needs_public_interest(igo_client):
@@ -241,6 +272,9 @@ def test_sar_intake_to_bundle_without_redacted_text(igo_client, world, audit_act
     assert "rectification" in text and "erased" in text and "Information Commissioner" in text
     log = igo_client.get(reverse("information_rights:sar-redaction-log", args=[sar.pk])).content.decode()
     assert "serious_harm" in log and "accepted" in log
+    sign_off(world, igo_client.igo, sar.pk)
+    confirm = igo_client.get(reverse("information_rights:sar-release", args=[sar.pk]))
+    assert confirm.status_code == 200 and "Check before you release" in confirm.content.decode()
     released = igo_client.post(reverse("information_rights:sar-release", args=[sar.pk]))
     assert released.status_code == 200 and "disclosure register" in released.content.decode()
     sar.refresh_from_db()

@@ -12,7 +12,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from discretion.api import actor
-from discretion.information_rights import services
+from discretion.information_rights import foi_letters, services
+from discretion.information_rights import review as redaction_review
 from discretion.information_rights.models import InfoRequest, SarCase, SarReview
 
 router = Router(tags=["information rights"])
@@ -508,3 +509,89 @@ def decide_sar_review(
         )
     )
     return _sar_review_out(r)
+
+
+# --- four eyes, closing letters and the reviewer's redactions (review, foi_letters) ---------
+
+
+class SignOffOut(Schema):
+    prepared_by: str
+    signed_off_by: str
+    signed_off_at: dt.datetime | None
+
+
+@router.post("/sar/{sar_id}/sign-off-request", response=SignOffOut)
+def ask_for_sar_sign_off(request: HttpRequest, sar_id: int) -> SignOffOut:
+    """The reviewer has finished: a second information governance officer must sign off."""
+    sar = _call(lambda: redaction_review.ask_for_sign_off(actor(request), sar_id))
+    return SignOffOut(
+        prepared_by=sar.prepared_by.username if sar.prepared_by else "", signed_off_by="", signed_off_at=None
+    )
+
+
+@router.post("/sar/{sar_id}/sign-off", response=SignOffOut)
+def sign_off_sar(request: HttpRequest, sar_id: int) -> SignOffOut:
+    """Someone other than the officer who prepared the bundle signs it off before release."""
+    sar = _call(lambda: redaction_review.sign_off(actor(request), sar_id))
+    return SignOffOut(
+        prepared_by=sar.prepared_by.username if sar.prepared_by else "",
+        signed_off_by=sar.signed_off_by.username if sar.signed_off_by else "",
+        signed_off_at=sar.signed_off_at,
+    )
+
+
+@router.post("/requests/{request_id}/sign-off", response=RequestOut)
+def sign_off_answer(request: HttpRequest, request_id: int) -> RequestOut:
+    """Someone other than the officer who recorded the answer signs it off; then it is published
+    (if asked for) and may be sent."""
+    return _req_out(_call(lambda: foi_letters.sign_off_answer(actor(request), request_id)))
+
+
+class LetterIn(Schema):
+    posted: bool = False  # True: the letter was printed and posted (the requester gave no e-mail)
+
+
+@router.post("/requests/{request_id}/letter", response=RequestOut)
+def send_letter(request: HttpRequest, request_id: int, payload: LetterIn) -> RequestOut:
+    """Send the signed-off letter to the requester's e-mail through the outbound gateway, or record
+    that it was posted."""
+    staff = actor(request)
+    if payload.posted:
+        return _req_out(_call(lambda: foi_letters.record_posted(staff, request_id)))
+    return _req_out(_call(lambda: foi_letters.send_letter(staff, request_id)))
+
+
+class SelectionIn(Schema):
+    entry_id: int
+    start: int
+    end: int
+    passage: str = ""  # the text selected, checked against the entry
+    reason: str
+    note: str = ""
+
+
+@router.post("/sar/{sar_id}/redactions/selection", response={201: list[int]})
+def redact_selection(request: HttpRequest, sar_id: int, payload: SelectionIn) -> Status[list[int]]:
+    made = _call(lambda: redaction_review.redact_selection(actor(request), sar_id, **payload.dict()))
+    return Status(201, [r.pk for r in made])
+
+
+class ExtentIn(Schema):
+    first_word: int
+    last_word: int
+    note: str = ""
+
+
+@router.post("/sar/{sar_id}/redactions/{redaction_id}/extent", response=list[int])
+def change_extent(request: HttpRequest, sar_id: int, redaction_id: int, payload: ExtentIn) -> list[int]:
+    """Widen or narrow a redaction to run from one word of the entry to another (0 is the first)."""
+    red = _call(
+        lambda: redaction_review.change_extent(actor(request), sar_id, redaction_id, **payload.dict())
+    )
+    return [red.start, red.end]
+
+
+@router.post("/sar/{sar_id}/redactions/accept-proposed", response=list[int])
+def accept_proposed(request: HttpRequest, sar_id: int) -> list[int]:
+    """Accept every proposed redaction still open."""
+    return [r.pk for r in _call(lambda: redaction_review.accept_proposed(actor(request), sar_id))]

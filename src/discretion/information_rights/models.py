@@ -91,6 +91,21 @@ class InfoRequest(models.Model):
     disclosure_id = models.BigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Four eyes (information_rights.foi_letters): who recorded the answer, and the second officer
+    # who signed it off before it was published or sent; then when the letter went, and how.
+    answer_prepared_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    publish_requested = models.BooleanField(default=False)
+    answer_signed_off_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer_signed_off_at = models.DateTimeField(null=True, blank=True)
+    letter_sent_at = models.DateTimeField(null=True, blank=True)
+    letter_sent_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    letter_route = models.CharField(max_length=8, blank=True)  # "email" or "post"
 
     class Meta:
         indexes = [models.Index(fields=["closed_on", "due_on"])]
@@ -207,6 +222,16 @@ class SarCase(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Four eyes (information_rights.review): the officer who finished the review and asked for
+    # sign-off, the review as it then stood (a digest), and the second officer who signed it off.
+    prepared_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_state = models.CharField(max_length=64, blank=True)
+    signed_off_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.ref

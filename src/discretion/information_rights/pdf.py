@@ -30,9 +30,9 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from discretion.csv_cells import safe_row
+from discretion.information_rights import tagged_pdf
 from discretion.information_rights.compile import CompiledSar, redacted
 from discretion.information_rights.models import AttachmentReview, Redaction, RedactionDecision, SarCase
 from discretion.records.models import Attachment
@@ -85,11 +85,12 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab is untyped
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._number)])
 
     def _number(self, canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 9)
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {doc.page}")
-        canvas.drawString(20 * mm, 10 * mm, "OFFICIAL-SENSITIVE: personal data")
-        canvas.restoreState()
+        with tagged_pdf.artifact(canvas):
+            canvas.saveState()
+            canvas.setFont("Helvetica", 9)
+            canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {doc.page}")
+            canvas.drawString(20 * mm, 10 * mm, "OFFICIAL-SENSITIVE: personal data")
+            canvas.restoreState()
 
     def afterFlowable(self, flowable: Any) -> None:
         if isinstance(flowable, Paragraph) and flowable.style.name in TOC_LEVELS:
@@ -151,7 +152,7 @@ def _pdf_pages(content: bytes) -> list[Any]:
         return []
 
 
-def _image(content: bytes, max_width: float, max_height: float) -> Image | None:
+def _image(content: bytes, max_width: float, max_height: float, alt: str = "") -> Image | None:
     try:
         width, height = ImageReader(io.BytesIO(content)).getSize()
     except Exception:  # reportlab/PIL raise many kinds for a damaged image
@@ -159,7 +160,7 @@ def _image(content: bytes, max_width: float, max_height: float) -> Image | None:
     if not width or not height:
         return None
     scale = min(max_width / width, max_height / height, 1.0)
-    return Image(io.BytesIO(content), width=width * scale, height=height * scale)
+    return tagged_pdf.TaggedImage(io.BytesIO(content), width=width * scale, height=height * scale, alt=alt)
 
 
 def _attachment_story(
@@ -195,7 +196,9 @@ def _attachment_story(
                 story += [PageBreak(), _ReservedPage((attachment.pk, number), reserved)]
             return [*story, PageBreak()]
     elif kind == "image":
-        image = _image(content, frame[0], frame[1] - 30 * mm)
+        image = _image(
+            content, frame[0], frame[1] - 30 * mm, f"The attached document {attachment.original_name}"
+        )
         if image is not None:
             return [PageBreak(), heading, image, PageBreak()]
     elif kind == "word":
@@ -237,7 +240,7 @@ def _merge(base: bytes, reserved: dict[tuple[int, int], int], merged: dict[int, 
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return tagged_pdf.TaggedParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def render_bundle(
@@ -246,6 +249,8 @@ def render_bundle(
     *,
     council_name: str,
     attachment_contents: dict[int, bytes] | None = None,
+    signer: str = "",
+    contact: dict[str, str] | None = None,
 ) -> bytes:
     """The bundle. `attachment_contents` holds the files of the attachments the reviewer included
     (read through access); any other attachment is only listed."""
@@ -255,6 +260,7 @@ def render_bundle(
     section = ParagraphStyle("Section", parent=styles["Heading1"])
     sub = styles["Heading3"]
     small = ParagraphStyle("Small", parent=body, fontSize=8, textColor="#505a5f")
+    list_item = ParagraphStyle("ListItem", parent=body, leftIndent=4 * mm)
     attachment_style = ParagraphStyle("AttachmentHeading", parent=styles["Heading4"])
     flow_styles = {"body": body, "small": small, "attachment": attachment_style}
     reserved: dict[tuple[int, int], int] = {}
@@ -300,11 +306,12 @@ def render_bundle(
     story.append(_p("Where it came from: " + SOURCES + ".", body))
     story.append(_p("Your rights:", body))
     for right in RIGHTS:
-        story.append(_p("• You have the right " + right + ".", body))
+        story.append(_p("• You have the right " + right + ".", list_item))
     story.append(_p("We do not make decisions about you by automated means alone.", body))
+    story += _contact_and_signature(council_name, contact or {}, signer, body)
     story.append(PageBreak())
 
-    toc = TableOfContents()
+    toc = tagged_pdf.TaggedContents()
     toc.levelStyles = [
         ParagraphStyle("TOC0", parent=body, fontSize=11, leading=14),
         ParagraphStyle("TOC1", parent=body, fontSize=10, leading=13, leftIndent=12 * mm),
@@ -354,9 +361,32 @@ def render_bundle(
         )
 
     buffer = io.BytesIO()
-    doc = _Doc(buffer, title=f"Subject access {sar.ref}", author=council_name)
-    doc.multiBuild(story)
-    return _merge(buffer.getvalue(), reserved, merged) if merged else buffer.getvalue()
+    title = f"Subject access {sar.ref}"
+    doc = _Doc(buffer, title=title, author=council_name)
+    with tagged_pdf.tagging() as tagger:
+        doc.multiBuild(story)
+    content = _merge(buffer.getvalue(), reserved, merged) if merged else buffer.getvalue()
+    return tagged_pdf.finish(content, tagger, title=title, author=council_name)
+
+
+def _contact_and_signature(
+    council_name: str, contact: dict[str, str], signer: str, body: ParagraphStyle
+) -> list[Any]:
+    """Who to write to, and who signed the bundle off (or that it is a draft until someone has)."""
+    lines = [contact.get("team", ""), council_name, contact.get("address", "")]
+    reach = [
+        f"E-mail: {contact['email']}" if contact.get("email") else "",
+        f"Telephone: {contact['phone']}" if contact.get("phone") else "",
+    ]
+    story = [
+        _p("If you have any questions about this bundle, please contact us:", body),
+        _p("\n".join(line for line in lines + reach if line), body),
+    ]
+    if signer:
+        story += [_p("Yours sincerely,", body), _p(f"{signer}\nInformation Governance Officer", body)]
+    else:
+        story.append(_p("DRAFT: not yet signed off by a second information governance officer.", body))
+    return story
 
 
 def redaction_log_csv(sar: SarCase) -> str:

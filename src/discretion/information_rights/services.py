@@ -562,11 +562,11 @@ def record_outcome(
     req.outcome = outcome
     req.response_text = response_text.strip()
     req.closed_on = timezone.localdate()
-    req.published = publish and outcome in (Outcome.PROVIDED, Outcome.PARTLY_WITHHELD)
+    # Published only once a second officer signs the answer off (information_rights.foi_letters).
+    req.publish_requested = publish and outcome in (Outcome.PROVIDED, Outcome.PARTLY_WITHHELD)
+    req.answer_prepared_by = actor
     if outcome in (Outcome.PARTLY_WITHHELD, Outcome.REFUSED):
         req.refusal_notice = refusal_notice(req)
-    if req.published:
-        req.disclosure_id = _publish(actor, req)
     req.save()
     audit.record(
         actor.pk,
@@ -576,7 +576,7 @@ def record_outcome(
         details={
             "outcome": outcome,
             "in_time": req.answered_in_time,
-            "published": req.published,
+            "publish_requested": req.publish_requested,
             "exemptions": list(req.exemptions.values_list("code", flat=True)),
         },
     )
@@ -1219,8 +1219,15 @@ def build_bundle(actor: Staff, sar_id: int) -> bytes:
             # Records written since the compile have had no redactions proposed or reviewed.
             raise InvalidInput("The records have changed since they were compiled: compile again and review")
         contents = _attachment_contents(actor, sar, compiled)
+        from discretion.information_rights.review import signer_name
+
         content = pdf.render_bundle(
-            sar, compiled, council_name=settings.COUNCIL_NAME, attachment_contents=contents
+            sar,
+            compiled,
+            council_name=settings.COUNCIL_NAME,
+            attachment_contents=contents,
+            signer=signer_name(sar),
+            contact=settings.COUNCIL_IG_CONTACT,
         )
         sar.bundle_sha256 = pdf.sha256(content)
         if sar.status != SarStatus.RELEASED:
@@ -1253,6 +1260,9 @@ def release_bundle(actor: Staff, sar_id: int) -> tuple[SarCase, str, str]:
             raise InvalidInput(
                 "The child understands the request and does not consent: respond to the child, not the parent"
             )
+        from discretion.information_rights.review import require_signed_off
+
+        require_signed_off(sar)  # four eyes: a second officer signed this review off
         release = disclose(
             actor,
             recipient=Recipient(

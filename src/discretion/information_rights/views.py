@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from discretion import access
 from discretion.csv_cells import safe_row
-from discretion.information_rights import exemptions, forms, pdf, services
+from discretion.information_rights import exemptions, foi_letters, forms, pdf, review, review_page, services
 from discretion.information_rights.compile import redacted
 from discretion.information_rights.dates import GovUKDateField
-from discretion.information_rights.models import Reason, SarCase, SarStatus
+from discretion.information_rights.models import SarCase, SarStatus
 from discretion.staff.models import Staff
 
 
@@ -187,7 +187,32 @@ REQUEST_ACTIONS: dict[str, Action] = {
         "Decide the internal review",
         lambda a, pk, d: services.decide_review(a, d["review"], outcome=d["outcome"], notes=d["notes"]),
     ),
+    "sign-off": (None, "Sign off the answer", lambda a, pk, d: foi_letters.sign_off_answer(a, pk)),
+    "send-letter": (None, "Send the letter by e-mail", lambda a, pk, d: foi_letters.send_letter(a, pk)),
+    "posted": (None, "Record that the letter was posted", lambda a, pk, d: foi_letters.record_posted(a, pk)),
 }
+# While the request is open: the casework. Once it is closed: only what still makes sense.
+OPEN_REQUEST_ACTIONS = (
+    "acknowledge", "assign", "regime", "search", "estimate", "clarification", "fee", "extend",
+    "exemption", "outcome", "transfer",
+)  # fmt: skip
+
+
+def _request_action_names(req: Any, actor: Staff) -> list[str]:
+    if req.is_open:
+        names = list(OPEN_REQUEST_ACTIONS)
+        return [n for n in names if n != "acknowledge"] if req.acknowledged_on else names
+    names = []
+    if foi_letters.needs_sign_off(req) and req.answer_prepared_by_id != actor.pk:
+        names.append("sign-off")
+    if req.answer_signed_off_by_id and req.letter_sent_at is None:
+        names.append("send-letter" if foi_letters.is_email(req.requester_contact) else "posted")
+    reviews = list(req.reviews.all())
+    if any(r.decided_on is None for r in reviews):
+        names.append("decide-review")
+    elif req.outcome != "transferred":
+        names.append("review")
+    return names
 
 
 def _request_page(
@@ -203,7 +228,17 @@ def _request_page(
         req = services.get_request_for(_actor(request), pk)
     except REFUSALS as exc:
         return _refused(request, exc)
-    actions = _action_forms(REQUEST_ACTIONS, REQUEST_ACTIONS, failed, bound)
+    names = _request_action_names(req, _actor(request))
+    if failed and failed not in names:
+        names.append(failed)
+    actions = _action_forms(REQUEST_ACTIONS, names, failed, bound)
+    for action in actions:
+        if action["name"] == "decide-review" and not action["form"].is_bound:
+            open_review = next((r for r in req.reviews.all() if r.decided_on is None), None)
+            if open_review is not None:
+                action["form"] = forms.DecideReviewForm(
+                    prefix="decide-review", initial={"review": open_review.pk}
+                )
     claims = [(c, exemptions.get(c.code)) for c in req.exemptions.all().order_by("id")]
     return render(
         request,
@@ -217,6 +252,11 @@ def _request_page(
             "reviews": req.reviews.all(),
             "sar_cases": req.sar_cases.all(),
             "letter": services.acknowledgement_letter(req) if req.acknowledged_on else "",
+            "closing_letter": foi_letters.closing_letter(req),
+            "due": foi_letters.explain_due(req) if req.is_open else None,
+            "sign_off_waits": foi_letters.needs_sign_off(req),
+            "can_sign": review.who_can_sign_off(req.answer_prepared_by_id),
+            "is_email": foi_letters.is_email(req.requester_contact),
         },
         status=status,
     )
@@ -292,6 +332,7 @@ def request_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         "acknowledgement": services.acknowledgement_letter(req) if req.acknowledged_on else "",
         "refusal-notice": req.refusal_notice,
         "response": req.response_text,
+        "letter": foi_letters.closing_letter(req),
     }.get(kind, "")
     if not text:
         return _not_found(request)
@@ -434,6 +475,48 @@ SAR_ACTIONS: dict[str, Action] = {
             a, pk, d["review"], outcome=d["outcome"], notes=d["notes"]
         ),
     ),
+    "redact-selection": (
+        review_page.SelectionForm,
+        "Withhold the selected text",
+        lambda a, pk, d: review.redact_selection(
+            a,
+            pk,
+            entry_id=d["entry"],
+            start=d["start"],
+            end=d["end"],
+            passage=d["passage"],
+            reason=d["reason"],
+            note=d["note"],
+        ),
+    ),
+    "redact-choices": (
+        review_page.ChoicesForm,
+        "Withhold the sentences or words chosen",
+        lambda a, pk, d: review.redact_choices(
+            a,
+            pk,
+            entry_id=d["entry"],
+            sentence_numbers=d["sentence"],
+            first_word=d["first_word"],
+            last_word=d["last_word"],
+            reason=d["reason"],
+            note=d["note"],
+        ),
+    ),
+    "extent": (
+        review_page.ExtentForm,
+        "Change what is withheld",
+        lambda a, pk, d: review.change_extent(
+            a, pk, d["redaction"], first_word=d["first_word"], last_word=d["last_word"], note=d["note"]
+        ),
+    ),
+    "accept-all": (
+        review_page.AcceptAllForm,
+        "Accept the proposed redactions",
+        lambda a, pk, d: review.accept_proposed(a, pk, entry_id=d["entry"]),
+    ),
+    "ask-sign-off": (None, "Ask for sign-off", lambda a, pk, d: review.ask_for_sign_off(a, pk)),
+    "sign-off": (None, "Sign off the bundle", lambda a, pk, d: review.sign_off(a, pk)),
 }
 SAR_PAGE_ACTIONS = ("verify", "clarification", "extend", "compile")
 
@@ -456,6 +539,8 @@ def _sar_page(
     names = list(SAR_PAGE_ACTIONS)
     if sar.status == SarStatus.RELEASED:
         names = ["internal-review"] + (["decide-internal-review"] if open_review else [])
+    elif sar.compiled_at is not None:
+        names = [n for n in names if n != "verify"]
     actions = _action_forms(SAR_ACTIONS, names, failed, bound)
     for action in actions:
         if action["name"] == "decide-internal-review" and open_review and not action["form"].is_bound:
@@ -463,7 +548,15 @@ def _sar_page(
     return render(
         request,
         "information_rights/sar.html",
-        {"sar": sar, "actions": actions, "error": error, "reviews": reviews},
+        {
+            "sar": sar,
+            "actions": actions,
+            "error": error,
+            "reviews": reviews,
+            "signed_off": review.is_signed_off(sar),
+            "prepared_current": bool(sar.prepared_state) and sar.prepared_state == review.state_digest(sar),
+            "can_sign": review.who_can_sign_off(sar.prepared_by_id),
+        },
         status=status,
     )
 
@@ -506,8 +599,16 @@ def sar_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _sar_page(request, pk)
 
 
-# Actions posted from the redaction review page, which they return to.
-REVIEW_ACTIONS = ("decide", "add-redaction", "attachment")
+# Actions posted from the redaction review page, which they return to (at the entry acted on).
+REVIEW_ACTIONS = (
+    "decide",
+    "add-redaction",
+    "attachment",
+    "redact-selection",
+    "redact-choices",
+    "extent",
+    "accept-all",
+)
 
 
 @login_required
@@ -518,21 +619,31 @@ def sar_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
     def show_error(form: django_forms.Form | None, error: str) -> HttpResponse:
         if action in REVIEW_ACTIONS:
-            return _review_page(request, pk, error=error, status=400)
+            entry = request.POST.get(f"{action}-entry", "")
+            anchor = f"entry-{entry}" if entry.isdigit() else ""
+            return _review_page(request, pk, error=error, status=400, error_anchor=anchor)
         return _sar_page(request, pk, failed=action, bound=form, error=error, status=400)
 
     after = "sar-review" if action in REVIEW_ACTIONS or action == "compile" else "sar"
-    return _post_action(
-        request,
-        pk,
-        SAR_ACTIONS[action],
-        action,
-        show_error=show_error,
-        next_url=lambda result: reverse(f"information_rights:{after}", args=[pk]),
-    )
+
+    def next_url(result: object) -> str:
+        url = reverse(f"information_rights:{after}", args=[pk])
+        if action in REVIEW_ACTIONS:
+            return url + (review_page.anchor_for(result) or _posted_anchor(request, action))
+        return url
+
+    return _post_action(request, pk, SAR_ACTIONS[action], action, show_error=show_error, next_url=next_url)
 
 
-def _review_page(request: HttpRequest, pk: int, *, error: str = "", status: int = 200) -> HttpResponse:
+def _posted_anchor(request: HttpRequest, action: str) -> str:
+    """Back to the entry the form was on (an attachment's, or the whole bundle's bulk accept)."""
+    entry = request.POST.get(f"{action}-entry", "")
+    return f"#entry-{entry}" if entry.isdigit() else ""
+
+
+def _review_page(
+    request: HttpRequest, pk: int, *, error: str = "", status: int = 200, error_anchor: str = ""
+) -> HttpResponse:
     try:
         sar, compiled, redactions = services.review_view(_actor(request), pk)
     except REFUSALS as exc:
@@ -551,6 +662,7 @@ def _review_page(request: HttpRequest, pk: int, *, error: str = "", status: int 
             "case": c.case,
             "redactions": by_entry.get(e.pk, []),
             "preview": redacted(e.text, compiled.withheld.get(e.pk, [])),
+            "text": review_page.entry_text(e.text, by_entry.get(e.pk, [])),
             # Attachments cannot be redacted automatically: each is withheld until reviewed by hand.
             "attachments": [
                 {"attachment": att, "review": reviews.get(att.pk)}
@@ -568,8 +680,9 @@ def _review_page(request: HttpRequest, pk: int, *, error: str = "", status: int 
             "sar": sar,
             "entries": entries,
             "error": error,
-            "reasons": Reason.choices,
-            "add_form": forms.AddRedactionForm(prefix="add-redaction"),
+            "reasons": review_page.reasons_for(sar),
+            "error_anchor": error_anchor,
+            "open_proposals": sum(1 for r in redactions if r.decision == "proposed"),
         },
         status=status,
     )
@@ -606,9 +719,27 @@ def sar_redaction_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sar_release(request: HttpRequest, pk: int) -> HttpResponse:
-    """Shown once: the link and its one-time code (never stored in clear), so no redirect here."""
+    """GET: check before releasing (who gets what, how, and who signed it off). POST: release; the
+    link and its one-time code are shown once (never stored in clear), so no redirect here."""
+    if request.method == "GET":
+        try:
+            sar = services.get_sar_for(_actor(request), pk)
+        except REFUSALS as exc:
+            return _refused(request, exc)
+        if sar.compiled_at is None or sar.status == SarStatus.RELEASED:
+            return _sar_page(request, pk, error="There is no bundle to release", status=400)
+        return render(
+            request,
+            "information_rights/sar_release_confirm.html",
+            {
+                "sar": sar,
+                "signed_off": review.is_signed_off(sar),
+                "redactions": sar.redactions.exclude(decision="rejected").count(),
+                "entries": len(sar.entry_ids),
+            },
+        )
     try:
         sar, token, code = services.release_bundle(_actor(request), pk)
     except REFUSALS as exc:
