@@ -463,6 +463,14 @@ IGO_ONLY_STATEFUL = {
     ("post", "/api/information-rights/sar/{sar_id}/reviews"),
     ("post", "/api/information-rights/sar/{sar_id}/reviews/{review_id}/decision"),
     ("post", "/api/research/requests/{request_id}/extracts"),
+    # Four eyes and the reviewer's redactions: a compiled bundle, or an answered request, first.
+    ("post", "/api/information-rights/sar/{sar_id}/sign-off-request"),
+    ("post", "/api/information-rights/sar/{sar_id}/sign-off"),
+    ("post", "/api/information-rights/sar/{sar_id}/redactions/selection"),
+    ("post", "/api/information-rights/sar/{sar_id}/redactions/{redaction_id}/extent"),
+    ("post", "/api/information-rights/sar/{sar_id}/redactions/accept-proposed"),
+    ("post", "/api/information-rights/requests/{request_id}/sign-off"),
+    ("post", "/api/information-rights/requests/{request_id}/letter"),
 }
 BEARER_ONLY = {("post", "/api/outbound/check")}  # a mail server's service account (tests/outbound)
 

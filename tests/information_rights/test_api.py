@@ -121,7 +121,7 @@ def test_sar_through_the_api(api, world):
     assert r.status_code == 400 and "sign off" in r.json()["detail"]  # four eyes first
     assert api.post(f"/api/information-rights/sar/{sid}/sign-off-request").status_code == 200
     r = api.post(f"/api/information-rights/sar/{sid}/sign-off")
-    assert r.status_code == 400 and "Someone other than you" in r.json()["detail"]
+    assert r.status_code == 403 and "Someone other than you" in r.json()["detail"]
     from django.test import Client
 
     second = Client()

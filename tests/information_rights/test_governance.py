@@ -101,7 +101,7 @@ def test_a_published_answer_is_registered_as_a_publication(world, igo) -> None:
     answer = "There were 412 children in care on 31 March 2026."
     services.record_outcome(igo, req.pk, outcome="provided", response_text=answer, publish=True)
     assert not Disclosure.objects.exists()  # nothing is published before a second officer signs it off
-    with pytest.raises(services.InvalidInput, match="Someone other than you"):
+    with pytest.raises(services.NotPermitted, match="Someone other than you"):
         foi_letters.sign_off_answer(igo, req.pk)
     signer = world.staff("information_governance")
     foi_letters.sign_off_answer(signer, req.pk)
@@ -142,7 +142,7 @@ def test_publishing_through_the_api_registers_the_release(world, igo, client) ->
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["published"] is False  # waits for a second officer
-    assert client.post(f"/api/information-rights/requests/{req.pk}/sign-off").status_code == 400
+    assert client.post(f"/api/information-rights/requests/{req.pk}/sign-off").status_code == 403
     client.force_login(world.staff("information_governance"))
     r = client.post(f"/api/information-rights/requests/{req.pk}/sign-off")
     assert r.status_code == 200 and r.json()["published"] is True

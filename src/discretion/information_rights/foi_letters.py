@@ -24,7 +24,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from discretion import deadlines
+from discretion import access, deadlines
 from discretion.audit import services as audit
 from discretion.information_rights import exemptions
 from discretion.information_rights.models import InfoRequest, Outcome, Regime
@@ -141,8 +141,13 @@ def sign_off_answer(actor: Staff, request_id: int) -> InfoRequest:
     if req.answer_signed_off_by_id is not None:
         raise InvalidInput("This answer has already been signed off")
     if req.answer_prepared_by_id == actor.pk:
-        audit.record(actor.pk, "ir.request.sign_off_refused", object_type="info_request", object_id=req.pk)
-        raise InvalidInput("Someone other than you must sign off this answer: you recorded it")
+        raise access.refusal(
+            actor,
+            "ir.request.sign_off",
+            "Someone other than you must sign off this answer: you recorded it",
+            object_type="info_request",
+            object_id=req.pk,
+        )
     req.answer_signed_off_by, req.answer_signed_off_at = actor, timezone.now()
     if req.publish_requested and not req.published:
         req.published = True

@@ -131,10 +131,14 @@ def sign_off(actor: Staff, sar_id: int) -> SarCase:
     if sar.prepared_by_id is None:
         raise InvalidInput("The reviewer has not asked for sign-off yet")
     if sar.prepared_by_id == actor.pk:
-        audit.record(
-            actor.pk, "ir.sar.sign_off_refused", object_type="sar", object_id=sar.pk, person_id=sar.subject_id
+        raise access.refusal(
+            actor,
+            "ir.sar.sign_off",
+            "Someone other than you must sign off this bundle: you prepared it",
+            object_type="sar",
+            object_id=sar.pk,
+            person_ids=[sar.subject_id] if sar.subject_id else [],
         )
-        raise InvalidInput("Someone other than you must sign off this bundle: you prepared it")
     if sar.prepared_state != state_digest(sar):
         raise InvalidInput(
             "The review has changed since it was prepared: the reviewer must ask for sign-off again"

@@ -132,8 +132,9 @@ class TaggedContents(TableOfContents):  # type: ignore[misc]  # reportlab is unt
         size = super().wrap(available_width, available_height)
         for row in self._table._cellvalues:
             for cell in row:
-                if isinstance(cell, Paragraph) and not isinstance(cell, TaggedParagraph):
-                    cell.__class__ = TaggedParagraph
+                for flowable in cell if isinstance(cell, (list, tuple)) else (cell,):
+                    if isinstance(flowable, Paragraph) and not isinstance(flowable, TaggedParagraph):
+                        flowable.__class__ = TaggedParagraph
         return size  # type: ignore[no-any-return]
 
 
