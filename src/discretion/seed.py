@@ -492,13 +492,24 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                 given = rng.choice(given_f if girl else given_m)
                 if rng.random() < 0.3:
                     given = f"{given} {rng.choice(given_f if girl else given_m)}"
+                # Care leavers are 16 to 25 (Children (Leaving Care) Act 2000; Children and Social Work
+                # Act 2017 s3): a few of the young people are that age, and only they have that case.
+                leaver = rng.random() < 0.06
+                born = (
+                    _date_between(
+                        rng, ANCHOR.replace(year=ANCHOR.year - 25), ANCHOR.replace(year=ANCHOR.year - 16)
+                    )
+                    if leaver
+                    else _date_between(rng, dt.date(2011, 1, 1), dt.date(2026, 6, 30))
+                )
                 child = new_person(
                     given,
                     fam,
-                    _date_between(rng, dt.date(2009, 1, 1), dt.date(2026, 6, 30)),
+                    born,
                     "female" if girl else "male",
-                    True,
+                    not leaver or born > ANCHOR.replace(year=ANCHOR.year - 18),
                 )
+                child.care_leaver = leaver  # type: ignore[attr-defined]
                 kids.append(child)
                 children_made += 1
                 report.children += 1
@@ -521,9 +532,10 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                     relationships.append(
                         Relationship(person_id=parent.id, relative_id=child.id, kind="parent")
                     )
+            # Once per pair: the person page lists each relationship from both sides.
             for a in kids:
                 for b in kids:
-                    if a.id != b.id:
+                    if a.id < b.id:
                         relationships.append(Relationship(person_id=a.id, relative_id=b.id, kind="sibling"))
             team = teams[rng.randrange(len(teams))] if children_made > 40 else teams[children_made % 2]
             for child in kids:
@@ -536,7 +548,9 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
                     ref=f"C{case_id:06d}",
                     subject_id=child.id,
                     team_id=team.id,
-                    kind=rng.choice(CASE_KINDS),
+                    kind="Care leaver"
+                    if getattr(child, "care_leaver", False)
+                    else rng.choice([k for k in CASE_KINDS if k != "Care leaver"]),
                     opened_on=opened,
                     closed_on=closed,
                 )

@@ -58,6 +58,17 @@ def test_seeded_council_has_families_third_party_and_confidential_sources_and_su
     assert Entry.objects.filter(third_party=True).exists()
     assert Entry.objects.filter(confidential_source=True).exists()
     assert Relationship.objects.filter(kind="parent").exists()
+    # Siblings once per pair; care leavers are 16 to 25 and nobody younger has that case.
+    from discretion.records.models import Case
+    from discretion.seed import ANCHOR
+
+    pairs = set(Relationship.objects.filter(kind="sibling").values_list("person_id", "relative_id"))
+    assert pairs and not any((b, a) in pairs for a, b in pairs)
+    leavers = Case.objects.filter(kind="Care leaver").select_related("subject")
+    assert leavers.exists()
+    for case in leavers:
+        age = (ANCHOR - case.subject.date_of_birth).days // 365.25
+        assert 16 <= age <= 25
     volunteer = Staff.objects.get(username="amy.wright")
     assert volunteer.responsible_staff.username == "sarah.hughes"
 

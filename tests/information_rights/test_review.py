@@ -100,7 +100,7 @@ def test_sentences_and_words_chosen_without_javascript(scene, igo):
 
 
 def test_the_extent_of_a_proposal_is_changed_and_every_proposal_accepted_at_once(scene, igo):
-    sar, entry = scene
+    sar, _entry = scene
     proposed = list(Redaction.objects.filter(sar=sar, decision=Decision.PROPOSED))
     assert proposed, "the finder proposes the third party"
     words = [w.text for w in review.words(TEXT)]
