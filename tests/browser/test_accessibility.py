@@ -64,9 +64,15 @@ def _state() -> dict[str, Any]:
         wording="How many children were in care on 31 March 2026?",
     )
     answered = ir.log_request(
-        igo, requester_name="B Smith", requester_contact="1 High Street, Preston", channel="letter", wording="Budget"
+        igo,
+        requester_name="B Smith",
+        requester_contact="1 High Street, Preston",
+        channel="letter",
+        wording="Budget",
     )
-    ir.record_outcome(igo, answered.pk, outcome="provided", response_text="The budget was £12m.", publish=True)
+    ir.record_outcome(
+        igo, answered.pk, outcome="provided", response_text="The budget was £12m.", publish=True
+    )
     sar = ir.open_sar(
         igo,
         requester_name=case.subject.full_name,
