@@ -121,3 +121,34 @@ def test_rows_leave_sorted_by_value_not_in_record_order():
     table = a.anonymise(rows, ["gender", "birth_year"], k=5, on=ON)
     values = [(r["gender"], r["birth_year"]) for r in table.rows]
     assert table.report.passed and values == sorted(values)
+
+
+def test_a_refused_table_names_the_fields_at_fault_and_the_coarser_tables_that_pass():
+    # Ten children, each with their own year of birth and postcode district: no group of five.
+    rows = [
+        row(i, dob=dt.date(2008 + i % 5, 3, 1), postcode=f"BB{i % 2 + 1} 1AA" if i < 6 else f"PR{i} 1AA")
+        for i in range(10)
+    ]
+    fields = ["birth_year", "district", "gender"]
+    assert not a.anonymise(rows, fields, k=5, on=ON).report.passed
+    diagnosis = a.diagnose(rows, fields, k=5, on=ON)
+    culprits = dict(diagnosis.culprits)
+    assert "birth_year" in culprits and "gender" not in culprits  # everyone is female: no help
+    assert diagnosis.alternatives
+    for alternative in diagnosis.alternatives:
+        # Each was tried against the same check, and passes it.
+        assert a.anonymise(rows, alternative.fields, k=5, on=ON).report.passed
+        assert alternative.changes
+    first = diagnosis.alternatives[0]
+    assert len(first.changes) <= len(diagnosis.alternatives[-1].changes)
+    assert any(
+        "Postcode area" in change or "Broad age group" in change or "leave out" in change
+        for alt in diagnosis.alternatives
+        for change in alt.changes
+    )
+
+
+def test_coarser_generalisations():
+    assert a.age_group(dt.date(2020, 1, 1), ON) == "under 10"
+    assert a.age_group(dt.date(2004, 1, 1), ON) == "18-25"
+    assert a.generalise(row(1, postcode="BB11 2AB"), ["postcode_area"], ON) == {"postcode_area": "BB"}

@@ -103,6 +103,7 @@ def test_failing_table_is_refused_and_nothing_released(people, children, audit_a
     with pytest.raises(services.ExtractRefused) as refused:
         services.make_extract(people["research"], req.pk)
     assert not refused.value.report.passed and "fewer than 50 people" in refused.value.report.reason
+    assert isinstance(refused.value.diagnosis.alternatives, tuple)  # computed, possibly none for k=50
     assert not Disclosure.objects.exists() and not Extract.objects.exists()
     assert audit_actions(actor_id=people["research"].pk)[-1] == "research.extract_refused"
 

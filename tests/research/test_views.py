@@ -22,7 +22,9 @@ def test_submit_decide_and_extract(client, people, children, audit_actions):
     response = client.post("/research/new/", FORM)
     req = ResearchRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/research/{req.pk}/"
-    assert b"Waiting for a decision" in client.get(f"/research/{req.pk}/").content
+    waiting = client.get(f"/research/{req.pk}/").content.decode()
+    assert "Waiting for a decision" in waiting and "Someone other than you must decide" in waiting
+    assert people["research"].display_name in waiting  # who can decide
     assert (
         client.post(f"/research/{req.pk}/decision/", {"decision": "approve", "reasons": "x"}).status_code
         == 403
@@ -63,6 +65,9 @@ def test_failing_extract_shows_the_report(client, people, children):
     client.post(f"/research/{req.pk}/decision/", {"decision": "approve", "reasons": "ok", "k": "40"})
     response = client.post(f"/research/{req.pk}/extracts/", {})
     assert response.status_code == 400 and b"cannot be released" in response.content
+    page = response.content.decode()
+    assert "are in groups of fewer than 40 people" in page
+    assert 'id="alternatives"' in page or "No coarser version of these fields passes" in page
     assert not Disclosure.objects.exists()
 
 

@@ -29,6 +29,8 @@ FIELDS: dict[str, str] = {
     "case_kind": "Type of case (rare types combined)",
     "opened_year": "Year the case was opened",
     "closed": "Whether the case is closed",
+    "age_group": "Broad age group (under 10, 10-17, 18-25, over 25)",
+    "postcode_area": "Postcode area (the letters, for example BB)",
 }
 # Categorical fields whose rare values are grouped into OTHER before the k check.
 GROUPABLE = frozenset({"ethnicity", "case_kind", "district"})
@@ -57,6 +59,14 @@ def age_band(born_on: dt.date | None, on: dt.date) -> str:
         if age >= low and (high is None or age <= high):
             return label
     return "Not known"
+
+
+def age_group(born_on: dt.date | None, on: dt.date) -> str:
+    """Broader than the age bands: for a table too small for them."""
+    if born_on is None:
+        return "Not known"
+    age = age_on(born_on, on)
+    return "under 10" if age < 10 else "10-17" if age < 18 else "18-25" if age <= 25 else "over 25"
 
 
 def birth_year(born_on: dt.date | None) -> str:
@@ -113,6 +123,11 @@ def generalise(row: SourceRow, fields: Sequence[str], on: dt.date) -> dict[str, 
             out[name] = str(row.opened_on.year)
         elif name == "closed":
             out[name] = "yes" if row.closed_on else "no"
+        elif name == "age_group":
+            out[name] = age_group(row.date_of_birth, on)
+        elif name == "postcode_area":
+            district = postcode_district(row.postcode)
+            out[name] = district.rstrip("0123456789") if district != "Not known" else district
         else:
             raise ValueError(f"unknown field {name!r}")
     return out
@@ -152,6 +167,8 @@ GENERALISATIONS = {
     "district": "postcode reduced to the postcode district",
     "opened_year": "case opening date reduced to the year",
     "closed": "case closing date reduced to yes or no",
+    "age_group": "date of birth reduced to a broad age group",
+    "postcode_area": "postcode reduced to the postcode area",
 }
 
 
@@ -251,3 +268,87 @@ def anonymise(
     else:
         report.passed = True
     return AnonymisedTable(columns, kept_rows if report.passed else [], report)
+
+
+# --- when a table fails: which fields make groups too small, and what would pass ------------
+
+# A field and the coarser fields that could stand in for it, finest first.
+COARSER: dict[str, tuple[str, ...]] = {
+    "birth_year": ("age_band", "age_group"),
+    "age_band": ("age_group",),
+    "district": ("postcode_area",),
+    "opened_year": (),
+}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A set of fields that passes the same k check on the same rows, and what changed to get there."""
+
+    fields: tuple[str, ...]
+    changes: tuple[str, ...]
+    rows_out: int
+    suppressed: int
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    culprits: tuple[tuple[str, int], ...]  # (field, rows that would no longer be suppressed without it)
+    alternatives: tuple[Alternative, ...]
+
+
+def diagnose(
+    source: Sequence[SourceRow],
+    fields: Sequence[str],
+    *,
+    k: int,
+    on: dt.date,
+    max_suppressed: float = 0.1,
+    most: int = 3,
+) -> Diagnosis:
+    """Tried, not guessed: each candidate is put through `anonymise` with the same k and limit.
+    Culprits are the fields whose absence would save the most rows from suppression. Alternatives
+    are coarser versions of fields (age band for year of birth, postcode area for district), then
+    one field left out, then two, smallest change first and, among equals, the most rows kept."""
+    quasi = list(dict.fromkeys(fields))
+
+    def run(candidate: Sequence[str]) -> Report:
+        return anonymise(source, candidate, k=k, on=on, max_suppressed=max_suppressed).report
+
+    base = run(quasi)
+    culprits = []
+    if len(quasi) > 1:
+        for name in quasi:
+            saved = base.suppressed - run([f for f in quasi if f != name]).suppressed
+            if saved > 0:
+                culprits.append((name, saved))
+    culprits.sort(key=lambda pair: -pair[1])
+
+    candidates: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    swaps = [[(name, None)] + [(name, c) for c in COARSER.get(name, ())] for name in quasi]
+
+    def combine(i: int, chosen: list[tuple[str, str | None]]) -> None:
+        if i == len(swaps):
+            new = tuple(c or n for n, c in chosen)
+            changes = tuple(f"{FIELDS[n]} → {FIELDS[c]}" for n, c in chosen if c)
+            if changes and len(set(new)) == len(new):
+                candidates.append((new, changes))
+            return
+        for option in swaps[i]:
+            combine(i + 1, [*chosen, option])
+
+    combine(0, [])
+    for drop in quasi if len(quasi) > 1 else []:
+        candidates.append((tuple(f for f in quasi if f != drop), (f"leave out {FIELDS[drop]}",)))
+    for i, a in enumerate(quasi):
+        for b in quasi[i + 1 :]:
+            if len(quasi) > 2:
+                kept = tuple(f for f in quasi if f not in (a, b))
+                candidates.append((kept, (f"leave out {FIELDS[a]}", f"leave out {FIELDS[b]}")))
+    passing = []
+    for candidate, changes in candidates[:200]:
+        report = run(candidate)
+        if report.passed:
+            passing.append(Alternative(candidate, changes, report.rows_out, report.suppressed))
+    passing.sort(key=lambda alt: (len(alt.changes), alt.suppressed, len(alt.fields) * -1))
+    return Diagnosis(tuple(culprits), tuple(passing[:most]))

@@ -37,9 +37,21 @@ class InvalidInput(ValueError):
 class ExtractRefused(Exception):
     """The table failed the k-anonymity check; nothing was released."""
 
-    def __init__(self, report: anonymise.Report) -> None:
+    def __init__(self, report: anonymise.Report, diagnosis: anonymise.Diagnosis | None = None) -> None:
         super().__init__(f"The extract cannot be released: {report.reason}.")
         self.report = report
+        self.diagnosis = diagnosis or anonymise.Diagnosis((), ())
+
+
+def deciders_for(req: ResearchRequest) -> list[Staff]:
+    """Who may decide a submission: research governance, never the person who submitted it."""
+    from discretion.staff.models import Staff
+
+    return [
+        s
+        for s in Staff.objects.filter(role=Role.RESEARCH, is_active=True).order_by("last_name", "first_name")
+        if is_research_governance(s) and s.pk != req.submitted_by_id
+    ]
 
 
 def is_research_governance(actor: Staff) -> bool:
@@ -303,7 +315,11 @@ def make_extract(actor: Staff, request_id: int, *, pseudonymised: bool = False) 
                 object_id=req.pk,
                 details=table.report.as_dict(),
             )
-        raise ExtractRefused(table.report)
+        # Which fields make groups too small, and what would pass (tried against the same check).
+        diagnosis = anonymise.diagnose(
+            source, req.fields, k=req.k, on=timezone.localdate(), max_suppressed=max_suppressed()
+        )
+        raise ExtractRefused(table.report, diagnosis)
     content = to_csv(table)
     # Pseudonymised data is still personal data (UK GDPR recital 26): the register names the
     # people in it. An anonymised table is not, so it names none.

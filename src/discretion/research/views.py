@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -63,6 +65,7 @@ def _detail(
     extract_form: ExtractForm | None = None,
     error: str | None = None,
     report: dict[str, object] | None = None,
+    diagnosis: Any = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = _actor(request)
@@ -84,6 +87,12 @@ def _detail(
         "extracts": list(req.extracts.select_related("made_by", "disclosure")),
         "error": error,
         "refusal_report": report,
+        "culprits": [(FIELDS[f], saved) for f, saved in diagnosis.culprits] if diagnosis else [],
+        "alternatives": [
+            {"fields": [FIELDS[f] for f in alt.fields], "changes": alt.changes, "rows": alt.rows_out}
+            for alt in (diagnosis.alternatives if diagnosis else ())
+        ],
+        "deciders": services.deciders_for(req) if req.status == RequestStatus.SUBMITTED else [],
         "form": decision_form,  # drives the error summary in the layout
     }
     return render(request, "research/detail.html", context, status=status)
@@ -127,7 +136,14 @@ def extract(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
         result = services.make_extract(_actor(request), request_id, pseudonymised=pseudonymised)
     except services.ExtractRefused as exc:
-        return _detail(request, request_id, error=str(exc), report=exc.report.as_dict(), status=400)
+        return _detail(
+            request,
+            request_id,
+            error=str(exc),
+            report=exc.report.as_dict(),
+            diagnosis=exc.diagnosis,
+            status=400,
+        )
     except services.InvalidInput as exc:
         return _detail(request, request_id, error=str(exc), status=400)
     except NotPermitted as exc:
