@@ -91,7 +91,13 @@ def test_register_search_and_csv_for_igo_and_managers_only(world, client, audit_
         b"No disclosures match" not in client.get(reverse("disclosures:register"), {"basis": "2.2"}).content
     )
     bad = client.get(reverse("disclosures:register"), {"released_from": "31/02/2025"})
-    assert bad.status_code == 400 and b"Enter a real date" in bad.content
+    assert bad.status_code == 400 and b"Released from must be a real date" in bad.content
+    boxes = client.get(
+        reverse("disclosures:register"),
+        {"released_to_day": "1", "released_to_month": "1", "released_to_year": "2000"},
+    )
+    assert b"No disclosures match" in boxes.content  # day, month and year boxes
+    assert b'href="#id_released_from"' in bad.content  # the error summary links to the field
     export = client.get(reverse("disclosures:register"), {"person": c.child.ref, "format": "csv"})
     assert export["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(export.content.decode())))

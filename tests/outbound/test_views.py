@@ -48,7 +48,8 @@ def test_check_button_shows_findings_without_javascript(client: Client, scene: A
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "What was found" in page and "PERSON" in page and "DOB" in page
+    assert "What was found" in page and "Name of a known service user" in page and "Date of birth" in page
+    assert "PERSON" not in page and "characters" not in page  # plain words, no codes or offsets
     assert "<mark>Kayden Walsh</mark>" in page
     assert "Send by secure download link with a one-time code" in page
     assert "Sarah Hughes</mark>" not in page  # the worker's own signature

@@ -3,6 +3,9 @@ shared with", and the public secure-download page."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,24 +18,32 @@ from discretion import access
 from discretion.audit import services as audit
 from discretion.disclosures import files, services
 from discretion.disclosures.models import Disclosure, OutboxMessage
-from discretion.information_rights.dates import GovUKDateField
+from discretion.information_rights.dates import GovUKDateField, GovUKDateInput
 from discretion.staff.models import Staff
 from discretion.web.views import not_found, refused
+
+
+class RegisterDateInput(GovUKDateInput):
+    """Day, month and year boxes; a saved link with one ISO date (`released_from=2026-03-27`) still works."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if any(f"{name}_{part}" in data for part in ("day", "month", "year")) or name not in data:
+            return super().value_from_datadict(data, files, name)
+        text = str(data.get(name) or "").strip()
+        if not text:
+            return ["", "", ""]
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return [text, "?", "?"]  # not a date: the field says so
+        return [str(day.day), str(day.month), str(day.year)]
 
 
 class RegisterForm(forms.Form):
     person = forms.CharField(label="Person reference", max_length=16, required=False)
     recipient = forms.CharField(label="Recipient or organisation", max_length=200, required=False)
-    released_from = forms.DateField(
-        label="Released from",
-        required=False,
-        error_messages={"invalid": "Enter a real date, for example 2025-03-27"},
-    )
-    released_to = forms.DateField(
-        label="Released to",
-        required=False,
-        error_messages={"invalid": "Enter a real date, for example 2025-03-27"},
-    )
+    released_from = GovUKDateField(label="Released from", required=False, widget=RegisterDateInput)
+    released_to = GovUKDateField(label="Released to", required=False, widget=RegisterDateInput)
     basis = forms.CharField(label="Basis (policy rule, paragraph or purpose)", max_length=100, required=False)
 
     def query(self) -> services.RegisterQuery:

@@ -107,6 +107,19 @@ class PartFinding:
     def where(self) -> str:
         return self.part.split(":")[0]
 
+    @property
+    def plain_label(self) -> str:
+        """What was found, in words ("name of a known service user", never "PERSON")."""
+        return LABEL_NAMES.get(self.finding.label, str(self.finding.label)).capitalize()
+
+    @property
+    def plain_where(self) -> str:
+        """Where it is, in words: the subject line, the message, or which attachment."""
+        part, _, number = self.part.partition(":")
+        if part == "attachment":
+            return f"Attachment {int(number) + 1}" if number.isdigit() else "An attachment"
+        return {"subject": "Subject line", "body": "Message"}.get(part, part.capitalize())
+
 
 LABEL_NAMES = {
     Label.PERSON: "name of a known service user",
