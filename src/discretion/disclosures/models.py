@@ -11,7 +11,7 @@ from django.utils import timezone
 
 class Channel(models.TextChoices):
     SECURE_LINK = "secure_link", "Secure download link"
-    SECURE_EMAIL = "secure_email", "Secure e-mail (TLS-enforced secure domain)"
+    SECURE_EMAIL = "secure_email", "Secure e-mail (to a secure government, police or NHS address)"
     ENCRYPTED_EMAIL = "encrypted_email", "E-mail encrypted to the recipient's key"
     POST = "post", "Print and post"
     IN_PERSON = "in_person", "Handed over in person"

@@ -58,7 +58,7 @@ ROUTE_NAMES = {
     Route.EMAIL: "Ordinary e-mail",
     Route.SECURE_LINK: "Secure download link with a one-time code",
     Route.ENCRYPTED_EMAIL: "E-mail encrypted to the recipient's registered key",
-    Route.SECURE_EMAIL: "Secure e-mail (TLS required to a secure domain)",
+    Route.SECURE_EMAIL: "Secure e-mail (to a secure government, police or NHS address)",
 }
 
 
@@ -219,8 +219,8 @@ class Check:
             return "No personal data about service users was found: it may be sent as ordinary e-mail."
         if verdict is Verdict.SECURE_ONLY:
             return (
-                self.describe() + " Every recipient has a secure route (a secure domain with TLS "
-                "required, or a registered key): send it only that way (policy 1.1)."
+                self.describe() + " Every recipient can be reached securely (a secure government, "
+                "police or NHS address, or a registered encryption key): send it only that way (policy 1.1)."
             )
         return (
             self.describe() + " Personal data may not go by ordinary internet e-mail (policy 1.1). "
