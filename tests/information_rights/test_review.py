@@ -9,6 +9,7 @@ import io
 import pikepdf
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from pypdf import PdfReader
 
 from discretion import access
@@ -185,3 +186,10 @@ def test_the_bundle_is_a_tagged_pdf_whose_letter_names_the_signer_and_how_to_rea
         )
         if content_stream:
             assert b"BDC" in content_stream and b"/Artifact BMC" in content_stream
+
+
+def test_the_subject_access_page_explains_its_due_date(client, scene, igo):
+    sar, _entry = scene
+    client.force_login(igo)
+    page = client.get(reverse("information_rights:sar", args=[sar.pk])).content.decode()
+    assert "How this date was worked out" in page and "3 December 2026" in page

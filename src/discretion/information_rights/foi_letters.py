@@ -60,9 +60,13 @@ def explain_due(req: InfoRequest) -> DueExplained | None:
     if req.on_hold:
         return None
     try:
-        deadline: deadlines.Deadline = compute_request_due(req)
+        return explain(compute_request_due(req))
     except InvalidInput:
         return None
+
+
+def explain(deadline: deadlines.Deadline) -> DueExplained:
+    """Any statutory clock (FOI, EIR, subject access) as the page explains it."""
     return DueExplained(
         due_on=_long(deadline.due_on),
         rule=deadline.rule,

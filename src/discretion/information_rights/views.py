@@ -556,9 +556,19 @@ def _sar_page(
             "signed_off": review.is_signed_off(sar),
             "prepared_current": bool(sar.prepared_state) and sar.prepared_state == review.state_digest(sar),
             "can_sign": review.who_can_sign_off(sar.prepared_by_id),
+            "due": _sar_due(sar),
         },
         status=status,
     )
+
+
+def _sar_due(sar: SarCase) -> foi_letters.DueExplained | None:
+    if sar.on_hold or sar.status == SarStatus.RELEASED:
+        return None
+    try:
+        return foi_letters.explain(services.compute_sar_due(sar))
+    except services.InvalidInput:
+        return None
 
 
 @login_required
