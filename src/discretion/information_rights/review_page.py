@@ -12,7 +12,10 @@ from discretion.information_rights.models import Decision, Reason, Redaction, Re
 from discretion.information_rights.review import MAX_CHOICES, Span, sentences, words
 
 MAX_SENTENCES = 2000
-EXTENT_WINDOW = 30  # words either side of a redaction offered when changing its extent
+EXTENT_WINDOW = 15  # words either side of a redaction offered when changing its extent
+# Past this many entries on one review page, the word lists are left out (sentences and selecting
+# in the text remain): a page of hundreds of entries would otherwise weigh megabytes.
+WORD_LISTS_UP_TO = 60
 
 
 def _int(widget: forms.Widget | None = None) -> forms.IntegerField:
@@ -153,10 +156,12 @@ def segments(text: str, redactions: list[Redaction]) -> list[Segment]:
     return runs
 
 
-def entry_text(text: str, redactions: list[Redaction]) -> EntryText:
+def entry_text(text: str, redactions: list[Redaction], *, word_lists: bool = True) -> EntryText:
     listed = words(text)
     choices = (
-        [WordChoice(n, _label(listed, n)) for n in range(len(listed))] if len(listed) <= MAX_CHOICES else []
+        [WordChoice(n, _label(listed, n)) for n in range(len(listed))]
+        if word_lists and len(listed) <= MAX_CHOICES
+        else []
     )
     shown = EntryText(segments(text, redactions), sentences(text)[:MAX_SENTENCES], choices)
     for red in redactions:

@@ -666,13 +666,14 @@ def _review_page(
     reviews = services.attachment_reviews(sar)
     # Every entry for a small bundle; for a large one, the entries with a redaction to decide.
     show_all = len(compiled.entry_ids) <= 500
+    word_lists = len(compiled.entry_ids) <= review_page.WORD_LISTS_UP_TO
     entries = [
         {
             "entry": e,
             "case": c.case,
             "redactions": by_entry.get(e.pk, []),
             "preview": redacted(e.text, compiled.withheld.get(e.pk, [])),
-            "text": review_page.entry_text(e.text, by_entry.get(e.pk, [])),
+            "text": review_page.entry_text(e.text, by_entry.get(e.pk, []), word_lists=word_lists),
             # Attachments cannot be redacted automatically: each is withheld until reviewed by hand.
             "attachments": [
                 {"attachment": att, "review": reviews.get(att.pk)}
