@@ -150,6 +150,7 @@ def _pages(s: dict[str, Any]) -> dict[str, list[str]]:
             "/information-rights/sar/new/",
             f"/information-rights/sar/{sar}/",
             f"/information-rights/sar/{sar}/review/",
+            f"/information-rights/sar/{sar}/release/",
             "/disclosures/",
             "/staff/alerts/",
             "/staff/compliance/",
@@ -172,6 +173,8 @@ def _check(tab: Any, axe_source: str, url: str, problems: list[str]) -> None:
     tab.set_viewport_size({"width": 1280, "height": 900})
     response = tab.goto(url)
     assert response is not None and response.status < 500, f"{url}: {response and response.status}"
+    # Open every "details" so the forms folded inside them are checked too.
+    tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     tab.evaluate(axe_source)
     for violation in tab.evaluate(RUN_AXE, TAGS):
         problems.append(f"{url}: {violation}")

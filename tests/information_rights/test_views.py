@@ -116,6 +116,9 @@ def test_bad_input_shows_error_summary(igo_client):
     req = _log(igo_client)
     response = _act(igo_client, req, "outcome", expected=400, outcome="refused")
     assert "Record at least one exemption" in response.content.decode()
+    assert 'href="#action-outcome"' in response.content.decode()  # the summary links to the form at fault
+    response = _act(igo_client, req, "search", expected=400, place="", hours="1")
+    assert 'href="#id_search-place"' in response.content.decode()  # ... or to the field at fault
 
 
 def test_foi_refused_under_s40_2_and_s41(igo_client):

@@ -45,6 +45,16 @@ def _errors(form: django_forms.Form) -> str:
     return "; ".join(str(m) for errors in form.errors.values() for m in errors)
 
 
+def _field_at_fault(bound: django_forms.Form | None, failed: str) -> str:
+    """Where the error summary's link goes: the first field in error of the action that failed, or
+    the action's own form when the service refused it."""
+    if bound is not None and bound.errors:
+        name = next(iter(bound.errors))
+        if name in bound.fields:
+            return str(bound[name].id_for_label or bound[name].auto_id)
+    return f"action-{failed}" if failed else ""
+
+
 # A case-page action: its form (None: a bare button), its title, and the service call.
 Action = tuple[type[django_forms.Form] | None, str, Callable[[Staff, int, dict[str, Any]], object]]
 
@@ -247,6 +257,8 @@ def _request_page(
             "req": req,
             "actions": actions,
             "error": error,
+            "error_anchor": _field_at_fault(bound, failed),
+            "failed_action": failed,
             "claims": claims,
             "searches": req.searches.all(),
             "reviews": req.reviews.all(),
@@ -552,6 +564,8 @@ def _sar_page(
             "sar": sar,
             "actions": actions,
             "error": error,
+            "error_anchor": _field_at_fault(bound, failed),
+            "failed_action": failed,
             "reviews": reviews,
             "signed_off": review.is_signed_off(sar),
             "prepared_current": bool(sar.prepared_state) and sar.prepared_state == review.state_digest(sar),
