@@ -193,3 +193,61 @@ def test_the_subject_access_page_explains_its_due_date(client, scene, igo):
     client.force_login(igo)
     page = client.get(reverse("information_rights:sar", args=[sar.pk])).content.decode()
     assert "How this date was worked out" in page and "3 December 2026" in page
+
+
+def test_the_api_selects_changes_the_extent_and_accepts_all(client, scene, igo):
+    sar, entry = scene
+    client.force_login(igo)
+    start = TEXT.index("football")
+    r = client.post(
+        f"/api/information-rights/sar/{sar.pk}/redactions/selection",
+        {
+            "entry_id": entry.pk,
+            "start": start,
+            "end": start + 8,
+            "passage": "football",
+            "reason": "serious_harm",
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and len(r.json()) == 1
+    bad = client.post(
+        f"/api/information-rights/sar/{sar.pk}/redactions/selection",
+        {"entry_id": entry.pk, "start": 0, "end": 3, "passage": "nowhere", "reason": "serious_harm"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "not found in the entry" in bad.json()["detail"]
+    words = [w.text for w in review.words(TEXT)]
+    r = client.post(
+        f"/api/information-rights/sar/{sar.pk}/redactions/{r.json()[0]}/extent",
+        {"first_word": words.index("likes"), "last_word": words.index("football.")},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and TEXT[r.json()[0] : r.json()[1]] == "likes football."
+    accepted = client.post(f"/api/information-rights/sar/{sar.pk}/redactions/accept-proposed")
+    assert accepted.status_code == 200 and accepted.json()
+    assert client.post(f"/api/information-rights/sar/{sar.pk}/redactions/accept-proposed").status_code == 400
+
+
+def test_a_letter_to_a_postal_address_is_printed_and_recorded_as_posted(world, igo):
+    from discretion.information_rights import foi_letters
+
+    req = services.log_request(
+        igo, requester_name="B Smith", requester_contact="1 High Street, Preston PR1 1AA", channel="letter",
+        wording="What did the council spend on agency social workers in 2025?",
+    )  # fmt: skip
+    services.record_outcome(igo, req.pk, outcome="not_held")
+    with pytest.raises(services.InvalidInput, match="sign off"):
+        foi_letters.record_posted(igo, req.pk)
+    foi_letters.sign_off_answer(world.staff("information_governance"), req.pk)
+    with pytest.raises(services.InvalidInput, match="postal address"):
+        foi_letters.send_letter(igo, req.pk)
+    req.refresh_from_db()
+    letter = foi_letters.closing_letter(req)
+    assert "we do not hold it" in letter and settings.COUNCIL_IG_CONTACT["address"] in letter
+    foi_letters.record_posted(igo, req.pk)
+    req.refresh_from_db()
+    assert req.letter_route == "post" and req.letter_sent_by == igo
+    with pytest.raises(services.InvalidInput, match="already been sent"):
+        foi_letters.record_posted(igo, req.pk)
+    assert AuditEvent.objects.filter(action="ir.request.letter_sent", object_id=str(req.pk)).exists()
