@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "discretion.commands",
     "discretion.research.cli",
     "discretion.operations",
+    "discretion.scheduler",
+    "discretion.serve",
 )
 
 
