@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "discretion.operations",
     "discretion.scheduler",
     "discretion.serve",
+    "discretion.backup",
 )
 
 

@@ -104,6 +104,11 @@ def register(subparsers: Any) -> None:
         help="Integrate accepted events and bring the signed checkpoint up to the chain's end "
         "(run every minute by the scheduler).",
     )
+    sequence.add_argument(
+        "--follow",
+        action="store_true",
+        help="Keep integrating until stopped: the sequencer process of the production stack (PostgreSQL).",
+    )
     sequence.set_defaults(func=run_audit_sequence)
     accept = audit_sub.add_parser(
         "accept-restore",
@@ -255,11 +260,40 @@ def run_audit_sequence(args: argparse.Namespace) -> int:
     setup_django()
     from discretion.audit import services as audit
 
+    if args.follow:
+        return _follow()
     outcome = audit.integrate_and_sign()
     print(json.dumps(outcome))
     if not outcome["ok"]:
         sys.stderr.write(f"audit sequence: the chain does not verify: {outcome['problem']}\n")
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def _follow() -> int:
+    import logging
+    import signal
+    import threading
+
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import connection
+
+    from discretion.audit import sequencer
+    from discretion.safety import refuse_to_start
+
+    if connection.vendor != "postgresql":
+        raise UsageError("the sequencer runs on PostgreSQL; SQLite chains each event as it is written")
+    try:
+        refuse_to_start()
+    except ImproperlyConfigured as exc:
+        raise UsageError(str(exc)) from None
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    logging.getLogger("discretion.audit.sequencer").info("audit sequencer started")
+    print("audit sequencer started", flush=True)
+    batches = sequencer.follow(stop)
+    print(f"audit sequencer stopped after {batches} batches", flush=True)
     return EXIT_OK
 
 

@@ -1,7 +1,8 @@
 """`discretion serve`: the whole production stack from one command, against DATABASE_URL.
 
-Three processes under honcho (a Procfile runner): gunicorn serving the web pages and API, the
-django-tasks database worker, and the scheduler (discretion.scheduler). Stopping one stops all;
+Processes under honcho (a Procfile runner): gunicorn serving the web pages and API, the
+django-tasks database worker, the scheduler (discretion.scheduler) and, on PostgreSQL, the audit
+sequencer (discretion.audit.sequencer). Stopping one stops all;
 Ctrl-C or SIGTERM stops them cleanly. Before starting it refuses unsafe settings
 (discretion.safety) and, with --migrate, applies migrations. Containers and systemd run the same
 three commands as separate services (deploy/).
@@ -55,7 +56,16 @@ def commands(args: argparse.Namespace) -> dict[str, str]:
         procs["worker"] = f"{discretion} manage db_worker --interval 2 --no-startup-delay"
     if not args.no_scheduler:
         procs["scheduler"] = f"{discretion} scheduler"
+    if sequencer_process():
+        procs["sequencer"] = f"{discretion} audit sequence --follow"
     return procs
+
+
+def sequencer_process() -> bool:
+    """PostgreSQL: the audit sequencer runs as a process of its own (discretion.audit.sequencer)."""
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -82,6 +92,8 @@ def run_serve(args: argparse.Namespace) -> int:
     manager = Manager(Printer(sys.stdout))
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    if sequencer_process():
+        env["DISCRETION_AUDIT_SEQUENCER"] = "daemon"  # writers accept; the sequencer integrates
     for name, command in commands(args).items():
         manager.add_process(name, command, env=env)
     manager.loop()

@@ -165,6 +165,9 @@ AUDIT_CHECKPOINT_PATH = Path(os.environ.get("DISCRETION_AUDIT_CHECKPOINT", VAR_D
 # (discretion/audit/checkpoints.py); one row per chain, so one chain per council.
 AUDIT_CHECKPOINT_URL = os.environ.get("DISCRETION_AUDIT_CHECKPOINT_URL", "")
 AUDIT_CHAIN_NAME = os.environ.get("DISCRETION_AUDIT_CHAIN", "discretion")
+# PostgreSQL: "daemon" when a sequencer process (`discretion audit sequence --follow`, started by
+# the production stack) integrates accepted events; "inline" lets each writer do it itself.
+AUDIT_SEQUENCER = os.environ.get("DISCRETION_AUDIT_SEQUENCER", "inline")
 BREAK_GLASS_MINUTES = int(os.environ.get("DISCRETION_BREAK_GLASS_MINUTES", "60"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DISCRETION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CURRENT_POLICY_VERSION = os.environ.get("DISCRETION_POLICY_VERSION", "2018-09")

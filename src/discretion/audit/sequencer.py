@@ -1,31 +1,37 @@
 """PostgreSQL: accepting audit events apart from sequencing them into the chain.
 
-As a transparency log's front end accepts an entry and its sequencer later integrates queued
+As a transparency log accepts an entry at once and its sequencer later integrates the queued
 entries in batches (Trillian), an audited action here only *accepts* its event: one plain
-INSERT in the caller's own transaction, with no chain position (seq NULL) and no lock shared
-with any other writer. The event is therefore durable exactly when the caller's work is, and
-a rollback leaves neither event nor gap.
+INSERT in the caller's own transaction, with no place in the chain yet (seq NULL) and no lock
+shared with any other writer. The event is durable exactly when the caller's work is (so before
+the page showing the read it records is sent), and a rollback leaves neither event nor gap.
 
-Once the caller's transaction has committed (at once, when there is none), the caller
-*integrates*: one statement (the database function audit_integrate, migration 0003) takes the
-chain's advisory lock, gives every accepted event not yet in the chain, in accept order, the
-next seq and its hash, moves the head and commits; the caller then signs the new head
-checkpoint. Callers that arrive while a batch is being
-integrated wait for that batch; whoever takes the lock next integrates everything accepted
-meanwhile (group commit), so under load one lock hold integrates many events, and the lock is
-never held across a caller's own transaction. When integrate returns, the caller's event is
-in the chain: the page that shows the read it records has not been sent yet.
+*Integrating* is one short transaction under the chain's advisory lock: it reads the head and
+every accepted event not yet in the chain, gives each, in accept order, the next seq and its hash
+(chain.event_hash), writes them and the new head with one statement and commits; then the new
+head checkpoint is signed (after the commit, so it never runs ahead of the chain). Who integrates:
 
-An event whose caller died between its commit and its integration is integrated by the next
-batch, or by the scheduled `discretion audit sequence` pass (every minute): see
-docs/audit-chain.md for the bounds.
+- `sequencer` mode (the production stack, DISCRETION_AUDIT_SEQUENCER=daemon): one process,
+  `discretion audit sequence --follow`, integrates continuously in batches; writers never wait
+  for it and never touch the lock.
+- `inline` mode (the default: one process, tests, development): the writer integrates once its
+  transaction has committed (at once when it has none), before it returns. Writers arriving
+  while a batch is being integrated wait for it holding nothing; whoever takes the lock next
+  integrates everything accepted meanwhile (group commit).
+
+Either way the lock is never held across a caller's transaction, and an event left behind by a
+process that died is integrated by the next batch or by the scheduled `discretion audit
+sequence` pass (every minute). docs/audit-chain.md states the bounds.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from discretion.audit.models import AuditEvent
@@ -35,20 +41,47 @@ log = logging.getLogger(__name__)
 # The advisory lock that orders the chain ("audit" in ASCII); one database holds one chain.
 CHAIN_LOCK = 0x6175646974
 # At most this many events are integrated per lock hold (a bound on how long it is held).
-BATCH = 2000
+BATCH = 5000
+# The sequencer looks for accepted events this often when it last found none.
+POLL_SECONDS = 0.02
+
+_ACCEPT = (
+    f"INSERT INTO {AuditEvent._meta.db_table} (seq, at, actor_id, action, object_type, object_id, "  # noqa: S608
+    "person_id, ip, session, reason, details, prev_hash, hash) "
+    "VALUES (NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '') RETURNING id"
+)
+_ACCEPT_FIELDS = (
+    "at",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "person_id",
+    "ip",
+    "session",
+    "reason",
+    "details",
+)
+
+
+def inline() -> bool:
+    """Whether writers integrate their own events (no sequencer process)."""
+    return str(getattr(settings, "AUDIT_SEQUENCER", "inline")) != "daemon"
 
 
 def accept(events: Sequence[dict[str, object]]) -> list[AuditEvent]:
-    """Insert `events` (field values, no seq) in the caller's transaction, then integrate them
-    once it commits (now, when the caller has no transaction open)."""
+    """Insert `events` (field values, no seq) in the caller's transaction; in inline mode,
+    integrate them once it commits (now, when the caller has no transaction open)."""
     from discretion.audit.services import in_caller_transaction
 
-    rows = [AuditEvent(seq=None, prev_hash="", hash="", **values) for values in events]
-    if len(rows) == 1:
-        rows[0].save(force_insert=True)  # one statement: atomic on its own
-    else:
-        with transaction.atomic():
-            AuditEvent.objects.bulk_create(rows)
+    rows = []
+    with connection.cursor() as cursor:
+        for values in events:
+            cursor.execute(_ACCEPT, [values[f] for f in _ACCEPT_FIELDS])
+            (pk,) = cursor.fetchone()  # type: ignore[misc]
+            rows.append(AuditEvent(pk=pk, seq=None, prev_hash="", hash="", **values))
+    if not inline():
+        return rows
     last_id = max(int(row.pk) for row in rows)
     if in_caller_transaction():
         transaction.on_commit(lambda: _integrate_quietly(last_id), robust=True)
@@ -65,6 +98,36 @@ def accept(events: Sequence[dict[str, object]]) -> list[AuditEvent]:
             if row.pk in places:
                 row.seq, row.prev_hash, row.hash = places[row.pk]
     return rows
+
+
+def follow(stop: threading.Event | None = None, *, poll: float = POLL_SECONDS) -> int:
+    """The sequencer process: integrate accepted events continuously until `stop` is set (or
+    forever); returns how many batches it integrated. A database error is logged and retried
+    after a pause: nothing accepted is lost meanwhile, only integrated later."""
+    from django.db import close_old_connections
+
+    batches = 0
+    while stop is None or not stop.is_set():
+        try:
+            if _integrate_once():
+                batches += 1
+                continue
+        except DatabaseError:
+            log.exception("audit sequencer: integrating failed; retrying")
+            close_old_connections()
+            time.sleep(1)
+            continue
+        if stop is not None:
+            stop.wait(poll)
+        else:
+            time.sleep(poll)
+    return batches
+
+
+def _integrate_once() -> bool:
+    """One batch; whether it integrated anything."""
+    status, _place = _integrate_batch(BATCH)
+    return status in ("more", "done-some")
 
 
 Place = tuple[int, str, str]
@@ -91,20 +154,16 @@ def integrate(*, until: int | None = None, limit: int = BATCH) -> Place | None:
     """
     idle = 0
     while True:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT * FROM audit_integrate(%s, %s)", [until, limit])
-            row = cursor.fetchone()
-        assert row is not None
-        status, seq, prev_hash, digest, head_seq, head_hash = row
-        if head_seq is not None:
-            _sign_when_committed(int(head_seq), str(head_hash))
+        status, place = _integrate_batch(limit, until)
         if status == "placed":
-            return int(seq), str(prev_hash), str(digest)
-        if status == "gone" or (status == "done" and until is None):
+            return place
+        if status == "gone":
             return None
         if status == "busy":
             _wait_for_batch()
-        elif status == "done":
+        elif status in ("done", "done-some"):
+            if until is None:
+                return None
             # `until` still unplaced after a batch that took every committed event: it is not
             # visible here (never committed). Look again once, then leave it to the next batch.
             idle += 1
@@ -113,13 +172,95 @@ def integrate(*, until: int | None = None, limit: int = BATCH) -> Place | None:
         # "more": a full batch was integrated and more events wait.
 
 
+_TABLE = AuditEvent._meta.db_table
+_CONTENT = (
+    "at",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "person_id",
+    "ip",
+    "session",
+    "reason",
+    "details",
+)
+_HEAD_AND_PENDING = (
+    "SELECT h.seq, h.hash, e.* FROM audit_chainhead h LEFT JOIN LATERAL ("  # noqa: S608
+    f"SELECT id, {', '.join(_CONTENT)} FROM {_TABLE} WHERE seq IS NULL ORDER BY id LIMIT %s"
+    ") e ON true WHERE h.id = 1"
+)
+_PLACE = (
+    f"WITH placed AS (UPDATE {_TABLE} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "  # noqa: S608
+    "FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[]) AS v(id, seq, prev_hash, hash) "
+    "WHERE e.id = v.id RETURNING e.id) "
+    "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = 1 AND (SELECT count(*) FROM placed) = %s"
+)
+
+
+def _integrate_batch(limit: int, until: int | None = None) -> tuple[str, Place | None]:
+    """One lock hold: chain up to `limit` accepted events, in accept order.
+
+    Returns (status, place of `until`): "placed" (`until` is in the chain), "gone" (no such
+    event), "busy" (another process holds the lock), "more" (a full batch was integrated and
+    more wait), "done-some" / "done" (everything accepted is integrated, by this call or not).
+    The seq column is unique, so even a wrong head could never fork the chain: it would fail.
+    """
+    from discretion.audit.chain import GENESIS_HASH, event_hash
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if until is not None:
+            cursor.execute(f"SELECT seq, prev_hash, hash FROM {_TABLE} WHERE id = %s", [until])  # noqa: S608
+            mine = cursor.fetchone()
+            if mine is None:
+                return "gone", None
+            if mine[0] is not None:
+                return "placed", (int(mine[0]), str(mine[1]), str(mine[2]))
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        locked = cursor.fetchone()
+        if not locked or not locked[0]:
+            return "busy", None
+        # A statement of its own, after the lock: it sees every batch committed before.
+        cursor.execute(_HEAD_AND_PENDING, [limit])
+        rows = cursor.fetchall()
+        if not rows:  # a new (or emptied) database: the chain starts at genesis
+            cursor.execute(
+                "INSERT INTO audit_chainhead (id, seq, hash) VALUES (1, 0, %s) ON CONFLICT (id) DO NOTHING",
+                [GENESIS_HASH],
+            )
+            cursor.execute(_HEAD_AND_PENDING, [limit])
+            rows = cursor.fetchall()
+        seq, prev = int(rows[0][0]), str(rows[0][1])
+        rows = [row[2:] for row in rows if row[2] is not None]
+        if not rows:
+            return "done", None
+        ids, seqs, prevs, hashes = [], [], [], []
+        mine_place: Place | None = None
+        for row in rows:
+            seq += 1
+            digest = event_hash((seq, *row[1:]), prev)
+            ids.append(row[0])
+            seqs.append(seq)
+            prevs.append(prev)
+            hashes.append(digest)
+            if row[0] == until:
+                mine_place = (seq, prev, digest)
+            prev = digest
+        cursor.execute(_PLACE, [ids, seqs, prevs, hashes, seq, prev, len(ids)])
+        if cursor.rowcount != 1:
+            raise DatabaseError("audit: accepted events changed while being integrated")
+        _sign_when_committed(seq, prev)
+    if mine_place is not None:
+        return "placed", mine_place
+    return ("more" if len(rows) >= limit else "done-some"), None
+
+
 def _sign_when_committed(seq: int, head_hash: str) -> None:
     from discretion.audit.services import write_checkpoint
 
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: write_checkpoint(seq, head_hash))
-    else:  # autocommit: the batch committed with the statement
-        write_checkpoint(seq, head_hash)
+    # After the batch's commit (at once where there is no outer transaction): the checkpoint
+    # never runs ahead of the chain.
+    transaction.on_commit(lambda: write_checkpoint(seq, head_hash))
 
 
 def _wait_for_batch() -> None:
