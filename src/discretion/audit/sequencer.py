@@ -30,6 +30,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -77,8 +78,9 @@ def accept(events: Sequence[dict[str, object]]) -> list[AuditEvent]:
     rows = []
     with connection.cursor() as cursor:
         for values in events:
-            cursor.execute(_ACCEPT, [values[f] for f in _ACCEPT_FIELDS])
-            (pk,) = cursor.fetchone()  # type: ignore[misc]
+            params: list[Any] = [values[f] for f in _ACCEPT_FIELDS]
+            cursor.execute(_ACCEPT, params)
+            (pk,) = cursor.fetchone()
             rows.append(AuditEvent(pk=pk, seq=None, prev_hash="", hash="", **values))
     if not inline():
         return rows
