@@ -38,7 +38,9 @@ def test_compose_runs_every_process_of_the_stack_from_one_image():
     assert {"db", "witness"} | APP_SERVICES == set(services)
     for name in APP_SERVICES:
         service = services[name]
-        assert service["image"] == "discretion:latest" and service["build"]["dockerfile"] == "deploy/Dockerfile"
+        assert (
+            service["image"] == "discretion:latest" and service["build"]["dockerfile"] == "deploy/Dockerfile"
+        )
         env = service["environment"]
         assert env["DISCRETION_AUDIT_SEQUENCER"] == "daemon" and env["DISCRETION_HTTPS"] == "1"
         assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
@@ -79,11 +81,15 @@ def test_systemd_units_verify_and_run_real_commands(tmp_path):
             assert argv[0].startswith("/opt/discretion/venv/bin/")
             _check_command([Path(argv[0]).name, *argv[1:]])
         # Installed paths become this checkout's, so verify can find the programs.
-        text = text.replace("/opt/discretion/venv", str(venv)).replace("/etc/discretion/discretion.env", str(tmp_path / "discretion.env"))
+        text = text.replace("/opt/discretion/venv", str(venv)).replace(
+            "/etc/discretion/discretion.env", str(tmp_path / "discretion.env")
+        )
         text = re.sub(r"^(User|Group)=discretion$", r"\1=root", text, flags=re.M)
         (tmp_path / unit.name).write_text(text)
     analyze = shutil.which("systemd-analyze")
-    assert analyze is not None, "systemd-analyze (Debian: systemd) is installed by scripts/ensure-system-packages.sh"
+    assert analyze is not None, (
+        "systemd-analyze (Debian: systemd) is installed by scripts/ensure-system-packages.sh"
+    )
     result = subprocess.run(
         [analyze, "verify", *(str(tmp_path / u.name) for u in units)],
         capture_output=True,
