@@ -137,7 +137,7 @@ def _defer_indexes() -> list[str]:
             [tables],
         )
         indexes = cursor.fetchall()
-        for name, definition in indexes:
+        for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         # Unique constraints before foreign keys that may lean on them; plain indexes first of all.
         unique = [r for r in remake if " UNIQUE " in r]
@@ -168,7 +168,7 @@ class _Table:
         self.columns = [f.column for f in fields]
         self.attnames = [f.attname for f in fields]
         self.defaults = {f.attname: f.get_default() for f in fields if f.has_default()}
-        self.rows: list[tuple[object, ...]] = []
+        self.rows: list[tuple[Any, ...]] = []
 
     def add(self, **values: object) -> None:
         merged = {**self.defaults, **values}
@@ -417,7 +417,9 @@ def build(
     else:
         say(f"seed {size}: resuming at chunk {progress['next_chunk'] + 1} of {progress['chunks']}")
     state = Counters(json.loads(progress["state"]))
-    teams = sorted({t for t in Staff.objects.exclude(team_id=None).values_list("team_id", flat=True)})
+    teams = sorted(
+        {t for t in Staff.objects.filter(team_id__isnull=False).values_list("team_id", flat=True) if t}
+    )
     workers_by_team: dict[int, list[int]] = {t: [] for t in teams}
     for staff_id, team_id in (
         Staff.objects.filter(role=Role.PRACTITIONER, team_id__isnull=False, responsible_staff__isnull=True)
