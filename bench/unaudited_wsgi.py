@@ -1,0 +1,20 @@
+"""Bench only: the production WSGI application with the audit append switched off, to measure
+what the audit costs under load (bench/bench_load.py). Never deployed: it lives in bench/."""
+
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "discretion.settings")
+django.setup(set_prefix=False)
+
+from discretion.audit import services  # noqa: E402
+
+
+def _not_recorded(*args: object, **kwargs: object) -> None:
+    return None
+
+
+services.record = _not_recorded  # type: ignore[assignment]
+
+from discretion.wsgi import application  # noqa: E402, F401
