@@ -49,8 +49,9 @@ POLL_SECONDS = 0.02
 _ACCEPT = (
     f"INSERT INTO {AuditEvent._meta.db_table} (seq, at, actor_id, action, object_type, object_id, "  # noqa: S608
     "person_id, ip, session, reason, details, prev_hash, hash) "
-    "VALUES (NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '') RETURNING id"
+    "VALUES (NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '')"
 )
+_MORE_ROWS = ", (NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '')"
 _ACCEPT_FIELDS = (
     "at",
     "actor_id",
@@ -75,13 +76,15 @@ def accept(events: Sequence[dict[str, object]]) -> list[AuditEvent]:
     integrate them once it commits (now, when the caller has no transaction open)."""
     from discretion.audit.services import in_caller_transaction
 
-    rows = []
+    params: list[Any] = [values[f] for values in events for f in _ACCEPT_FIELDS]
     with connection.cursor() as cursor:
-        for values in events:
-            params: list[Any] = [values[f] for f in _ACCEPT_FIELDS]
-            cursor.execute(_ACCEPT, params)
-            (pk,) = cursor.fetchone()
-            rows.append(AuditEvent(pk=pk, seq=None, prev_hash="", hash="", **values))
+        # One statement for any number of events: atomic on its own, in accept (id) order.
+        cursor.execute(_ACCEPT + _MORE_ROWS * (len(events) - 1) + " RETURNING id", params)
+        ids = sorted(int(row[0]) for row in cursor.fetchall())
+    rows = [
+        AuditEvent(pk=pk, seq=None, prev_hash="", hash="", **values)
+        for pk, values in zip(ids, events, strict=True)
+    ]
     if not inline():
         return rows
     last_id = max(int(row.pk) for row in rows)

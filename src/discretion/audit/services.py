@@ -33,7 +33,6 @@ def session_digest(session_key: str | None) -> str:
 
 
 # One statement both locks the head and reads it (RETURNING: PostgreSQL, SQLite >= 3.35).
-_ADVANCE_HEAD = "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
 _ADVANCE_HEAD_BY = "UPDATE audit_chainhead SET seq = seq + %s WHERE id = 1 RETURNING seq, hash"
 
 
@@ -98,20 +97,36 @@ def record(
 
 def _record_now(values: dict[str, object]) -> AuditEvent:
     """Chain one event now under the head row (SQLite's write lock), checkpoint on commit."""
+    return _record_now_many([values])[0]
+
+
+def _record_now_many(events: list[dict[str, object]]) -> list[AuditEvent]:
+    """Chain events now as one batch under the head row: the head moves once, so a list of any
+    length costs a fixed number of statements. Checkpoint on commit."""
+    count = len(events)
     with transaction.atomic():
         # The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first.
         with connection.cursor() as cursor:
-            cursor.execute(_ADVANCE_HEAD)
+            cursor.execute(_ADVANCE_HEAD_BY, [count])
             row = cursor.fetchone()
         if row is None:
-            ChainHead.objects.create(id=1, seq=1, hash=GENESIS_HASH)
-            row = (1, GENESIS_HASH)
-        seq, prev_hash = int(row[0]), str(row[1])
-        digest = event_hash((seq, *(values[f] for f in FIELDS[1:])), prev_hash)
-        event = AuditEvent.objects.create(seq=seq, prev_hash=prev_hash, hash=digest, **values)
-        ChainHead.objects.filter(id=1).update(hash=digest)
-        transaction.on_commit(lambda: write_checkpoint(seq, digest))
-    return event
+            ChainHead.objects.create(id=1, seq=count, hash=GENESIS_HASH)
+            row = (count, GENESIS_HASH)
+        last_seq, prev = int(row[0]), str(row[1])
+        rows = []
+        for offset, values in enumerate(events):
+            seq = last_seq - count + 1 + offset
+            digest = event_hash((seq, *(values[f] for f in FIELDS[1:])), prev)
+            rows.append(AuditEvent(seq=seq, prev_hash=prev, hash=digest, **values))
+            prev = digest
+        if count == 1:
+            rows[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(rows)
+        ChainHead.objects.filter(id=1).update(hash=prev)
+        head_hash = prev
+        transaction.on_commit(lambda: write_checkpoint(last_seq, head_hash))
+    return rows
 
 
 def record_for_people(
@@ -125,8 +140,9 @@ def record_for_people(
     details: dict[str, object] | None = None,
 ) -> None:
     """One event per person the action concerns (so "who has looked at this child" finds it),
-    or a single event with no person when it concerns none. Appended as one batch: the head moves
-    once, so a list of any length costs a fixed number of statements."""
+    or a single event with no person when it concerns none. Written as one batch (one accepting
+    INSERT on PostgreSQL; one move of the head on SQLite), so a list of any length costs a fixed
+    number of statements."""
     targets: list[int | None] = [*sorted(set(person_ids))] or [None]
     if len(targets) == 1:
         record(
@@ -139,56 +155,14 @@ def record_for_people(
             details=details,
         )
         return
-    ctx = current_context()
-    count = len(targets)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(_ADVANCE_HEAD_BY, [count])
-            row = cursor.fetchone()
-        if row is None:
-            ChainHead.objects.create(id=1, seq=count, hash=GENESIS_HASH)
-            row = (count, GENESIS_HASH)
-        last_seq, prev = row[0], row[1]
-        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-        detail_text = canonical_details({"channel": ctx.channel, **(details or {})})
-        events = []
-        for offset, person_id in enumerate(targets):
-            seq = last_seq - count + 1 + offset
-            values = (
-                seq,
-                at,
-                actor_id,
-                action,
-                object_type,
-                str(object_id),
-                person_id,
-                ctx.ip,
-                ctx.session,
-                reason,
-                detail_text,
-            )
-            digest = event_hash(values, prev)
-            events.append(
-                AuditEvent(
-                    seq=seq,
-                    at=at,
-                    actor_id=actor_id,
-                    action=action,
-                    object_type=object_type,
-                    object_id=str(object_id),
-                    person_id=person_id,
-                    ip=ctx.ip,
-                    session=ctx.session,
-                    reason=reason,
-                    details=detail_text,
-                    prev_hash=prev,
-                    hash=digest,
-                )
-            )
-            prev = digest
-        AuditEvent.objects.bulk_create(events)
-        ChainHead.objects.filter(id=1).update(hash=prev)
-        transaction.on_commit(lambda: write_checkpoint(last_seq, prev))
+    first = _event_values(actor_id, action, object_type, object_id, targets[0], reason, details)
+    events = [{**first, "person_id": person_id} for person_id in targets]
+    if connection.vendor == "postgresql":
+        from discretion.audit import sequencer
+
+        sequencer.accept(events)
+        return
+    _record_now_many(events)
 
 
 def _key() -> bytes:
