@@ -152,13 +152,19 @@ class Stack:
             if any(p.poll() is not None for p in self.procs):
                 break
             time.sleep(0.2)
+        self.stop()
         raise SystemExit(f"{name} did not start:\n{self.log.read_text(errors='replace')}")
 
     def stop(self) -> None:
         for p in self.procs:
-            p.send_signal(signal.SIGTERM)
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
         for p in self.procs:
-            p.wait(60)
+            try:
+                p.wait(60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
 
 def run_locust(port: int, users: list[str], seconds: int, out_dir: Path, label: str) -> dict[str, object]:
@@ -232,10 +238,13 @@ def main() -> None:
     runs_needed = 2 * len(args.levels)
     workers = social_workers(runs_needed * max(args.levels))
     log_dir = Path(tempfile.mkdtemp(prefix="discretion-load-"))
-    audited = Stack("audited", "discretion.wsgi:application", args.workers, True, log_dir)
-    unaudited = Stack("unaudited", "bench.unaudited_wsgi:application", args.workers, False, log_dir)
     levels = []
+    stacks: list[Stack] = []
     try:
+        audited = Stack("audited", "discretion.wsgi:application", args.workers, True, log_dir)
+        stacks.append(audited)
+        unaudited = Stack("unaudited", "bench.unaudited_wsgi:application", args.workers, False, log_dir)
+        stacks.append(unaudited)
         run = 0
         for users in args.levels:
             level: dict[str, object] = {"users": users}
@@ -251,8 +260,8 @@ def main() -> None:
             )
             levels.append(level)
     finally:
-        audited.stop()
-        unaudited.stop()
+        for stack in stacks:
+            stack.stop()
     results["levels"] = levels
     from discretion.audit import sequencer
 

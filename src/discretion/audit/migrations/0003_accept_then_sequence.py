@@ -61,6 +61,15 @@ class Migration(migrations.Migration):
                 help_text="Place in the chain; NULL until integrated.", null=True, unique=True
             ),
         ),
+        migrations.AlterField(
+            model_name="auditevent",
+            name="actor_id",
+            field=models.BigIntegerField(null=True),
+        ),
+        migrations.AddIndex(
+            model_name="auditevent",
+            index=models.Index(fields=["actor_id", "id"], name="audit_actor_accepted_idx"),
+        ),
         migrations.AddIndex(
             model_name="auditevent",
             index=models.Index(
