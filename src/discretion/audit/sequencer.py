@@ -158,8 +158,11 @@ def integrate(*, until: int | None = None, limit: int = BATCH) -> Place | None:
     holding nothing, and take the lock themselves only if their event missed it.
     """
     idle = 0
+    first = True
     while True:
-        status, place = _integrate_batch(limit, until)
+        # The first try skips looking whether `until` is placed: it was accepted just now.
+        status, place = _integrate_batch(limit, None if first else until, mine=until)
+        first = False
         if status == "placed":
             return place
         if status == "gone":
@@ -199,11 +202,13 @@ _PLACE = (
     f"WITH placed AS (UPDATE {_TABLE} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "  # noqa: S608
     "FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[]) AS v(id, seq, prev_hash, hash) "
     "WHERE e.id = v.id RETURNING e.id) "
-    "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = 1 AND (SELECT count(*) FROM placed) = %s"
+    "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = 1 AND seq = %s AND (SELECT count(*) FROM placed) = %s"
 )
 
 
-def _integrate_batch(limit: int, until: int | None = None) -> tuple[str, Place | None]:
+def _integrate_batch(
+    limit: int, until: int | None = None, *, mine: int | None = None
+) -> tuple[str, Place | None]:
     """One lock hold: chain up to `limit` accepted events, in accept order.
 
     Returns (status, place of `until`): "placed" (`until` is in the chain), "gone" (no such
@@ -213,14 +218,16 @@ def _integrate_batch(limit: int, until: int | None = None) -> tuple[str, Place |
     """
     from discretion.audit.chain import GENESIS_HASH, event_hash
 
-    with transaction.atomic(), connection.cursor() as cursor:
+    mine = until if mine is None else mine
+    # Never inside a caller's transaction (see integrate's callers): no savepoint needed.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if until is not None:
             cursor.execute(f"SELECT seq, prev_hash, hash FROM {_TABLE} WHERE id = %s", [until])  # noqa: S608
-            mine = cursor.fetchone()
-            if mine is None:
+            found = cursor.fetchone()
+            if found is None:
                 return "gone", None
-            if mine[0] is not None:
-                return "placed", (int(mine[0]), str(mine[1]), str(mine[2]))
+            if found[0] is not None:
+                return "placed", (int(found[0]), str(found[1]), str(found[2]))
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CHAIN_LOCK])
         locked = cursor.fetchone()
         if not locked or not locked[0]:
@@ -236,6 +243,7 @@ def _integrate_batch(limit: int, until: int | None = None) -> tuple[str, Place |
             cursor.execute(_HEAD_AND_PENDING, [limit])
             rows = cursor.fetchall()
         seq, prev = int(rows[0][0]), str(rows[0][1])
+        head_seq = seq
         rows = [row[2:] for row in rows if row[2] is not None]
         if not rows:
             return "done", None
@@ -248,10 +256,10 @@ def _integrate_batch(limit: int, until: int | None = None) -> tuple[str, Place |
             seqs.append(seq)
             prevs.append(prev)
             hashes.append(digest)
-            if row[0] == until:
+            if row[0] == mine:
                 mine_place = (seq, prev, digest)
             prev = digest
-        cursor.execute(_PLACE, [ids, seqs, prevs, hashes, seq, prev, len(ids)])
+        cursor.execute(_PLACE, [ids, seqs, prevs, hashes, seq, prev, head_seq, len(ids)])
         if cursor.rowcount != 1:
             raise DatabaseError("audit: accepted events changed while being integrated")
         _sign_when_committed(seq, prev)
