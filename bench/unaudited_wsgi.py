@@ -9,10 +9,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "discretion.settings")
 django.setup(set_prefix=False)
 
 from discretion.audit import services  # noqa: E402
+from discretion.audit.models import AuditEvent  # noqa: E402
 
 
-def _not_recorded(*args: object, **kwargs: object) -> None:
-    return None
+def _not_recorded(*args: object, **kwargs: object) -> AuditEvent:
+    return AuditEvent(pk=0)  # never saved: callers that keep the event's id get 0
 
 
 services.record = _not_recorded  # type: ignore[assignment]
