@@ -30,7 +30,8 @@ class ScratchCluster:
         self.port = _free_port()
         self.run_as: list[str] = []
         if os.getuid() == 0:
-            subprocess.run(["id", "postgres"], check=True, capture_output=True)
+            if subprocess.run(["id", "postgres"], capture_output=True, check=False).returncode:
+                subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
             shutil.chown(self.dir, "postgres")
             self.run_as = ["runuser", "-u", "postgres", "--"]
         bindir = _bindir()
