@@ -295,9 +295,10 @@ def main() -> None:
         for stack in stacks:
             stack.stop()
     results["levels"] = levels
-    from discretion.audit import sequencer
-
-    sequencer.integrate()  # anything accepted after the sequencer's last batch
+    signed_by_the_stack = audit.read_checkpoint()
+    # The scheduled pass the stack runs every minute: anything accepted after the sequencer's last
+    # batch, and the checkpoint brought to the chain's end (only over events it has verified).
+    final_pass = audit.integrate_and_sign()
     t0 = time.perf_counter()
     verified = audit.verify(workers=os.cpu_count() or 1)
     head = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
@@ -307,6 +308,8 @@ def main() -> None:
         "events": verified.checked,
         "verify_seconds": round(time.perf_counter() - t0, 2),
         "problem": verified.problem,
+        "checkpoint_seq_when_the_stack_stopped": signed_by_the_stack.seq if signed_by_the_stack else None,
+        "final_scheduled_pass": final_pass,
         "head_seq": head[0] if head else None,
         "checkpoint_seq": checkpoint.seq if checkpoint else None,
         "checkpoint_equals_head": checkpoint is not None
