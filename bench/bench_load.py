@@ -203,11 +203,42 @@ def sign_in_all(port: int, users: list[str], out: Path) -> Path:
     return out
 
 
-def run_locust(port: int, users: list[str], seconds: int, out_dir: Path, label: str) -> dict[str, object]:
+def _cpu_seconds(pids: list[int]) -> float:
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            for p in [process, *process.children(recursive=True)]:
+                times = p.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def _postmaster_pid() -> int:
+    import psutil
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])  # type: ignore[index]
+    parent = psutil.Process(backend).parent()
+    assert parent is not None
+    return parent.pid
+
+
+def run_locust(
+    port: int, users: list[str], seconds: int, out_dir: Path, label: str, stack: Stack
+) -> dict[str, object]:
     prefix = out_dir / label
     env = dict(os.environ)
     env["BENCH_SESSIONS"] = str(sign_in_all(port, users, out_dir / f"{label}-sessions.json"))
     load_before = os.getloadavg()[0]
+    web_pids = [p.pid for p in stack.procs]
+    database = [_postmaster_pid()]
+    web_cpu, db_cpu, wall = _cpu_seconds(web_pids), _cpu_seconds(database), time.perf_counter()
     result = subprocess.run(
         [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
          "--users", str(len(users)), "--spawn-rate", str(len(users)), "--run-time", f"{seconds}s",
@@ -217,6 +248,8 @@ def run_locust(port: int, users: list[str], seconds: int, out_dir: Path, label: 
     )  # fmt: skip
     with open(f"{prefix}_stats.csv") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    web_cpu, db_cpu = _cpu_seconds(web_pids) - web_cpu, _cpu_seconds(database) - db_cpu
+    wall = time.perf_counter() - wall
     total = rows["Aggregated"]
     work = [r for name, r in rows.items() if name not in ("Aggregated", "sign-in", "two-factor")]
     requests = int(total["Request Count"])
@@ -237,6 +270,11 @@ def run_locust(port: int, users: list[str], seconds: int, out_dir: Path, label: 
             }
             for r in work
         },
+        # CPU the server side spent per request (gunicorn and, audited, the sequencer; PostgreSQL):
+        # what the machine's load cannot change.
+        "web_cpu_ms_per_request": round(web_cpu * 1000 / max(requests, 1), 2),
+        "database_cpu_ms_per_request": round(db_cpu * 1000 / max(requests, 1), 2),
+        "wall_seconds": round(wall, 1),
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
         "locust_exit": result.returncode,
@@ -283,7 +321,9 @@ def main() -> None:
             for label, stack in (("audited", audited), ("unaudited", unaudited)):
                 accounts = workers[run * max(args.levels) : run * max(args.levels) + users]
                 run += 1
-                level[label] = run_locust(stack.port, accounts, args.seconds, log_dir, f"{label}-{users}")
+                level[label] = run_locust(
+                    stack.port, accounts, args.seconds, log_dir, f"{label}-{users}", stack
+                )
                 print(json.dumps({label: level[label]}), flush=True)
             a, u = level["audited"], level["unaudited"]
             level["ratio_audited_to_unaudited"] = round(
