@@ -13,7 +13,9 @@ from discretion.audit.models import AuditEvent  # noqa: E402
 
 
 def _not_recorded(*args: object, **kwargs: object) -> AuditEvent:
-    return AuditEvent(pk=0)  # never saved: callers that keep the event's id get 0
+    # Never saved. A caller that keeps the event's id (a session's sign-in) gets one that no real
+    # event follows, so earlier events in the database never end the unaudited sessions.
+    return AuditEvent(pk=2**62)
 
 
 services.record = _not_recorded  # type: ignore[assignment]
