@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from discretion.access import NotFound, NotPermitted
+from discretion.access import NotFound, NotPermitted, refusal
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.csv_cells import safe_row
@@ -76,7 +76,7 @@ def overseen_staff(actor: Staff) -> QuerySet[Staff]:
         return Staff.objects.filter(Q(team_id__in=teams) | Q(responsible_staff__team_id__in=teams)).exclude(
             pk=actor.pk
         )
-    raise NotPermitted("Only team managers and information governance can see this.")
+    raise refusal(actor, "staff.oversight", "Only team managers and information governance can see this.")
 
 
 def _staff(staff_id: int) -> Staff:
@@ -530,24 +530,33 @@ def _raise_alert(finding: misuse.Finding) -> Alert | None:
 
 def alerts_for(actor: Staff, *, open_only: bool = False) -> QuerySet[Alert]:
     """Information governance officers see every alert, a manager those about their staff or sent to
-    them; nobody sees an alert about themselves (it would tip them off, and they cannot judge it).
-    Alerts go to the manager and information governance only, not to system administrators."""
+    them, anyone else those sent to them; nobody sees an alert about themselves (it would tip them
+    off, and they cannot judge it). Alerts go to the manager and information governance, not to
+    system administrators."""
+    if actor.is_supervised or not actor.is_active:
+        raise refusal(actor, "alert.list", "Volunteers and students do not review alerts.")
     qs = Alert.objects.select_related("subject_staff", "recipient", "reviewed_by").exclude(
         subject_staff=actor
     )
-    if actor.role == Role.ADMIN:
-        qs = qs.filter(recipient=actor)
-    elif not (actor.role == Role.IGO and not actor.is_supervised and actor.is_active):
+    if actor.role == Role.TEAM_MANAGER:
         overseen = overseen_staff(actor)
         qs = qs.filter(Q(recipient=actor) | Q(subject_staff__in=overseen))
+    elif actor.role != Role.IGO:
+        # Administrators, and anyone an alert is sent to (a volunteer's responsible member of
+        # staff is told of an attempt to send personal data out: policy 1.2), see only their own.
+        qs = qs.filter(recipient=actor)
     if open_only:
         qs = qs.filter(outcome=AlertOutcome.OPEN)
     return qs
 
 
 def get_alert_for(actor: Staff, alert_id: int) -> Alert:
+    """An alert for those who may review it; anyone else gets the answer a missing alert gets, and
+    the refusal is audited."""
     alert = alerts_for(actor).filter(pk=alert_id).first()
     if alert is None:
+        if Alert.objects.filter(pk=alert_id).exists():
+            refusal(actor, "alert.read", "No such alert.", object_type="alert", object_id=alert_id)
         raise NotFound("No such alert.")
     audit.record(actor.pk, "alert.read", object_type="alert", object_id=alert.pk)
     return alert
