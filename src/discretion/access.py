@@ -857,7 +857,7 @@ def who_has_viewed(actor: Staff, person_ref: str, *, limit: int = 500) -> tuple[
         person = Person.objects.get(ref=person_ref)
     except Person.DoesNotExist:
         raise NotFound("No such person.") from None
-    events = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-seq")[:limit])
+    events = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-id")[:limit])
     audit.record(actor.pk, "audit.read", object_type="person", object_id=person.pk, person_id=person.pk)
     return person, events
 

@@ -15,9 +15,11 @@ def _violations(page: Any) -> list[str]:
     found: list[str] = []
     page.on(
         "console",
-        lambda message: found.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            found.append(message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     return found
 
@@ -32,7 +34,13 @@ def test_pages_and_the_api_docs_keep_to_the_content_security_policy(page, world)
     entry = world.entry(case)
     violations = _violations(page)
     sign_in(page, "sarah.hughes")
-    for path in ("/", f"/people/{child.ref}/", f"/cases/{case.ref}/", f"/entries/{entry.pk}/", "/people/?q=Walsh"):
+    for path in (
+        "/",
+        f"/people/{child.ref}/",
+        f"/cases/{case.ref}/",
+        f"/entries/{entry.pk}/",
+        "/people/?q=Walsh",
+    ):
         page.goto(path)
         assert page.locator("h1").count() >= 1
         # GOV.UK Frontend ran: its marker class came from our script file, not an inline script.
