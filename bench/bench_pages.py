@@ -96,7 +96,13 @@ def main() -> None:
         "size": args.size,
     }
     if not Person.objects.exists():
-        seed.build(args.size, 1)
+        t0 = time.perf_counter()
+        report = seed.build(args.size, 1)
+        results["seed"] = {
+            "seconds": round(time.perf_counter() - t0, 1),
+            "people": report.children + report.adults,
+            "entries": report.entries,
+        }
     results["people"] = Person.objects.count()
     results["entries"] = Entry.objects.count()
     worker = pick_worker()
