@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ASSETS := src/discretion/web/static/discretion/discretion.css
 export DISCRETION_HOME := $(CURDIR)
 
-.PHONY: demo test test-sqlite test-postgres test-browser lint bench bench-medium install assets system-packages clean
+.PHONY: demo serve test test-sqlite test-postgres test-browser lint bench bench-medium install assets system-packages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ system-packages:
 
 demo: install
 	$(BIN)/discretion demo
+
+# The production stack (gunicorn, task worker, scheduler, audit sequencer) against DATABASE_URL;
+# needs real keys in the environment (docs/deploy.md). BIND=0.0.0.0:8000 to listen elsewhere.
+serve: install
+	$(BIN)/discretion serve --migrate --bind $${BIND:-127.0.0.1:8000}
 
 test: install system-packages
 	$(MAKE) test-sqlite

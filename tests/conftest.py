@@ -203,7 +203,7 @@ def audit_actions() -> Callable[..., list[str]]:
     def actions(**filters: Any) -> list[str]:
         from discretion.audit.models import AuditEvent
 
-        return list(AuditEvent.objects.filter(**filters).order_by("seq").values_list("action", flat=True))
+        return list(AuditEvent.objects.filter(**filters).order_by("id").values_list("action", flat=True))
 
     return actions
 

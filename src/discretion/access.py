@@ -32,14 +32,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.disclosures.models import Channel, OutboxMessage
 from discretion.records.identifiers import name_key
-from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName
+from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName, Relationship
 from discretion.requests.grants import Scope, request_case_ids, request_grants, request_scopes
 from discretion.staff.alerts import raise_alert
 from discretion.staff.models import (
@@ -171,8 +171,14 @@ def has_acknowledged_current_policy(actor: Staff) -> bool:
     cached: bool | None = getattr(actor, "_acknowledged_current_policy", None)
     if cached is not None:
         return cached
-    current = PolicyVersion.objects.order_by("-published_at", "-id").values_list("id", flat=True).first()
-    answer = current is None or Acknowledgement.objects.filter(staff=actor, policy_id=current).exists()
+    # One query: whether the newest version (if any) has been acknowledged by the actor.
+    acknowledged = (
+        PolicyVersion.objects.order_by("-published_at", "-id")
+        .annotate(by_actor=Exists(Acknowledgement.objects.filter(staff=actor, policy=OuterRef("pk"))))
+        .values_list("by_actor", flat=True)
+        .first()
+    )
+    answer = acknowledged is None or bool(acknowledged)
     actor._acknowledged_current_policy = answer  # type: ignore[attr-defined]
     return answer
 
@@ -483,7 +489,9 @@ def get_person_for(actor: Staff, person_id: int | None = None, *, ref: str | Non
     _require_active(actor)
     try:
         people = Person.objects.prefetch_related(
-            "addresses", "relationships__relative", "related_from__person"
+            "addresses",
+            Prefetch("relationships", queryset=Relationship.objects.select_related("relative")),
+            Prefetch("related_from", queryset=Relationship.objects.select_related("person")),
         )
         person = people.get(pk=person_id) if person_id is not None else people.get(ref=ref)
     except Person.DoesNotExist:
@@ -849,7 +857,7 @@ def who_has_viewed(actor: Staff, person_ref: str, *, limit: int = 500) -> tuple[
         person = Person.objects.get(ref=person_ref)
     except Person.DoesNotExist:
         raise NotFound("No such person.") from None
-    events = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-seq")[:limit])
+    events = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-id")[:limit])
     audit.record(actor.pk, "audit.read", object_type="person", object_id=person.pk, person_id=person.pk)
     return person, events
 

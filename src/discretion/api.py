@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -42,6 +43,9 @@ api = NinjaAPI(
     description="Information governance for Children's Services. Same rules as the web pages.",
     auth=[Session(), BearerToken()],
     urls_namespace="api",
+    # The docs page and the schema only for signed-in staff (ninja serves the page from its own
+    # static files: "ninja" is an installed app, so no CDN).
+    docs_decorator=login_required,
 )
 
 

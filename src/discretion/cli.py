@@ -22,6 +22,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "discretion.commands",
     "discretion.research.cli",
     "discretion.operations",
+    "discretion.scheduler",
+    "discretion.serve",
+    "discretion.backup",
 )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -91,8 +90,33 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="Check a long chain in N processes at once (default: one per CPU; 1 to turn off).",
     )
+    verify.add_argument(
+        "--head",
+        type=Path,
+        metavar="FILE",
+        help="Compare the chain's end with the signed checkpoint in FILE (a backup's copy) instead of "
+        "the checkpoint store.",
+    )
     verify.add_argument("--json", action="store_true", help="Print the result as JSON.")
     verify.set_defaults(func=run_audit_verify)
+    sequence = audit_sub.add_parser(
+        "sequence",
+        help="Integrate accepted events and bring the signed checkpoint up to the chain's end "
+        "(run every minute by the scheduler).",
+    )
+    sequence.add_argument(
+        "--follow",
+        action="store_true",
+        help="Keep integrating until stopped: the sequencer process of the production stack (PostgreSQL).",
+    )
+    sequence.set_defaults(func=run_audit_sequence)
+    accept = audit_sub.add_parser(
+        "accept-restore",
+        help="After restoring an older backup on purpose, re-anchor the checkpoint (the rollback is "
+        "recorded in the chain).",
+    )
+    accept.add_argument("--reason", required=True, help="Why the restore is accepted (recorded).")
+    accept.set_defaults(func=run_audit_accept_restore)
     show = audit_sub.add_parser("show", help="Who has looked at a person's record.")
     show.add_argument("--person", required=True, metavar="REF", help="The person reference, e.g. P000123.")
     show.add_argument(
@@ -142,8 +166,14 @@ def run_seed(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    # Synthetic data only: a research key for this demo run, so pseudonymised extracts can be tried.
-    os.environ.setdefault("DISCRETION_RESEARCH_KEY", secrets.token_hex(32))
+    # Synthetic data only: keys made once for this checkout (var/demo-secrets.json), so the demo
+    # runs with DEBUG off like production, pseudonymised extracts can be tried, and the audit
+    # checkpoint stays valid across restarts. Keys set in the environment win.
+    from discretion.safety import demo_secrets
+
+    home = Path(os.environ.get("DISCRETION_HOME", Path.cwd()))
+    for name, value in demo_secrets(Path(os.environ.get("DISCRETION_VAR", home / "var"))).items():
+        os.environ.setdefault(name, value)
     setup_django()
     from django.core.management import call_command
 
@@ -189,7 +219,14 @@ def run_audit_verify(args: argparse.Namespace) -> int:
             start = Checkpoint.from_json(args.from_checkpoint.read_text())
         except (OSError, ValueError, KeyError) as exc:
             raise UsageError(f"cannot read checkpoint {args.from_checkpoint}: {exc}") from None
-    result = audit.verify(start=start, workers=args.workers)
+    head = None
+    if args.head is not None:
+        try:
+            head = Checkpoint.from_json(args.head.read_text())
+        except (OSError, ValueError, KeyError) as exc:
+            raise UsageError(f"cannot read checkpoint {args.head}: {exc}") from None
+    result = audit.verify(start=start, workers=args.workers, head_checkpoint=head)
+    state = audit.status()
     if args.json:
         print(
             json.dumps(
@@ -199,6 +236,8 @@ def run_audit_verify(args: argparse.Namespace) -> int:
                     "last_seq": result.last_seq,
                     "first_bad_seq": result.first_bad_seq,
                     "problem": result.problem,
+                    "checkpoint_seq": head.seq if head is not None else state["checkpoint_seq"],
+                    "pending": state["pending"],
                 }
             )
         )
@@ -209,7 +248,66 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     if args.save_checkpoint is not None:
         args.save_checkpoint.write_text(audit.sign_checkpoint(result).to_json())
     if not args.json:
-        print(f"audit chain intact: {result.checked} events checked, last event {result.last_seq}")
+        signed = head.seq if head is not None else state["checkpoint_seq"]
+        print(
+            f"audit chain intact: {result.checked} events checked, last event {result.last_seq}; "
+            f"signed checkpoint at event {signed}; {state['pending']} accepted events not yet integrated"
+        )
+    return EXIT_OK
+
+
+def run_audit_sequence(args: argparse.Namespace) -> int:
+    setup_django()
+    from discretion.audit import services as audit
+
+    if args.follow:
+        return _follow()
+    outcome = audit.integrate_and_sign()
+    print(json.dumps(outcome))
+    if not outcome["ok"]:
+        sys.stderr.write(f"audit sequence: the chain does not verify: {outcome['problem']}\n")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _follow() -> int:
+    import logging
+    import signal
+    import threading
+
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import connection
+
+    from discretion.audit import sequencer
+    from discretion.safety import refuse_to_start
+
+    if connection.vendor != "postgresql":
+        raise UsageError("the sequencer runs on PostgreSQL; SQLite chains each event as it is written")
+    try:
+        refuse_to_start()
+    except ImproperlyConfigured as exc:
+        raise UsageError(str(exc)) from None
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    logging.getLogger("discretion.audit.sequencer").info("audit sequencer started")
+    print("audit sequencer started", flush=True)
+    batches = sequencer.follow(stop)
+    print(f"audit sequencer stopped after {batches} batches", flush=True)
+    return EXIT_OK
+
+
+def run_audit_accept_restore(args: argparse.Namespace) -> int:
+    setup_django()
+    from discretion.audit import services as audit
+
+    if len(args.reason.strip()) < 10:
+        raise UsageError("give the reason the restore is accepted (at least 10 characters)")
+    try:
+        details = audit.accept_restore(args.reason.strip())
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(json.dumps(details))
     return EXIT_OK
 
 

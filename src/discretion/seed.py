@@ -56,7 +56,8 @@ class Size:
 SIZES = {
     "small": Size(children=200, entries_per_case=10, teams=4),
     "medium": Size(children=20_000, entries_per_case=25, teams=40),
-    "large": Size(children=400_000, entries_per_case=25, teams=400),
+    # About 1,000,000 people and 10,000,000 entries, built in committed chunks (seed_bulk).
+    "large": Size(children=570_000, entries_per_case=18, teams=400),
 }
 
 TOWNS = [
@@ -296,11 +297,112 @@ def ensure_policy() -> PolicyVersion:
     return policy
 
 
+def build_staff(
+    spec: Size, rng: random.Random, given_f: list[str], given_m: list[str], family: list[str], password: str
+) -> tuple[list[Team], list[Staff], dict[int, list[Staff]]]:
+    """Teams, the demo accounts, team managers and social workers (with inductions and briefings),
+    written at once; shared by every size of council."""
+    ensure_policy()
+    teams = [
+        Team(
+            id=i + 1,
+            name=f"{TOWNS[i % len(TOWNS)][0]} {TEAM_KINDS[i % len(TEAM_KINDS)]}"
+            + (f" {i // len(TOWNS) + 1}" if i >= len(TOWNS) else ""),
+        )
+        for i in range(spec.teams)
+    ]
+    Team.objects.bulk_create(teams)
+    staff: list[Staff] = []
+    by_username: dict[str, Staff] = {}
+    next_staff = 1
+    for demo in DEMO_USERS:
+        member = Staff(
+            id=next_staff,
+            username=demo["username"],
+            first_name=demo["first_name"],
+            last_name=demo["last_name"],
+            email=f"{demo['username']}@council.example",
+            role=demo["role"],
+            employment_type=demo.get("employment_type", EmploymentType.EMPLOYEE),
+            team_id=teams[demo["team"]].id if demo["team"] is not None else None,
+            end_on=demo.get("end_on"),
+            password=password,
+            is_staff=demo["role"] == Role.ADMIN,
+            is_superuser=demo["role"] == Role.ADMIN,
+        )
+        if "responsible" in demo:
+            member.responsible_staff_id = by_username[demo["responsible"]].id
+        staff.append(member)
+        by_username[member.username] = member
+        next_staff += 1
+    workers_by_team: dict[int, list[Staff]] = {t.id: [] for t in teams}
+    workers_by_team[teams[0].id].append(by_username["sarah.hughes"])
+    workers_by_team[teams[1].id].append(by_username["imran.khan"])
+    workers_by_team[teams[1].id].append(by_username["dan.brown"])
+    per_team = max(2, spec.children // spec.teams // 18)
+    for team in teams:
+        if team.id == teams[0].id:
+            team.manager_id = by_username["priya.patel"].id
+        else:
+            first, last = rng.choice(given_f + given_m), rng.choice(family)
+            manager = Staff(
+                id=next_staff,
+                username=f"tm{next_staff}.{last.lower()}",
+                first_name=first,
+                last_name=last,
+                role=Role.TEAM_MANAGER,
+                team_id=team.id,
+                password=password,
+            )
+            staff.append(manager)
+            team.manager_id = manager.id
+            next_staff += 1
+        for _ in range(per_team):
+            first, last = rng.choice(given_f + given_m), rng.choice(family)
+            worker = Staff(
+                id=next_staff,
+                username=f"sw{next_staff}.{last.lower()}",
+                first_name=first,
+                last_name=last,
+                role=Role.PRACTITIONER,
+                team_id=team.id,
+                password=password,
+            )
+            staff.append(worker)
+            workers_by_team[team.id].append(worker)
+            next_staff += 1
+    Staff.objects.bulk_create(staff, batch_size=2000)
+    Team.objects.bulk_update(teams, ["manager_id"])
+    # policy 1.2: confidentiality discussed at induction; volunteers and students briefed by
+    # their responsible member of staff. The agency worker's induction is left unrecorded so
+    # the compliance page has something to show.
+    manager = by_username["priya.patel"]
+    Induction.objects.bulk_create(
+        [
+            Induction(staff_id=m.id, discussed_by_id=manager.id, discussed_on=ANCHOR - dt.timedelta(days=90))
+            for m in staff
+            if m.username != "dan.brown"
+        ]
+    )
+    Briefing.objects.bulk_create(
+        [
+            Briefing(staff_id=m.id, responsible_id=m.responsible_staff_id)
+            for m in staff
+            if m.responsible_staff_id
+        ]
+    )
+    return teams, staff, workers_by_team
+
+
 def build(size: str = "small", seed: int = 1) -> SeedReport:
     """Build the synthetic council into an empty database."""
     import time
 
     started = time.perf_counter()
+    if size == "large":
+        from discretion import seed_bulk
+
+        return seed_bulk.build(size, SIZES[size], seed)
     if Person.objects.exists():
         raise ValueError("The database already holds people: seed only builds into an empty database.")
     spec = SIZES[size]
@@ -314,97 +416,7 @@ def build(size: str = "small", seed: int = 1) -> SeedReport:
     password = make_password(DEMO_PASSWORD)
 
     with transaction.atomic():
-        ensure_policy()
-        teams = [
-            Team(
-                id=i + 1,
-                name=f"{TOWNS[i % len(TOWNS)][0]} {TEAM_KINDS[i % len(TEAM_KINDS)]}"
-                + (f" {i // len(TOWNS) + 1}" if i >= len(TOWNS) else ""),
-            )
-            for i in range(spec.teams)
-        ]
-        Team.objects.bulk_create(teams)
-        staff: list[Staff] = []
-        by_username: dict[str, Staff] = {}
-        next_staff = 1
-        for demo in DEMO_USERS:
-            member = Staff(
-                id=next_staff,
-                username=demo["username"],
-                first_name=demo["first_name"],
-                last_name=demo["last_name"],
-                email=f"{demo['username']}@council.example",
-                role=demo["role"],
-                employment_type=demo.get("employment_type", EmploymentType.EMPLOYEE),
-                team_id=teams[demo["team"]].id if demo["team"] is not None else None,
-                end_on=demo.get("end_on"),
-                password=password,
-                is_staff=demo["role"] == Role.ADMIN,
-                is_superuser=demo["role"] == Role.ADMIN,
-            )
-            if "responsible" in demo:
-                member.responsible_staff_id = by_username[demo["responsible"]].id
-            staff.append(member)
-            by_username[member.username] = member
-            next_staff += 1
-        workers_by_team: dict[int, list[Staff]] = {t.id: [] for t in teams}
-        workers_by_team[teams[0].id].append(by_username["sarah.hughes"])
-        workers_by_team[teams[1].id].append(by_username["imran.khan"])
-        workers_by_team[teams[1].id].append(by_username["dan.brown"])
-        per_team = max(2, spec.children // spec.teams // 18)
-        for team in teams:
-            if team.id == teams[0].id:
-                team.manager_id = by_username["priya.patel"].id
-            else:
-                first, last = rng.choice(given_f + given_m), rng.choice(family)
-                manager = Staff(
-                    id=next_staff,
-                    username=f"tm{next_staff}.{last.lower()}",
-                    first_name=first,
-                    last_name=last,
-                    role=Role.TEAM_MANAGER,
-                    team_id=team.id,
-                    password=password,
-                )
-                staff.append(manager)
-                team.manager_id = manager.id
-                next_staff += 1
-            for _ in range(per_team):
-                first, last = rng.choice(given_f + given_m), rng.choice(family)
-                worker = Staff(
-                    id=next_staff,
-                    username=f"sw{next_staff}.{last.lower()}",
-                    first_name=first,
-                    last_name=last,
-                    role=Role.PRACTITIONER,
-                    team_id=team.id,
-                    password=password,
-                )
-                staff.append(worker)
-                workers_by_team[team.id].append(worker)
-                next_staff += 1
-        Staff.objects.bulk_create(staff, batch_size=2000)
-        Team.objects.bulk_update(teams, ["manager_id"])
-        # policy 1.2: confidentiality discussed at induction; volunteers and students briefed by
-        # their responsible member of staff. The agency worker's induction is left unrecorded so
-        # the compliance page has something to show.
-        manager = by_username["priya.patel"]
-        Induction.objects.bulk_create(
-            [
-                Induction(
-                    staff_id=m.id, discussed_by_id=manager.id, discussed_on=ANCHOR - dt.timedelta(days=90)
-                )
-                for m in staff
-                if m.username != "dan.brown"
-            ]
-        )
-        Briefing.objects.bulk_create(
-            [
-                Briefing(staff_id=m.id, responsible_id=m.responsible_staff_id)
-                for m in staff
-                if m.responsible_staff_id
-            ]
-        )
+        teams, staff, workers_by_team = build_staff(spec, rng, given_f, given_m, family, password)
         report.staff = len(staff)
 
         people: list[Person] = []

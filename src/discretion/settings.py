@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API docs page from ninja's own static files, not a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "discretion.web.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,7 +89,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'discretion.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Persistent connections: a new PostgreSQL connection per request costs more than the page.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600" if os.environ.get("DATABASE_URL") else "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -140,8 +144,16 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if os.environ.get("DISCRETION_HTTPS", "0") == "1":
+    # TLS ends at the council's proxy (docs/deploy.md), which must set X-Forwarded-Proto and
+    # strip any the client sent.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer's probe may use plain HTTP
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("DISCRETION_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = os.environ.get("DISCRETION_HSTS_PRELOAD", "1") == "1"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -151,6 +163,13 @@ SERVICE_NAME = "Discretion"
 # The HMAC key that signs the audit checkpoint: from the environment, never the database.
 AUDIT_CHECKPOINT_KEY = os.environ.get("DISCRETION_AUDIT_KEY", "development-audit-key-change-me")
 AUDIT_CHECKPOINT_PATH = Path(os.environ.get("DISCRETION_AUDIT_CHECKPOINT", VAR_DIR / "audit-checkpoint.json"))
+# Several web nodes: keep the checkpoint in a separate "witness" database instead of a file
+# (discretion/audit/checkpoints.py); one row per chain, so one chain per council.
+AUDIT_CHECKPOINT_URL = os.environ.get("DISCRETION_AUDIT_CHECKPOINT_URL", "")
+AUDIT_CHAIN_NAME = os.environ.get("DISCRETION_AUDIT_CHAIN", "discretion")
+# PostgreSQL: "daemon" when a sequencer process (`discretion audit sequence --follow`, started by
+# the production stack) integrates accepted events; "inline" lets each writer do it itself.
+AUDIT_SEQUENCER = os.environ.get("DISCRETION_AUDIT_SEQUENCER", "inline")
 # The key behind secure download links, their one-time codes and API tokens (stored only as keyed
 # digests): from the environment, never the database. The development default is derived from
 # SECRET_KEY; changing the key withdraws every outstanding link and API token.
@@ -238,6 +257,8 @@ RESEARCH_K = int(os.environ.get("DISCRETION_RESEARCH_K", "5"))
 RESEARCH_MAX_SUPPRESSED = float(os.environ.get("DISCRETION_RESEARCH_MAX_SUPPRESSED", "0.1"))
 # The secret behind research pseudonyms; none configured means no pseudonymised extracts.
 RESEARCH_PSEUDONYM_KEY = os.environ.get("DISCRETION_RESEARCH_KEY", "")
+# Pseudonymised extracts on (the default): a production process refuses to start without the key.
+RESEARCH_PSEUDONYMS = os.environ.get("DISCRETION_RESEARCH_PSEUDONYMS", "1") == "1"
 
 # The council's own nation, for subject-access deadlines (UK GDPR Art 12(3)).
 DISCRETION_NATION = os.environ.get("DISCRETION_NATION", "england_wales")

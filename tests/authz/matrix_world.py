@@ -74,7 +74,10 @@ def _prepared_request(worker: Any, side: Side, key: str) -> Any:
     from discretion.requests import services as requests
 
     gp = requests.Requester(
-        name="Dr Okafor", category="other_agency", contact=f"gp.{key}@nhs.example", works_with_child=True
+        name="Dr Okafor",
+        category="other_agency",
+        contact=f"gp.{key}@nhs.example, 1 Surgery Lane",
+        works_with_child=True,
     )
     req = requests.log_request(
         worker,

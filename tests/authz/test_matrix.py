@@ -509,14 +509,14 @@ def _wrote(before: int) -> bool:
     from discretion.audit.models import AuditEvent
 
     reading = ("read", "refused", "listed", "search", "refs_read", "checks.listed")
-    actions = AuditEvent.objects.filter(seq__gt=before).values_list("action", flat=True)
+    actions = AuditEvent.objects.filter(id__gt=before).values_list("action", flat=True)
     return any(not action.endswith(reading) and action != "policy.acknowledged" for action in actions)
 
 
 def _head() -> int:
     from discretion.audit.models import AuditEvent
 
-    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 class _Rollback(Exception):

@@ -144,3 +144,68 @@ def test_the_press_office_cannot_tell_request_ids_apart(scene: Any, world: Any) 
             422,
         ), path
     assert AuditEvent.objects.filter(action="request.change.refused").exists()
+
+
+def test_a_request_for_non_personal_information_releases_no_case_notes(scene: Any, world: Any) -> None:
+    sarah, kayden = scene["sarah"], scene["kayden"]
+    health = world.entry(scene["kayden_case"], "CAMHS: self-harm.", title="Health", special_category=True)
+    visit = world.entry(scene["kayden_case"], "Kayden lives with his mother.", title="Visit")
+    req = requests.log_request(
+        sarah,
+        requester=requests.Requester(name="Mr X", category="other_agency", contact="x@example.org"),
+        channel="phone",
+        person_ids=[kayden.pk],
+        information=["non_personal"],
+        purpose="other",
+    )
+    assert req.decision["outcome"] == "share"
+    assert all(not c.allowed for c in requests.candidates_for(sarah, req))
+    with pytest.raises(requests.InvalidInput, match="withheld"):
+        requests.select_entries(sarah, req.pk, {health.pk: "asked", visit.pk: "asked"})
+
+
+def test_a_release_goes_only_to_the_requesters_recorded_contact(scene: Any, world: Any) -> None:
+    from tests.conftest import approved_request
+
+    sarah, kayden = scene["sarah"], scene["kayden"]
+    entry = world.entry(scene["kayden_case"], "Home visit: Kayden was well.")
+    req_id = approved_request(world, sarah, kayden, "head@school.example.org")
+    requests.select_entries(sarah, req_id, {entry.pk: "Needed"})
+    with pytest.raises(requests.InvalidInput, match="only to the person who asked"):
+        requests.release_request(sarah, req_id, channel="secure_link", address="curious@gmail.com")
+    with pytest.raises(requests.InvalidInput, match="only to the person who asked"):
+        requests.release_request(sarah, req_id, channel="post", address="9 Elsewhere Road")
+    release = requests.release_request(
+        sarah, req_id, channel="secure_link", address="HEAD@school.example.org"
+    )
+    assert release.disclosure.recipient_address.lower() == "head@school.example.org"
+
+
+def test_a_check_made_on_a_letter_does_not_stand_for_a_phone_call(scene: Any) -> None:
+    from discretion.requests.models import Request, Task
+
+    sarah, kayden = scene["sarah"], scene["kayden"]
+    req = requests.log_request(
+        sarah,
+        requester=requests.Requester(name="Dr Who", category="other_agency", works_with_child=True),
+        channel="letter",
+        person_ids=[kayden.pk],
+        information=["child_personal"],
+        purpose="section_47_enquiry",
+    )
+    requests.complete_task(sarah, req.pk, "verify_identity", note="ok")
+    requests.complete_task(sarah, req.pk, "verify_entitlement", note="ok")
+    requests.set_facts(sarah, req.pk, {"channel": "phone"})
+    req = Request.objects.get(pk=req.pk)
+    assert req.facts["requester"]["entitlement_verified"] is False
+    assert "verify_entitlement" in req.decision["conditions"] and req.decision["outcome"] != "share"
+    assert Task.objects.filter(request=req, voided_at__isnull=False).count() == 2
+    with pytest.raises(requests.InvalidInput, match="Enter the number you called back on"):
+        requests.complete_task(sarah, req.pk, "verify_entitlement", note="ok")
+    # A new contact for the requester: who they are and that they may have it are checked again.
+    requests.complete_task(sarah, req.pk, "verify_identity", note="ok")
+    requests.set_facts(sarah, req.pk, {"contact": "dr.who@nhs.example"})
+    req = Request.objects.get(pk=req.pk)
+    assert (
+        req.requester_contact == "dr.who@nhs.example" and req.facts["requester"]["identity_verified"] is False
+    )

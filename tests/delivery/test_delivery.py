@@ -41,7 +41,7 @@ def _point_at(settings: Any, server: Server) -> None:
 def _audits(action: str) -> list[dict[str, Any]]:
     return [
         json.loads(d)
-        for d in AuditEvent.objects.filter(action=action).order_by("seq").values_list("details", flat=True)
+        for d in AuditEvent.objects.filter(action=action).order_by("id").values_list("details", flat=True)
     ]
 
 

@@ -199,7 +199,7 @@ def test_the_download_page_itself_leaks_no_referrer_and_is_not_cached(world, cli
 def _refusals() -> list[dict[str, Any]]:
     return [
         {"reason": e.reason, **json.loads(e.details)}
-        for e in AuditEvent.objects.filter(action="disclosure.download_refused").order_by("seq")
+        for e in AuditEvent.objects.filter(action="disclosure.download_refused").order_by("id")
     ]
 
 

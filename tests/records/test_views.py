@@ -166,7 +166,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, scene):
     assert client.get(f"/api/records/people/{scene['child'].ref}").status_code == 401
 
 
-def test_openapi_is_served(client):
+def test_openapi_is_served_to_signed_in_staff(client, world):
+    assert client.get("/api/openapi.json").status_code == 302  # to the sign-in page
+    client.force_login(world.staff())
     schema = client.get("/api/openapi.json")
     assert schema.status_code == 200 and "/api/records/people/{ref}" in schema.json()["paths"]
 

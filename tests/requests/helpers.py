@@ -67,7 +67,11 @@ def log(
     return services.log_request(
         c.worker,
         requester=services.Requester(
-            name="A Requester", category=category, organisation="Org", works_with_child=works_with_child
+            name="A Requester",
+            category=category,
+            organisation="Org",
+            works_with_child=works_with_child,
+            contact="dr@nhs.example, 1 Court St, 1 High St",  # where the tests' releases go
         ),
         channel=channel,
         person_ids=[p.pk for p in (people if people is not None else (c.child,))],

@@ -22,7 +22,12 @@ def test_police_request_end_to_end_through_the_api(world, client) -> None:
         client,
         "/api/requests/",
         {
-            "requester": {"name": "DC Rao", "category": "police", "organisation": "County Police"},
+            "requester": {
+                "name": "DC Rao",
+                "category": "police",
+                "organisation": "County Police",
+                "contact": "rao@police.example",
+            },
             "channel": "phone",
             "person_refs": [c.child.ref],
             "information": ["child_personal"],

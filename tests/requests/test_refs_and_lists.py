@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _details(action: str) -> list[dict[str, object]]:
-    rows = AuditEvent.objects.filter(action=action).order_by("seq").values_list("details", flat=True)
+    rows = AuditEvent.objects.filter(action=action).order_by("id").values_list("details", flat=True)
     return [json.loads(d) for d in rows]
 
 
@@ -68,7 +68,7 @@ def test_the_queue_page_and_api_are_audited_with_ids_only(world, client) -> None
     # The worker's own list on the same page: their handled requests, audited the same way.
     client.force_login(c.worker)
     client.get(reverse("requests:queue"))
-    event = AuditEvent.objects.filter(action="requests.mine.listed", actor_id=c.worker.pk).latest("seq")
+    event = AuditEvent.objects.filter(action="requests.mine.listed", actor_id=c.worker.pk).latest("id")
     assert json.loads(event.details)["shown"] == [referred.pk]
 
 

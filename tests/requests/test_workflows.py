@@ -99,7 +99,12 @@ def test_police_phone_missing_child_refer_manager_approves_share_release_para_1_
     c = council(world)
     client.force_login(c.worker)
     answers = {
-        "who": {"category": "police", "name": "DC Rao", "organisation": "County Police"},
+        "who": {
+            "category": "police",
+            "name": "DC Rao",
+            "organisation": "County Police",
+            "contact": "dc.rao@police.example",
+        },
         "how": {"channel": "phone"},
         "what": {"information": ["child_personal"]},
         "why": {"purpose": "missing_child"},
@@ -245,7 +250,7 @@ def test_solicitor_with_court_order_shares_confidential_source_only_under_the_or
     req = _intake(
         client,
         {
-            "who": {"category": "solicitor", "name": "J Smith"},
+            "who": {"category": "solicitor", "name": "J Smith", "contact": "Smith & Co, 1 Court St, Preston"},
             "how": {"channel": "letter"},
             "what": {"information": ["child_personal", "confidential_source"]},
             "why": {"purpose": "legal_proceedings"},
@@ -349,6 +354,7 @@ def test_section_47_enquiry_shares_and_a_risk_reason_drops_informing_para_2_2_to
                 "name": "Dr Okafor",
                 "organisation": "NHS",
                 "works_with_child": "on",
+                "contact": "dr@nhs.example",
             },
             "how": {"channel": "secure_email"},
             "what": {"information": ["child_personal"]},

@@ -276,7 +276,7 @@ def _form_data(form: Any) -> dict[str, Any]:
 def _admin_events() -> list[tuple[AuditEvent, dict[str, Any]]]:
     return [
         (e, json.loads(e.details))
-        for e in AuditEvent.objects.filter(action__startswith="admin.").order_by("seq")
+        for e in AuditEvent.objects.filter(action__startswith="admin.").order_by("id")
     ]
 
 

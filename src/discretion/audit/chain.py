@@ -166,7 +166,8 @@ def verify_lines(
                 expected,
                 prev,
                 expected,
-                f"event {expected} differs from the signed head checkpoint (chain rewritten)",
+                f"event {expected} differs from the signed head checkpoint "
+                "(chain rewritten, or rolled back to a backup and appended to since)",
             )
         prev = digest
         expected += 1
@@ -178,7 +179,8 @@ def verify_lines(
             last,
             prev.decode(),
             last + 1,
-            f"events after {last} are missing: the signed checkpoint records event {checkpoint.seq}",
+            f"events after {last} are missing: the signed checkpoint records event {checkpoint.seq} "
+            "(cut off the end of the chain, or an older backup restored over a newer checkpoint: a rollback)",
         )
     return VerifyResult(True, last - start_seq + 1, last, prev.decode())
 

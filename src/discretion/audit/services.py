@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
-import os
-import threading
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -24,6 +20,7 @@ from discretion.audit.chain import (
     stored_line,
     verify_lines,
 )
+from discretion.audit.checkpoints import CheckpointStore, store_from_settings
 from discretion.audit.context import current_context
 from discretion.audit.models import AuditEvent, ChainHead
 
@@ -36,8 +33,39 @@ def session_digest(session_key: str | None) -> str:
 
 
 # One statement both locks the head and reads it (RETURNING: PostgreSQL, SQLite >= 3.35).
-_ADVANCE_HEAD = "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
 _ADVANCE_HEAD_BY = "UPDATE audit_chainhead SET seq = seq + %s WHERE id = 1 RETURNING seq, hash"
+
+
+def in_caller_transaction() -> bool:
+    """Whether a caller's transaction is open (Django's own test-case blocks don't count:
+    nothing commits or rolls them back mid-test)."""
+    return connection.in_atomic_block and any(
+        not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+    )
+
+
+def _event_values(
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: object,
+    person_id: int | None,
+    reason: str,
+    details: dict[str, object] | None,
+) -> dict[str, object]:
+    ctx = current_context()
+    return {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "person_id": person_id,
+        "ip": ctx.ip,
+        "session": ctx.session,
+        "reason": reason,
+        "details": canonical_details({"channel": ctx.channel, **(details or {})}),
+    }
 
 
 def record(
@@ -52,54 +80,53 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction.
 
-    Locking the head row first serialises appends on both engines (PostgreSQL row lock;
-    SQLite's write lock), so concurrent writers can never fork the chain.
+    PostgreSQL: the event is accepted (inserted without a place in the chain) in the caller's
+    transaction, so it is durable exactly when the caller's work is, and a rollback leaves no
+    trace and no gap; it is integrated into the chain as soon as that transaction commits,
+    before the caller returns (audit.sequencer: batched, the chain's lock held only while a
+    batch is integrated, never for the caller's transaction). SQLite, which has one writer at
+    a time anyway, chains the event at once under the head row.
     """
-    ctx = current_context()
+    values = _event_values(actor_id, action, object_type, object_id, person_id, reason, details)
+    if connection.vendor == "postgresql":
+        from discretion.audit import sequencer
+
+        return sequencer.accept([values])[0]
+    return _record_now(values)
+
+
+def _record_now(values: dict[str, object]) -> AuditEvent:
+    """Chain one event now under the head row (SQLite's write lock), checkpoint on commit."""
+    return _record_now_many([values])[0]
+
+
+def _record_now_many(events: list[dict[str, object]]) -> list[AuditEvent]:
+    """Chain events now as one batch under the head row: the head moves once, so a list of any
+    length costs a fixed number of statements. Checkpoint on commit."""
+    count = len(events)
     with transaction.atomic():
         # The UPDATE takes the head's row lock (PostgreSQL) or the write lock (SQLite) first.
         with connection.cursor() as cursor:
-            cursor.execute(_ADVANCE_HEAD)
+            cursor.execute(_ADVANCE_HEAD_BY, [count])
             row = cursor.fetchone()
         if row is None:
-            ChainHead.objects.create(id=1, seq=1, hash=GENESIS_HASH)
-            row = (1, GENESIS_HASH)
-        head = ChainHead(id=1, seq=row[0], hash=row[1])
-        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-        detail_text = canonical_details({"channel": ctx.channel, **(details or {})})
-        values = (
-            head.seq,
-            at,
-            actor_id,
-            action,
-            object_type,
-            str(object_id),
-            person_id,
-            ctx.ip,
-            ctx.session,
-            reason,
-            detail_text,
-        )
-        digest = event_hash(values, head.hash)
-        event = AuditEvent.objects.create(
-            seq=head.seq,
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            person_id=person_id,
-            ip=ctx.ip,
-            session=ctx.session,
-            reason=reason,
-            details=detail_text,
-            prev_hash=head.hash,
-            hash=digest,
-        )
-        ChainHead.objects.filter(id=1).update(hash=digest)
-        seq = head.seq
-        transaction.on_commit(lambda: write_checkpoint(seq, digest))
-    return event
+            ChainHead.objects.create(id=1, seq=count, hash=GENESIS_HASH)
+            row = (count, GENESIS_HASH)
+        last_seq, prev = int(row[0]), str(row[1])
+        rows = []
+        for offset, values in enumerate(events):
+            seq = last_seq - count + 1 + offset
+            digest = event_hash((seq, *(values[f] for f in FIELDS[1:])), prev)
+            rows.append(AuditEvent(seq=seq, prev_hash=prev, hash=digest, **values))
+            prev = digest
+        if count == 1:
+            rows[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(rows)
+        ChainHead.objects.filter(id=1).update(hash=prev)
+        head_hash = prev
+        transaction.on_commit(lambda: write_checkpoint(last_seq, head_hash))
+    return rows
 
 
 def record_for_people(
@@ -113,8 +140,9 @@ def record_for_people(
     details: dict[str, object] | None = None,
 ) -> None:
     """One event per person the action concerns (so "who has looked at this child" finds it),
-    or a single event with no person when it concerns none. Appended as one batch: the head moves
-    once, so a list of any length costs a fixed number of statements."""
+    or a single event with no person when it concerns none. Written as one batch (one accepting
+    INSERT on PostgreSQL; one move of the head on SQLite), so a list of any length costs a fixed
+    number of statements."""
     targets: list[int | None] = [*sorted(set(person_ids))] or [None]
     if len(targets) == 1:
         record(
@@ -127,106 +155,32 @@ def record_for_people(
             details=details,
         )
         return
-    ctx = current_context()
-    count = len(targets)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(_ADVANCE_HEAD_BY, [count])
-            row = cursor.fetchone()
-        if row is None:
-            ChainHead.objects.create(id=1, seq=count, hash=GENESIS_HASH)
-            row = (count, GENESIS_HASH)
-        last_seq, prev = row[0], row[1]
-        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-        detail_text = canonical_details({"channel": ctx.channel, **(details or {})})
-        events = []
-        for offset, person_id in enumerate(targets):
-            seq = last_seq - count + 1 + offset
-            values = (
-                seq,
-                at,
-                actor_id,
-                action,
-                object_type,
-                str(object_id),
-                person_id,
-                ctx.ip,
-                ctx.session,
-                reason,
-                detail_text,
-            )
-            digest = event_hash(values, prev)
-            events.append(
-                AuditEvent(
-                    seq=seq,
-                    at=at,
-                    actor_id=actor_id,
-                    action=action,
-                    object_type=object_type,
-                    object_id=str(object_id),
-                    person_id=person_id,
-                    ip=ctx.ip,
-                    session=ctx.session,
-                    reason=reason,
-                    details=detail_text,
-                    prev_hash=prev,
-                    hash=digest,
-                )
-            )
-            prev = digest
-        AuditEvent.objects.bulk_create(events)
-        ChainHead.objects.filter(id=1).update(hash=prev)
-        transaction.on_commit(lambda: write_checkpoint(last_seq, prev))
+    first = _event_values(actor_id, action, object_type, object_id, targets[0], reason, details)
+    events = [{**first, "person_id": person_id} for person_id in targets]
+    if connection.vendor == "postgresql":
+        from discretion.audit import sequencer
+
+        sequencer.accept(events)
+        return
+    _record_now_many(events)
 
 
 def _key() -> bytes:
     return str(settings.AUDIT_CHECKPOINT_KEY).encode()
 
 
-def _checkpoint_path() -> Path:
-    return Path(settings.AUDIT_CHECKPOINT_PATH)
-
-
-# The checkpoint is one fixed-size record rewritten in place by a single pwrite under an
-# exclusive lock: cheap enough to move on every append. The descriptor stays open per process.
-_CHECKPOINT_BYTES = 512
-_checkpoint_fds: dict[str, int] = {}
-_checkpoint_lock = threading.Lock()  # flock does not exclude threads sharing one descriptor
-
-
-def _checkpoint_fd(path: Path) -> int:
-    fd = _checkpoint_fds.get(str(path))
-    if fd is not None and os.fstat(fd).st_nlink == 0:  # the file was removed or replaced
-        os.close(fd)
-        fd = None
-    if fd is None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        _checkpoint_fds[str(path)] = fd
-    return fd
+def checkpoint_store() -> CheckpointStore:
+    return store_from_settings()
 
 
 def write_checkpoint(seq: int, head_hash: str) -> None:
-    """Move the signed head checkpoint forward (never back), under a lock."""
-    with _checkpoint_lock:
-        fd = _checkpoint_fd(_checkpoint_path())
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            text = os.pread(fd, _CHECKPOINT_BYTES, 0).decode().strip()
-            if text and Checkpoint.from_json(text).seq >= seq:
-                return
-            record = Checkpoint.sign(seq, head_hash, _key()).to_json().encode()
-            os.pwrite(fd, record.ljust(_CHECKPOINT_BYTES), 0)
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+    """Move the signed head checkpoint forward (never back). Called only after the events up
+    to `seq` have committed, so the checkpoint never runs ahead of the chain."""
+    checkpoint_store().advance(Checkpoint.sign(seq, head_hash, _key()))
 
 
 def read_checkpoint() -> Checkpoint | None:
-    path = _checkpoint_path()
-    if not path.exists():
-        return None
-    text = path.read_text().strip()
-    return Checkpoint.from_json(text) if text else None
+    return checkpoint_store().read()
 
 
 _COLUMNS = (*FIELDS, "prev_hash", "hash")
@@ -329,7 +283,11 @@ def _rebuilt_line(pk: int) -> bytes:
 
 
 def verify(
-    *, start: Checkpoint | None = None, use_head_checkpoint: bool = True, workers: int = 1
+    *,
+    start: Checkpoint | None = None,
+    use_head_checkpoint: bool = True,
+    workers: int = 1,
+    head_checkpoint: Checkpoint | None = None,
 ) -> VerifyResult:
     """Recompute the chain and compare its end with the signed head checkpoint.
 
@@ -337,13 +295,19 @@ def verify(
     from the event after it, so a nightly run need not re-read years of events.
     `workers` > 1 splits a long chain into consecutive ranges checked by that many processes
     at once; the result is the same as one process's (see `_verify_in_parts`).
+    `head_checkpoint` compares the chain's end with that checkpoint instead of the stored one
+    (a restore drill, or a restore whose checkpoint store was lost too: the backup's copy).
+    Events accepted but not yet integrated (PostgreSQL) are not in the chain yet: see `status`.
     """
     start_seq, start_prev = 1, GENESIS_HASH
     if start is not None:
         if not start.is_authentic(_key()):
             return VerifyResult(False, 0, 0, "", start.seq, "the starting checkpoint's signature is invalid")
         start_seq, start_prev = start.seq + 1, start.hash
-    head = read_checkpoint() if use_head_checkpoint else None  # read before the events: see below
+    if head_checkpoint is not None:
+        head: Checkpoint | None = head_checkpoint
+    else:
+        head = read_checkpoint() if use_head_checkpoint else None  # read before the events: see below
     if use_head_checkpoint and head is None and AuditEvent.objects.filter(seq__gte=start_seq).exists():
         # Without the signed head, events cut off the end of the chain would go unseen.
         return VerifyResult(
@@ -352,7 +316,7 @@ def verify(
             start_seq - 1,
             start_prev,
             None,
-            f"the signed head checkpoint ({_checkpoint_path()}) is missing, so the chain's end cannot "
+            f"the signed head checkpoint ({checkpoint_store().describe()}) is missing, so the chain's end cannot "
             "be checked: restore it from backup (events cut off the end would otherwise go unseen)",
         )
     if workers > 1 and not connection.in_atomic_block:
@@ -440,6 +404,83 @@ def _verify_part(first: int, last: int | None, prev: str, head: Checkpoint | Non
         )
     finally:
         connection.close()
+
+
+def status() -> dict[str, object]:
+    """The chain's end, the signed checkpoint and what waits to be integrated."""
+    last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", flat=True).first()
+    pending = AuditEvent.objects.filter(seq__isnull=True)
+    oldest = pending.order_by("id").values_list("at", flat=True).first()
+    checkpoint = read_checkpoint()
+    return {
+        "head_seq": last or 0,
+        "checkpoint_seq": checkpoint.seq if checkpoint else None,
+        "checkpoint_store": checkpoint_store().describe(),
+        "pending": pending.count(),
+        "oldest_pending_at": oldest,
+    }
+
+
+def integrate_and_sign() -> dict[str, object]:
+    """The scheduled pass (every minute; docs/audit-chain.md): integrate any accepted event a
+    dead process left behind, then, if the signed checkpoint lags the chain's end, verify the
+    events after it and move it to the verified end. It never signs an event it has not checked
+    to link back to the last signed one."""
+    integrated = 0
+    if connection.vendor == "postgresql":
+        from discretion.audit import sequencer
+
+        while True:
+            before = AuditEvent.objects.filter(seq__isnull=True).count()
+            sequencer.integrate()
+            after = AuditEvent.objects.filter(seq__isnull=True).count()
+            integrated += max(before - after, 0)
+            if after == 0 or after >= before:
+                break
+    checkpoint = read_checkpoint()
+    last = (
+        AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", flat=True).first()
+    ) or 0
+    moved_to: int | None = None
+    if last and (checkpoint is None or checkpoint.seq < last):
+        result = (
+            verify(start=checkpoint, use_head_checkpoint=False)
+            if checkpoint
+            else verify(use_head_checkpoint=False)
+        )
+        if not result.ok:
+            return {
+                "ok": False,
+                "integrated": integrated,
+                "problem": result.problem,
+                "first_bad_seq": result.first_bad_seq,
+            }
+        write_checkpoint(result.last_seq, result.last_hash)
+        moved_to = result.last_seq
+    return {"ok": True, "integrated": integrated, "checkpoint_moved_to": moved_to}
+
+
+def accept_restore(reason: str) -> dict[str, object]:
+    """After restoring an older backup on purpose (the events after it are lost), re-anchor the
+    signed checkpoint on the restored chain's end. Refused unless the restored chain verifies on
+    its own; the lost range and the reason are recorded as an audit event, so the rollback stays
+    visible in the chain itself."""
+    old = read_checkpoint()
+    result = verify(use_head_checkpoint=False)
+    if not result.ok:
+        raise ValueError(f"the restored chain does not verify: {result.problem}")
+    if old is not None and old.seq <= result.last_seq:
+        current = verify()
+        if current.ok:
+            raise ValueError("nothing to accept: the chain already matches the signed checkpoint")
+    checkpoint_store().replace(Checkpoint.sign(result.last_seq, result.last_hash, _key()))
+    details: dict[str, object] = {
+        "restored_to_seq": result.last_seq,
+        "checkpoint_was_seq": old.seq if old else None,
+        "checkpoint_was_hash": old.hash if old else None,
+    }
+    record(None, "audit.restore_accepted", object_type="audit", reason=reason, details=details)
+    return details
 
 
 def sign_checkpoint(result: VerifyResult) -> Checkpoint:

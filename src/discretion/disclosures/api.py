@@ -85,7 +85,7 @@ def shared_with(request: HttpRequest, ref: str) -> list[DisclosureOut]:
 # --- the print queue ------------------------------------------------------------------
 
 
-class LetterOut(Schema):
+class PostedLetterOut(Schema):
     id: int
     disclosure_id: int
     released_at: dt.datetime
@@ -103,10 +103,10 @@ class PostedIn(Schema):
     reference: str = ""
 
 
-def _letter(m: OutboxMessage) -> LetterOut:
+def _letter(m: OutboxMessage) -> PostedLetterOut:
     d = m.disclosure
     assert d is not None
-    return LetterOut(
+    return PostedLetterOut(
         id=m.pk,
         disclosure_id=d.pk,
         released_at=d.released_at,
@@ -120,8 +120,8 @@ def _letter(m: OutboxMessage) -> LetterOut:
     )
 
 
-@router.get("/print-queue", response=list[LetterOut])
-def print_queue(request: HttpRequest) -> list[LetterOut]:
+@router.get("/print-queue", response=list[PostedLetterOut])
+def print_queue(request: HttpRequest) -> list[PostedLetterOut]:
     """Letters released by post and not yet posted (an IGO sees all; others, those they released)."""
     return [_letter(m) for m in services.print_queue(actor(request))]
 
@@ -135,8 +135,8 @@ def print_letter(request: HttpRequest, message_id: int) -> HttpResponse:
     return letter_download(message)
 
 
-@router.post("/print-queue/{message_id}/posted", response=LetterOut)
-def letter_posted(request: HttpRequest, message_id: int, payload: PostedIn) -> LetterOut:
+@router.post("/print-queue/{message_id}/posted", response=PostedLetterOut)
+def letter_posted(request: HttpRequest, message_id: int, payload: PostedIn) -> PostedLetterOut:
     try:
         message = services.mark_posted(
             actor(request), message_id, posted_on=payload.posted_on, reference=payload.reference

@@ -37,7 +37,7 @@ class RequestIn(Schema):
     received_on_reason: str = ""
 
 
-class RequestOut(Schema):
+class InformationRequestOut(Schema):
     id: int
     ref: str
     regime: str
@@ -53,8 +53,8 @@ class RequestOut(Schema):
     disclosure_id: int | None
 
 
-def _req_out(r: InfoRequest) -> RequestOut:
-    return RequestOut(
+def _req_out(r: InfoRequest) -> InformationRequestOut:
+    return InformationRequestOut(
         id=r.pk,
         ref=r.ref,
         regime=r.regime,
@@ -105,7 +105,7 @@ class OutcomeIn(Schema):
     publish: bool = False
 
 
-class ReviewIn(Schema):
+class InformationReviewIn(Schema):
     received_on: dt.date | None = None
     extended: bool = False
 
@@ -121,28 +121,28 @@ class TransferIn(Schema):
     requester_kind: str = "self"
 
 
-class LetterOut(Schema):
+class InformationLetterOut(Schema):
     text: str
 
 
-@router.post("/requests", response={201: RequestOut})
-def log_request(request: HttpRequest, payload: RequestIn) -> Status[RequestOut]:
+@router.post("/requests", response={201: InformationRequestOut})
+def log_request(request: HttpRequest, payload: RequestIn) -> Status[InformationRequestOut]:
     req = _call(lambda: services.log_request(actor(request), **payload.dict()))
     return Status(201, _req_out(req))
 
 
-@router.get("/requests/{request_id}", response=RequestOut)
-def get_request(request: HttpRequest, request_id: int) -> RequestOut:
+@router.get("/requests/{request_id}", response=InformationRequestOut)
+def get_request(request: HttpRequest, request_id: int) -> InformationRequestOut:
     return _req_out(services.get_request_for(actor(request), request_id))
 
 
-@router.post("/requests/{request_id}/acknowledge", response=LetterOut)
-def acknowledge(request: HttpRequest, request_id: int) -> LetterOut:
-    return LetterOut(text=_call(lambda: services.acknowledge(actor(request), request_id)))
+@router.post("/requests/{request_id}/acknowledge", response=InformationLetterOut)
+def acknowledge(request: HttpRequest, request_id: int) -> InformationLetterOut:
+    return InformationLetterOut(text=_call(lambda: services.acknowledge(actor(request), request_id)))
 
 
-@router.post("/requests/{request_id}/assign", response=RequestOut)
-def assign(request: HttpRequest, request_id: int, payload: AssignIn) -> RequestOut:
+@router.post("/requests/{request_id}/assign", response=InformationRequestOut)
+def assign(request: HttpRequest, request_id: int, payload: AssignIn) -> InformationRequestOut:
     return _req_out(
         _call(
             lambda: services.assign(
@@ -162,8 +162,8 @@ def add_search(request: HttpRequest, request_id: int, payload: SearchIn) -> Stat
     return Status(201, {"id": row.pk})
 
 
-@router.post("/requests/{request_id}/clarification", response=RequestOut)
-def clarification(request: HttpRequest, request_id: int, payload: ClarificationIn) -> RequestOut:
+@router.post("/requests/{request_id}/clarification", response=InformationRequestOut)
+def clarification(request: HttpRequest, request_id: int, payload: ClarificationIn) -> InformationRequestOut:
     return _req_out(
         _call(
             lambda: services.record_clarification(
@@ -173,8 +173,8 @@ def clarification(request: HttpRequest, request_id: int, payload: ClarificationI
     )
 
 
-@router.post("/requests/{request_id}/extend", response=RequestOut)
-def extend(request: HttpRequest, request_id: int, payload: ExtendIn) -> RequestOut:
+@router.post("/requests/{request_id}/extend", response=InformationRequestOut)
+def extend(request: HttpRequest, request_id: int, payload: ExtendIn) -> InformationRequestOut:
     return _req_out(
         _call(
             lambda: services.extend(
@@ -190,8 +190,8 @@ def add_exemption(request: HttpRequest, request_id: int, payload: ExemptionIn) -
     return Status(201, {"id": claim.pk})
 
 
-@router.post("/requests/{request_id}/outcome", response=RequestOut)
-def outcome(request: HttpRequest, request_id: int, payload: OutcomeIn) -> RequestOut:
+@router.post("/requests/{request_id}/outcome", response=InformationRequestOut)
+def outcome(request: HttpRequest, request_id: int, payload: OutcomeIn) -> InformationRequestOut:
     return _req_out(_call(lambda: services.record_outcome(actor(request), request_id, **payload.dict())))
 
 
@@ -204,7 +204,7 @@ def transfer(request: HttpRequest, request_id: int, payload: TransferIn) -> Stat
 
 
 @router.post("/requests/{request_id}/reviews", response={201: ReviewOut})
-def review(request: HttpRequest, request_id: int, payload: ReviewIn) -> Status[ReviewOut]:
+def review(request: HttpRequest, request_id: int, payload: InformationReviewIn) -> Status[ReviewOut]:
     r = _call(
         lambda: services.request_review(
             actor(request), request_id, received_on=payload.received_on, extended=payload.extended
@@ -352,7 +352,7 @@ class AddRedactionIn(Schema):
     note: str = ""
 
 
-class ReleaseOut(Schema):
+class InformationReleaseOut(Schema):
     disclosure_id: int
     link_token: str
     link_code: str
@@ -439,10 +439,10 @@ def bundle(request: HttpRequest, sar_id: int) -> HttpResponse:
     return HttpResponse(content, content_type="application/pdf")
 
 
-@router.post("/sar/{sar_id}/release", response=ReleaseOut)
-def release(request: HttpRequest, sar_id: int) -> ReleaseOut:
+@router.post("/sar/{sar_id}/release", response=InformationReleaseOut)
+def release(request: HttpRequest, sar_id: int) -> InformationReleaseOut:
     sar, token, code = _call(lambda: services.release_bundle(actor(request), sar_id))
-    return ReleaseOut(disclosure_id=sar.disclosure_id or 0, link_token=token, link_code=code)
+    return InformationReleaseOut(disclosure_id=sar.disclosure_id or 0, link_token=token, link_code=code)
 
 
 class AttachmentDecisionIn(Schema):

@@ -23,6 +23,8 @@ from discretion.requests.models import RecordAccess, RequestSubject, State
 
 GRANTING_STATES = (State.APPROVED, State.PREPARING)
 
+ALL_FLAGS = ("special_category", "third_party", "confidential_source", "commercial")
+
 # Which entry flags each kind of information asked for opens (the rest stay hidden). Ordinary
 # entries (no flag) are the child's own information.
 FLAGS_FOR_INFORMATION: dict[str, frozenset[str]] = {
@@ -42,6 +44,11 @@ class Scope:
 
     def __or__(self, other: Scope) -> Scope:
         return Scope(self.ordinary or other.ordinary, self.flags | other.flags)
+
+    def covers(self, entry: Any) -> bool:
+        """Is this entry among the kinds of information asked for?"""
+        flags = {flag for flag in ALL_FLAGS if getattr(entry, flag)}
+        return flags <= self.flags if flags else self.ordinary
 
 
 def scope_for(information: Iterable[str]) -> Scope:

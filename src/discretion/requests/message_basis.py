@@ -9,7 +9,6 @@ request names, and it goes only to the person who asked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,10 +16,14 @@ from discretion import access
 from discretion.policy import Outcome
 from discretion.requests import labels
 from discretion.requests.models import Approval, Request, State
-from discretion.requests.services import _event, _require_handler, current_decision, unmet_conditions
+from discretion.requests.services import (
+    _event,
+    _require_handler,
+    current_decision,
+    requester_addresses,
+    unmet_conditions,
+)
 from discretion.staff.models import Staff
-
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass(frozen=True)
@@ -29,11 +32,6 @@ class MessageBasis:
     legal_basis: str
     rules: list[str]
     approved_by: Staff | None
-
-
-def requester_addresses(req: Request) -> set[str]:
-    """The e-mail addresses recorded for the person who asked."""
-    return {m.lower() for m in EMAIL.findall(req.requester_contact or "")}
 
 
 def requests_to_answer(actor: Staff) -> list[Request]:

@@ -181,9 +181,18 @@ class Task(models.Model):
     details = models.JSONField(default=dict, blank=True)
     done_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(default=timezone.now)
+    # A check made on facts that have since changed (a letter that became a phone call) no longer
+    # stands: it stays in the history, and the check is done again.
+    voided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="one_task_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind"],
+                condition=models.Q(voided_at__isnull=True),
+                name="one_task_per_kind",
+            )
+        ]
 
 
 class Selection(models.Model):

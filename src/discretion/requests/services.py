@@ -8,6 +8,7 @@ leaves only through `discretion.disclosures.services.disclose`.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,7 @@ from discretion.policy import (
 from discretion.records.models import Entry
 from discretion.requests import labels
 from discretion.requests import record_access as record_access_
-from discretion.requests.grants import end_record_access
+from discretion.requests.grants import Scope, end_record_access, scope_for
 from discretion.requests.models import (
     Approval,
     DecisionRecord,
@@ -523,7 +524,12 @@ def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Requ
     _require_handler(actor, req)
     _require_undecided(req)
     facts = {**req.facts, "requester": dict(req.facts.get("requester", {}))}
+    contact = changes.get("contact")
     for key, value in changes.items():
+        if key == "contact":
+            if not isinstance(value, str) or not value.strip() or len(value) > 254:
+                raise InvalidInput("Enter the requester's contact details (254 characters or fewer)")
+            continue
         if key == "requester":
             if not isinstance(value, Mapping):
                 raise InvalidInput("requester must be an object")
@@ -537,7 +543,7 @@ def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Requ
             facts[key] = value
         else:
             raise InvalidInput(
-                f"unknown field {key}; allowed: {', '.join(sorted(FACT_FIELDS | {'requester'}))}"
+                f"unknown field {key}; allowed: {', '.join(sorted(FACT_FIELDS | {'requester', 'contact'}))}"
             )
     if facts["requester"].get("category") == "media" or facts.get("purpose") == "media_story":
         raise InvalidInput("A media enquiry cannot be made out of another request; log it as a new request")
@@ -549,6 +555,10 @@ def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Requ
             "Upload the written consent: it is recorded as written once information governance "
             "has checked the document"
         )
+    if contact is not None:
+        req.requester_contact = str(contact).strip()
+        req.save(update_fields=["requester_contact"])
+    facts = _void_checks_made_on_other_facts(req, actor, facts, contact_changed=contact is not None)
     _redecide(req, actor, _without_approvals(req, actor, facts))
     RequestEvent.objects.create(
         request=req,
@@ -559,6 +569,57 @@ def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Requ
         note=", ".join(sorted(changes)),
     )
     return req
+
+
+# What each check was made on: change any of these and the check no longer stands (policy 1.4, 2.4:
+# a call-back proves who rang, not who writes; entitlement is for that purpose and that recipient).
+CHECKS_MADE_ON: dict[TaskKind, tuple[str, ...]] = {
+    TaskKind.VERIFY_IDENTITY: ("channel", "requester.category", "contact"),
+    TaskKind.VERIFY_ENTITLEMENT: (
+        "channel",
+        "purpose",
+        "requester.category",
+        "requester.works_with_child",
+        "contact",
+    ),
+    TaskKind.REQUEST_IN_WRITING: ("channel",),
+}
+CHECK_FACT: dict[str, str] = {
+    TaskKind.VERIFY_IDENTITY: "identity_verified",
+    TaskKind.VERIFY_ENTITLEMENT: "entitlement_verified",
+}
+
+
+def _void_checks_made_on_other_facts(
+    req: Request, actor: Staff, facts: dict[str, Any], *, contact_changed: bool
+) -> dict[str, Any]:
+    before, after = req.facts, facts
+    changed = {k for k in ("channel", "purpose") if before.get(k) != after.get(k)}
+    changed |= {
+        f"requester.{k}"
+        for k in ("category", "works_with_child")
+        if before.get("requester", {}).get(k) != after["requester"].get(k)
+    }
+    if contact_changed:
+        changed.add("contact")
+    if not changed:
+        return facts
+    facts = {**facts, "requester": dict(facts["requester"])}
+    for kind, made_on in CHECKS_MADE_ON.items():
+        if not changed & set(made_on):
+            continue
+        voided = Task.objects.filter(request=req, kind=kind, voided_at__isnull=True).update(
+            voided_at=timezone.now()
+        )
+        if kind in CHECK_FACT:
+            facts["requester"][CHECK_FACT[kind]] = False
+        else:
+            facts.pop("in_writing", None)  # derived again from the channel
+        if voided:
+            _event(
+                req, actor, "check_voided", note=f"{TaskKind(kind).label}: the facts it was made on changed"
+            )
+    return facts
 
 
 def _without_approvals(req: Request, actor: Staff, facts: dict[str, Any]) -> dict[str, Any]:
@@ -678,7 +739,7 @@ def close_request(actor: Staff, request_id: int, *, note: str) -> Request:
 def open_tasks(req: Request) -> list[str]:
     """Tasks the decision's conditions call for and nobody has done yet."""
     conditions = set(req.decision.get("conditions", []))
-    done = {t.kind for t in req.tasks.all()}  # .all(): a list's prefetch serves it
+    done = {t.kind for t in req.tasks.all() if t.voided_at is None}  # .all(): a list's prefetch serves it
     return [k.value for k in TaskKind if k.value in conditions and k.value not in done]
 
 
@@ -703,7 +764,7 @@ def complete_task(
         raise NotPermitted("This request is finished.")
     if kind not in TaskKind.values:
         raise InvalidInput("Select a task")
-    if req.tasks.filter(kind=kind).exists():
+    if req.tasks.filter(kind=kind, voided_at__isnull=True).exists():
         raise InvalidInput("This task has already been done")
     note = note.strip()
     if not note:
@@ -770,7 +831,9 @@ def _allowances(req: Request) -> tuple[bool, bool]:
     return third, confidential
 
 
-def _candidate(entry: Entry, *, third: bool, confidential: bool) -> Candidate:
+def _candidate(entry: Entry, *, third: bool, confidential: bool, scope: Scope) -> Candidate:
+    if not scope.covers(entry):
+        return Candidate(entry, False, "Not what the request asks for: share only that (policy 2.2)")
     if entry.confidential_source and not confidential:
         return Candidate(entry, False, "Confidential source: withheld without a court order (policy 3)")
     if entry.third_party and not third:
@@ -789,6 +852,8 @@ def candidates_for(actor: Staff, req: Request) -> list[Candidate]:
             "ask your team manager or information governance from the request page."
         )
     third, confidential = _allowances(req)
+    # Whatever basis the handler opens the record on, only the kinds of information asked for go.
+    scope = scope_for(req.facts.get("information", []))
     seen: set[int] = set()
     out: list[Candidate] = []
     # Only the cases of the people the request names (a sibling's case they appear in is not theirs).
@@ -799,7 +864,7 @@ def candidates_for(actor: Staff, req: Request) -> list[Candidate]:
             if entry.pk in seen:
                 continue
             seen.add(entry.pk)
-            out.append(_candidate(entry, third=third, confidential=confidential))
+            out.append(_candidate(entry, third=third, confidential=confidential, scope=scope))
     return out
 
 
@@ -849,11 +914,32 @@ def _select(
     return rows
 
 
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def requester_addresses(req: Request) -> set[str]:
+    """The e-mail addresses recorded for the person who asked."""
+    return {m.lower() for m in EMAIL.findall(req.requester_contact or "")}
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def goes_to_the_requester(req: Request, channel: str, address: str) -> bool:
+    """A release goes to the person who asked, at the contact recorded (and checked) with the request:
+    their e-mail address for a secure link, their postal address for a letter."""
+    if channel == ReleaseChannel.SECURE_LINK:
+        return address.strip().lower() in requester_addresses(req)
+    wanted = _plain(address)
+    return bool(wanted) and wanted in _plain(req.requester_contact or "")
+
+
 def unmet_conditions(req: Request) -> list[str]:
     """Conditions of a share decision that are not yet met; a release waits for all of them."""
     facts = req.facts
     requester = facts.get("requester", {})
-    done = {t.kind: t.outcome for t in req.tasks.all()}
+    done = {t.kind: t.outcome for t in req.tasks.all() if t.voided_at is None}
     checks = {
         Condition.VERIFY_IDENTITY: bool(requester.get("identity_verified")),
         Condition.VERIFY_ENTITLEMENT: bool(requester.get("entitlement_verified")),
@@ -934,6 +1020,12 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
     unmet = unmet_conditions(req)
     if unmet:
         raise NotPermitted("Before release: " + "; ".join(labels.condition_labels(unmet)))
+    if not goes_to_the_requester(req, channel, address):
+        raise InvalidInput(
+            "Send it only to the person who asked, at the contact recorded with the request and checked "
+            f"with their entitlement (policy 2.4): {req.requester_contact or 'none recorded yet'}. "
+            "If they gave another address, correct the request's contact details first."
+        )
     selections = list(req.selections.all())
     # What leaves is read through the one door, as the handler: each entry's read is audited and
     # its need-to-know basis checked again (DESIGN "One door to personal data").
@@ -942,8 +1034,13 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         key=lambda pair: (pair[0].occurred_on, pair[0].pk),
     )
     third, confidential = _allowances(req)
+    scope = scope_for(req.facts.get("information", []))
     for entry, _ in picked:  # the decision may have changed since the entries were picked
-        if (entry.confidential_source and not confidential) or (entry.third_party and not third):
+        if (
+            (entry.confidential_source and not confidential)
+            or (entry.third_party and not third)
+            or not scope.covers(entry)
+        ):
             raise NotPermitted(f"Entry {entry.pk} can no longer be released; choose the entries again.")
     content = build_bundle(req, picked)
     decision = current_decision(req)

@@ -44,7 +44,7 @@ class ExtractIn(Schema):
     pseudonymised: bool = False
 
 
-class RequestOut(Schema):
+class ResearchRequestOut(Schema):
     id: int
     title: str
     status: str
@@ -68,8 +68,8 @@ class ExtractOut(Schema):
     csv: str
 
 
-def _out(r: ResearchRequest) -> RequestOut:
-    return RequestOut(
+def _out(r: ResearchRequest) -> ResearchRequestOut:
+    return ResearchRequestOut(
         id=r.pk,
         title=r.title,
         status=r.status,
@@ -84,8 +84,8 @@ def _out(r: ResearchRequest) -> RequestOut:
     )
 
 
-@router.post("/requests", response={201: RequestOut})
-def submit(request: HttpRequest, payload: SubmissionIn) -> Status[RequestOut]:
+@router.post("/requests", response={201: ResearchRequestOut})
+def submit(request: HttpRequest, payload: SubmissionIn) -> Status[ResearchRequestOut]:
     try:
         req = services.submit_request(actor(request), services.Submission(**payload.dict()))
     except services.InvalidInput as exc:
@@ -93,18 +93,18 @@ def submit(request: HttpRequest, payload: SubmissionIn) -> Status[RequestOut]:
     return Status(201, _out(req))
 
 
-@router.get("/requests", response=list[RequestOut])
-def list_requests(request: HttpRequest) -> list[RequestOut]:
+@router.get("/requests", response=list[ResearchRequestOut])
+def list_requests(request: HttpRequest) -> list[ResearchRequestOut]:
     return [_out(r) for r in services.requests_for(actor(request))[:500]]
 
 
-@router.get("/requests/{request_id}", response=RequestOut)
-def get_request(request: HttpRequest, request_id: int) -> RequestOut:
+@router.get("/requests/{request_id}", response=ResearchRequestOut)
+def get_request(request: HttpRequest, request_id: int) -> ResearchRequestOut:
     return _out(services.get_request_for(actor(request), request_id))
 
 
-@router.post("/requests/{request_id}/decision", response=RequestOut)
-def decide(request: HttpRequest, request_id: int, payload: DecisionIn) -> RequestOut:
+@router.post("/requests/{request_id}/decision", response=ResearchRequestOut)
+def decide(request: HttpRequest, request_id: int, payload: DecisionIn) -> ResearchRequestOut:
     try:
         return _out(
             services.decide_request(

@@ -43,7 +43,7 @@ class PolicyIn(Schema):
     text: str
 
 
-class ReviewIn(Schema):
+class AlertReviewIn(Schema):
     outcome: str
     note: str
 
@@ -182,7 +182,7 @@ def alert(request: HttpRequest, alert_id: int) -> AlertOut:
 
 
 @router.post("/alerts/{alert_id}/review", response=AlertOut)
-def review_alert(request: HttpRequest, alert_id: int, payload: ReviewIn) -> AlertOut:
+def review_alert(request: HttpRequest, alert_id: int, payload: AlertReviewIn) -> AlertOut:
     try:
         return _alert(
             services.review_alert(actor(request), alert_id, outcome=payload.outcome, note=payload.note)

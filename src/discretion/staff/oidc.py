@@ -136,7 +136,7 @@ class Refusal(Exception):
 
 def _link_events(**filters: Any) -> list[tuple[AuditEvent, dict[str, Any]]]:
     events = AuditEvent.objects.filter(action__in=(LINKED, UNLINKED), object_type="staff", **filters)
-    return [(e, json.loads(e.details or "{}")) for e in events.order_by("seq")]
+    return [(e, json.loads(e.details or "{}")) for e in events.order_by("id")]
 
 
 def current_link(staff_id: int) -> tuple[str, str] | None:

@@ -259,7 +259,8 @@ def complete_sign_in(
     """The sign-in is complete: audited as `auth.sign_in`, which ends the account's older
     sessions (SessionLimitsMiddleware), and the lockout count for the account at this address
     starts again. A session that has just gained its second factor gets a new key (and CSRF
-    token), as at any change of privilege. Returns the event's seq."""
+    token), as at any change of privilege. Returns the event's id (its accept order: known as soon
+    as it is written, before the audit sequencer has given it its place in the chain)."""
     from django.middleware.csrf import rotate_token
 
     if new_session_key:
@@ -270,9 +271,9 @@ def complete_sign_in(
         details["method"] = "oidc"
     details["second_factor"] = second_factor
     event = audit.record(staff.pk, SIGN_IN, object_type="staff", object_id=staff.pk, details=details)
-    _mark_session(request, int(event.seq))
+    _mark_session(request, int(event.pk))
     _reset_failures(request, staff)
-    return int(event.seq)
+    return int(event.pk)
 
 
 def _mark_session(request: HttpRequest, sign_in_seq: int) -> None:
@@ -384,11 +385,11 @@ def lockout_response(
 
 
 def latest_sign_in_seq(staff_id: int) -> int:
-    """The seq of the account's latest complete sign-in (0 if none)."""
+    """The id of the account's latest complete sign-in event (0 if none)."""
     seq = (
         AuditEvent.objects.filter(actor_id=staff_id, action=SIGN_IN)
-        .order_by("-seq")
-        .values_list("seq", flat=True)
+        .order_by("-id")
+        .values_list("id", flat=True)
         .first()
     )
     return int(seq or 0)
@@ -400,8 +401,8 @@ def is_superseded(staff_id: int, sign_in_seq: int) -> bool:
     limit = max_sessions()
     if limit <= 0:
         return False
-    newer = AuditEvent.objects.filter(actor_id=staff_id, action=SIGN_IN, seq__gt=sign_in_seq)[:limit]
-    return len(list(newer.values_list("seq", flat=True))) >= limit
+    newer = AuditEvent.objects.filter(actor_id=staff_id, action=SIGN_IN, id__gt=sign_in_seq)[:limit]
+    return len(list(newer.values_list("id", flat=True))) >= limit
 
 
 def now_seconds() -> float:

@@ -563,7 +563,7 @@ def get_alert_for(actor: Staff, alert_id: int) -> Alert:
 
 
 def alert_history(alert: Alert) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(object_type="alert", object_id=str(alert.pk)).order_by("seq"))
+    return list(AuditEvent.objects.filter(object_type="alert", object_id=str(alert.pk)).order_by("id"))
 
 
 @transaction.atomic

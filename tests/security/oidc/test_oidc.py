@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _events(action: str, **filters):
     return [
         (e, json.loads(e.details or "{}"))
-        for e in AuditEvent.objects.filter(action=action, **filters).order_by("seq")
+        for e in AuditEvent.objects.filter(action=action, **filters).order_by("id")
     ]
 
 
