@@ -34,6 +34,7 @@ from discretion.policy import (
 )
 from discretion.records.models import Entry
 from discretion.requests import labels
+from discretion.requests import notify as notify_
 from discretion.requests import record_access as record_access_
 from discretion.requests.grants import end_record_access
 from discretion.requests.models import (
@@ -50,6 +51,7 @@ from discretion.requests.models import (
     Task,
     TaskKind,
 )
+from discretion.requests.urgency import urgent_first
 from discretion.staff.alerts import raise_alert
 from discretion.staff.models import AlertKind, Role, Staff
 
@@ -86,6 +88,8 @@ TASK_FACTS: dict[str, tuple[str, ...]] = {
     TaskKind.REQUEST_IN_WRITING: ("in_writing",),
 }
 OPEN_STATES = {State.RECEIVED, State.NEED_MORE, State.REFERRED}
+# The child was not told (policy 2.3 "wherever possible"): recorded with the reason why.
+NOT_TOLD = {InformOutcome.NOT_POSSIBLE, InformOutcome.RISK, InformOutcome.UNDERSTANDING}
 FINISHED_STATES = {State.RELEASED, State.REFUSED, State.CLOSED}
 GRANTING_STATES_ = {State.APPROVED, State.PREPARING}
 RELEASE_CHANNELS = {ReleaseChannel.SECURE_LINK, ReleaseChannel.POST}
@@ -149,18 +153,19 @@ def get_request_for(actor: Staff, request_id: int) -> Request:
     return req
 
 
-def queue_for(actor: Staff) -> list[Request]:
-    """Referred requests this actor's role decides or approves (police land with the manager, media
-    with the press office: policy 1.5). The list carries requesters' names, so it is audited (the
-    ids shown, never the names)."""
-    access._require_active(actor)
+def _queue_rows(actor: Staff) -> list[Request]:
+    """Referred requests the actor may decide, urgent first, then the longest waiting (not audited:
+    callers that show them audit; `waiting_count` shows only a number)."""
+    if actor.is_supervised:
+        return []
     candidates = (
         Request.objects.filter(state=State.REFERRED)
         .select_related("handler", "team")
         .prefetch_related("subject_links", "tasks")
+        .order_by("received_at", "id")
     )
     managed = set(actor.managed_teams.values_list("id", flat=True))
-    rows = [
+    return urgent_first(
         r
         for r in candidates
         if actor.pk not in {r.handler_id, r.requester_staff_id}
@@ -168,7 +173,15 @@ def queue_for(actor: Staff) -> list[Request]:
             _may_act_for(actor, r, route, managed_team_ids=managed)
             for route in r.decision.get("route_to", [])
         )
-    ]
+    )
+
+
+def queue_for(actor: Staff) -> list[Request]:
+    """Referred requests this actor's role decides or approves (police land with the manager, media
+    with the press office: policy 1.5), urgent ones first (a missing child, a section 47 enquiry).
+    The list carries requesters' names, so it is audited (the ids shown, never the names)."""
+    access._require_active(actor)
+    rows = _queue_rows(actor)
     audit.record_for_people(
         actor.pk,
         "requests.queue.listed",
@@ -179,11 +192,7 @@ def queue_for(actor: Staff) -> list[Request]:
     return rows
 
 
-def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
-    """What waits for this actor's second pair of eyes: documents to check (Legal Services for court
-    orders, information governance for the rest) and handlers asking to open records (their team
-    manager, or information governance). Ids of the people concerned are audited."""
-    access._require_active(actor)
+def _checks(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
     documents: list[RequestDocument] = []
     if not actor.is_supervised and actor.role in (Role.LEGAL, Role.IGO):
         pending = RequestDocument.objects.filter(checked_at__isnull=True).select_related("request")
@@ -201,6 +210,15 @@ def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
         .order_by("asked_at", "id")[:200]
         if row.request.state in GRANTING_STATES_ and record_access_.may_agree(actor, row.request)
     ]
+    return documents, urgent_first(asking)
+
+
+def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
+    """What waits for this actor's second pair of eyes: documents to check (Legal Services for court
+    orders, information governance for the rest) and handlers asking to open records (their team
+    manager, or information governance). Ids of the people concerned are audited."""
+    access._require_active(actor)
+    documents, asking = _checks(actor)
     people = set(
         RequestSubject.objects.filter(
             request_id__in={d.request_id for d in documents} | {r.pk for r in asking}
@@ -216,10 +234,19 @@ def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
     return documents, asking
 
 
+def waiting_count(actor: Staff) -> int:
+    """How many requests wait for this actor's decision or check: a number for the navigation, so
+    nothing is read or audited."""
+    if not actor.is_active or actor.is_supervised:
+        return 0
+    documents, asking = _checks(actor)
+    return len(_queue_rows(actor)) + len(documents) + len(asking)
+
+
 def my_requests(actor: Staff) -> list[Request]:
-    """The requests the actor handles and has not closed; audited like the queue (ids only)."""
+    """The requests the actor handles and has not closed, urgent first; audited like the queue."""
     access._require_active(actor)
-    rows = list(Request.objects.filter(handler=actor).exclude(state=State.CLOSED)[:200])
+    rows = urgent_first(Request.objects.filter(handler=actor).exclude(state=State.CLOSED)[:200])
     audit.record_for_people(
         actor.pk,
         "requests.mine.listed",
@@ -254,6 +281,8 @@ def _event(req: Request, actor: Staff, action: str, *, to_state: str | None = No
         object_id=req.pk,
         details={"from": old, "to": req.state},
     )
+    if req.state == State.REFERRED and old != State.REFERRED:
+        notify_.referred(req, actor)
 
 
 def _state_for(outcome: str) -> str:
@@ -291,7 +320,7 @@ def _redecide(req: Request, actor: Staff, facts: Mapping[str, Any]) -> None:
                 _event(
                     req, actor, "received", to_state=State.RECEIVED, note="The missing information arrived."
                 )
-            _event(req, actor, "state", to_state=target, note=f"Policy decision: {decision.outcome.value}")
+            _event(req, actor, "state", to_state=target, note=labels.outcome_label(decision.outcome.value))
 
 
 @dataclass(frozen=True)
@@ -388,6 +417,9 @@ def log_request(
         if len(value) > most:
             raise InvalidInput(f"{label} must be {most} characters or fewer")
     is_media = requester.category == "media" or purpose == "media_story"
+    if is_media and not summary.strip():
+        # The press office answers the question itself: it is recorded before the referral.
+        raise InvalidInput("Enter the question the journalist asked")
     facts: dict[str, Any] = {
         "requester": {"category": requester.category, "works_with_child": requester.works_with_child},
         "channel": channel,
@@ -590,6 +622,7 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
     )
     if not approve:
         _event(req, actor, "refused", to_state=State.REFUSED, note=reasoning)
+        notify_.decided(req, actor, approved=False)
         return approval
     if route in APPROVAL_ROUTES:
         facts = {**req.facts, "approvals": sorted(set(req.facts.get("approvals", [])) | {route})}
@@ -599,6 +632,7 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
     )
     # The approver has seen who and what the request is about: four eyes on opening its records.
     record_access_.agree_on_approval(actor, req, reasoning=reasoning)
+    notify_.decided(req, actor, approved=True)
     return approval
 
 
@@ -608,9 +642,11 @@ def ask_for_record_access(actor: Staff, request_id: int, *, reason: str) -> Reco
     access._require_active(actor)
     req = _locked(request_id)
     try:
-        return record_access_.ask(actor, req, reason=reason)
+        row = record_access_.ask(actor, req, reason=reason)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
+    notify_.record_access_asked(req, actor)
+    return row
 
 
 @transaction.atomic
@@ -619,9 +655,11 @@ def decide_record_access(actor: Staff, request_id: int, *, approve: bool, reason
     access._require_active(actor)
     req = _locked(request_id)
     try:
-        return record_access_.decide(actor, req, approve=approve, reasoning=reasoning)
+        row = record_access_.decide(actor, req, approve=approve, reasoning=reasoning)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
+    notify_.record_access_decided(req, actor, approved=approve)
+    return row
 
 
 @transaction.atomic
@@ -662,11 +700,15 @@ def complete_task(
     callback_number: str = "",
     number_source: str = "",
     outcome: str = "",
+    reason: str = "",
 ) -> Task:
-    """The handler records a verification or informing task (policy 1.4, 2.3, 2.4) and its fact.
+    """The handler records a verification or informing task (policy 1.4, 2.3, 2.4) and its fact;
+    what was done stays in the request's history.
 
     An entitlement check on a telephone request needs a call back on a number taken from an
-    independent source, not the one the caller gave (policy 2.4)."""
+    independent source, not the one the caller gave (policy 2.4). A child not told (policy 2.3:
+    "wherever possible") is recorded with the reason: not possible now (the child is missing), not
+    safe (telling would put them or someone else at risk), or their age and understanding."""
     req = _locked(request_id)
     _require_handler(actor, req)
     if req.state in {State.RELEASED, State.CLOSED, State.REFUSED}:
@@ -675,9 +717,13 @@ def complete_task(
         raise InvalidInput("Select a task")
     if req.tasks.filter(kind=kind).exists():
         raise InvalidInput("This task has already been done")
-    note = note.strip()
+    note, reason = note.strip(), reason.strip()
+    if kind == TaskKind.INFORM_SUBJECT and outcome in NOT_TOLD and not note:
+        note = reason
     if not note:
         raise InvalidInput("Enter how the task was done")
+    if len(note) > 4000 or len(reason) > 4000:
+        raise InvalidInput("What you did must be 4000 characters or fewer")
     details: dict[str, str] = {}
     if kind == TaskKind.VERIFY_ENTITLEMENT and req.facts.get("channel") == "phone":
         if not callback_number.strip():
@@ -688,10 +734,22 @@ def complete_task(
     if kind == TaskKind.INFORM_SUBJECT:
         if outcome not in InformOutcome.values:
             raise InvalidInput("Select whether the child was told")
+        if outcome in NOT_TOLD:
+            if not reason:
+                raise InvalidInput("Enter why the child cannot be told now")
+            details["reason"] = reason
     else:
         outcome = "done"
     task = Task.objects.create(
         request=req, kind=kind, outcome=outcome, note=note, details=details, done_by=actor
+    )
+    RequestEvent.objects.create(
+        request=req,
+        actor=actor,
+        action="task_done",
+        from_state=req.state,
+        to_state=req.state,
+        note=labels.task_note(task),
     )
     audit.record(
         actor.pk,
@@ -956,7 +1014,8 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
     )
     req.disclosure = release.disclosure
     req.save(update_fields=["disclosure"])
-    _event(req, actor, "released", to_state=State.RELEASED, note=f"Disclosure {release.disclosure.pk}")
+    _event(req, actor, "released", to_state=State.RELEASED, note=f"Register entry {release.disclosure.pk}")
+    notify_.released(req, actor)
     return release
 
 
