@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "discretion.web.context.branding",
+                "discretion.web.navigation.navigation",
             ],
         },
     }

@@ -45,6 +45,8 @@ class Side:
     approved: Any = None  # a share-decided request, every check done, entries chosen
     document: Any = None
     letter: Any = None  # a release by post waiting to be printed
+    link: Any = None  # a release by secure link, not yet expired
+    notification: Any = None  # the team manager told of the referral
     alert: Any = None
     research: Any = None
     commercial: Any = None
@@ -70,7 +72,9 @@ def _entry(world: Any, case: Any, text: str, **flags: Any) -> Any:
 
 
 def build(world: Any) -> MatrixWorld:
+    from discretion.disclosures.models import SecureLink
     from discretion.information_rights import services as ir
+    from discretion.notifications.models import Notification
     from discretion.records import services as records
     from discretion.records import sharing
     from discretion.requests import documents
@@ -170,6 +174,26 @@ def build(world: Any) -> MatrixWorld:
         requests.select_entries(worker, posted.pk, {side.entry.pk: "What the GP needs"})
         release = requests.release_request(worker, posted.pk, channel="post", address="1 Surgery Lane")
         side.letter = release.message
+        # A fourth, released by secure link, so there is a link to list and revoke.
+        linked = requests.log_request(
+            worker,
+            requester=gp,
+            channel="secure_email",
+            person_ids=[side.person.pk],
+            information=["child_personal"],
+            purpose="section_47_enquiry",
+        )
+        for kind in ("verify_identity", "verify_entitlement"):
+            requests.complete_task(worker, linked.pk, kind, note="Checked.")
+        requests.complete_task(worker, linked.pk, "inform_subject", note="Told.", outcome="told")
+        requests.select_entries(worker, linked.pk, {side.entry.pk: "What the GP needs"})
+        sent = requests.release_request(
+            worker, linked.pk, channel="secure_link", address=f"gp.{key}@nhs.example"
+        )
+        side.link = SecureLink.objects.get(message=sent.message)
+        side.notification = Notification.objects.get(
+            recipient=manager, object_type="request", object_id=str(side.referred.pk)
+        )
         side.alert = raise_alert("bulk_reading", about=worker, recipient=manager, summary="Read 300 records")
         side.research = research.submit_request(
             worker,
