@@ -895,7 +895,10 @@ def break_glass_trail(actor: Staff, alert_id: int) -> BreakGlassTrail:
     from discretion.staff.services import alerts_for
 
     _require_active(actor)
-    alert = alerts_for(actor).filter(pk=alert_id, kind=AlertKind.BREAK_GLASS).first()
+    try:
+        alert = alerts_for(actor).filter(pk=alert_id, kind=AlertKind.BREAK_GLASS).first()
+    except NotPermitted:  # a role that oversees nobody (the refusal is audited there)
+        raise NotFound("No such alert.") from None
     grant_id = alert.evidence.get("break_glass") if alert is not None else None
     grant = (
         BreakGlass.objects.select_related("case").filter(pk=grant_id, staff_id=alert.subject_staff_id).first()

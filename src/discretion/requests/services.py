@@ -153,17 +153,14 @@ def get_request_for(actor: Staff, request_id: int) -> Request:
     return req
 
 
-def _queue_rows(actor: Staff) -> list[Request]:
+def _queue_rows(actor: Staff, *, for_display: bool = True) -> list[Request]:
     """Referred requests the actor may decide, urgent first, then the longest waiting (not audited:
     callers that show them audit; `waiting_count` shows only a number)."""
     if actor.is_supervised:
         return []
-    candidates = (
-        Request.objects.filter(state=State.REFERRED)
-        .select_related("handler", "team")
-        .prefetch_related("subject_links", "tasks")
-        .order_by("received_at", "id")
-    )
+    candidates = Request.objects.filter(state=State.REFERRED).order_by("received_at", "id")
+    if for_display:
+        candidates = candidates.select_related("handler", "team").prefetch_related("subject_links", "tasks")
     managed = set(actor.managed_teams.values_list("id", flat=True))
     return urgent_first(
         r
@@ -240,7 +237,7 @@ def waiting_count(actor: Staff) -> int:
     if not actor.is_active or actor.is_supervised:
         return 0
     documents, asking = _checks(actor)
-    return len(_queue_rows(actor)) + len(documents) + len(asking)
+    return len(_queue_rows(actor, for_display=False)) + len(documents) + len(asking)
 
 
 def my_requests(actor: Staff) -> list[Request]:
