@@ -135,5 +135,6 @@ def test_alerts_page_and_review(client, scene, audit_actions):
     assert b"Looked up a neighbour" in detail.content and b">Reviewed<" in detail.content
     assert b"alert.reviewed" not in detail.content  # plain words, not the audit code
     client.force_login(scene["worker"])
-    assert client.get(f"/staff/alerts/{alert.pk}/").status_code == 403
+    # The person an alert is about cannot tell it exists (it would tip them off).
+    assert client.get(f"/staff/alerts/{alert.pk}/").status_code == 404
     assert Alert.objects.count() == 1
