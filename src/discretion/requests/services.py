@@ -715,19 +715,7 @@ def complete_task(
     if req.tasks.filter(kind=kind).exists():
         raise InvalidInput("This task has already been done")
     note, reason = note.strip(), reason.strip()
-    if kind == TaskKind.INFORM_SUBJECT and outcome in NOT_TOLD and not note:
-        note = reason
-    if not note:
-        raise InvalidInput("Enter how the task was done")
-    if len(note) > 4000 or len(reason) > 4000:
-        raise InvalidInput("What you did must be 4000 characters or fewer")
     details: dict[str, str] = {}
-    if kind == TaskKind.VERIFY_ENTITLEMENT and req.facts.get("channel") == "phone":
-        if not callback_number.strip():
-            raise InvalidInput("Enter the number you called back on")
-        if not number_source.strip():
-            raise InvalidInput("Enter the independent source of the number (policy 2.4)")
-        details = {"callback_number": callback_number.strip(), "number_source": number_source.strip()}
     if kind == TaskKind.INFORM_SUBJECT:
         if outcome not in InformOutcome.values:
             raise InvalidInput("Select whether the child was told")
@@ -735,8 +723,19 @@ def complete_task(
             if not reason:
                 raise InvalidInput("Enter why the child cannot be told now")
             details["reason"] = reason
+            note = note or reason
     else:
         outcome = "done"
+    if not note:
+        raise InvalidInput("Enter how the task was done")
+    if len(note) > 4000 or len(reason) > 4000:
+        raise InvalidInput("What you did must be 4000 characters or fewer")
+    if kind == TaskKind.VERIFY_ENTITLEMENT and req.facts.get("channel") == "phone":
+        if not callback_number.strip():
+            raise InvalidInput("Enter the number you called back on")
+        if not number_source.strip():
+            raise InvalidInput("Enter the independent source of the number (policy 2.4)")
+        details = {"callback_number": callback_number.strip(), "number_source": number_source.strip()}
     task = Task.objects.create(
         request=req, kind=kind, outcome=outcome, note=note, details=details, done_by=actor
     )

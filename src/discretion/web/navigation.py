@@ -101,9 +101,13 @@ def items_for(actor: Staff, path: str) -> list[NavItem]:
         items.append(("Research", reverse("research:list"), waiting, f"{waiting} waiting for a decision"))
     if role in (Role.IGO, Role.TEAM_MANAGER) and not supervised:
         items.append(("Disclosure register", reverse("disclosures:register"), 0, ""))
-    if role in (Role.IGO, Role.TEAM_MANAGER, Role.ADMIN) and not supervised:
+    if not supervised:
+        # Managers, governance and administrators review alerts; anyone else sees the link only
+        # while an alert sent to them waits (a volunteer they supervise tried to send data out).
         alerts = _alerts_count(actor)
-        items.append(("Alerts", reverse("staff:alerts"), alerts, f"{alerts} not yet reviewed"))
+        if alerts or role in (Role.IGO, Role.TEAM_MANAGER, Role.ADMIN):
+            items.append(("Alerts", reverse("staff:alerts"), alerts, f"{alerts} not yet reviewed"))
+    if role in (Role.IGO, Role.TEAM_MANAGER, Role.ADMIN) and not supervised:
         items.append(("Compliance", reverse("staff:compliance"), 0, ""))
     if may_use_commercial_records(actor):
         items.append(("Commercial records", reverse("research:commercial"), 0, ""))

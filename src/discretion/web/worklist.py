@@ -339,5 +339,7 @@ def work_for(actor: Staff) -> Work:
         sections.append(_handling(actor))
         letters = _letters(actor)
         sections.extend([letters] if letters else [])
+        alerts = _alerts(actor)  # sent to them: a volunteer or student they supervise
+        sections.extend([alerts] if alerts.items else [])
         work.cases, work.actions = access.my_cases(actor), log
     return work
