@@ -27,10 +27,11 @@ def error_anchor(form: forms.Form, name: str) -> str:
 def local_time(value: Any, fmt: str = "j F Y, H:i") -> str:
     """An aware datetime or an ISO 8601 string, shown in the council's time zone."""
     if isinstance(value, str):
+        text = value
         try:
-            value = dt.datetime.fromisoformat(value)
+            value = dt.datetime.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if not isinstance(value, dt.datetime):
         return "" if value is None else str(value)
     if timezone.is_naive(value):
