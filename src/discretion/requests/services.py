@@ -51,7 +51,7 @@ from discretion.requests.models import (
     Task,
     TaskKind,
 )
-from discretion.requests.urgency import urgent_first
+from discretion.requests.urgency import is_urgent, urgent_first
 from discretion.staff.alerts import raise_alert
 from discretion.staff.models import AlertKind, Role, Staff
 
@@ -200,6 +200,7 @@ def _checks(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
             else pending.exclude(code=Document.COURT_ORDER)
         )
         documents = list(pending.order_by("uploaded_at", "id")[:200])
+        documents.sort(key=lambda d: not is_urgent(d.request))  # stable: urgent first, then oldest
     asking = [
         row.request
         for row in RecordAccess.objects.filter(approved__isnull=True, ended_at__isnull=True)

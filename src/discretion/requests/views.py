@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discretion import access, keyed
@@ -422,7 +423,8 @@ def _documents(req: Request) -> list[dict[str, Any]]:
             status = f"Waiting for {checker} to check it"
         else:
             status = (
-                f"{'Accepted' if d.accepted else 'Not accepted'} by {d.checked_by} on {d.checked_at:%d %b %Y}"
+                f"{'Accepted' if d.accepted else 'Not accepted'} by {d.checked_by} "
+                f"on {timezone.localtime(d.checked_at):%-d %b %Y}"
             )
         rows.append(
             {
