@@ -473,7 +473,7 @@ def _detail_context(actor: Staff, req: Request) -> dict[str, Any]:
         if informed is not None and informed.outcome in InformOutcome.values
         else "",
         "can_decide": req.state == State.REFERRED
-        and actor.pk not in {req.handler_id, req.requester_staff_id}
+        and actor.pk not in services.handlers_of(req) | {req.requester_staff_id}
         and any(services._may_act_for(actor, req, r) for r in decision.get("route_to", [])),
         "is_handler": actor.pk == req.handler_id,
         "events": [
@@ -523,7 +523,7 @@ def _may_check(actor: Staff, req: Request, doc: dict[str, Any]) -> bool:
     return (
         not actor.is_supervised
         and actor.role == doc["checker_role"]
-        and actor.pk not in {doc["uploaded_by_id"], req.handler_id, req.requester_staff_id}
+        and actor.pk not in services.handlers_of(req) | {req.requester_staff_id}
     )
 
 
