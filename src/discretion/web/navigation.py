@@ -87,8 +87,8 @@ def items_for(actor: Staff, path: str) -> list[NavItem]:
     if role != Role.ADMIN and not supervised:
         waiting = waiting_count(actor)
         items.append(("Requests", reverse("requests:queue"), waiting, f"{waiting} waiting for you"))
-    if not supervised and (role in (Role.PRACTITIONER, Role.TEAM_MANAGER, Role.IGO) or _letters_count(actor)):
-        letters = _letters_count(actor)
+    letters = _letters_count(actor) if not supervised else 0
+    if not supervised and (role in (Role.PRACTITIONER, Role.TEAM_MANAGER, Role.IGO) or letters):
         items.append(("Letters to post", reverse("disclosures:print-queue"), letters, f"{letters} to post"))
         items.append(("Secure links sent", reverse("disclosures:links"), 0, ""))
     if role == Role.IGO and not supervised:
