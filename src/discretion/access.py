@@ -864,3 +864,103 @@ def who_has_viewed(actor: Staff, person_ref: str, *, limit: int = 500) -> tuple[
 
 def normalise_query(query: str) -> str:
     return name_key(query)
+
+
+# --- the audit trail of a break-glass access, for the manager reviewing its alert -----------------
+
+TRAIL_ACTIONS = {
+    "access.break_glass": "Opened the case with break-glass access",
+    "case.read": "Read the case",
+    "person.read": "Read a person's record",
+    "entry.read": "Read an entry",
+    "attachment.read": "Downloaded an attachment",
+    "access.refused": "Was refused a record",
+}
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    at: str
+    what: str
+    item: str
+
+
+@dataclass(frozen=True)
+class BreakGlassTrail:
+    grant: BreakGlass
+    case_ref: str
+    rows: list[TrailRow]
+
+
+def break_glass_trail(actor: Staff, alert_id: int) -> BreakGlassTrail:
+    """What a member of staff opened during a break-glass access: the part of the audit trail that
+    the alert's reviewer needs (their own team's alert, or any for information governance), and no
+    more: that member of staff's reads while the access lasted. The look is itself audited against
+    the child whose record was opened."""
+    import json
+
+    from discretion.staff.models import Alert
+    from discretion.staff.services import alerts_for
+
+    _require_active(actor)
+    try:
+        alert = alerts_for(actor).filter(pk=alert_id, kind=AlertKind.BREAK_GLASS).first()
+    except NotPermitted:  # a role that oversees nobody (the refusal is audited there)
+        raise NotFound("No such alert.") from None
+    grant_id = alert.evidence.get("break_glass") if alert is not None else None
+    grant = (
+        BreakGlass.objects.select_related("case").filter(pk=grant_id, staff_id=alert.subject_staff_id).first()
+        if alert is not None and isinstance(grant_id, int)
+        else None
+    )
+    if alert is None or grant is None:
+        if Alert.objects.filter(pk=alert_id).exists():
+            refusal(
+                actor, "audit.break_glass_trail", "No such alert.", object_type="alert", object_id=alert_id
+            )
+        raise NotFound("No such alert.")
+
+    def iso(moment: dt.datetime) -> str:
+        return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+    events = AuditEvent.objects.filter(
+        actor_id=grant.staff_id,
+        action__in=list(TRAIL_ACTIONS),
+        at__gte=iso(grant.granted_at - dt.timedelta(seconds=1)),
+        at__lte=iso(grant.expires_at),
+    ).order_by("seq")[:500]
+    case = grant.case
+    kept = []
+    for event in events:
+        details = json.loads(event.details or "{}")
+        on_case = event.object_type == "case" and event.object_id == str(case.pk)
+        if on_case or details.get("basis") == Basis.BREAK_GLASS or event.person_id == case.subject_id:
+            kept.append(event)  # their other work in that hour is not part of this alert
+    refs = {
+        "case": dict(Case.objects.filter(pk__in=_ids(kept, "case")).values_list("pk", "ref")),
+        "person": dict(Person.objects.filter(pk__in=_ids(kept, "person")).values_list("pk", "ref")),
+    }
+    rows = [
+        TrailRow(
+            event.at,
+            TRAIL_ACTIONS[event.action],
+            str(refs.get(event.object_type, {}).get(int(event.object_id), ""))
+            if event.object_type in refs and event.object_id.isdigit()
+            else f"{event.object_type} {event.object_id}".strip(),
+        )
+        for event in kept
+    ]
+    shown = [event.seq for event in kept]
+    audit.record_for_people(
+        actor.pk,
+        "audit.break_glass_trail_read",
+        [case.subject_id],
+        object_type="alert",
+        object_id=alert.pk,
+        details={"events": shown, "staff": grant.staff_id},
+    )
+    return BreakGlassTrail(grant, case.ref, rows)
+
+
+def _ids(events: list[AuditEvent], object_type: str) -> list[int]:
+    return [int(e.object_id) for e in events if e.object_type == object_type and e.object_id.isdigit()]

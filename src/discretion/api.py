@@ -103,6 +103,7 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("/outbound/", "discretion.outbound.api"),
     ("/staff/", "discretion.staff.api"),
     ("/research/", "discretion.research.api"),
+    ("/notifications/", "discretion.notifications.api"),
 )
 for prefix, module_name in ROUTERS:
     try:

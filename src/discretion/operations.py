@@ -1,9 +1,9 @@
 """Operations commands for cron or a systemd timer: `discretion deliver` and `discretion daily`.
 
 `deliver` sends what the outbox holds (run it every minute or so); `daily` runs the daily jobs in
-this process (no task worker needed): deadline reminders, ending accounts past their end date
-(policy 1.2), misuse detection, and an outbox delivery pass. One job's failure is reported and the
-others still run; the exit code is 1 when anything failed.
+this process (no task worker needed): deadline reminders and their notifications, ending accounts
+past their end date (policy 1.2), misuse detection, and an outbox delivery pass. One job's failure
+is reported and the others still run; the exit code is 1 when anything failed.
 """
 
 from __future__ import annotations
@@ -68,7 +68,10 @@ def _daily_jobs() -> list[tuple[str, Callable[[], tuple[bool, object]]]]:
     from discretion.staff.tasks import deactivate_ended_accounts, run_misuse_detection
 
     def reminders() -> tuple[bool, object]:
-        return True, {"reminders": send_deadline_reminders.call()}
+        from discretion.notifications.reminders import notify_due_dates
+
+        created = send_deadline_reminders.call()
+        return True, {"reminders": created, "notifications": notify_due_dates()}
 
     def accounts() -> tuple[bool, object]:
         return True, {"deactivated": len(deactivate_ended_accounts.call())}

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "discretion.information_rights",
     "discretion.outbound",
     "discretion.research",
+    "discretion.notifications",
     "discretion.web",
 ]
 
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "discretion.web.context.branding",
+                "discretion.web.navigation.navigation",
             ],
         },
     }
@@ -184,6 +186,8 @@ DISCRETION_DOWNLOAD_REFUSAL_MINUTES = int(os.environ.get("DISCRETION_DOWNLOAD_RE
 BREAK_GLASS_MINUTES = int(os.environ.get("DISCRETION_BREAK_GLASS_MINUTES", "60"))
 # How long a request's four-eyes record access lasts at most (it also ends at release or close).
 REQUEST_ACCESS_DAYS = int(os.environ.get("DISCRETION_REQUEST_ACCESS_DAYS", "7"))
+# Notifications are e-mailed (a link into the app, nothing of the case) unless this is "0".
+NOTIFY_BY_EMAIL = os.environ.get("DISCRETION_NOTIFY_BY_EMAIL", "1") != "0"
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DISCRETION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CURRENT_POLICY_VERSION = os.environ.get("DISCRETION_POLICY_VERSION", "2018-09")
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("research/", include("discretion.research.urls")),
     path("disclosures/", include("discretion.disclosures.urls")),
     path("staff/", include("discretion.staff.urls")),
+    path("notifications/", include("discretion.notifications.urls")),
     path("", include("discretion.web.urls")),
 ]
 

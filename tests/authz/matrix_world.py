@@ -45,6 +45,8 @@ class Side:
     approved: Any = None  # a share-decided request, every check done, entries chosen
     document: Any = None
     letter: Any = None  # a release by post waiting to be printed
+    link: Any = None  # a release by secure link, not yet expired
+    notification: Any = None  # the team manager told of the referral
     alert: Any = None
     research: Any = None
     commercial: Any = None
@@ -95,7 +97,9 @@ def _prepared_request(worker: Any, side: Side, key: str) -> Any:
 
 
 def build(world: Any) -> MatrixWorld:
+    from discretion.disclosures.models import SecureLink
     from discretion.information_rights import services as ir
+    from discretion.notifications.models import Notification
     from discretion.records import services as records
     from discretion.records import sharing
     from discretion.requests import documents
@@ -170,6 +174,15 @@ def build(world: Any) -> MatrixWorld:
         posted = _prepared_request(worker, side, key)
         release = requests.release_request(worker, posted.pk, channel="post", address="1 Surgery Lane")
         side.letter = release.message
+        # A fourth, released by secure link, so there is a link to list and revoke.
+        linked = _prepared_request(worker, side, key)
+        sent = requests.release_request(
+            worker, linked.pk, channel="secure_link", address=f"gp.{key}@nhs.example"
+        )
+        side.link = SecureLink.objects.get(message=sent.message)
+        side.notification = Notification.objects.get(
+            recipient=manager, object_type="request", object_id=str(side.referred.pk)
+        )
         side.alert = raise_alert("bulk_reading", about=worker, recipient=manager, summary="Read 300 records")
         side.research = research.submit_request(
             worker,

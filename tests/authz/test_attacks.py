@@ -57,14 +57,17 @@ def test_1_a_social_worker_cannot_grant_herself_access_by_page(scene: Any) -> No
                 "name": "Sarah Hughes",
                 "colleague": "sarah.hughes",
                 "works_with_child": "on",
+                "channel": "in_person",
             },
         ),
-        ("how", {"channel": "in_person"}),
         ("whom", {"person": [scene["maisie"].pk]}),
-        ("what", {"information": ["child_personal"]}),
+        (
+            "what",
+            {"information": ["child_personal"], "summary": "My own request", "purpose": "section_47_enquiry"},
+        ),
     ):
         client.post(f"/requests/new/{step}/", data)
-    response = client.post("/requests/new/why/", {"purpose": "section_47_enquiry"})
+    response = client.post("/requests/new/check/", {})
     assert response.status_code == 403 and b"making yourself" in response.content
     assert not Request.objects.exists()
     assert client.get(f"/cases/{scene['maisie_case'].ref}/").status_code == 403

@@ -76,6 +76,7 @@ sar = P(pk=lambda w, s: s.sar.pk)
 research = P(request_id=lambda w, s: s.research.pk)
 letter = P(message_id=lambda w, s: s.letter.pk)
 alert = P(alert_id=lambda w, s: s.alert.pk)
+link = P(link_id=lambda w, s: s.link.pk)
 
 REQUEST_A = frozenset({"worker_a", "manager_a", "igo"})
 REQUEST_B = frozenset({"worker_b", "igo"})
@@ -125,6 +126,9 @@ PAGE_READS: dict[str, Call] = {
     "disclosures:print-queue": Call(both(STAFF)),  # each sees the letters they released
     "disclosures:print-letter": Call(sides(frozenset({"worker_a", "igo"}), REQUEST_B), letter),
     "disclosures:letter-posted": Call(sides(frozenset({"worker_a", "igo"}), REQUEST_B), letter),
+    "disclosures:links": Call(both(STAFF)),  # each sees the links they sent; an IGO every one
+    "disclosures:revoke-link": Call(sides(frozenset({"worker_a", "igo"}), REQUEST_B), link),
+    "notifications:list": Call(both(EVERYONE)),  # each sees their own
     "staff:compliance": Call(both(frozenset({"manager_a", "igo", "admin"}))),
     "staff:record-induction": Call(both(frozenset({"manager_a", "igo", "admin"}))),
     "staff:supervisees": Call(both(EVERYONE)),
@@ -141,6 +145,9 @@ NOT_READ = {
     "requests:start",  # redirects to the first question
     "outbound:sent",  # shown once after sending
     "information_rights:request-letter", "information_rights:sar-review", "information_rights:sar-bundle",
+    # A notification opens by redirecting to what it is about, and marking all read is a POST that
+    # touches only the caller's own: tests/notifications (another's is the dull 404, audited).
+    "notifications:open", "notifications:read-all",
 }  # fmt: skip
 
 
@@ -233,6 +240,11 @@ PAGE_WRITES: dict[str, Call] = {
         sides(frozenset({"manager_a"}), NOBODY),
         P(query_id=lambda w, s: s.question.pk),
         lambda w, s: {"allow": "yes", "answer": "Within your remit"},
+    ),
+    "disclosures:revoke-link": Call(
+        sides(frozenset({"worker_a", "igo"}), REQUEST_B),
+        link,
+        lambda w, s: {"reason": "Sent to the wrong GP"},
     ),
     "research:extract": Call(both(NOBODY), research, lambda w, s: {}),  # not approved: nobody yet
     "information_rights:sar-release": Call(both(NOBODY), sar, lambda w, s: {}),  # not compiled: nobody yet
@@ -330,6 +342,18 @@ API: dict[tuple[str, str], Call] = {
     ("get", "/api/disclosures/"): J(both(frozenset({"manager_a", "igo"}))),
     ("get", "/api/disclosures/people/{ref}"): J(sides(A_RECORD - SUPERVISED, B_RECORD), person),
     ("get", "/api/disclosures/print-queue"): J(both(STAFF)),
+    ("get", "/api/disclosures/links"): J(both(STAFF)),
+    ("post", "/api/disclosures/links/{link_id}/revoke"): J(
+        sides(frozenset({"worker_a", "igo"}), REQUEST_B),
+        link,
+        lambda w, s: {"reason": "Sent to the wrong GP"},
+    ),
+    ("get", "/api/notifications/"): J(both(EVERYONE)),
+    ("post", "/api/notifications/read-all"): J(both(EVERYONE)),
+    # Only its recipient: team A's manager was told of team A's referral (team B's manager is no role here).
+    ("post", "/api/notifications/{notification_id}/read"): J(
+        sides(frozenset({"manager_a"}), NOBODY), P(notification_id=lambda w, s: s.notification.pk)
+    ),
     ("get", "/api/disclosures/print-queue/{message_id}/letter"): J(
         sides(frozenset({"worker_a", "igo"}), REQUEST_B), letter
     ),

@@ -25,7 +25,7 @@ def test_sign_in_acknowledge_open_allocated_child_and_be_refused_another(page, w
     assert page.title().startswith("Error:")
     page.check("#id_confirm")
     page.click("main button[type=submit]")
-    assert page.locator("h1").inner_text() == "My cases"
+    assert page.locator("h1").inner_text() == "My work"
     page.click(f"text={mine.full_name}")
     assert page.locator("h1").inner_text() == "Kayden Lee Walsh"
 

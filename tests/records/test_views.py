@@ -63,7 +63,16 @@ def test_my_cases_person_and_case_pages(client, scene):
     entry = client.get(reverse("web:entry", args=[scene["entry"].pk]))
     assert b"Visited Kayden at home." in entry.content
     actions = list(AuditEvent.objects.filter(actor_id=scene["worker"].pk).values_list("action", flat=True))
-    assert actions == ["auth.sign_in", "caseload.read", "person.read", "case.read", "entry.read"]
+    # The home page is the worker's work: the requests they handle, their letters, their caseload.
+    assert actions == [
+        "auth.sign_in",
+        "requests.mine.listed",
+        "disclosures.print_queue_read",
+        "caseload.read",
+        "person.read",
+        "case.read",
+        "entry.read",
+    ]
     read = AuditEvent.objects.get(action="person.read")
     assert read.ip == "127.0.0.1" and read.session
 

@@ -77,6 +77,8 @@ def log(
         person_ids=[p.pk for p in (people if people is not None else (c.child,))],
         information=list(information),
         purpose=purpose,
+        # A media enquiry records the journalist's question (policy 1.5: the press office answers it).
+        summary="Will the council comment?" if "media" in (category, purpose.split("_")[0]) else "",
     )
 
 

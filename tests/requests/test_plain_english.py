@@ -33,7 +33,9 @@ def test_detail_page_names_routes_and_conditions_para_2_4(client, world) -> None
     assert '<span data-route="manager">Team manager</span>' in page
     client.force_login(c.manager)
     queue = client.get(reverse("requests:queue")).content.decode()
-    assert f"Request {req.pk}</a> — Police, referred to Team manager" in queue
+    assert f"Request {req.pk}</a> — Police, finding a missing child, received" in queue
+    assert "referred to Team manager" in queue and "Urgent" in queue
+    assert "missing_child" not in queue
     client.force_login(c.worker)
     services.decide_referral(c.manager, req.pk, approve=True, reasoning="Missing overnight.")
     page = client.get(reverse("requests:detail", args=[req.pk])).content.decode()

@@ -19,19 +19,26 @@ pytestmark = pytest.mark.django_db
 
 
 def _intake(client, answers: dict[str, dict], people: list[int]) -> Request:
+    """The intake pages: who is asking (with how it arrived), whom it is about, what and why (for
+    the media, only the question), then "check your answers", where it is logged."""
     client.get(reverse("requests:start"))
-    for step in ("who", "how"):
-        response = client.post(reverse("requests:step", args=[step]), answers[step])
-        assert response.status_code == 302, response.content
-    if "whom" not in response["Location"]:
-        return Request.objects.latest("id")
-    response = client.post(reverse("requests:step", args=["whom"]), {"person": people})
-    assert response.status_code == 302
-    for step in ("what", "why"):
-        response = client.post(reverse("requests:step", args=[step]), answers[step])
-        assert response.status_code == 302, response.content
+    who = {**answers["who"], **answers.get("how", {})}
+    response = client.post(reverse("requests:step", args=["who"]), who)
+    assert response.status_code == 302, response.content
+    if who["category"] == "media":
+        assert response["Location"] == reverse("requests:step", args=["what"])
+        what = {"summary": answers.get("question", {}).get("summary", "Will the council comment?")}
+    else:
+        response = client.post(reverse("requests:step", args=["whom"]), {"person": people})
+        assert response.status_code == 302
+        what = {"summary": "What they asked, in their words.", **answers["what"], **answers.get("why", {})}
+    response = client.post(reverse("requests:step", args=["what"]), what)
+    assert response.status_code == 302, response.content
+    assert response["Location"] == reverse("requests:step", args=["check"])
+    response = client.post(reverse("requests:step", args=["check"]), answers.get("checks", {}))
+    assert response.status_code == 302, response.content
     req = Request.objects.latest("id")
-    assert response["Location"] == reverse("requests:documents", args=[req.pk])
+    assert response["Location"] == reverse("requests:detail", args=[req.pk]) + "?logged=1"
     return req
 
 
@@ -44,6 +51,8 @@ def _upload(client, req: Request, code: str) -> None:
 
 
 def _task(client, req: Request, kind: str, **extra: str) -> None:
+    if extra.get("outcome", "told") != "told":
+        extra.setdefault("reason", "Telling them now would put them at risk.")
     response = client.post(reverse("requests:task", args=[req.pk]), {"kind": kind, "note": "Done.", **extra})
     assert response.status_code == 302
     assert not client.session.get("request_error"), client.session.get("request_error")
@@ -393,13 +402,26 @@ def test_intake_questions_show_gov_uk_errors(world, client) -> None:
     c = council(world)
     client.force_login(c.worker)
     client.get(reverse("requests:start"))
-    assert client.get(reverse("requests:step", args=["why"])).status_code == 302  # must start at the start
+    assert client.get(reverse("requests:step", args=["what"])).status_code == 302  # must start at the start
+    assert client.get(reverse("requests:step", args=["check"])).status_code == 302
     response = client.post(reverse("requests:step", args=["who"]), {})
     assert response.status_code == 400
     assert b"Select who is asking" in response.content and b"<title>Error:" in response.content
-    client.post(reverse("requests:step", args=["who"]), {"category": "police", "name": "DC Rao"})
+    # The error summary links to the first radio of the question at fault (GOV.UK pattern).
+    assert b'<a href="#id_category_0">Select who is asking</a>' in response.content
+    assert b'<a href="#id_channel_0">Select how the request arrived</a>' in response.content
+    assert b'id="id_category_0"' in response.content
+    client.post(
+        reverse("requests:step", args=["who"]), {"category": "police", "name": "DC Rao", "channel": "phone"}
+    )
     response = client.post(reverse("requests:step", args=["whom"]), {})
     assert response.status_code == 400 and b"Select the child" in response.content
+    # The worker's own caseload is offered without searching, and the error links to its first child.
+    assert f'<a href="#person-{c.child.pk}">Select the child'.encode() in response.content
+    # Answers out of order go back to the first one missing.
+    assert client.get(reverse("requests:step", args=["check"]))["Location"] == reverse(
+        "requests:step", args=["whom"]
+    )
     # Search through access: a child the worker has no need to know is not offered.
     other = world.person("Kayla", "Walsh")
     world.case(other, world.team())

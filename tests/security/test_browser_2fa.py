@@ -1,5 +1,5 @@
 """In real Chromium: password, set up an authenticator app from the secret on the page,
-acknowledge the policy, reach My cases; sign out and back in with the code step."""
+acknowledge the policy, reach their home page; sign out and back in with the code step."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_sign_in_with_a_new_authenticator_app_then_the_policy_then_my_cases(
     assert page.locator("h1").inner_text() == "Read the Confidentiality Policy"
     page.check("#id_confirm")
     page.click("main button[type=submit]")
-    assert page.locator("h1").inner_text() == "My cases"
+    assert page.locator("h1").inner_text() == "My work"
     assert page.locator("text=Kayden Lee Walsh").is_visible()
 
     page.click("header button:has-text('Sign out')")
@@ -55,7 +55,7 @@ def test_sign_in_with_a_new_authenticator_app_then_the_policy_then_my_cases(
     # The code already used is spent; the app's next code (within the allowed drift) is not.
     page.fill("#id_code", _code(secret, steps_ahead=1))
     page.click("main button[type=submit]")
-    assert page.locator("h1").inner_text() == "My cases"
+    assert page.locator("h1").inner_text() == "My work"
 
     actions = audit_actions(actor_id=worker.pk)
     assert actions.count("auth.otp_device_added") == 1

@@ -132,10 +132,8 @@ def test_alerts_page_and_review(client, scene, audit_actions):
     alert.refresh_from_db()
     assert alert.outcome == AlertOutcome.MISUSE
     detail = client.get(f"/staff/alerts/{alert.pk}/")
-    assert b"Looked up a neighbour" in detail.content and b"Reviewed an alert" in detail.content
-    assert (
-        b">alert.reviewed<" not in detail.content and b"(UTC)" not in detail.content
-    )  # plain words, local time
+    assert b"Looked up a neighbour" in detail.content and b">Reviewed<" in detail.content
+    assert b"alert.reviewed" not in detail.content  # plain words, not the audit code
     client.force_login(scene["worker"])
     # The person an alert is about cannot tell it exists (it would tip them off).
     assert client.get(f"/staff/alerts/{alert.pk}/").status_code == 404

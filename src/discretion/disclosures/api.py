@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 
 from discretion import access
 from discretion.api import actor
-from discretion.disclosures import services
+from discretion.disclosures import sent, services
 from discretion.disclosures.models import Disclosure, OutboxMessage
 
 router = Router(tags=["disclosures"])
@@ -144,3 +144,63 @@ def letter_posted(request: HttpRequest, message_id: int, payload: PostedIn) -> P
     except services.InvalidInput as exc:
         raise HttpError(400, str(exc)) from None
     return _letter(message)
+
+
+# --- secure links sent ------------------------------------------------------------------
+
+
+class SentLinkOut(Schema):
+    id: int
+    disclosure_id: int
+    sent_at: dt.datetime
+    released_by: str
+    recipient_name: str
+    recipient_organisation: str
+    address: str
+    summary: str
+    status: str
+    expires_at: dt.datetime
+    downloads: int
+    opened_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class RevokeIn(Schema):
+    reason: str
+
+
+def _sent(row: sent.SentLink) -> SentLinkOut:
+    d, link = row.disclosure, row.link
+    return SentLinkOut(
+        id=link.pk,
+        disclosure_id=d.pk,
+        sent_at=d.released_at,
+        released_by=d.released_by.username,
+        recipient_name=d.recipient_name,
+        recipient_organisation=d.recipient_organisation,
+        address=d.recipient_address,
+        summary=d.summary,
+        status=row.status.value,
+        expires_at=link.expires_at,
+        downloads=link.downloads,
+        opened_at=link.opened_at,
+        revoked_at=link.revoked_at,
+    )
+
+
+@router.get("/links", response=list[SentLinkOut])
+def links(request: HttpRequest) -> list[SentLinkOut]:
+    """Secure links you sent (an IGO: every one), with status: queued, sent, opened, downloaded,
+    expired or revoked."""
+    return [_sent(row) for row in sent.links_sent(actor(request))]
+
+
+@router.post("/links/{link_id}/revoke", response=SentLinkOut)
+def revoke_link(request: HttpRequest, link_id: int, payload: RevokeIn) -> SentLinkOut:
+    """Revoke a link you sent (an IGO: any link) before it expires; it refuses every download."""
+    staff = actor(request)
+    try:
+        sent.revoke_link(staff, link_id, reason=payload.reason)
+    except sent.InvalidInput as exc:
+        raise HttpError(400, str(exc)) from None
+    return _sent(sent.get_link_for(staff, link_id))

@@ -114,3 +114,11 @@ class SecureLink(models.Model):
     downloads = models.PositiveIntegerField(default=0)
     failed_codes = models.PositiveIntegerField(default=0)
     revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_reason = models.TextField(blank=True)
+    # When the recipient first opened the link's page, and last downloaded the file.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)

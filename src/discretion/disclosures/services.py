@@ -326,7 +326,9 @@ def _redeem(token: str, code: str) -> Download | LinkRefused:
         )
         return LinkRefused(refusal)
     link.downloads += 1
-    link.save(update_fields=["downloads"])
+    link.downloaded_at = timezone.now()
+    link.opened_at = link.opened_at or link.downloaded_at
+    link.save(update_fields=["downloads", "downloaded_at", "opened_at"])
     people: list[int] = (
         list(DisclosedPerson.objects.filter(disclosure_id=disclosure_id).values_list("person_id", flat=True))
         if disclosure_id is not None

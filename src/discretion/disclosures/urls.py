@@ -10,4 +10,6 @@ urlpatterns = [
     path("print-queue/", views.print_queue, name="print-queue"),
     path("print-queue/<int:message_id>/letter/", views.print_letter, name="print-letter"),
     path("print-queue/<int:message_id>/posted/", views.letter_posted, name="letter-posted"),
+    path("links/", views.links, name="links"),
+    path("links/<int:link_id>/revoke/", views.revoke_link, name="revoke-link"),
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from discretion import access
-from discretion.disclosures import files, services
+from discretion.disclosures import files, sent, services
 from discretion.disclosures.models import Disclosure, OutboxMessage
 from discretion.information_rights.dates import GovUKDateField, GovUKDateInput
 from discretion.staff.models import Staff
@@ -118,10 +118,12 @@ def shared_with(request: HttpRequest, ref: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def download(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: the recipient enters the code sent separately; every attempt is audited."""
+    """Public: the recipient sees who sent the link and until when it works, and enters the code
+    sent separately; every attempt is audited."""
     form = CodeForm(request.POST if request.method == "POST" else None)
     error = ""
     status = 200
+    about = None
     if request.method == "POST" and form.is_valid():
         try:
             result = services.redeem_link(token, form.cleaned_data["code"])
@@ -130,10 +132,14 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
             status = 429 if isinstance(exc, services.LinkThrottled) else 400
         else:
             return files.attachment(result.content, result.name, result.content_type)
+    elif request.method == "GET":
+        about = sent.for_recipient(token)
+        if about is None:
+            error, status = services.NOT_VALID, 404
     response = render(
         request,
         "disclosures/download.html",
-        {"form": form, "error": error},
+        {"form": form, "error": error, "about": about, "error_anchor": "id_code"},
         status=status if error else (400 if form.errors else 200),
     )
     # The page's address holds the link's token: never sent on as a referrer, never cached.
@@ -219,5 +225,58 @@ def letter_posted(request: HttpRequest, message_id: int) -> HttpResponse:
         request,
         "disclosures/letter_posted.html",
         {"form": form, "letter": letter},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- secure links sent -------------------------------------------------------------------
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you revoking it?",
+        help_text="For example: sent to the wrong address, or no longer needed.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are revoking the link"},
+    )
+
+
+@login_required
+def links(request: HttpRequest) -> HttpResponse:
+    """The secure links the member of staff sent (an IGO: every one), with where each has got to."""
+    try:
+        rows = sent.links_sent(_actor(request))
+    except access.NotPermitted as exc:
+        return _forbidden(request, str(exc))
+    return render(
+        request, "disclosures/links.html", {"rows": rows, "revoked": request.GET.get("revoked", "")}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revoke_link(request: HttpRequest, link_id: int) -> HttpResponse:
+    """Confirm, with a reason, that a link is to be revoked (GOV.UK: a destructive action is
+    confirmed on its own page)."""
+    actor = _actor(request)
+    try:
+        row = sent.get_link_for(actor, link_id)
+    except access.NotFound:
+        return not_found(request)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent.revoke_link(actor, link_id, reason=form.cleaned_data["reason"])
+        except sent.InvalidInput as exc:
+            form.add_error("reason", str(exc))
+        except access.NotFound:
+            return not_found(request)
+        else:
+            return HttpResponseRedirect(reverse("disclosures:links") + f"?revoked={link_id}")
+    return render(
+        request,
+        "disclosures/revoke_link.html",
+        {"form": form, "row": row},
         status=400 if form.errors else 200,
     )

@@ -699,3 +699,39 @@ def check_for_mail_server(
         },
     )
     return check
+
+
+# --- notices Discretion itself sends to staff -------------------------------------------------
+
+NOTICE_SENDER = "system"
+
+
+def send_notice(*, to: str, subject: str, body: str, about: str, triggered_by: Staff | None) -> OutboxMessage:
+    """A notice Discretion itself sends to a member of staff ("something is waiting for you in
+    Discretion", with a link into the app): the gateway's plain route, after the finder's check,
+    like any other message. Nothing personal belongs in a notice, so one the finder flags is never
+    sent, by any route: it is refused and audited (it would be a fault in the notice's wording).
+
+    The sender is the system, not a person: no member of staff wrote the words, so the audit event
+    has no actor (as `alert.raised` and `outbox.sent` have none) and names in its details the member
+    of staff whose action caused the notice (`triggered_by`; none for the daily reminders)."""
+    recipients = parse_recipients(to)
+    if len(recipients) != 1:
+        raise InvalidInput("A notice goes to one member of staff")
+    check = check_message(to=recipients, subject=subject, body=body)
+    details: dict[str, object] = {
+        "about": about[:80],
+        "sender": NOTICE_SENDER,
+        "triggered_by": triggered_by.pk if triggered_by is not None else None,
+        "recipient_domains": sorted({domain_of(r) for r in recipients}),
+    }
+    if check.contains_personal_data:
+        with transaction.atomic():
+            audit.record(None, "outbound.notice_blocked", details={**details, **check.audit_details()})
+        raise Blocked("A notice may not carry personal data: " + check.describe(), check)
+    with transaction.atomic():
+        (message,) = queue_plain(None, to=recipients, subject=subject, body=body)
+        audit.record(
+            None, "outbound.notice_queued", object_type="outbox", object_id=message.pk, details=details
+        )
+    return message

@@ -64,10 +64,11 @@ class ReferralIn(Schema):
 
 class TaskIn(Schema):
     kind: str
-    note: str
+    note: str = ""
     callback_number: str = ""
     number_source: str = ""
     outcome: str = ""
+    reason: str = ""  # why the child was not told (outcome not_possible, risk or understanding)
 
 
 class PickIn(Schema):
@@ -241,6 +242,7 @@ def task(request: HttpRequest, request_id: int, payload: TaskIn) -> RequestOut:
             callback_number=payload.callback_number,
             number_source=payload.number_source,
             outcome=payload.outcome,
+            reason=payload.reason,
         )
     except services.InvalidInput as exc:
         raise _bad(exc) from None

@@ -79,9 +79,18 @@ def add_document(
         action="document_added",
         from_state=req.state,
         to_state=req.state,
-        note=f"{code}: waiting for a check",
+        note=f"{_label(code)}: waiting for a check",
     )
+    from discretion.requests import notify
+
+    notify.document_to_check(req, doc, actor)
     return doc
+
+
+def _label(code: str) -> str:
+    from discretion.requests.forms import DOCUMENT_LABELS
+
+    return DOCUMENT_LABELS.get(code, "Document")
 
 
 @transaction.atomic
@@ -136,7 +145,7 @@ def check_document(
         action="document_checked",
         from_state=req.state,
         to_state=req.state,
-        note=f"{doc.code}: {'accepted' if accept else 'not accepted'}. {note}",
+        note=f"{_label(doc.code)}: {'accepted' if accept else 'not accepted'}. {note}",
     )
     if accept and req.state not in FINISHED:
         _take_as_fact(actor, req, doc.code)

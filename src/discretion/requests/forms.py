@@ -93,6 +93,12 @@ class WhoForm(forms.Form):
         required=False,
         help_text="Telephone, e-mail or postal address.",
     )
+    channel = forms.ChoiceField(
+        label="How did the request arrive?",
+        choices=_choices(Channel, CHANNEL_LABELS),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the request arrived"},
+    )
     works_with_child = forms.BooleanField(label="They have a role in this child's care", required=False)
     colleague = forms.CharField(
         label="If a colleague: their username or council e-mail address",
@@ -100,15 +106,6 @@ class WhoForm(forms.Form):
         required=False,
         help_text="A colleague's request is logged against their own account. You cannot log a request "
         "you are making yourself.",
-    )
-
-
-class HowForm(forms.Form):
-    channel = forms.ChoiceField(
-        label="How did the request arrive?",
-        choices=_choices(Channel, CHANNEL_LABELS),
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how the request arrived"},
     )
 
 
@@ -124,11 +121,12 @@ class WhatForm(forms.Form):
         error_messages={"required": "Select what they are asking for"},
     )
     summary = forms.CharField(
-        label="In their words", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+        label="What they asked, in their words",
+        help_text="The person who approves the request reads this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter what they asked, in their words"},
     )
-
-
-class WhyForm(forms.Form):
     purpose = forms.ChoiceField(
         label="Why do they want it?",
         choices=_choices(Purpose, PURPOSE_LABELS),
@@ -137,6 +135,57 @@ class WhyForm(forms.Form):
     )
     claims_legal_right = forms.BooleanField(label="They say they have a legal right to it", required=False)
     in_doubt = forms.BooleanField(label="You are unsure whether the law allows sharing", required=False)
+
+
+class MediaQuestionForm(forms.Form):
+    """A media enquiry: the journalist's question, recorded before it goes to the press office."""
+
+    summary = forms.CharField(
+        label="What did the journalist ask?",
+        help_text="Write their question down as they put it. The press office answers it; you do not.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Enter the question the journalist asked"},
+    )
+
+
+class ChecksMadeForm(forms.Form):
+    """Checks the handler has already made while taking the request (policy 1.4, 2.4): optional
+    at intake, recorded as the request's tasks once it is logged."""
+
+    identity_note = forms.CharField(
+        label="How you checked who they are",
+        help_text="For example, their warrant card number checked with the force.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+    entitlement_note = forms.CharField(
+        label="How you checked they are entitled to the information",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+    callback_number = forms.CharField(label="Number you called back on", max_length=40, required=False)
+    number_source = forms.CharField(
+        label="Where the number came from",
+        max_length=200,
+        required=False,
+        help_text="An independent source, such as the force switchboard, never the number they gave.",
+    )
+
+    def __init__(self, *args: Any, by_phone: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.by_phone = by_phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.by_phone and data.get("entitlement_note"):
+            if not data.get("callback_number"):
+                self.add_error("callback_number", "Enter the number you called back on")
+            if not data.get("number_source"):
+                self.add_error("number_source", "Enter where the number came from (policy 2.4)")
+        return data
 
 
 class DocumentForm(AttachmentForm):
@@ -166,11 +215,9 @@ class ReferralForm(forms.Form):
 
 class TaskForm(forms.Form):
     kind = forms.ChoiceField(choices=TaskKind.choices, widget=forms.HiddenInput)
+    # Required by the service, except for a child not told, where the reason is the note.
     note = forms.CharField(
-        label="What you did",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        error_messages={"required": "Enter how the task was done"},
+        label="What you did", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
     )
     callback_number = forms.CharField(label="Number you called back on", max_length=40, required=False)
     number_source = forms.CharField(
@@ -181,6 +228,12 @@ class TaskForm(forms.Form):
     )
     outcome = forms.ChoiceField(
         label="Was the child told?", choices=InformOutcome.choices, required=False, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="If they were not told: why not",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
     )
 
 

@@ -8,6 +8,7 @@ paragraph that asks for it. An unknown code (a newer policy engine) is shown as 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from discretion.policy import Condition, Route
 from discretion.policy.council import default_council_config
@@ -74,3 +75,72 @@ def route_labels(codes: Iterable[str]) -> list[str]:
 
 def missing_labels(codes: Iterable[str]) -> list[str]:
     return [missing_label(c) for c in codes]
+
+
+# The decision's outcome, as a heading on the request page (never the code itself).
+OUTCOME_LABELS: dict[str, str] = {
+    "share": "The policy allows sharing",
+    "refer": "Referred for a decision",
+    "need_more": "More is needed first",
+    "refuse": "The policy does not allow sharing",
+}
+# The state an outcome puts an open request in, for the history ("Decision: referred for a decision").
+OUTCOME_NOTES: dict[str, str] = {
+    "share": "Decision: may be shared once the conditions are met",
+    "refer": "Decision: referred for a decision",
+    "need_more": "Decision: more is needed first",
+    "refuse": "Decision: not to be shared",
+}
+
+# What each event in a request's history was, in plain words.
+EVENT_LABELS: dict[str, str] = {
+    "logged": "Logged",
+    "state": "Decision changed",
+    "received": "More information arrived",
+    "approval": "Approved",
+    "refused": "Refused",
+    "approvals_withdrawn": "Approval withdrawn",
+    "facts_changed": "Details corrected",
+    "document_added": "Document added",
+    "document_checked": "Document checked",
+    "task_done": "Task done",
+    "preparing": "Entries chosen for release",
+    "released": "Released",
+    "closed": "Closed",
+}
+
+FACT_LABELS: dict[str, str] = {
+    "channel": "how it arrived",
+    "purpose": "why they want it",
+    "information": "what is asked for",
+    "consent": "consent",
+    "claims_legal_right": "a claimed legal right",
+    "in_doubt": "doubt about the law",
+    "requester": "who is asking",
+}
+
+
+def outcome_label(code: str) -> str:
+    return OUTCOME_NOTES.get(code, code)
+
+
+def event_label(action: str) -> str:
+    return EVENT_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+def task_note(task: Any) -> str:
+    """A completed task as its line in the history: what, how, and for a call back the number and
+    where it came from; for a child not told, why not."""
+    from discretion.requests.models import InformOutcome, TaskKind
+
+    what = TaskKind(task.kind).label if task.kind in TaskKind.values else task.kind
+    parts = [f"{what}: {task.note}"]
+    if task.details.get("callback_number"):
+        parts.append(
+            f"Called back on {task.details['callback_number']}, a number from {task.details.get('number_source', '')}."
+        )
+    if task.kind == TaskKind.INFORM_SUBJECT and task.outcome in InformOutcome.values:
+        parts.append(f"{InformOutcome(task.outcome).label}.")
+        if task.details.get("reason") and task.details["reason"] != task.note:
+            parts.append(f"Why: {task.details['reason']}")
+    return " ".join(parts)

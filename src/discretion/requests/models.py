@@ -167,7 +167,8 @@ class TaskKind(models.TextChoices):
 
 class InformOutcome(models.TextChoices):
     TOLD = "told", "The child or young person has been told"
-    RISK = "risk", "Not told: telling them would put them or someone else at risk"
+    NOT_POSSIBLE = "not_possible", "Not told: it is not possible now (for example, the child is missing)"
+    RISK = "risk", "Not told: it is not safe now (telling them would put them or someone else at risk)"
     UNDERSTANDING = "understanding", "Not told: their age and understanding"
 
 

@@ -35,6 +35,7 @@ from discretion.policy import (
 )
 from discretion.records.models import Entry
 from discretion.requests import labels
+from discretion.requests import notify as notify_
 from discretion.requests import record_access as record_access_
 from discretion.requests.grants import Scope, end_record_access, scope_for
 from discretion.requests.models import (
@@ -51,6 +52,7 @@ from discretion.requests.models import (
     Task,
     TaskKind,
 )
+from discretion.requests.urgency import is_urgent, urgent_first
 from discretion.staff.alerts import raise_alert
 from discretion.staff.models import AlertKind, Role, Staff
 
@@ -87,6 +89,8 @@ TASK_FACTS: dict[str, tuple[str, ...]] = {
     TaskKind.REQUEST_IN_WRITING: ("in_writing",),
 }
 OPEN_STATES = {State.RECEIVED, State.NEED_MORE, State.REFERRED}
+# The child was not told (policy 2.3 "wherever possible"): recorded with the reason why.
+NOT_TOLD = {InformOutcome.NOT_POSSIBLE, InformOutcome.RISK, InformOutcome.UNDERSTANDING}
 FINISHED_STATES = {State.RELEASED, State.REFUSED, State.CLOSED}
 GRANTING_STATES_ = {State.APPROVED, State.PREPARING}
 RELEASE_CHANNELS = {ReleaseChannel.SECURE_LINK, ReleaseChannel.POST}
@@ -156,18 +160,16 @@ def get_request_for(actor: Staff, request_id: int) -> Request:
     return req
 
 
-def queue_for(actor: Staff) -> list[Request]:
-    """Referred requests this actor's role decides or approves (police land with the manager, media
-    with the press office: policy 1.5). The list carries requesters' names, so it is audited (the
-    ids shown, never the names)."""
-    access._require_active(actor)
-    candidates = (
-        Request.objects.filter(state=State.REFERRED)
-        .select_related("handler", "team")
-        .prefetch_related("subject_links", "tasks")
-    )
+def _queue_rows(actor: Staff, *, for_display: bool = True) -> list[Request]:
+    """Referred requests the actor may decide, urgent first, then the longest waiting (not audited:
+    callers that show them audit; `waiting_count` shows only a number)."""
+    if actor.is_supervised:
+        return []
+    candidates = Request.objects.filter(state=State.REFERRED).order_by("received_at", "id")
+    if for_display:
+        candidates = candidates.select_related("handler", "team").prefetch_related("subject_links", "tasks")
     managed = set(actor.managed_teams.values_list("id", flat=True))
-    rows = [
+    return urgent_first(
         r
         for r in candidates
         if actor.pk not in {r.handler_id, r.requester_staff_id}
@@ -175,7 +177,15 @@ def queue_for(actor: Staff) -> list[Request]:
             _may_act_for(actor, r, route, managed_team_ids=managed)
             for route in r.decision.get("route_to", [])
         )
-    ]
+    )
+
+
+def queue_for(actor: Staff) -> list[Request]:
+    """Referred requests this actor's role decides or approves (police land with the manager, media
+    with the press office: policy 1.5), urgent ones first (a missing child, a section 47 enquiry).
+    The list carries requesters' names, so it is audited (the ids shown, never the names)."""
+    access._require_active(actor)
+    rows = _queue_rows(actor)
     audit.record_for_people(
         actor.pk,
         "requests.queue.listed",
@@ -186,11 +196,7 @@ def queue_for(actor: Staff) -> list[Request]:
     return rows
 
 
-def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
-    """What waits for this actor's second pair of eyes: documents to check (Legal Services for court
-    orders, information governance for the rest) and handlers asking to open records (their team
-    manager, or information governance). Ids of the people concerned are audited."""
-    access._require_active(actor)
+def _checks(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
     documents: list[RequestDocument] = []
     if not actor.is_supervised and actor.role in (Role.LEGAL, Role.IGO):
         pending = RequestDocument.objects.filter(checked_at__isnull=True).select_related("request")
@@ -201,6 +207,7 @@ def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
             else pending.exclude(code=Document.COURT_ORDER)
         )
         documents = list(pending.order_by("uploaded_at", "id")[:200])
+        documents.sort(key=lambda d: not is_urgent(d.request))  # stable: urgent first, then oldest
     asking = [
         row.request
         for row in RecordAccess.objects.filter(approved__isnull=True, ended_at__isnull=True)
@@ -208,6 +215,15 @@ def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
         .order_by("asked_at", "id")[:200]
         if row.request.state in GRANTING_STATES_ and record_access_.may_agree(actor, row.request)
     ]
+    return documents, urgent_first(asking)
+
+
+def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
+    """What waits for this actor's second pair of eyes: documents to check (Legal Services for court
+    orders, information governance for the rest) and handlers asking to open records (their team
+    manager, or information governance). Ids of the people concerned are audited."""
+    access._require_active(actor)
+    documents, asking = _checks(actor)
     people = set(
         RequestSubject.objects.filter(
             request_id__in={d.request_id for d in documents} | {r.pk for r in asking}
@@ -223,10 +239,19 @@ def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
     return documents, asking
 
 
+def waiting_count(actor: Staff) -> int:
+    """How many requests wait for this actor's decision or check: a number for the navigation, so
+    nothing is read or audited."""
+    if not actor.is_active or actor.is_supervised:
+        return 0
+    documents, asking = _checks(actor)
+    return len(_queue_rows(actor, for_display=False)) + len(documents) + len(asking)
+
+
 def my_requests(actor: Staff) -> list[Request]:
-    """The requests the actor handles and has not closed; audited like the queue (ids only)."""
+    """The requests the actor handles and has not closed, urgent first; audited like the queue."""
     access._require_active(actor)
-    rows = list(Request.objects.filter(handler=actor).exclude(state=State.CLOSED)[:200])
+    rows = urgent_first(Request.objects.filter(handler=actor).exclude(state=State.CLOSED)[:200])
     audit.record_for_people(
         actor.pk,
         "requests.mine.listed",
@@ -261,6 +286,8 @@ def _event(req: Request, actor: Staff, action: str, *, to_state: str | None = No
         object_id=req.pk,
         details={"from": old, "to": req.state},
     )
+    if req.state == State.REFERRED and old != State.REFERRED:
+        notify_.referred(req, actor)
 
 
 def _state_for(outcome: str) -> str:
@@ -298,7 +325,7 @@ def _redecide(req: Request, actor: Staff, facts: Mapping[str, Any]) -> None:
                 _event(
                     req, actor, "received", to_state=State.RECEIVED, note="The missing information arrived."
                 )
-            _event(req, actor, "state", to_state=target, note=f"Policy decision: {decision.outcome.value}")
+            _event(req, actor, "state", to_state=target, note=labels.outcome_label(decision.outcome.value))
 
 
 @dataclass(frozen=True)
@@ -395,6 +422,9 @@ def log_request(
         if len(value) > most:
             raise InvalidInput(f"{label} must be {most} characters or fewer")
     is_media = requester.category == "media" or purpose == "media_story"
+    if is_media and not summary.strip():
+        # The press office answers the question itself: it is recorded before the referral.
+        raise InvalidInput("Enter the question the journalist asked")
     facts: dict[str, Any] = {
         "requester": {"category": requester.category, "works_with_child": requester.works_with_child},
         "channel": channel,
@@ -681,6 +711,7 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
     )
     if not approve:
         _event(req, actor, "refused", to_state=State.REFUSED, note=reasoning)
+        notify_.decided(req, actor, approved=False)
         return approval
     if route in APPROVAL_ROUTES:
         facts = {**req.facts, "approvals": sorted(set(req.facts.get("approvals", [])) | {route})}
@@ -690,6 +721,7 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
     )
     # The approver has seen who and what the request is about: four eyes on opening its records.
     record_access_.agree_on_approval(actor, req, reasoning=reasoning)
+    notify_.decided(req, actor, approved=True)
     return approval
 
 
@@ -699,9 +731,11 @@ def ask_for_record_access(actor: Staff, request_id: int, *, reason: str) -> Reco
     access._require_active(actor)
     req = _locked(request_id, actor)
     try:
-        return record_access_.ask(actor, req, reason=reason)
+        row = record_access_.ask(actor, req, reason=reason)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
+    notify_.record_access_asked(req, actor)
+    return row
 
 
 @transaction.atomic
@@ -710,9 +744,11 @@ def decide_record_access(actor: Staff, request_id: int, *, approve: bool, reason
     access._require_active(actor)
     req = _locked(request_id, actor)
     try:
-        return record_access_.decide(actor, req, approve=approve, reasoning=reasoning)
+        row = record_access_.decide(actor, req, approve=approve, reasoning=reasoning)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
+    notify_.record_access_decided(req, actor, approved=approve)
+    return row
 
 
 @transaction.atomic
@@ -753,11 +789,15 @@ def complete_task(
     callback_number: str = "",
     number_source: str = "",
     outcome: str = "",
+    reason: str = "",
 ) -> Task:
-    """The handler records a verification or informing task (policy 1.4, 2.3, 2.4) and its fact.
+    """The handler records a verification or informing task (policy 1.4, 2.3, 2.4) and its fact;
+    what was done stays in the request's history.
 
     An entitlement check on a telephone request needs a call back on a number taken from an
-    independent source, not the one the caller gave (policy 2.4)."""
+    independent source, not the one the caller gave (policy 2.4). A child not told (policy 2.3:
+    "wherever possible") is recorded with the reason: not possible now (the child is missing), not
+    safe (telling would put them or someone else at risk), or their age and understanding."""
     req = _locked(request_id, actor)
     _require_handler(actor, req)
     if req.state in {State.RELEASED, State.CLOSED, State.REFUSED}:
@@ -766,23 +806,38 @@ def complete_task(
         raise InvalidInput("Select a task")
     if req.tasks.filter(kind=kind, voided_at__isnull=True).exists():
         raise InvalidInput("This task has already been done")
-    note = note.strip()
+    note, reason = note.strip(), reason.strip()
+    details: dict[str, str] = {}
+    if kind == TaskKind.INFORM_SUBJECT:
+        if outcome not in InformOutcome.values:
+            raise InvalidInput("Select whether the child was told")
+        if outcome in NOT_TOLD:
+            if not reason:
+                raise InvalidInput("Enter why the child cannot be told now")
+            details["reason"] = reason
+            note = note or reason
+    else:
+        outcome = "done"
     if not note:
         raise InvalidInput("Enter how the task was done")
-    details: dict[str, str] = {}
+    if len(note) > 4000 or len(reason) > 4000:
+        raise InvalidInput("What you did must be 4000 characters or fewer")
     if kind == TaskKind.VERIFY_ENTITLEMENT and req.facts.get("channel") == "phone":
         if not callback_number.strip():
             raise InvalidInput("Enter the number you called back on")
         if not number_source.strip():
             raise InvalidInput("Enter the independent source of the number (policy 2.4)")
         details = {"callback_number": callback_number.strip(), "number_source": number_source.strip()}
-    if kind == TaskKind.INFORM_SUBJECT:
-        if outcome not in InformOutcome.values:
-            raise InvalidInput("Select whether the child was told")
-    else:
-        outcome = "done"
     task = Task.objects.create(
         request=req, kind=kind, outcome=outcome, note=note, details=details, done_by=actor
+    )
+    RequestEvent.objects.create(
+        request=req,
+        actor=actor,
+        action="task_done",
+        from_state=req.state,
+        to_state=req.state,
+        note=labels.task_note(task),
     )
     audit.record(
         actor.pk,
@@ -1083,7 +1138,8 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
     )
     req.disclosure = release.disclosure
     req.save(update_fields=["disclosure"])
-    _event(req, actor, "released", to_state=State.RELEASED, note=f"Disclosure {release.disclosure.pk}")
+    _event(req, actor, "released", to_state=State.RELEASED, note=f"Register entry {release.disclosure.pk}")
+    notify_.released(req, actor)
     return release
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from discretion.access import NotFound, NotPermitted
+from discretion.access import NotFound, NotPermitted, break_glass_trail
 from discretion.staff import services
 from discretion.staff.forms import InductionForm, PublishPolicyForm, ReviewAlertForm
-from discretion.staff.models import Briefing, Staff
+from discretion.staff.models import AlertKind, Briefing, Staff
 
 
 def _actor(request: HttpRequest) -> Staff:
@@ -147,10 +149,76 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         return _refused(request, str(exc))
     history = services.alert_history(item)
     names = Staff.objects.in_bulk({e.actor_id for e in history if e.actor_id})
-    rows = [{"event": e, "staff": names.get(e.actor_id) if e.actor_id else None} for e in history]
+    rows = [
+        {
+            "event": e,
+            "staff": names.get(e.actor_id) if e.actor_id else None,
+            "what": HISTORY_LABELS.get(e.action, e.action),
+        }
+        for e in history
+    ]
+    trail = None
+    if item.kind == AlertKind.BREAK_GLASS:
+        try:
+            trail = break_glass_trail(actor, item.pk)
+        except NotFound:
+            trail = None
     return render(
         request,
         "staff/alert.html",
-        {"alert": item, "form": form, "history": rows},
+        {"alert": item, "form": form, "history": rows, "evidence": _evidence(item), "trail": trail},
         status=400 if form.errors else 200,
     )
+
+
+HISTORY_LABELS = {
+    "alert.raised": "Raised",
+    "alert.read": "Read",
+    "alert.reviewed": "Reviewed",
+}
+EVIDENCE_LABELS = {
+    "reason": "Reason given",
+    "request": "Request",
+    "cases": "Cases opened",
+    "agreed_by": "Agreed by",
+    "category": "Who was asking",
+    "people": "People concerned",
+    "what": "What",
+    "events": "Audit events",
+    "count": "How many",
+    "date": "Date",
+    "end_on": "Account end date",
+    "from": "From",
+    "local_time": "Local time",
+    "role": "Role",
+    "sessions": "Sessions",
+    "addresses": "Network addresses",
+}
+
+
+def _evidence(alert: Any) -> list[tuple[str, str]]:
+    """The alert's evidence in plain words: references and counts, not internal ids."""
+    from discretion.records.models import Case
+    from discretion.requests.forms import CATEGORY_LABELS
+
+    rows: list[tuple[str, str]] = []
+    for key, value in alert.evidence.items():
+        if key == "break_glass":
+            continue  # shown as the access itself, with what was opened
+        label = EVIDENCE_LABELS.get(key, key.replace("_", " ").capitalize())
+        if key == "cases" and isinstance(value, list):
+            text = ", ".join(Case.objects.filter(pk__in=value).order_by("ref").values_list("ref", flat=True))
+        elif key == "agreed_by":
+            text = str(Staff.objects.filter(pk=value).first() or "")
+        elif key == "request":
+            text = f"Request {value}"
+        elif key == "category":
+            text = CATEGORY_LABELS.get(str(value), str(value))
+        elif key in ("people", "events", "sessions") and isinstance(value, list):
+            text = f"{len(value)}"
+        elif isinstance(value, list):
+            text = ", ".join(str(v) for v in value)
+        else:
+            text = str(value)
+        rows.append((label, text))
+    return rows

@@ -177,8 +177,10 @@ def acknowledge_policy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    cases = access.my_cases(_actor(request))
-    return render(request, "web/my_cases.html", {"cases": cases})
+    """Each role's home is their work: the queues it owns, urgent first (web.worklist)."""
+    from discretion.web.worklist import work_for
+
+    return render(request, "web/home.html", {"work": work_for(_actor(request))})
 
 
 @login_required

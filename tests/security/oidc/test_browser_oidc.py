@@ -1,5 +1,5 @@
 """In real Chromium: the council sign-in button, the local provider's redirect back, the
-authenticator code (the council's MFA not trusted), then My cases."""
+authenticator code (the council's MFA not trusted), then their home page."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_sign_in_with_the_council_account_then_the_code(page, world, oidc_provid
     assert page.locator("h1").inner_text() == "Enter your security code"
     page.fill("#id_code", code_for(device))
     page.click("main button[type=submit]")
-    assert page.locator("h1").inner_text() == "My cases"
+    assert page.locator("h1").inner_text() == "My work"
     assert page.locator("text=Kayden Lee Walsh").is_visible()
 
     [link] = AuditEvent.objects.filter(action="auth.sso_linked")
