@@ -14,6 +14,7 @@ from discretion.detect import (
     normalise,
     scan,
 )
+from tests.detect.conftest import KAYDEN as KAYDEN_JSON
 
 
 def found(text: str, index: SubjectIndex) -> list[tuple[str, str, str | None]]:
@@ -306,3 +307,28 @@ def test_person_references_as_typed(typed: str, index: SubjectIndex) -> None:
 def test_an_nhs_number_written_with_dots(index: SubjectIndex) -> None:
     [finding] = scan("NHS no. 943.476.5919", index).findings
     assert finding.label == Label.NHS_NUMBER and finding.subject_ref == "P000123"
+
+
+def test_a_long_message_is_read_in_windows_with_the_same_findings() -> None:
+    """A message many windows long: every finding still found, offsets into the whole message, and a lone
+    first name far from the full name that makes it identifying still counts."""
+    from discretion.detect.scan import WINDOW_CHARS
+
+    filler = "The panel met and agreed the plan for the coming term. " * 40
+    parts = ["Kayden was upset on Monday."]
+    while sum(map(len, parts)) < 3 * WINDOW_CHARS:
+        parts.append(filler)
+    parts.append("Re Kayden Walsh, NHS 943 476 5919, 12 Mill Lane.")
+    text = "\n".join(parts)
+    others = [Subject(ref=f"P90000{i}", given_names="Kayden", family_name=f"Other{i}") for i in range(5)]
+    index = SubjectIndex([Subject.from_json({**KAYDEN_JSON, "given_names": "Kayden"}), *others])
+    assert scan(parts[0], index).findings == []  # five Kaydens: alone, the name is no one in particular
+    result = scan(text, index)
+    assert [(text[f.start : f.end], str(f.label)) for f in result.findings] == [
+        ("Kayden", "PERSON"),
+        ("Kayden Walsh", "PERSON"),
+        ("943 476 5919", "NHS_NUMBER"),
+        ("12 Mill Lane", "ADDRESS"),
+    ]
+    assert all(f.subject_ref == "P000123" for f in result.findings)
+    assert all(f.why for f in result.findings)

@@ -102,5 +102,6 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(f"{verdict}: {len(result.findings)} finding(s).\n")
     for f in result.findings:
         who = f" ({f.subject_ref})" if f.subject_ref else ""
-        sys.stdout.write(f"  {f.start}-{f.end} {f.label}{who}\n")
+        why = f": {f.why}" if f.why else ""
+        sys.stdout.write(f"  {f.start}-{f.end} {f.label}{who}{why}\n")
     return 0

@@ -131,6 +131,7 @@ class SubjectIndex:
         self.dobs: dict[str, list[str]] = {}
         self.token_refs: dict[str, list[str]] = {}
         self._automaton: ahocorasick.Automaton | None = None
+        self._ref_sets: dict[str, frozenset[str]] = {}
         self._automaton_words = 0
         self.rebuilds = 0
         self.case_ref_patterns: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -208,6 +209,7 @@ class SubjectIndex:
             if refs is not None and ref in refs:
                 refs.remove(ref)
         for token in name_tokens(subject):
+            self._ref_sets.pop(token, None)
             refs = self.token_refs.get(token)
             if refs is not None and ref in refs:
                 refs.remove(ref)
@@ -229,6 +231,7 @@ class SubjectIndex:
         if subject.dob is not None:
             self.dobs.setdefault(subject.dob.isoformat(), []).append(ref)
         for token in name_tokens(subject):
+            self._ref_sets.pop(token, None)
             refs = self.token_refs.get(token)
             if refs is None:
                 self.token_refs[token] = [ref]
@@ -252,6 +255,15 @@ class SubjectIndex:
         return self._automaton
 
     # -- look-ups used by scan ---------------------------------------------------------------------
+
+    def refs_set(self, token: str) -> frozenset[str]:
+        """The people with this name word, as a set (cached; dropped when one of them changes)."""
+        found = self._ref_sets.get(token)
+        if found is None:
+            if len(self._ref_sets) > 4096:
+                self._ref_sets.clear()
+            found = self._ref_sets[token] = frozenset(self.token_refs.get(token, ()))
+        return found
 
     def token_count(self, token: str) -> int:
         return len(self.token_refs.get(token, ()))

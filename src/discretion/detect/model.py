@@ -167,13 +167,17 @@ class Finding:
     label: Label
     subject_ref: str | None = None
     text: str = field(default="", compare=False)
+    # Why it fired, in plain English ("the full name of someone on the council's records").
+    why: str = field(default="", compare=False)
 
     def to_json(self, *, with_text: bool = False) -> dict[str, object]:
         out: dict[str, object] = {"start": self.start, "end": self.end, "label": str(self.label)}
         if self.subject_ref is not None:
             out["subject_ref"] = self.subject_ref
-        if with_text:
+        if with_text:  # the detailed form (`scan --json`, the check API): what was found and why
             out["text"] = self.text
+            if self.why:
+                out["why"] = self.why
         return out
 
 
