@@ -169,6 +169,8 @@ class Finding:
     text: str = field(default="", compare=False)
     # Why it fired, in plain English ("the full name of someone on the council's records").
     why: str = field(default="", compare=False)
+    # A phone number or e-mail address the message says is a service user's or their family's own.
+    of_service_user: bool = field(default=False, compare=False)
 
     def to_json(self, *, with_text: bool = False) -> dict[str, object]:
         out: dict[str, object] = {"start": self.start, "end": self.end, "label": str(self.label)}
@@ -192,9 +194,13 @@ def is_service_user_personal_data(findings: list[Finding] | tuple[Finding, ...])
     on an insecure channel (policy 1.1). A finding tied to a known subject counts, as does any identifier
     of an individual (name, date of birth, NHS/NI number, the council's person or case reference), and
     so does a known subject's home address even when several subjects share it (the finder then names
-    no one person). A lone postcode, e-mail address or phone number not tied to a subject does not."""
+    no one person), and a phone number or e-mail address the message says is a service user's own. A lone
+    postcode, e-mail address or phone number not tied to a subject does not."""
     return any(
-        f.subject_ref is not None or f.label in INDIVIDUAL_LABELS or f.label is Label.ADDRESS
+        f.subject_ref is not None
+        or f.label in INDIVIDUAL_LABELS
+        or f.label is Label.ADDRESS
+        or f.of_service_user
         for f in findings
     )
 

@@ -36,9 +36,11 @@ _COMBINING = _combining_class()
 # A word: letters and digits, with accents written separately and apostrophes inside a name (O'Connor,
 # D'Souza: "oconnor", as often typed) joined in; a possessive 's after it is read and dropped.
 # (U+02BC, the modifier-letter apostrophe, counts as a letter to Python: it is read as an apostrophe.)
-_LETTER = rf"(?:(?![{_APOSTROPHES}])[^\W_])"
+_LETTER = r"[^\W_\u02bc]"
+# A contraction ("she'll", "we're", "can't") is two words, never one name ("shell").
+_CONTRACTION = rf"(?:[sS]|[lL][lL]|[rR][eE]|[vV][eE]|[dD]|[mM]|[tT])(?!{_LETTER})"
 _WORD_RE = re.compile(
-    rf"({_LETTER}(?:{_LETTER}|[{_COMBINING}]|[{_APOSTROPHES}](?![sS](?!{_LETTER}))(?={_LETTER}))*)"
+    rf"({_LETTER}+(?:(?:[{_COMBINING}]+|[{_APOSTROPHES}](?!{_CONTRACTION})(?={_LETTER})){_LETTER}*)*)"
     rf"(?:[{_APOSTROPHES}][sS](?!{_LETTER}))?"
 )
 
@@ -105,14 +107,21 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     matches = list(_WORD_RE.finditer(text))
-    words = [_fold_word(m.group(1)) for m in matches]
-    orig_starts = [m.start(1) for m in matches]
-    orig_ends = [m.end(1) for m in matches]
-    if not text.isascii():
-        for k, end in enumerate(orig_ends):
+    spans = [m.span(1) for m in matches]
+    if text.isascii():
+        lowered = text.lower()
+        words = [lowered[a:b] for a, b in spans]
+        if "'" in text:
+            words = [w.replace("'", "") if "'" in w else w for w in words]
+        orig_ends = [b for _, b in spans]
+    else:
+        words = [_fold_word(text[a:b]) for a, b in spans]
+        orig_ends = []
+        for _, end in spans:
             while not text[end - 1].isalnum():  # a trailing accent written separately: end at the letter
                 end -= 1
-            orig_ends[k] = end
+            orig_ends.append(end)
+    orig_starts = [a for a, _ in spans]
     norm_starts = list(accumulate((len(w) + 1 for w in words[:-1]), initial=1)) if words else []
     nt = " " + " ".join(words) + " " if words else " "
     return Normalised(nt, words, norm_starts, orig_starts, orig_ends, len(text))

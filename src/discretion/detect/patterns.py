@@ -157,8 +157,9 @@ def find_patterns(
         yield PatternMatch(m.start(), m.end(), Label.EMAIL, m.group().lower())
     for m in NHS_RE.finditer(text):
         digits = "".join(m.groups())
-        if nhs_checksum_ok(digits):
-            yield PatternMatch(m.start(), m.end(), Label.NHS_NUMBER, digits)
+        # A failed check digit is kept too ("unchecked"): written after "NHS" it is a mistyped NHS number.
+        kind = "" if nhs_checksum_ok(digits) else "unchecked"
+        yield PatternMatch(m.start(), m.end(), Label.NHS_NUMBER, digits, kind=kind)
     for m in PHONE_RE.finditer(text):
         phone = m.group()
         digits = canonical_phone(phone)

@@ -1,5 +1,10 @@
 """scan(text, index): find personal data in an outgoing message (policy 1.1).
 
+What the council knows (its own people, their names, homes and numbers: an exact-data match) is read in
+context (detect/context.py): a name is a service user unless the words around it make it a place, a
+brand, a famous person or a professional; a first name alone counts when something ties it to one child
+(a school year, a brother or sister, an age, their date of birth nearby). Every finding says why.
+
 A message is read in windows of about `WINDOW_CHARS` characters, split at white space, each seen with
 `MARGIN_CHARS` of the text either side for context: the finder's working memory is that of one window
 (plus the findings), whatever the size of the message. A long message is read twice: first for the
@@ -10,26 +15,61 @@ lone first name far from the full name still counts, then for everything.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from discretion.detect import context
 from discretion.detect.index import SubjectIndex, as_tuple
+from discretion.detect.knowledge import (
+    CASE_CUES,
+    KIN_WORDS,
+    NON_CASE_REF_CUES,
+    ORG_CONTACT_CUES,
+    OWN_CONTACT_CUES,
+    OWNER_WORDS,
+    PLACES,
+    ROLE_MAILBOXES,
+    SCHOOL_CUES,
+)
 from discretion.detect.model import Finding, Label, ScanResult, is_service_user_personal_data
 from discretion.detect.normalise import normalise
 from discretion.detect.patterns import PatternMatch, find_anchor_patterns, find_patterns
-from discretion.detect.words import COMMON_WORDS, SCHOOL_WORDS
+from discretion.detect.words import COMMON_WORDS
 
 # "Nearby" for a single name and its corroborating identifier: about a short paragraph.
 NEAR_CHARS = 250
 WINDOW_CHARS = 16_384
 # Context either side of a window: more than NEAR_CHARS plus the longest name or address phrase.
 MARGIN_CHARS = 600
-_SCHOOL_NEAR_WORDS = 8
 _ADDRESS_STARTERS = frozenset({"flat", "apartment", "unit", "room"})
 # A name shared by more people than this is not worth intersecting token-to-token (it is never rare).
 _TOKEN_PAIR_MAX = 200
-_Emit = Callable[[int, int, Label, str | None, str], None]
+_CUES = SCHOOL_CUES | KIN_WORDS | CASE_CUES
+_NON_GEOGRAPHIC = (
+    "03",
+    "080",
+    "0845",
+    "0843",
+    "0844",
+    "0870",
+    "0871",
+    "0872",
+    "0500",
+    "0330",
+    "0333",
+    "0345",
+)
+_EXAMPLE_NI = frozenset({"AB123456C", "QQ123456C", "AA123456A", "AB123456A", "QQ123456A"})
+_HOUSE_BEFORE = re.compile(r"(?:\b(?:no\.?|number|house)\s*)?(\d{1,4}[a-z]?)\s*[,/\-]?\s*$", re.IGNORECASE)
+_HOUSE_AFTER = re.compile(r"^\s*[,/\-]?\s*(?:no\.?|number|house)\s*(\d{1,4}[a-z]?)\b", re.IGNORECASE)
+
+
+class _EmitFn(Protocol):
+    def __call__(
+        self, start: int, end: int, label: Label, ref: str | None, why: str, *, of_service_user: bool = False
+    ) -> None: ...
 
 
 @dataclass(slots=True)
@@ -38,6 +78,18 @@ class _Evidence:
     refs: tuple[str, ...]
     word: str | None = None  # set when the evidence is itself a lone name word
     what: str = ""  # plain English, for the finding's `why`
+
+
+@dataclass(slots=True)
+class _Span:
+    """Words i..j that name someone on the records: `kind` is "full" (a full name or alias), "variant" (one
+    letter away from one), or "short" (an initial and a name: "T. Bolton", "Hope P")."""
+
+    i: int
+    j: int
+    refs: tuple[str, ...]
+    kind: str
+    famous: bool = False
 
 
 def _pick(refs: tuple[str, ...], confirmed: set[str]) -> str | None:
@@ -64,10 +116,7 @@ def scan(text: str, index: SubjectIndex) -> ScanResult:
             window = _Window(text, max(0, lo - MARGIN_CHARS), min(n, hi + MARGIN_CHARS), index)
             findings.extend(window.findings(anchored, lo, hi))
     findings = _dedupe(findings)
-    contains = is_service_user_personal_data(findings) or any(
-        f.label in (Label.EMAIL, Label.PHONE, Label.ADDRESS) for f in findings
-    )
-    return ScanResult(contains_personal_data=contains, findings=findings)
+    return ScanResult(contains_personal_data=is_service_user_personal_data(findings), findings=findings)
 
 
 def _cores(text: str) -> Iterator[tuple[int, int]]:
@@ -92,35 +141,43 @@ class _Window:
         self, message: str, lo: int, hi: int, index: SubjectIndex, *, anchors_only: bool = False
     ) -> None:
         self.offset = lo
-        self.text = text = message[lo:hi] if (lo, hi) != (0, len(message)) else message
+        self.original = message[lo:hi] if (lo, hi) != (0, len(message)) else message
+        # Boxed-form writing ("M A R S H") is closed up first; offsets are mapped back when emitted.
+        self.text, self.changes = context.unspace(self.original)
+        text = self.text
         self.index = index
         find = find_anchor_patterns if anchors_only else find_patterns
         self.matches = list(find(text, index.case_ref_patterns))
-        self.norm = norm = normalise(text)
+        norm = normalise(text)
         self.words = norm.words
-        self.word_starts = norm.norm_starts
         self.orig_starts = norm.orig_starts
         self.orig_ends = norm.orig_ends
-        word_at = {s: i for i, s in enumerate(norm.norm_starts)}
-        self.is_name = [False] * len(self.words)
-        for end_index, length in index.automaton().iter(norm.text):
-            i = word_at.get(end_index - length + 2)
-            if i is not None:
-                self.is_name[i] = True
+        vocabulary, staff = index.token_refs, index.staff_tokens
+        self.is_name = [w in vocabulary or w in staff for w in self.words]
         self.consumed = [False] * len(self.words)
-        self.person_spans: list[tuple[int, int, tuple[str, ...]]] = []
+        self.spans: list[_Span] = []
         self.address_spans: list[tuple[int, int, tuple[str, ...]]] = []
-        self.ctx = context.Context(text, self.words, norm.orig_starts, norm.orig_ends)
+        self.ctx = context.Context(text, self.words, norm.orig_starts, norm.orig_ends, index.venues)
         self._find_full_names()
+        self._find_short_forms()
+        if not anchors_only:
+            self._find_variants()
         self._find_addresses()
 
     def orig(self, i: int, j: int) -> tuple[int, int]:
-        """Offsets in this window's text of words i..j."""
+        """Offsets in this window's (closed-up) text of words i..j."""
         return self.orig_starts[i], self.orig_ends[j]
+
+    def _to_message(self, start: int, end: int) -> tuple[int, int]:
+        if self.changes:
+            start, end = context.to_original(self.changes, start, end)
+        return start + self.offset, end + self.offset
+
+    # -- names -------------------------------------------------------------------------------------
 
     def _find_full_names(self) -> None:
         """Longest run of name words that spells a known person (or a member of staff)."""
-        words, is_name, index = self.words, self.is_name, self.index
+        words, is_name, index, ctx = self.words, self.is_name, self.index, self.ctx
         n = len(words)
         skip_to = 0
         for i in [k for k, flag in enumerate(is_name) if flag]:
@@ -131,25 +188,97 @@ class _Window:
                 if j >= n or not all(is_name[i : j + 1]):
                     continue
                 phrase = " ".join(words[i : j + 1])
-                if phrase in index.staff_full_names or phrase in index.allow_phrases:
-                    pass
-                else:
+                if phrase not in index.staff_full_names and phrase not in index.allow_phrases:
                     refs = as_tuple(index.full_names.get(phrase))
                     if not refs:
                         continue
-                    if self.ctx.not_a_person(i, j) is None:
-                        self.person_spans.append((i, j, refs))
+                    if ctx.hard_veto(i, j, lone=False) is None:
+                        self.spans.append(_Span(i, j, refs, "full", ctx.famous(i, j)))
                 for k in range(i, j + 1):
                     self.consumed[k] = True
                 skip_to = j + 1
                 break
+
+    def _find_short_forms(self) -> None:
+        """An initial with a name: "T. Bolton", "Hope P", "M. Ali Hussain", "Alfie A-H"; a member of
+        staff's ("Dawn F", "P. Patel") is nobody's data."""
+        words, is_name, index, ctx = self.words, self.is_name, self.index, self.ctx
+        n = len(words)
+
+        single = [len(w) == 1 and w.isalpha() for w in words]
+
+        def part(k: int) -> bool:
+            return 0 <= k < n and not self.consumed[k] and (is_name[k] or single[k])
+
+        for i in [k for k, flag in enumerate(is_name) if flag and not self.consumed[k]]:
+            if self.consumed[i] or not any(single[max(0, i - 3) : i + 4]):
+                continue
+            best: tuple[int, int, tuple[str, ...] | None] | None = None
+            for length in (4, 3, 2):
+                for s in range(max(0, i - length + 1), i + 1):
+                    e = s + length - 1
+                    if e >= n or not all(part(k) for k in range(s, e + 1)):
+                        continue
+                    if not any(len(words[k]) == 1 for k in range(s, e + 1)):
+                        continue
+                    if any(len(words[k]) == 1 and not ctx.cap(k) for k in range(s, e + 1)):
+                        continue  # an initial is a capital letter
+                    phrase = " ".join(words[s : e + 1])
+                    if phrase in index.staff_full_names:
+                        best = (s, e, None)
+                    else:
+                        refs = as_tuple(index.initial_names.get(phrase))
+                        if refs:
+                            best = (s, e, refs)
+                    if best:
+                        break
+                if best:
+                    break
+            if best is None:
+                continue
+            s, e, found = best
+            for k in range(s, e + 1):
+                self.consumed[k] = True
+            if found is not None and ctx.hard_veto(s, e, lone=False) is None:
+                self.spans.append(_Span(s, e, found, "short"))
+
+    def _find_variants(self) -> None:
+        """Two capitalised words, one letter away from a full name on the records: "Kaden Welsh",
+        "Katazyna Novak"."""
+        words, index, ctx = self.words, self.index, self.ctx
+        for i in range(len(words) - 1):
+            j = i + 1
+            if self.consumed[i] or self.consumed[j] or not (ctx.cap(i) and ctx.cap(j)):
+                continue
+            if "\n" in ctx.gap(j) or not (words[i].isalpha() and words[j].isalpha()):
+                continue
+            if self.is_name[i] and self.is_name[j]:
+                continue  # both spelt as on the records but not a name there: someone else
+            if not self.is_name[i] and (words[i] in COMMON_WORDS or len(words[i]) < 4):
+                continue
+            if not self.is_name[j] and (words[j] in COMMON_WORDS or len(words[j]) < 4):
+                continue
+            first = {words[i]} if self.is_name[i] else index.near_spellings(words[i])
+            if not first:
+                continue
+            second = {words[j]} if self.is_name[j] else index.near_spellings(words[j])
+            for a in first:
+                for b in second:
+                    refs = as_tuple(index.full_names.get(f"{a} {b}"))
+                    if refs and ctx.hard_veto(i, j, lone=False) is None:
+                        self.spans.append(_Span(i, j, refs, "variant"))
+                        self.consumed[i] = self.consumed[j] = True
+                        break
+                if self.consumed[i]:
+                    break
 
     def _find_addresses(self) -> None:
         """Known home addresses (first line), unless it is one of the council's own."""
         index, words = self.index, self.words
         if not index.addresses:
             return
-        for i in [k for k, word in enumerate(words) if word[0].isdigit() or word in _ADDRESS_STARTERS]:
+        firsts = index.address_first_words
+        for i in [k for k, word in enumerate(words) if word in firsts]:
             for length in range(min(7, len(words) - i), 1, -1):
                 phrase = " ".join(words[i : i + length])
                 refs = as_tuple(index.addresses.get(phrase))
@@ -158,42 +287,49 @@ class _Window:
                     break
 
     def _in(self, start: int, lo: int, hi: int) -> bool:
-        return lo <= start + self.offset < hi
+        return lo <= self._to_message(start, start + 1)[0] < hi
 
     def anchors(self, lo: int = 0, hi: int | None = None) -> set[str]:
         """People named beyond doubt in [lo, hi) of the message: by full name, home address, NHS number
         or person reference."""
-        hi = len(self.text) + self.offset if hi is None else hi
+        hi = len(self.original) + self.offset if hi is None else hi
         out: set[str] = set()
-        for i, _j, refs in self.person_spans + self.address_spans:
+        for span in self.spans:
+            if span.kind == "full" and not span.famous and self._in(self.orig(span.i, span.i)[0], lo, hi):
+                out.update(span.refs)
+        for i, _j, refs in self.address_spans:
             if self._in(self.orig(i, i)[0], lo, hi):
                 out.update(refs)
         index = self.index
         for m in self.matches:
             if not self._in(m.start, lo, hi):
                 continue
-            if m.label is Label.NHS_NUMBER:
+            if m.label is Label.NHS_NUMBER and m.kind != "unchecked":
                 out.update(as_tuple(index.nhs_numbers.get(m.value)))
             elif m.label is Label.CASE_REF and m.kind == "person" and m.value in index:
                 out.add(m.value)
         return out
 
+    # -- findings ----------------------------------------------------------------------------------
+
     def findings(self, anchored: set[str], lo: int, hi: int) -> list[Finding]:
         """Every finding that starts in [lo, hi) of the message; `anchored`: people named beyond doubt
         anywhere in the message."""
-        index, words, is_name, text = self.index, self.words, self.is_name, self.text
-        offset = self.offset
+        index, words, is_name, ctx = self.index, self.words, self.is_name, self.ctx
         out: list[Finding] = []
 
-        def emit(start: int, end: int, label: Label, ref: str | None, why: str) -> None:
-            if lo <= start + offset < hi:
-                out.append(Finding(start + offset, end + offset, label, ref, text[start:end], why))
+        def emit(
+            start: int, end: int, label: Label, ref: str | None, why: str, *, of_service_user: bool = False
+        ) -> None:
+            m_start, m_end = self._to_message(start, end)
+            if lo <= m_start < hi:
+                found = self.original[m_start - self.offset : m_end - self.offset]
+                out.append(Finding(m_start, m_end, label, ref, found, why, of_service_user))
 
-        # Identifiers that pin a known person on their own, and weaker ones (a DOB, a postcode) that only
-        # corroborate a name (1M people share ~6,500 birthdays).
+        # What points at one person, for the names below to lean on.
         evidence: list[_Evidence] = []
         for m in self.matches:
-            if m.label is Label.NHS_NUMBER:
+            if m.label is Label.NHS_NUMBER and m.kind != "unchecked":
                 evidence.append(
                     _Evidence(m.start, as_tuple(index.nhs_numbers.get(m.value)), None, "NHS number")
                 )
@@ -203,86 +339,59 @@ class _Window:
                 evidence.append(_Evidence(m.start, tuple(index.dobs.get(m.value, ())), None, "date of birth"))
             elif m.label is Label.POSTCODE:
                 evidence.append(_Evidence(m.start, as_tuple(index.postcodes.get(m.value)), None, "postcode"))
-        for i, j, refs in self.person_spans:
-            evidence.append(_Evidence(self.orig(i, j)[0], refs, None, "full name"))
+        for span in self.spans:
+            if span.kind != "short" and not span.famous:
+                evidence.append(_Evidence(self.orig(span.i, span.j)[0], span.refs, None, "full name"))
         for i, j, refs in self.address_spans:
             evidence.append(_Evidence(self.orig(i, j)[0], refs, None, "home address"))
         for i, word in enumerate(words):
-            if is_name[i] and not self.consumed[i]:
+            if is_name[i] and not self.consumed[i] and ctx.cap(i):
                 word_refs = index.token_refs.get(word, [])
-                if word_refs and len(word_refs) <= _TOKEN_PAIR_MAX and word not in COMMON_WORDS:
+                if word_refs and len(word_refs) <= _TOKEN_PAIR_MAX:
                     evidence.append(_Evidence(self.orig(i, i)[0], tuple(word_refs), word, "name"))
         evidence.sort(key=lambda e: e.start)
-        starts = [e.start for e in evidence]
-
-        # Single name words: a known person's name in context, never a bare common word.
+        self._evidence = evidence
+        self._starts = [e.start for e in evidence]
+        self._anchored = anchored
         confirmed = set(anchored)
-        postcode_starts = {m.start for m in self.matches if m.label is Label.POSTCODE}
+
+        for span in self.spans:
+            start, end = self.orig(span.i, span.j)
+            if span.kind == "full" and not span.famous:
+                ref = _pick(span.refs, confirmed - set(span.refs) | anchored)
+                emit(start, end, Label.PERSON, ref, "the full name of someone on the council's records")
+                continue
+            link = self._strong_link(span.i, span.j, span.refs) or (
+                None if span.famous else self._weak_link(span.i, span.refs)
+            )
+            if span.kind == "variant" and link is None and not span.famous:
+                link = (span.refs, "")
+            if link is None:
+                continue
+            refs, because = link
+            ref = _pick(refs, confirmed)
+            what = {
+                "full": "the full name of someone on the council's records, though it is also a famous name",
+                "variant": "a spelling of the name of someone on the council's records",
+                "short": "an initial and a name of someone on the council's records",
+            }[span.kind]
+            emit(start, end, Label.PERSON, ref, f"{what}{', ' + because if because else ''}")
+            if ref is not None:
+                confirmed.add(ref)
+
         for i, word in enumerate(words):
             if not is_name[i] or self.consumed[i]:
                 continue
-            token_refs = index.token_refs.get(word)
-            if not token_refs:
+            decided = self._lone_name(i, word)
+            if decided is None:
                 continue
+            refs, why = decided
             start, end = self.orig(i, i)
-            if not (lo <= start + offset < hi):
-                continue
-            common = word in COMMON_WORDS
-            near: dict[str, str] = {}
-            lo_e = bisect.bisect_left(starts, start - NEAR_CHARS)
-            hi_e = bisect.bisect_right(starts, start + NEAR_CHARS)
-            for ev in evidence[lo_e:hi_e]:
-                # Two lone name words back each other only if both are distinctive and different words; an
-                # ordinary word ("Rose", "Preston") needs a real identifier of the same person nearby.
-                if ev.word is None or (not common and ev.word != word):
-                    for r in ev.refs:
-                        near.setdefault(r, ev.what)
-            has_token = index.refs_set(word)
-            corroborated = {r: what for r, what in near.items() if r in has_token}
-            if len(anchored) <= len(token_refs):
-                corroborated.update(
-                    {r: "full name" for r in anchored if r in has_token and r not in corroborated}
-                )
-            else:
-                corroborated.update(
-                    {r: "full name" for r in token_refs if r in anchored and r not in corroborated}
-                )
-            capitalised = text[start].isupper()
-            ref: str | None
-            if corroborated:
-                if common and (not capitalised or _skip_separators(text, end) in postcode_starts):
-                    continue  # "hope", or "Preston PR1 8XJ": the word or the town, not the person
-                if self.ctx.not_a_person(i, i) is not None:
-                    continue
-                ref = _pick(tuple(sorted(corroborated)), anchored)
-                what = corroborated[ref] if ref is not None else sorted(corroborated.values())[0]
-                why = f"a name on the council's records, with the same person's {what} nearby"
-            elif common or word in index.staff_tokens or not capitalised:
-                continue  # a lone lower-case word is a word: "max figure", not Max
-            elif len(token_refs) <= index.RARE_NAME_MAX or any(
-                w in SCHOOL_WORDS for w in words[max(0, i - _SCHOOL_NEAR_WORDS) : i + _SCHOOL_NEAR_WORDS + 1]
-            ):
-                if self.ctx.not_a_person(i, i) is not None:
-                    continue
-                ref = token_refs[0] if len(token_refs) == 1 else None
-                why = (
-                    "a name that few people on the council's records have"
-                    if len(token_refs) <= index.RARE_NAME_MAX
-                    else "a name on the council's records, with a school or class mentioned nearby"
-                )
-            else:
-                continue
+            ref = _pick(refs, anchored | confirmed)
             if ref is not None:
                 confirmed.add(ref)
             emit(start, end, Label.PERSON, ref, why)
 
-        for i, j, refs in self.person_spans:
-            emit(
-                *self.orig(i, j),
-                Label.PERSON,
-                _pick(refs, confirmed - set(refs) | anchored),
-                "the full name of someone on the council's records",
-            )
         for i, j, refs in self.address_spans:
             emit(
                 *self.orig(i, j),
@@ -292,72 +401,301 @@ class _Window:
             )
 
         for m in self.matches:
-            _emit_pattern(m, index, confirmed, emit)
+            self._emit_pattern(m, confirmed, out, emit)
         return out
 
+    # -- what ties a name to one person ------------------------------------------------------------
 
-def _emit_pattern(m: PatternMatch, index: SubjectIndex, confirmed: set[str], emit: _Emit) -> None:
-    label = m.label
-    if label is Label.EMAIL:
-        domain = m.value.rsplit("@", 1)[1]
-        if m.value in index.staff_emails or m.value in index.allow_emails or domain in index.allow_domains:
-            return
-        emit(m.start, m.end, label, None, "an e-mail address that is not one of the council's own")
-    elif label is Label.PHONE:
-        if m.value in index.staff_phones or m.value in index.allow_phones:
-            return
-        emit(m.start, m.end, label, None, "a phone number that is not one of the council's own")
-    elif label is Label.NHS_NUMBER:
-        refs = as_tuple(index.nhs_numbers.get(m.value))
-        emit(
-            m.start,
-            m.end,
-            label,
-            _pick(refs, confirmed),
-            "the NHS number of someone on the council's records"
-            if refs
-            else "an NHS number (its check digit is right)",
+    def _near(self, start: int) -> list[_Evidence]:
+        lo = bisect.bisect_left(self._starts, start - NEAR_CHARS)
+        hi = bisect.bisect_right(self._starts, start + NEAR_CHARS)
+        return self._evidence[lo:hi]
+
+    def _strong_link(self, i: int, j: int, refs: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
+        """Something that makes words i..j one of `refs` beyond reasonable doubt, and why."""
+        index, ctx = self.index, self.ctx
+        start = self.orig(i, i)[0]
+        wanted = set(refs)
+        same: dict[str, str] = {}
+        family: set[str] = set()
+        households = {r: index.household(r) for r in refs} if len(refs) <= 20 else {}
+        for ev in self._near(start):
+            if ev.word is not None or ev.start == start:
+                continue
+            for r in ev.refs:
+                if r in wanted:
+                    same.setdefault(r, ev.what)
+                elif ev.what in ("full name", "home address", "person reference", "NHS number"):
+                    family.update(s for s, home in households.items() if r in home)
+        if len(self._anchored) <= len(refs):
+            same.update({r: "full name" for r in self._anchored if r in wanted and r not in same})
+        else:
+            same.update({r: "full name" for r in refs if r in self._anchored and r not in same})
+        if same:
+            what = sorted(set(same.values()))[0]
+            return tuple(sorted(same)), f"with the same person's {what} in the message"
+        if family:
+            return tuple(sorted(family)), "with a family member named nearby"
+        if ctx.kin_before(i) or ctx.kin_after(j):
+            return refs, "described as a member of a family"
+        if ctx.denies_fame(j):
+            return refs, "and the message says it is not the famous one"
+        if ctx.age_or_school_after(j):
+            return refs, "with an age or a school year"
+        if i == j and ctx.family_reference(i):
+            return refs, "a family referred to by name"
+        for k in range(max(0, i - 3), min(len(self.words), j + 4)):
+            if (
+                (k < i or k > j)
+                and self.is_name[k]
+                and ctx.cap(k)
+                and self.words[k] != self.words[i]
+                and ctx.same_sentence(k, i)
+                and ctx.hard_veto(k, k, lone=False) is None
+            ):
+                both = [r for r in refs if index.subject_has_token(r, self.words[k])]
+                if both:
+                    return tuple(both), "with another of the same person's names beside it"
+        return None
+
+    def _weak_link(self, i: int, refs: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
+        """Something that ties word i to one of `refs` in a case, if less firmly."""
+        index, ctx = self.index, self.ctx
+        start = self.orig(i, i)[0]
+        if len(refs) <= 20:
+            homes = set().union(*(index.household(r) for r in refs))
+            for ev in self._near(start):
+                if (
+                    ev.word is not None
+                    and ev.word != self.words[i]
+                    and ev.start != start
+                    and any(r in homes and r not in refs for r in ev.refs)
+                ):
+                    return refs, "with a brother, sister or parent named nearby"
+        if ctx.cues(i, _CUES):
+            return refs, "with a school, family or case detail in the same sentence"
+        if len(refs) <= 20:
+            towns = {t for t, holders in index.towns.items() if any(r in as_tuple(holders) for r in refs)}
+            if towns and ctx.cues(i, frozenset(w for t in towns for w in t.split()), reach=30):
+                return refs, "with their home town nearby"
+        return None
+
+    def _lone_name(self, i: int, word: str) -> tuple[tuple[str, ...], str] | None:
+        """A name word on its own: a service user's only when nothing says otherwise and something ties it
+        to one of them. Returns the people it may be and why, or None."""
+        index, ctx = self.index, self.ctx
+        token_refs = index.token_refs.get(word)
+        if not token_refs or not ctx.cap(i):
+            return None  # a lone lower-case word is a word: "max figure", not Max
+        if ctx.hard_veto(i, i, lone=True) is not None:
+            return None
+        refs = tuple(token_refs) if len(token_refs) <= _TOKEN_PAIR_MAX else ()
+        strong = self._strong_link(i, i, refs) if refs else None
+        if strong is not None:
+            return strong[0], f"a name on the council's records, {strong[1]}"
+        ordinary = word in COMMON_WORDS or word in PLACES or ctx.famous(i, i) or ctx.place(i)
+        if ordinary or word in index.staff_tokens or ctx.in_sign_off(i) or not refs:
+            if ordinary and not ctx.sentence_start(i) and not ctx.famous(i, i) and not ctx.place(i):
+                weak = self._weak_link(i, refs) if refs else None
+                if weak is not None and weak[1].startswith("with a brother"):
+                    return weak[0], f"a name on the council's records, {weak[1]}"
+            return None
+        weak = self._weak_link(i, refs)
+        if weak is not None:
+            return weak[0], f"a name on the council's records, {weak[1]}"
+        return None
+
+    # -- identifiers with a written form -----------------------------------------------------------
+
+    def _sentence_has_person(self, start: int, out: list[Finding]) -> str | None:
+        """The person named in the findings so far within a short paragraph before `start`."""
+        m_start = self._to_message(start, start + 1)[0]
+        for f in reversed(out):
+            if f.label is Label.PERSON and m_start - 300 <= f.start <= m_start + 120:
+                return f.subject_ref or ""
+        return None
+
+    def _owner_cue(self, start: int, end: int) -> bool:
+        text = self.text
+        line_start = max(text.rfind("\n", 0, start) + 1, start - 120)
+        before = " " + " ".join(
+            "".join(c if c.isalnum() else " " for c in text[line_start:start].lower()).split()
         )
-    elif label is Label.NI_NUMBER:
-        emit(m.start, m.end, label, None, "a National Insurance number")
-    elif label is Label.POSTCODE:
-        if m.value in index.council_postcodes or m.value.lower() in index.allow_phrases:
-            return
-        refs = tuple(r for r in as_tuple(index.postcodes.get(m.value)) if r in confirmed)
-        emit(
-            m.start,
-            m.end,
-            label,
-            refs[0] if len(refs) == 1 else None,
-            "the postcode of someone named nearby" if refs else "a postcode",
+        words = before.split()
+        if any(w in OWNER_WORDS for w in words) and any(w in OWN_CONTACT_CUES for w in words):
+            return True
+        if any(w in KIN_WORDS for w in words[-3:]):
+            return True  # "Mum: 07700 900999", "dad on 07…"
+        return bool(
+            re.search(
+                r"(?:'s|\u2019s)\s+(?:own\s+|new\s+|personal\s+)*(?:mobile|number|phone|e-?mail)",
+                text[line_start:start],
+                re.IGNORECASE,
+            )
         )
-    elif label is Label.DOB:
-        refs = tuple(r for r in index.dobs.get(m.value, ()) if r in confirmed)
-        if m.has_cue or refs:
+
+    def _org_cue(self, start: int) -> bool:
+        text = self.text
+        line_start = text.rfind("\n", 0, start) + 1
+        words = "".join(c if c.isalnum() else " " for c in text[line_start:start].lower()).split()[-10:]
+        return any(w in ORG_CONTACT_CUES for w in words)
+
+    def _emit_pattern(self, m: PatternMatch, confirmed: set[str], out: list[Finding], emit: _EmitFn) -> None:
+        index, ctx = self.index, self.ctx
+        label = m.label
+        if label is not Label.POSTCODE and ctx.example_line(m.start):
+            return  # "e.g. Joe Bloggs, DOB 01/01/2015", "looks like 999 999 9999"
+        if label is Label.EMAIL:
+            local, domain = m.value.rsplit("@", 1)
+            if (
+                m.value in index.staff_emails
+                or m.value in index.allow_emails
+                or domain in index.allow_domains
+            ):
+                return
+            parts = re.split(r"[._+\-]", local)
+            if all(p in ROLE_MAILBOXES or p.isdigit() for p in parts if p):
+                return  # a team's or a role's mailbox, or a placeholder: firstname.surname@…
+            owners = [r for r in index.refs_in_text(local)]
+            person = self._sentence_has_person(m.start, out)
+            if (
+                owners
+                or self._owner_cue(m.start, m.end)
+                or (person is not None and not self._org_cue(m.start))
+            ):
+                ref = owners[0] if len(owners) == 1 else (person or None)
+                emit(
+                    m.start,
+                    m.end,
+                    label,
+                    ref,
+                    "an e-mail address the message says is a service user's own",
+                    of_service_user=True,
+                )
+            elif not self._org_cue(m.start):
+                emit(m.start, m.end, label, None, "an e-mail address that is not one of the council's own")
+        elif label is Label.PHONE:
+            if m.value in index.staff_phones or m.value in index.allow_phones:
+                return
+            if m.value.startswith(_NON_GEOGRAPHIC) or self._org_cue(m.start):
+                return  # a helpline, a desk, a surgery, a dial-in
+            person = self._sentence_has_person(m.start, out)
+            if self._owner_cue(m.start, m.end) or person is not None:
+                emit(
+                    m.start,
+                    m.end,
+                    label,
+                    person or None,
+                    "a phone number the message says is a service user's own",
+                    of_service_user=True,
+                )
+            else:
+                emit(m.start, m.end, label, None, "a phone number that is not one of the council's own")
+        elif label is Label.NHS_NUMBER:
+            if m.value.startswith("999"):
+                return  # NHS test numbers
+            if m.kind == "unchecked":
+                cue = self.text[max(0, m.start - 24) : m.start].lower()
+                if "nhs" in cue:
+                    emit(
+                        m.start,
+                        m.end,
+                        label,
+                        None,
+                        "written as an NHS number, though its check digit is wrong",
+                    )
+                return
+            refs = as_tuple(index.nhs_numbers.get(m.value))
+            emit(
+                m.start,
+                m.end,
+                label,
+                _pick(refs, confirmed),
+                "the NHS number of someone on the council's records"
+                if refs
+                else "an NHS number (its check digit is right)",
+            )
+        elif label is Label.NI_NUMBER:
+            if m.value not in _EXAMPLE_NI:
+                emit(m.start, m.end, label, None, "a National Insurance number")
+        elif label is Label.POSTCODE:
+            if m.value in index.council_postcodes or m.value.lower() in index.allow_phrases:
+                return
+            holders = as_tuple(index.postcodes.get(m.value))
+            house = self._house_number(m, holders) if holders else None
+            if house is not None:
+                (h_start, h_end), at = house
+                emit(
+                    h_start,
+                    h_end,
+                    Label.ADDRESS,
+                    _pick(at, confirmed),
+                    "a house number with the postcode of a home on the council's records",
+                )
+                emit(
+                    m.start,
+                    m.end,
+                    label,
+                    _pick(at, confirmed),
+                    "the postcode of a home on the council's records",
+                )
+                return
+            refs = tuple(r for r in holders if r in confirmed)
             emit(
                 m.start,
                 m.end,
                 label,
                 refs[0] if len(refs) == 1 else None,
-                "the date of birth of someone named nearby" if refs else "a date given as a date of birth",
+                "the postcode of someone named nearby" if refs else "a postcode",
             )
-    elif label is Label.CASE_REF:
-        known = m.kind == "person" and m.value in index
-        emit(
-            m.start,
-            m.end,
-            label,
-            m.value if known else None,
-            "the council's reference for someone on its records"
-            if known
-            else f"a council {m.kind} reference",
-        )
+        elif label is Label.DOB:
+            refs = tuple(r for r in index.dobs.get(m.value, ()) if r in confirmed)
+            if m.has_cue or refs:
+                emit(
+                    m.start,
+                    m.end,
+                    label,
+                    refs[0] if len(refs) == 1 else None,
+                    "the date of birth of someone named nearby"
+                    if refs
+                    else "a date given as a date of birth",
+                )
+        elif label is Label.CASE_REF:
+            before = "".join(
+                c if c.isalnum() else " " for c in self.text[max(0, m.start - 30) : m.start].lower()
+            ).split()
+            if before and before[-1] in NON_CASE_REF_CUES:
+                return  # "Contract C240117", "PO 4500218836"
+            if set(m.value[1:]) == {"0"}:
+                return  # P000000: a placeholder
+            known = m.kind == "person" and m.value in index
+            emit(
+                m.start,
+                m.end,
+                label,
+                m.value if known else None,
+                "the council's reference for someone on its records"
+                if known
+                else f"a council {m.kind} reference",
+            )
 
-
-def _skip_separators(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " ,\n\t":
-        pos += 1
-    return pos
+    def _house_number(
+        self, m: PatternMatch, holders: tuple[str, ...]
+    ) -> tuple[tuple[int, int], tuple[str, ...]] | None:
+        """A house number written beside a postcode on the records: "no. 17, BB1 6EA", "FY8 4AA / no. 29"."""
+        text = self.text
+        line_start = text.rfind("\n", 0, m.start) + 1
+        line_end = text.find("\n", m.end)
+        line_end = len(text) if line_end == -1 else line_end
+        before = _HOUSE_BEFORE.search(text[max(line_start, m.start - 24) : m.start])
+        after = _HOUSE_AFTER.match(text[m.end : min(line_end, m.end + 24)])
+        for found, base in ((before, max(line_start, m.start - 24)), (after, m.end)):
+            if found is None:
+                continue
+            at = as_tuple(self.index.house_numbers.get(f"{m.value} {found.group(1).lower()}"))
+            if at:
+                return (base + found.start(1), base + found.end(1)), at
+        return None
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
