@@ -10,7 +10,7 @@ and say why, in plain English. Pure: no Django, no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Container, Sequence
 
 from discretion.detect.knowledge import (
     DAYS_AND_MONTHS,
@@ -32,7 +32,8 @@ from discretion.detect.words import COMMON_WORDS
 
 _SENTENCE_END = ".!?\n:;•*|"
 _AGE_AFTER = re.compile(
-    r"\s*[(,\-\u2013]\s*(?:(?:aged?|male|female|boy|girl|m|f)\b[\s,:]*)?\d{1,2}(?![\d:/.])(?!\s*(?:am|pm|th|st|nd|rd)\b)"
+    r"\s*\(\s*[a-z][a-z \-]{0,24},\s*\d{1,2}\s*\)"
+    r"|\s*[(,\-\u2013]\s*(?:(?:aged?|male|female|boy|girl|m|f)\b[\s,:]*)?\d{1,2}(?![\d:/.])(?!\s*(?:am|pm|th|st|nd|rd)\b)"
     r"|\s+(?:is|was|aged?|turns|turned)\s+\d{1,2}(?![\d:/.])(?!\s*(?:am|pm)\b)",
     re.IGNORECASE,
 )
@@ -54,6 +55,10 @@ _NOT_FAMOUS = re.compile(
 _INITIAL = re.compile(r"[A-Z]\.?$")
 # Boxed-form writing: one character a box, "M A R S H", "0 4 / 0 4 / 2 0 1 7", "P R 2 5  4 S E".
 _SPACED_RUN = re.compile(r"(?<![^\s:])(?:[A-Za-z0-9/.\-] {1,2}){3,}[A-Za-z0-9](?![^\s,;])")
+_KIN_OR_TITLE = frozenset({"sister", "father", "nurse", "matron"})
+_POSSESSIVES = frozenset(
+    {"his", "her", "their", "my", "your", "our", "big", "little", "older", "younger", "the"}
+)
 _ADDRESS_OR_LINK = re.compile(r"\S*(?:@|://|www\.)\S*")
 _NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_'\u2019\-]+$")
 
@@ -126,12 +131,16 @@ class Context:
         starts: Sequence[int],
         ends: Sequence[int],
         venues: frozenset[str],
+        related: Callable[[str, str], bool] = lambda a, b: False,
+        known: Container[str] = frozenset(),
     ) -> None:
         self.text = text
         self.words = words
         self.starts = starts  # word k runs from starts[k] to ends[k] in `text`
         self.ends = ends
         self.venues = venues  # two-word names of the council's own places ("walsh court", "moor park")
+        self.related = related  # two name words of one person on the records ("minh", "anh")
+        self.known = known  # every name word on the records
         self._signature: tuple[int, int] | None = None
         self._caps = [text[s].isupper() for s in starts]
         self._example_lines: dict[int, bool] = {}
@@ -163,9 +172,7 @@ class Context:
         if not before:
             prev = self.raw(k - 1)
             return bool(prev) and prev[-1] in _SENTENCE_END
-        if any(c in _SENTENCE_END for c in before) or ("- " in self.gap(k) and "\n" in self.gap(k)):
-            return True
-        return before.endswith(("-", "\u2013", "\u2014")) and self.gap(k).startswith(("\n", " -"))
+        return any(c in _SENTENCE_END for c in before)
 
     def name_like(self, k: int) -> bool:
         """A capitalised word that reads as someone's name (not a common word, a title or a place word)."""
@@ -174,6 +181,8 @@ class Context:
         raw, word = self.raw(k), self.word(k)
         if len(raw) < 2 or not _NAME_LIKE.match(raw) or (raw.isupper() and len(raw) <= 3):
             return False
+        if word in self.known and not self.sentence_start(k) and word not in DAYS_AND_MONTHS:
+            return word not in PLACE_AFTER  # a surname that is also a word: "Ruby Shaw", "Dawn Hill"
         return not (
             word in COMMON_WORDS
             or word in PLACE_AFTER
@@ -201,9 +210,7 @@ class Context:
         if self._in_phrase(i, j, SAYINGS, 4) or self._in_phrase(i, j, PLACEHOLDER_NAMES, 3):
             return "part of a saying or an example name"
         before = self.word(i - 1)
-        if before in PROFESSIONAL_TITLES or (
-            before.isdigit() and self.word(i - 2) in PROFESSIONAL_TITLES
-        ):  # "PC 2281 Walsh"
+        if self._title(i - 1) or (before.isdigit() and self._title(i - 2)):  # "PC 2281 Walsh"
             return "a professional title comes before it"
         if self._role_after(j):
             return "a job or organisation follows it: someone working with the family, not the family"
@@ -212,6 +219,19 @@ class Context:
         if lone and self._namesake(i):
             return "another person's name: the other half of it is not a service user's"
         return None
+
+    def _title(self, k: int) -> bool:
+        word = self.word(k)
+        if word not in PROFESSIONAL_TITLES:
+            return False
+        if word in _KIN_OR_TITLE:  # "Sister Dawn Hill" is a nurse; "her sister Rose", "Father: Dean" family
+            return (
+                self.cap(k)
+                and not self.sentence_start(k)
+                and self.word(k - 1) not in _POSSESSIVES
+                and not self.gap(k + 1).strip(" \t")
+            )
+        return True
 
     def famous(self, i: int, j: int) -> bool:
         return self._in_phrase(i, j, FAMOUS, 4)
@@ -278,11 +298,11 @@ class Context:
     def _namesake(self, i: int) -> bool:
         """A capitalised name beside the word that makes it someone else: "Marta Nowak", "Aoife Kelly"."""
         for k in (i - 1, i + 1):
-            if not (0 <= k < len(self.words)) or "\n" in self.gap(max(i, k)):
-                continue
+            if not (0 <= k < len(self.words)) or self.gap(max(i, k)).strip(" \t"):
+                continue  # only a space between: "Marta Nowak", never "Subject: Popescu"
             if k == i - 1 and self.sentence_start(k) and self.words[k] in COMMON_WORDS:
                 continue
-            if self.name_like(k):
+            if self.name_like(k) and not self.related(self.words[i], self.words[k]):
                 return True
         return False
 
@@ -307,6 +327,8 @@ class Context:
         return not any(self.sentence_start(k) for k in range(lo + 1, hi + 1))
 
     def kin_before(self, i: int) -> bool:
+        if self._title(i - 1):
+            return False  # "Sister Ruby Shaw" is a nurse
         return self.word(i - 1) in KIN_WORDS or (
             self.word(i - 2) in KIN_WORDS
             and self.word(i - 1) in {"is", "called", "named", "the", "mr", "mrs", "ms"}
@@ -329,12 +351,10 @@ class Context:
         return None
 
     def family_reference(self, i: int) -> bool:
-        """ "the Darwen twins", "the Kirkham boys", "the Adeyemi family"."""
-        return (
-            self.word(i - 1) == "the"
-            and self.word(i + 1) in FAMILY_NOUNS
-            and self.word(i + 2) not in FAMILY_VENUE
-        )
+        """ "the Darwen twins", "the Kirkham boys", "the Adeyemi family", "Popescu children"."""
+        if self.word(i + 1) not in FAMILY_NOUNS or self.word(i + 2) in FAMILY_VENUE:
+            return False
+        return self.word(i - 1) == "the" or self.words[i] not in PLACES
 
     def cues(self, i: int, vocabulary: frozenset[str], reach: int = 14) -> bool:
         """Any word of `vocabulary` in the same sentence as word i (at most `reach` words away)."""

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 import ahocorasick
+import jellyfish
 
 from discretion.detect.model import StaffMember, Subject
 from discretion.detect.normalise import normalise_phrase
@@ -27,6 +28,7 @@ from discretion.detect.patterns import POSTCODE_RE, canonical_phone, canonical_p
 # References as typed: "P000123", "p000123", "P 000123", "P-000123" (matched case-insensitively).
 DEFAULT_CASE_REF_PATTERNS: Mapping[str, str] = {"person": r"P[ \-]?\d{6}", "case": r"C[ \-]?\d{6}"}
 
+_PAIR_MAX = 200
 # A compact multimap value: one ref (the usual case) as a str, several as a tuple. Saves a container per key.
 Refs = str | tuple[str, ...]
 
@@ -131,11 +133,17 @@ def house_number(line1: str) -> str | None:
     return None
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Damerau-Levenshtein distance of one (a letter added, dropped, changed, or two swapped)."""
-    import jellyfish
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (letters added, dropped, changed, or two swapped)."""
+    return int(jellyfish.damerau_levenshtein_distance(a, b))
 
-    return int(jellyfish.damerau_levenshtein_distance(a, b)) == 1
+
+def _one_edit(a: str, b: str) -> bool:
+    return _edits(a, b) == 1
+
+
+def _sound(word: str) -> str:
+    return str(jellyfish.metaphone(word))
 
 
 def deletions(word: str) -> set[str]:
@@ -188,6 +196,7 @@ class SubjectIndex:
         self.house_numbers: dict[str, Refs] = {}  # "PR66 0HT 31" -> people at number 31 of that postcode
         self._near_spellings: dict[str, set[str]] | None = None
         self._spelling_cache: dict[str, frozenset[str]] = {}
+        self._sounds: dict[str, set[str]] = {}
         self.address_first_words: dict[str, int] = {}
         # Per-person facts worked out on demand, forgotten whenever anyone's record changes.
         self._households: dict[str, frozenset[str]] = {}
@@ -367,6 +376,14 @@ class SubjectIndex:
             self._tokens_of[ref] = tokens
         return token in tokens
 
+    def same_person_words(self, a: str, b: str) -> bool:
+        """Two name words that belong to one person on the records ("minh" and "anh")."""
+        refs_a = self.token_refs.get(a)
+        refs_b = self.token_refs.get(b)
+        if not refs_a or not refs_b or len(refs_a) > _PAIR_MAX or len(refs_b) > _PAIR_MAX:
+            return False
+        return bool(self.refs_set(a) & self.refs_set(b))
+
     def refs_in_text(self, text: str) -> list[str]:
         """People whose name words (four letters or more) are written inside `text`, as in an e-mail
         address ("shannonfleetwood97", "chelsea.spencer06"): those with most of their names first."""
@@ -410,12 +427,16 @@ class SubjectIndex:
         if self._near_spellings is None:
             self._spelling_cache.clear()
             table: dict[str, set[str]] = {}
+            sounds: dict[str, set[str]] = {}
             for token in self.token_refs:
                 if len(token) >= 4 and token.isalpha():
                     table.setdefault(token, set()).add(token)
                     for d in deletions(token):
                         table.setdefault(d, set()).add(token)
+                    if len(token) >= 6:
+                        sounds.setdefault(_sound(token), set()).add(token)
             self._near_spellings = table
+            self._sounds = sounds
         table = self._near_spellings
         cached = self._spelling_cache.get(word)
         if cached is not None:
@@ -424,7 +445,16 @@ class SubjectIndex:
         for d in deletions(word):
             found.update(table.get(d, ()))
         found.discard(word)
-        result = frozenset(t for t in found if t in self.token_refs and _one_edit(word, t))
+        result = {t for t in found if t in self.token_refs and _one_edit(word, t)}
+        if len(word) >= 6 and word.isalpha():
+            # Transliterations two letters apart that sound the same: "mohamad" and "mohammed".
+            sound = _sound(word)
+            result.update(
+                t
+                for t in self._sounds.get(sound, ())
+                if t != word and t[0] == word[0] and _edits(word, t) <= 2 and t in self.token_refs
+            )
+        result = frozenset(result)
         if len(self._spelling_cache) > 16384:
             self._spelling_cache.clear()
         self._spelling_cache[word] = result

@@ -157,7 +157,15 @@ class _Window:
         self.consumed = [False] * len(self.words)
         self.spans: list[_Span] = []
         self.address_spans: list[tuple[int, int, tuple[str, ...]]] = []
-        self.ctx = context.Context(text, self.words, norm.orig_starts, norm.orig_ends, index.venues)
+        self.ctx = context.Context(
+            text,
+            self.words,
+            norm.orig_starts,
+            norm.orig_ends,
+            index.venues,
+            index.same_person_words,
+            vocabulary,
+        )
         self._find_full_names()
         self._find_short_forms()
         if not anchors_only:
@@ -224,12 +232,11 @@ class _Window:
                     if any(len(words[k]) == 1 and not ctx.cap(k) for k in range(s, e + 1)):
                         continue  # an initial is a capital letter
                     phrase = " ".join(words[s : e + 1])
-                    if phrase in index.staff_full_names:
+                    refs = as_tuple(index.initial_names.get(phrase))
+                    if refs:  # a service user's short form, even if a member of staff's too ("R. Marsh")
+                        best = (s, e, refs)
+                    elif phrase in index.staff_full_names:
                         best = (s, e, None)
-                    else:
-                        refs = as_tuple(index.initial_names.get(phrase))
-                        if refs:
-                            best = (s, e, refs)
                     if best:
                         break
                 if best:
@@ -411,7 +418,9 @@ class _Window:
         hi = bisect.bisect_right(self._starts, start + NEAR_CHARS)
         return self._evidence[lo:hi]
 
-    def _strong_link(self, i: int, j: int, refs: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
+    def _strong_link(
+        self, i: int, j: int, refs: tuple[str, ...], *, beside: bool = True
+    ) -> tuple[tuple[str, ...], str] | None:
         """Something that makes words i..j one of `refs` beyond reasonable doubt, and why."""
         index, ctx = self.index, self.ctx
         start = self.orig(i, i)[0]
@@ -444,7 +453,7 @@ class _Window:
             return refs, "with an age or a school year"
         if i == j and ctx.family_reference(i):
             return refs, "a family referred to by name"
-        for k in range(max(0, i - 3), min(len(self.words), j + 4)):
+        for k in range(max(0, i - 3), min(len(self.words), j + 4)) if beside else ():
             if (
                 (k < i or k > j)
                 and self.is_name[k]
@@ -470,6 +479,7 @@ class _Window:
                     and ev.word != self.words[i]
                     and ev.start != start
                     and any(r in homes and r not in refs for r in ev.refs)
+                    and not any(index.subject_has_token(r, ev.word) for r in refs)  # not their own surname
                 ):
                     return refs, "with a brother, sister or parent named nearby"
         if ctx.cues(i, _CUES):
@@ -487,10 +497,11 @@ class _Window:
         token_refs = index.token_refs.get(word)
         if not token_refs or not ctx.cap(i):
             return None  # a lone lower-case word is a word: "max figure", not Max
-        if ctx.hard_veto(i, i, lone=True) is not None:
+        if ctx.hard_veto(i, i, lone=True) is not None or ctx.place(i):
             return None
         refs = tuple(token_refs) if len(token_refs) <= _TOKEN_PAIR_MAX else ()
-        strong = self._strong_link(i, i, refs) if refs else None
+        # Inside a famous name ("Muhammad Ali"), its other word is no sign of the person.
+        strong = self._strong_link(i, i, refs, beside=not ctx.famous(i, i)) if refs else None
         if strong is not None:
             return strong[0], f"a name on the council's records, {strong[1]}"
         ordinary = word in COMMON_WORDS or word in PLACES or ctx.famous(i, i) or ctx.place(i)
