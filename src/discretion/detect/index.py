@@ -454,11 +454,11 @@ class SubjectIndex:
                 for t in self._sounds.get(sound, ())
                 if t != word and t[0] == word[0] and _edits(word, t) <= 2 and t in self.token_refs
             )
-        result = frozenset(result)
+        frozen = frozenset(result)
         if len(self._spelling_cache) > 16384:
             self._spelling_cache.clear()
-        self._spelling_cache[word] = result
-        return result
+        self._spelling_cache[word] = frozen
+        return frozen
 
     def is_allowed_phrase(self, phrase_words: str) -> bool:
         # Whole words only: "1 mill lane" is not part of the council's "21 mill lane".
