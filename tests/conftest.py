@@ -30,6 +30,17 @@ def _audit_checkpoint(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_refusal_left_pending():
+    # A refusal queued inside a transaction is written by the front (web, API, CLI) once it ends;
+    # a test calling services directly must not leave one behind for the next test.
+    from discretion import access
+
+    access._pending_refusals.set(())
+    yield
+    access._pending_refusals.set(())
+
+
+@pytest.fixture(autouse=True)
 def _fresh_subject_index():
     # The outbound guard caches the known-people index per process; each test starts clean.
     from discretion.outbound.subjects import reset_index

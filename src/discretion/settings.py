@@ -150,6 +150,8 @@ SERVICE_NAME = "Discretion"
 AUDIT_CHECKPOINT_KEY = os.environ.get("DISCRETION_AUDIT_KEY", "development-audit-key-change-me")
 AUDIT_CHECKPOINT_PATH = Path(os.environ.get("DISCRETION_AUDIT_CHECKPOINT", VAR_DIR / "audit-checkpoint.json"))
 BREAK_GLASS_MINUTES = int(os.environ.get("DISCRETION_BREAK_GLASS_MINUTES", "60"))
+# How long a request's four-eyes record access lasts at most (it also ends at release or close).
+REQUEST_ACCESS_DAYS = int(os.environ.get("DISCRETION_REQUEST_ACCESS_DAYS", "7"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DISCRETION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CURRENT_POLICY_VERSION = os.environ.get("DISCRETION_POLICY_VERSION", "2018-09")
 

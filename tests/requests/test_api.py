@@ -42,7 +42,8 @@ def test_police_request_end_to_end_through_the_api(world, client) -> None:
     approved = _post(
         client, f"/api/requests/{rid}/referral", {"approve": True, "reasoning": "Missing overnight."}
     )
-    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    # Approved by the manager, but the caller's identity and entitlement come first (2.4).
+    assert approved.status_code == 200 and approved.json()["state"] == "need_more"
     client.force_login(c.worker)
     for kind in ("verify_identity", "inform_subject"):
         r = _post(client, f"/api/requests/{rid}/tasks", {"kind": kind, "note": "done", "outcome": "told"})

@@ -100,7 +100,7 @@ def _out(staff: Staff, req: Request) -> RequestOut:
         facts=req.facts,
         decision=req.decision,
         open_tasks=services.open_tasks(req),
-        unmet_conditions=services.unmet_conditions(req) if req.outcome == "share" else [],
+        unmet_conditions=services.unmet_conditions(req) if req.outcome != "refuse" else [],
         disclosure_id=req.disclosure_id,
     )
 
