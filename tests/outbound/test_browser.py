@@ -54,7 +54,8 @@ def test_compose_page_shows_findings_and_offers_the_secure_route(live_server: An
         table = page.locator("#findings-table")
         table.wait_for()
         assert "Kayden Walsh" in table.inner_text()
-        assert "PERSON" in table.inner_text() and "DOB" in table.inner_text()
+        assert "A child's name" in table.inner_text() and "A child's date of birth" in table.inner_text()
+        assert "PERSON" not in table.inner_text()
         assert page.locator("#id_body").input_value().startswith("Dear Ms Patel")  # the draft is kept
         page.click("button[name=action][value=secure_link]")
         page.get_by_text("Tell the recipient their one-time code").wait_for()

@@ -44,7 +44,10 @@ def test_check_button_shows_findings_without_javascript(client: Client, scene: A
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "What was found" in page and "PERSON" in page and "DOB" in page
+    assert (
+        "What was found" in page and "A child&#x27;s name" in page and "A child&#x27;s date of birth" in page
+    )
+    assert "PERSON" not in page and "Why: the full name of someone on the council&#x27;s records" in page
     assert "<mark>Kayden Walsh</mark>" in page
     assert "Send by secure download link with a one-time code" in page
     assert "Sarah Hughes</mark>" not in page  # the worker's own signature

@@ -84,6 +84,7 @@ class Subject:
     dob: dt.date | None = None
     addresses: tuple[Address, ...] = ()
     nhs_number: str | None = None
+    is_child: bool | None = None  # None: not said (the wording then goes by the date of birth, if any)
 
     @classmethod
     def from_json(cls, raw: object) -> Subject:
@@ -110,6 +111,9 @@ class Subject:
             digits = "".join(c for c in nhs if c.isdigit())
             if len(digits) != 10 or any(c not in "0123456789 -" for c in nhs):
                 raise SubjectFormatError("nhs_number", "must be 10 digits")
+        is_child = obj.get("is_child")
+        if is_child is not None and not isinstance(is_child, bool):
+            raise SubjectFormatError("is_child", "must be true or false")
         assert ref is not None and family_name is not None
         return cls(
             ref=ref,
@@ -119,6 +123,7 @@ class Subject:
             dob=dob,
             addresses=addresses,
             nhs_number=nhs,
+            is_child=is_child,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -133,6 +138,8 @@ class Subject:
             out["addresses"] = [a.to_json() for a in self.addresses]
         if self.nhs_number is not None:
             out["nhs_number"] = self.nhs_number
+        if self.is_child is not None:
+            out["is_child"] = self.is_child
         return out
 
 

@@ -103,6 +103,13 @@ class PartFinding:
     def where(self) -> str:
         return self.part.split(":")[0]
 
+    @property
+    def plain(self) -> str:
+        """In plain English: "a child's name" (outbound/wording.py)."""
+        from discretion.outbound.wording import what
+
+        return what(self)
+
 
 LABEL_NAMES = {
     Label.PERSON: "name of a known service user",
@@ -187,12 +194,12 @@ class Check:
         """Plain English: what was found (labels and where), without repeating the text itself."""
         if not self.contains_personal_data:
             return "No personal data about service users was found."
-        parts: list[str] = []
-        for pf in self.personal_findings:
-            parts.append(
-                f"{LABEL_NAMES[pf.finding.label]} in the {pf.where} "
-                f"(characters {pf.finding.start}–{pf.finding.end})"
-            )
+        from discretion.outbound.wording import what_and_where
+
+        parts = [
+            f"{what_and_where(pf)} (characters {pf.finding.start}–{pf.finding.end})"
+            for pf in self.personal_findings
+        ]
         parts.extend(f"attachment {name} could not be checked" for name in self.unscanned)
         return "This message contains personal data about a service user: " + "; ".join(parts) + "."
 
