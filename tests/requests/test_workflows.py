@@ -187,7 +187,8 @@ def test_police_phone_missing_child_refer_manager_approves_share_release_para_1_
     assert list(d.subjects.values_list("person_id", flat=True)) == [c.child.pk]
     message = OutboxMessage.objects.get(disclosure=d)
     assert b"Home visit" in bytes(message.payload) and b"conviction" not in bytes(message.payload)
-    assert "/disclosures/download/" in message.body and code not in message.body
+    # The link's place only (the worker writes the link in when it sends), and never the code.
+    assert "[secure download link]" in message.body and code not in message.body
     assert SecureLink.objects.filter(message=message).count() == 1
     actions = audit_actions(object_type="request", object_id=str(req.pk))
     assert {

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from discretion import access
+from discretion import access, keyed
 from discretion.requests import documents as documents_
 from discretion.requests import labels, services
 from discretion.requests import record_access as record_access_
@@ -492,12 +492,11 @@ def release(request: HttpRequest, request_id: int) -> HttpResponse:
         except (services.InvalidInput, access.NotPermitted) as exc:
             error = str(exc)
         else:
-            # Shown once on the next page, then gone (the link's code is stored only hashed).
-            request.session[RELEASED_KEY] = {
-                "id": req.pk,
-                "token": result.link_token,
-                "code": result.link_code,
-            }
+            # Shown once on the next page, then gone (the link's code is stored only as a keyed
+            # digest); sealed meanwhile, so the session table never holds it readable.
+            request.session[RELEASED_KEY] = keyed.seal(
+                {"id": req.pk, "token": result.link_token, "code": result.link_code}
+            )
             return HttpResponseRedirect(reverse("requests:released", args=[req.pk]))
     return render(
         request,
@@ -521,7 +520,7 @@ def released(request: HttpRequest, request_id: int) -> HttpResponse:
         req = services.get_request_for(actor, request_id)
     except access.NotFound:
         return not_found(request)
-    shown = request.session.pop(RELEASED_KEY, None)
+    shown = keyed.unseal(request.session.pop(RELEASED_KEY, None))
     once = shown if isinstance(shown, dict) and shown.get("id") == req.pk else None
     link = (
         request.build_absolute_uri(reverse("disclosures:download", args=[once["token"]]))

@@ -194,11 +194,12 @@ class CaseShare(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal API token (stored hashed) for systems acting as a named member of staff."""
+    """A personal API token for systems acting as a named member of staff, stored only as a digest
+    keyed by DISCRETION_LINK_KEY (staff/tokens.py)."""
 
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
-    token_sha256 = models.CharField(max_length=64, unique=True)
+    token_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)

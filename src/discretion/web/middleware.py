@@ -56,8 +56,9 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 class SessionLimitsMiddleware:
-    """Idle sessions end, and a new sign-in ends the account's older session (policy 1.2: an
-    account is one person's; an unattended or forgotten session is someone else's way in).
+    """Idle sessions end, and a new complete sign-in (second factor passed) ends the account's
+    older session (policy 1.2: an account is one person's; an unattended or forgotten session is
+    someone else's way in). A password alone ends nothing: it may be the stolen one.
 
     Installed after AuditContextMiddleware, so the ending is audited with its address."""
 
@@ -83,10 +84,10 @@ class SessionLimitsMiddleware:
             if last_seen is None or now - last_seen >= security.LAST_SEEN_GRANULARITY_SECONDS:
                 session[security.LAST_SEEN_KEY] = now
         response = self.get_response(request)
-        # Mark a session signed in during this request (sign-in cycles the key) with the
-        # sign-in it began with; later sign-ins of the account supersede it.
+        # A session the sign-in sequence did not mark (staff.security marks each step) gets the
+        # account's latest complete sign-in; later complete sign-ins supersede it.
         session = getattr(request, "session", None)
-        if session is not None:
+        if session is not None and not getattr(request, security.MARKED_ATTR, False):
             staff_id = session.get(SESSION_KEY)
             fresh = session.session_key != key_before or security.SIGN_IN_SEQ_KEY not in session
             if staff_id is not None and fresh:
