@@ -19,11 +19,13 @@ from typing import Any
 import pytest
 
 from discretion.audit.models import AuditEvent
+from discretion.disclosures.links import code_matches
 from discretion.disclosures.models import Channel, Disclosure, SecureLink
-from discretion.disclosures.services import sha256_hex
 from discretion.outbound.relay.server import Relay
 from discretion.outbound.relay.spool import Entry, Spool
-from tests.requests.helpers import council, log, verify
+from discretion.requests.models import Request
+from tests.conftest import approved_request
+from tests.requests.helpers import council
 
 from .conftest import client_context, mail, make_relay, send
 
@@ -171,9 +173,8 @@ def test_citing_an_approved_request_releases_by_secure_link_and_registers_it(
 ) -> None:
     inbox, _ = next_hop
     c = council(world)
-    req = log(c, "other_agency", channel="secure_email", purpose="section_47_enquiry", works_with_child=True)
-    req = verify(c, req)
-    assert req.state == "approved"
+    # The lawful basis: an approved request from the person written to (the answer goes only to them).
+    req = Request.objects.get(pk=approved_request(world, c.worker, c.child, "officer@agency.example"))
     c.worker.email = "worker@council.example"
     c.worker.save()
     message = mail(
@@ -187,6 +188,8 @@ def test_citing_an_approved_request_releases_by_secure_link_and_registers_it(
     assert disclosure.channel == Channel.SECURE_LINK and disclosure.released_by == c.worker
     assert disclosure.recipient_address == "officer@agency.example" and disclosure.legal_basis
     assert list(disclosure.people.values_list("pk", flat=True)) == [c.child.pk]
+    req.refresh_from_db()
+    assert req.state == "released" and req.disclosure_id == disclosure.pk
     # The outside recipient gets only a link; the colleague inside the council gets the message.
     [link_mail] = inbox.to("officer@agency.example")
     assert "/download/" in link_mail.message.get_content() and "Kayden" not in link_mail.message.get_content()
@@ -195,7 +198,7 @@ def test_citing_an_approved_request_releases_by_secure_link_and_registers_it(
     # The sender gets the one-time code, to give by phone; it opens this release.
     [notice] = inbox.to("worker@council.example")
     code = notice.message.get_content().split("One-time code: ")[1][:6]
-    assert SecureLink.objects.get(message__disclosure=disclosure).code_sha256 == sha256_hex(code.encode())
+    assert code_matches(SecureLink.objects.get(message__disclosure=disclosure), code)
     [released] = details("relay.released")
     assert released["request"] == req.pk and released["releases"] == [["agency.example", "secure_link"]]
     assert AuditEvent.objects.filter(action="disclosure.released", object_id=str(disclosure.pk)).exists()
@@ -250,9 +253,7 @@ def test_a_look_alike_domain_is_refused(world, relay, next_hop, cert, settings) 
     inbox, _ = next_hop
     settings.DISCRETION_KNOWN_DOMAINS = ["lancashire-council.gov.uk"]
     c = council(world)
-    req = verify(
-        c, log(c, "other_agency", channel="secure_email", purpose="section_47_enquiry", works_with_child=True)
-    )
+    req = Request.objects.get(pk=approved_request(world, c.worker, c.child, "sw@lancashire-counci1.gov.uk"))
     c.worker.email = "worker@council.example"
     c.worker.save()
     send(

@@ -10,8 +10,10 @@ Every message is checked, every part of it (outbound/extract.py). Then:
   2. the sender's mailbox is one member of staff's, active and not supervised (a volunteer or
      work-experience student never sends personal data, policy 1.2);
   3. no recipient's domain is a look-alike of one the council knows (outbound/recipients.py);
-  4. the message cites a lawful basis: an approved request the sender may act on, which covers everyone
-     the message names (`[request 123]` in the subject, or an `X-Discretion-Request: 123` header).
+  4. the message cites a lawful basis: an approved request the sender handles, with nothing left to do
+     first, about everyone the message names, answered only to the person who asked
+     (requests.message_basis, the compose page's own check; `[request 123]` in the subject, or an
+     `X-Discretion-Request: 123` header).
   Then each outside recipient gets a release through `disclose` (register entry and outbox in one
   transaction, the lawful basis recorded): secure e-mail (TLS required) to a secure domain, otherwise a
   secure download link whose one-time code goes to the sender, to pass on by another route. Recipients
@@ -37,6 +39,7 @@ from discretion.outbound import extract
 from discretion.outbound.models import RecipientKey
 from discretion.outbound.services import Check, PartFinding, domain_of, is_secure_domain
 from discretion.outbound.subjects import get_index
+from discretion.requests.message_basis import MessageBasis
 from discretion.staff.models import Staff
 
 SOURCE = "smtp_relay"
@@ -61,6 +64,7 @@ class Basis:
     rules: tuple[str, ...]
     purpose: str
     approved_by: Staff | None
+    answered: MessageBasis
 
 
 @dataclass(frozen=True)
@@ -131,33 +135,23 @@ def _person_ids(refs: list[str]) -> list[int]:
     return sorted(Person.objects.filter(ref__in=refs).values_list("id", flat=True)) if refs else []
 
 
-def lawful_basis(actor: Staff, request_id: int, person_ids: list[int]) -> Basis | str:
-    """The cited request as a lawful basis, or why it is not one (plain English)."""
-    from discretion.policy import Outcome
-    from discretion.requests.models import Approval, Request, State
-    from discretion.requests.services import current_decision, may_see
+def lawful_basis(actor: Staff, request_id: int, person_ids: list[int], recipients: tuple[str, ...]) -> Basis | str:
+    """The cited request as a lawful basis (the compose page's own check, requests.message_basis), or
+    why it is not one (plain English)."""
+    from discretion import access
+    from discretion.requests.message_basis import basis_for_message
 
-    req = Request.objects.filter(pk=request_id).first()
-    if req is None or not may_see(actor, req):
-        return f"request {request_id} is not one you can act on"
-    if req.outcome != Outcome.SHARE or req.state not in (State.APPROVED, State.PREPARING, State.RELEASED):
-        return f"request {request_id} has not been approved for sharing"
-    covered = set(req.subject_links.values_list("person_id", flat=True))
-    if not set(person_ids) <= covered:
-        return f"the message names someone request {request_id} is not about"
-    decision = current_decision(req)
-    approval = (
-        Approval.objects.filter(request=req, approved=True)
-        .select_related("decided_by")
-        .order_by("-decided_at")
-        .first()
-    )
+    try:
+        found = basis_for_message(actor, request_id, person_ids=person_ids, recipients=recipients)
+    except (access.NotPermitted, access.NotFound) as exc:
+        return str(exc).rstrip(".")
     return Basis(
-        request_id=req.pk,
-        legal_basis="; ".join(f"{r.text} (policy {r.paragraph})" for r in decision.reasons),
-        rules=tuple(decision.rules),
-        purpose=str(req.facts.get("purpose", "")) or f"request {req.pk}",
-        approved_by=approval.decided_by if approval else None,
+        request_id=found.request.pk,
+        legal_basis=found.legal_basis,
+        rules=tuple(found.rules),
+        purpose=str(found.request.facts.get("purpose", "")) or f"request {found.request.pk}",
+        approved_by=found.approved_by,
+        answered=found,
     )
 
 
@@ -226,7 +220,7 @@ def plan(mail_from: str, rcpt_tos: tuple[str, ...], message_bytes: bytes) -> tup
             actor=actor,
             person_ids=person_ids,
         )
-    basis = lawful_basis(actor, request_id, list(person_ids))
+    basis = lawful_basis(actor, request_id, list(person_ids), outside)
     if isinstance(basis, str):
         return message, Plan(
             check,
@@ -283,6 +277,11 @@ def release(entry_id: str, the_plan: Plan, message: EmailMessage, message_bytes:
                 message_body=message_body,
             )
         )
+    # The message was the answer to its request: the request is released (policy 1.1, as on the page).
+    from discretion.requests.message_basis import record_answered
+
+    if releases:
+        record_answered(the_plan.actor, the_plan.basis.answered, releases[0].disclosure.pk)
     return releases
 
 

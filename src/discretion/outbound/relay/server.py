@@ -29,6 +29,7 @@ from django.db import DatabaseError, close_old_connections, transaction
 
 from discretion.audit import services as audit
 from discretion.audit.context import AuditContext, reset_context, set_context
+from discretion.disclosures.services import refuse_supervised_release
 from discretion.outbound.relay import messages, rules
 from discretion.outbound.relay.forward import NextHop, hand_over
 from discretion.outbound.relay.spool import Entry, Spool, new_id
@@ -250,6 +251,9 @@ class Relay:
         message, plan = rules.plan(entry.mail_from, entry.rcpt_tos, content)
         if plan.refusal is not None:
             rules.audit_plan(entry.id, entry.mail_from, plan)
+            if plan.refusal is rules.Refusal.SUPERVISED and plan.actor is not None:
+                # As on the page: audited, and shown to their responsible member of staff (policy 1.2).
+                refuse_supervised_release(plan.actor, plan.person_ids, what="e-mail through the smart host")
             if entry.mail_from:
                 self._queue_own(
                     f"{entry.id}-bounce",
