@@ -61,6 +61,12 @@ def test_compose_page_shows_findings_and_offers_the_secure_route(live_server: An
         assert "PERSON" not in table.inner_text()
         assert page.locator("#id_body").input_value().startswith("Dear Ms Patel")  # the draft is kept
         page.click("button[name=action][value=secure_link]")
+        # Never written to before: the sender is asked, ticks it, and sends (issue 14, as Egress does).
+        prompts = page.locator("#recipient-prompts")
+        prompts.wait_for()
+        assert "You have not written to nan.walsh@gmail.com before" in prompts.inner_text()
+        page.check("#confirm-1")
+        page.click("#recipient-prompts button[name=action]")
         page.get_by_text("Tell the recipient their one-time code").wait_for()
         assert page.locator("#code-1").inner_text().isdigit()
 

@@ -143,9 +143,12 @@ def lookalike_domains(addresses: Iterable[str]) -> list[str]:
     return sorted({_domain(a) for a in addresses if lookalike_of(_domain(a), known)})
 
 
-def has_written_to(actor: Staff, addresses: Collection[str]) -> set[str]:
+def has_written_to(actor: Staff | None, addresses: Collection[str]) -> set[str]:
+    """The addresses `actor` has sent to before; with no sender known, no history to go on: all."""
     from discretion.disclosures.models import Disclosure
 
+    if actor is None:
+        return set(addresses)
     written = set(SentTo.objects.filter(staff=actor, address__in=addresses).values_list("address", flat=True))
     written |= set(
         Disclosure.objects.filter(released_by=actor, recipient_address__in=addresses).values_list(
@@ -156,7 +159,7 @@ def has_written_to(actor: Staff, addresses: Collection[str]) -> set[str]:
 
 
 def prompts_for(
-    actor: Staff,
+    actor: Staff | None,
     recipients: Sequence[str],
     *,
     contains_personal_data: bool,
@@ -214,9 +217,17 @@ def confirm(
     confirmed: Collection[str] = (),
     thread: Sequence[str] = (),
     case_id: int | None = None,
+    sender_known: bool = True,
 ) -> list[Prompt]:
-    """Raise `ConfirmRecipients` (audited) while a prompt is unanswered; audit the answers once all are."""
-    prompts = prompts_for(actor, recipients, contains_personal_data=contains_personal_data, thread=thread)
+    """Raise `ConfirmRecipients` (audited) while a prompt is unanswered; audit the answers once all are.
+    `sender_known` False: `actor` answers for a mailbox that is no one's, so there is no history of
+    theirs to say who is new."""
+    prompts = prompts_for(
+        actor if sender_known else None,
+        recipients,
+        contains_personal_data=contains_personal_data,
+        thread=thread,
+    )
     if not prompts:
         return []
     open_prompts = [p for p in prompts if p.key not in confirmed]

@@ -32,13 +32,11 @@ from django.conf import settings
 from django.db import transaction
 
 from discretion.audit import services as audit
-from discretion.detect import scan
 from discretion.disclosures.models import Channel, Disclosure
 from discretion.disclosures.services import Recipient, Release, disclose
 from discretion.outbound import extract
-from discretion.outbound.models import RecipientKey
-from discretion.outbound.services import Check, PartFinding, domain_of, is_secure_domain
-from discretion.outbound.subjects import get_index
+from discretion.outbound.mailcheck import check_parts
+from discretion.outbound.services import Check, domain_of, is_secure_domain
 from discretion.requests.message_basis import MessageBasis
 from discretion.staff.models import Staff
 
@@ -101,18 +99,7 @@ def is_internal(address: str) -> bool:
 def check_message(recipients: tuple[str, ...], message_bytes: bytes) -> tuple[EmailMessage, Check]:
     """The finder over every part of the message, as the compose page's check does for its fields."""
     parsed, parts = extract.message_parts(message_bytes, budget=4 * max_message_bytes())
-    index = get_index()
-    findings: list[PartFinding] = []
-    unscanned: list[str] = []
-    for part in parts:
-        if part.text is None:
-            unscanned.append(part.name)
-        elif part.text:
-            findings.extend(PartFinding(part.where, f) for f in scan(part.text, index).findings)
-    keyed = frozenset(
-        RecipientKey.objects.filter(address__in=recipients, revoked=False).values_list("address", flat=True)
-    )
-    return parsed, Check(recipients, tuple(findings), tuple(unscanned), keyed)
+    return parsed, check_parts(recipients, parts)
 
 
 def sender_staff(address: str) -> Staff | None:
@@ -135,7 +122,9 @@ def _person_ids(refs: list[str]) -> list[int]:
     return sorted(Person.objects.filter(ref__in=refs).values_list("id", flat=True)) if refs else []
 
 
-def lawful_basis(actor: Staff, request_id: int, person_ids: list[int], recipients: tuple[str, ...]) -> Basis | str:
+def lawful_basis(
+    actor: Staff, request_id: int, person_ids: list[int], recipients: tuple[str, ...]
+) -> Basis | str:
     """The cited request as a lawful basis (the compose page's own check, requests.message_basis), or
     why it is not one (plain English)."""
     from discretion import access
