@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
             result = scan(item["text"], index)
             out = {"id": item["id"], **result.to_json()}
             sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.flush()  # a stream: each answer as soon as its line is read
         return 0
     result = scan(sys.stdin.read(), index)
     if args.json:
