@@ -124,6 +124,11 @@ CASES = [
     (P, "zofia nowak, 6, Preston - new referral from school nurse"),
     (P, "The Whiteside/Lancaster contact arrangements for Harry are attached."),
     (P, "Nasreen Bibi has moved to a refuge with the children."),
+    (P, "DK (12, Kirkham) - missing from home overnight."),
+    (P, "K.L.W. (DOB 08/11/2014) seen at school today."),
+    (C, "The DK team meets at 2."),
+    (C, "AS level results are out."),
+    (P, "Jim Morrison called again asking to see his daughter. E. Morrison file updated, Year 4."),
 ]
 
 

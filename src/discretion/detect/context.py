@@ -336,6 +336,8 @@ class Context:
 
     def age_or_school_after(self, j: int) -> bool:
         tail = self.text[self.ends[j] : self.ends[j] + 40]
+        if tail.startswith("."):  # "A.S. (9, …)", "Mia F. (Y4)"
+            tail = tail[1:]
         return bool(_AGE_AFTER.match(tail) or _SCHOOL_AFTER.match(tail))
 
     def initial_after(self, j: int) -> str | None:

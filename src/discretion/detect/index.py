@@ -113,8 +113,21 @@ def initial_keys(given_names: str, family_name: str) -> set[str]:
     return keys
 
 
+def initials_keys(given_names: str, family_name: str) -> set[str]:
+    """Initials alone, keyed "initials dk": first given name and family name ("DK"), and every name
+    ("KLW")."""
+    given = _words(given_names)
+    family = _words(family_name)
+    if not given or not family:
+        return set()
+    tail = "".join(w[0] for w in family)
+    return {f"initials {given[0][0]}{tail}", f"initials {''.join(w[0] for w in given)}{tail}"}
+
+
 def short_form_keys(subject: Subject) -> set[str]:
-    keys = initial_keys(subject.given_names, subject.family_name)
+    keys = initial_keys(subject.given_names, subject.family_name) | initials_keys(
+        subject.given_names, subject.family_name
+    )
     for alias in subject.aliases:
         words = _words(alias)
         if len(words) >= 2:

@@ -83,7 +83,7 @@ class _Evidence:
 @dataclass(slots=True)
 class _Span:
     """Words i..j that name someone on the records: `kind` is "full" (a full name or alias), "variant" (one
-    letter away from one), or "short" (an initial and a name: "T. Bolton", "Hope P")."""
+    letter away from one), "short" (an initial and a name: "T. Bolton", "Hope P"), or "initials" ("DK")."""
 
     i: int
     j: int
@@ -168,6 +168,7 @@ class _Window:
         )
         self._find_full_names()
         self._find_short_forms()
+        self._find_initials()
         if not anchors_only:
             self._find_variants()
         self._find_addresses()
@@ -248,6 +249,40 @@ class _Window:
                 self.consumed[k] = True
             if found is not None and ctx.hard_veto(s, e, lone=False) is None:
                 self.spans.append(_Span(s, e, found, "short"))
+
+    def _find_initials(self) -> None:
+        """Initials alone: "DK (12, Kirkham)", "A.S. (9, Deepdale Primary)". Only ever with something
+        tying them to the child (checked in `findings`)."""
+        words, ctx, index = self.words, self.ctx, self.index
+        n = len(words)
+        k = 0
+        while k < n:
+            raw = ctx.raw(k)
+            span: tuple[int, int] | None = None
+            if 2 <= len(raw) <= 4 and raw.isalpha() and raw.isupper():
+                span = (k, k)
+            elif len(raw) == 1 and raw.isalpha() and raw.isupper():
+                e = k
+                while (
+                    e + 1 < n
+                    and e - k < 3
+                    and len(ctx.raw(e + 1)) == 1
+                    and ctx.raw(e + 1).isupper()
+                    and ctx.gap(e + 1).strip(" ") in (".", "")
+                ):
+                    e += 1
+                if e > k:
+                    span = (k, e)
+            if span is None or any(self.consumed[span[0] : span[1] + 1]):
+                k += 1
+                continue
+            key = "initials " + "".join(words[span[0] : span[1] + 1])
+            refs = as_tuple(index.initial_names.get(key))
+            if refs:
+                self.spans.append(_Span(span[0], span[1], refs, "initials"))
+                for m in range(span[0], span[1] + 1):
+                    self.consumed[m] = True
+            k = span[1] + 1
 
     def _find_variants(self) -> None:
         """Two capitalised words, one letter away from a full name on the records: "Kaden Welsh",
@@ -347,7 +382,7 @@ class _Window:
             elif m.label is Label.POSTCODE:
                 evidence.append(_Evidence(m.start, as_tuple(index.postcodes.get(m.value)), None, "postcode"))
         for span in self.spans:
-            if span.kind != "short" and not span.famous:
+            if span.kind in ("full", "variant") and not span.famous:
                 evidence.append(_Evidence(self.orig(span.i, span.j)[0], span.refs, None, "full name"))
         for i, j, refs in self.address_spans:
             evidence.append(_Evidence(self.orig(i, j)[0], refs, None, "home address"))
@@ -362,14 +397,16 @@ class _Window:
         self._anchored = anchored
         confirmed = set(anchored)
 
-        for span in self.spans:
+        # Names that need something tying them to the person; a famous one last, so that a short form
+        # or initials already accepted ("E. Morrison") can be the family member that ties it.
+        for span in sorted(self.spans, key=lambda sp: sp.famous):
             start, end = self.orig(span.i, span.j)
             if span.kind == "full" and not span.famous:
                 ref = _pick(span.refs, confirmed - set(span.refs) | anchored)
                 emit(start, end, Label.PERSON, ref, "the full name of someone on the council's records")
                 continue
-            link = self._strong_link(span.i, span.j, span.refs) or (
-                None if span.famous else self._weak_link(span.i, span.refs)
+            link = self._strong_link(span.i, span.j, span.refs, beside=span.kind != "initials") or (
+                None if span.famous or span.kind == "initials" else self._weak_link(span.i, span.refs)
             )
             if span.kind == "variant" and link is None and not span.famous:
                 link = (span.refs, "")
@@ -381,10 +418,15 @@ class _Window:
                 "full": "the full name of someone on the council's records, though it is also a famous name",
                 "variant": "a spelling of the name of someone on the council's records",
                 "short": "an initial and a name of someone on the council's records",
+                "initials": "the initials of someone on the council's records",
             }[span.kind]
             emit(start, end, Label.PERSON, ref, f"{what}{', ' + because if because else ''}")
             if ref is not None:
                 confirmed.add(ref)
+            if span.kind != "full" or span.famous:  # accepted: now it can tie a family member's name
+                at = bisect.bisect(self._starts, start)
+                self._evidence.insert(at, _Evidence(start, refs, None, "full name"))
+                self._starts.insert(at, start)
 
         for i, word in enumerate(words):
             if not is_name[i] or self.consumed[i]:
