@@ -204,8 +204,8 @@ class SubjectIndex:
         self.dobs: dict[str, list[str]] = {}
         self.token_refs: dict[str, list[str]] = {}
         self._ref_sets: dict[str, frozenset[str]] = {}
-        self.initial_names: dict[str, Refs] = {}
-        self.towns: dict[str, Refs] = {}
+        # Short forms are shared by many people ("k walsh", "initials dk"): lists, appended to.
+        self.initial_names: dict[str, list[str]] = {}
         self.house_numbers: dict[str, Refs] = {}  # "PR66 0HT 31" -> people at number 31 of that postcode
         self._near_spellings: dict[str, set[str]] | None = None
         self._spelling_cache: dict[str, frozenset[str]] = {}
@@ -292,15 +292,16 @@ class SubjectIndex:
         for key in address_keys(subject):
             _discard(self.addresses, key, ref)
         for key in short_form_keys(subject):
-            _discard(self.initial_names, key, ref)
+            holders = self.initial_names.get(key)
+            if holders is not None and ref in holders:
+                holders.remove(ref)
         for address in subject.addresses:
             if address.postcode:
                 _discard(self.postcodes, canonical_postcode(address.postcode), ref)
                 number = house_number(address.line1)
                 if number:
                     _discard(self.house_numbers, f"{canonical_postcode(address.postcode)} {number}", ref)
-            if address.town:
-                _discard(self.towns, " ".join(_words(address.town)), ref)
+
         nhs = nhs_digits(subject)
         if nhs:
             _discard(self.nhs_numbers, nhs, ref)
@@ -326,15 +327,14 @@ class SubjectIndex:
                 self.address_first_words[first] = self.address_first_words.get(first, 0) + 1
             _add(self.addresses, key, ref)
         for key in short_form_keys(subject):
-            _add(self.initial_names, key, ref)
+            self.initial_names.setdefault(key, []).append(ref)
         for address in subject.addresses:
             if address.postcode:
                 _add(self.postcodes, canonical_postcode(address.postcode), ref)
                 number = house_number(address.line1)
                 if number:
                     _add(self.house_numbers, f"{canonical_postcode(address.postcode)} {number}", ref)
-            if address.town:
-                _add(self.towns, " ".join(_words(address.town)), ref)
+
         nhs = nhs_digits(subject)
         if nhs:
             _add(self.nhs_numbers, nhs, ref)
@@ -417,6 +417,13 @@ class SubjectIndex:
             return []
         best = max(hits.values())
         return sorted(r for r, n in hits.items() if n == best)
+
+    def towns_of(self, ref: str) -> set[str]:
+        """The towns of a person's home addresses, as normalised words ("lytham st annes")."""
+        subject = self._subjects.get(ref)
+        if subject is None:
+            return set()
+        return {" ".join(_words(a.town)) for a in subject.addresses if a.town}
 
     def household(self, ref: str) -> frozenset[str]:
         """The people who share a home address with `ref` (themselves included)."""

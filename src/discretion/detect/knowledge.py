@@ -115,6 +115,13 @@ VALEDICTIONS = _phrases("""
     speak soon
 """)
 
+# Abbreviations of the trade: never a person's initials.
+ACRONYMS = _words("""
+    nhs cin cp pep sw hv dob dsl lac cla iro gp mash fyi asap tbc tbd camhs sen send ehcp ehc sgo fgc
+    cse cce dv da dash marac mappa lado ofsted dfe dwp hmrc yot pcso dc pc ds di sgt cps ig igo foi sar
+    gdpr dpa uk gb eu usa am pm ok re fw fwd cc bcc ps nb hr it ict csc fsw tm sm hos pa rhi nfa ooh edt
+    hq asd adhd pe re ict ta hlta sendco senco head cpd asye nqsw bia rag ceo mp mbe obe uk ltd plc vat
+""")
 # Names written in examples and templates, never a real person.
 PLACEHOLDER_NAMES = _phrases("""
     joe bloggs

@@ -23,6 +23,7 @@ from typing import Protocol
 from discretion.detect import context
 from discretion.detect.index import SubjectIndex, as_tuple
 from discretion.detect.knowledge import (
+    ACRONYMS,
     CASE_CUES,
     KIN_WORDS,
     NON_CASE_REF_CUES,
@@ -233,7 +234,7 @@ class _Window:
                     if any(len(words[k]) == 1 and not ctx.cap(k) for k in range(s, e + 1)):
                         continue  # an initial is a capital letter
                     phrase = " ".join(words[s : e + 1])
-                    refs = as_tuple(index.initial_names.get(phrase))
+                    refs = tuple(index.initial_names.get(phrase, ()))
                     if refs:  # a service user's short form, even if a member of staff's too ("R. Marsh")
                         best = (s, e, refs)
                     elif phrase in index.staff_full_names:
@@ -259,7 +260,7 @@ class _Window:
         while k < n:
             raw = ctx.raw(k)
             span: tuple[int, int] | None = None
-            if 2 <= len(raw) <= 4 and raw.isalpha() and raw.isupper():
+            if 2 <= len(raw) <= 4 and raw.isalpha() and raw.isupper() and words[k] not in ACRONYMS:
                 span = (k, k)
             elif len(raw) == 1 and raw.isalpha() and raw.isupper():
                 e = k
@@ -277,7 +278,7 @@ class _Window:
                 k += 1
                 continue
             key = "initials " + "".join(words[span[0] : span[1] + 1])
-            refs = as_tuple(index.initial_names.get(key))
+            refs = tuple(index.initial_names.get(key, ()))
             if refs:
                 self.spans.append(_Span(span[0], span[1], refs, "initials"))
                 for m in range(span[0], span[1] + 1):
@@ -527,7 +528,7 @@ class _Window:
         if ctx.cues(i, _CUES):
             return refs, "with a school, family or case detail in the same sentence"
         if len(refs) <= 20:
-            towns = {t for t, holders in index.towns.items() if any(r in as_tuple(holders) for r in refs)}
+            towns = set().union(*(index.towns_of(r) for r in refs))
             if towns and ctx.cues(i, frozenset(w for t in towns for w in t.split()), reach=30):
                 return refs, "with their home town nearby"
         return None
