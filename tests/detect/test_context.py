@@ -128,6 +128,16 @@ CASES = [
     (P, "K.L.W. (DOB 08/11/2014) seen at school today."),
     (C, "The DK team meets at 2."),
     (C, "AS level results are out."),
+    (C, "Jack Walsh, who is the practice manager at Moorside Surgery, will sort the keys."),
+    (C, "Tommy Lee Jones was great in that film."),
+    (C, "From: Jack Walsh <jack.walsh@nhs.net>\nSubject: keys\nThe keys are at reception."),
+    (C, "Dear [Parent name], your child's DOB 01/01/2015 must be on the form."),
+    (C, "Payroll P204417 - overtime approved."),
+    (C, "Mrs Bolton from school rang about parents' evening."),
+    (P, "Surname: WALSH\nForename: Kayden"),
+    (P, "Hope's teacher says she came in hungry again."),
+    (P, "The 7-year-old, Summer, was collected late."),
+    (P, "Files attached: kaydenwalsh_referral.pdf"),
     (P, "Jim Morrison called again asking to see his daughter. E. Morrison file updated, Year 4."),
 ]
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Container, Sequence
 
 from discretion.detect.knowledge import (
+    ACRONYMS,
     DAYS_AND_MONTHS,
     EXAMPLE_CUES,
     FAMILY_NOUNS,
@@ -23,6 +24,7 @@ from discretion.detect.knowledge import (
     PLACE_AFTER,
     PLACEHOLDER_NAMES,
     PLACES,
+    PROFESSIONAL_DOMAINS,
     PROFESSIONAL_TITLES,
     ROLE_WORDS,
     SAYINGS,
@@ -55,6 +57,51 @@ _NOT_FAMOUS = re.compile(
 _INITIAL = re.compile(r"[A-Z]\.?$")
 # Boxed-form writing: one character a box, "M A R S H", "0 4 / 0 4 / 2 0 1 7", "P R 2 5  4 S E".
 _SPACED_RUN = re.compile(r"(?<![^\s:])(?:[A-Za-z0-9/.\-] {1,2}){3,}[A-Za-z0-9](?![^\s,;])")
+_ADDRESS_AFTER = re.compile(r"\s*<[^<>@\s]+@([^<>\s]+)>")
+# A message holding placeholders to fill in ("[Child's name]", "<<DOB>>", "{{ name }}") is a template.
+_TEMPLATE = re.compile(
+    r"\[[^\]\n]{0,30}(?:name|child|parent|carer|date|dob|address|number|xx)[^\]\n]{0,30}\]|<<\s*\w+\s*>>|\{\{\s*\w+\s*\}\}",
+    re.IGNORECASE,
+)
+_NAME_FIELDS = (
+    "surname",
+    "forename",
+    "forenames",
+    "forename s",
+    "first name",
+    "first names",
+    "last name",
+    "family name",
+    "given name",
+    "given names",
+    "child",
+    "child name",
+    "childs name",
+    "name of child",
+    "young person",
+    "pupil",
+    "patient",
+    "name",
+    "full name",
+    "mother",
+    "father",
+    "parent",
+    "carer",
+)
+_CHILD_THINGS = frozenset(
+    {"teacher", "teachers", "school", "nursery", "class", "classroom", "mum", "mummy", "mam", "dad", "daddy"}
+    | {"nan", "nana", "gran", "grandma", "grandad", "brother", "sister", "siblings", "carer", "carers"}
+    | {"foster", "placement", "pep", "plan", "review", "ta", "senco", "dsl", "social", "bedroom", "bruise"}
+    | {"bruises", "injury", "attendance", "behaviour", "health", "medical", "appointment", "appt"}
+)
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "mx"})
+# Words written with a capital that are never a name: greetings, mail headers, courtesy titles.
+_NOT_NAMES = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "master", "from", "dear", "hi", "hello", "hiya", "re", "fw", "fwd"}
+    | {"fao", "attn", "cc", "bcc", "ref", "subject", "to", "sent", "date", "thanks", "regards", "cheers"}
+)
+_SCHOOLS = frozenset({"school", "academy", "college", "nursery", "primary", "high"})
+_ROLE_LEAD = frozenset({"the", "our", "a", "an", "is", "was", "who", "as", "their", "your", "new"})
 _KIN_OR_TITLE = frozenset({"sister", "father", "nurse", "matron"})
 _POSSESSIVES = frozenset(
     {"his", "her", "their", "my", "your", "our", "big", "little", "older", "younger", "the"}
@@ -144,6 +191,7 @@ class Context:
         self._signature: tuple[int, int] | None = None
         self._caps = [text[s].isupper() for s in starts]
         self._example_lines: dict[int, bool] = {}
+        self.template = bool(_TEMPLATE.search(text))
 
     # -- small facts about one word ------------------------------------------------------------------
 
@@ -190,7 +238,8 @@ class Context:
             or word in ROLE_WORDS
             or word in KIN_WORDS
             or word in DAYS_AND_MONTHS
-            or word in {"mr", "mrs", "ms", "miss", "mx", "master", "from", "dear", "hi", "hello"}
+            or word in _NOT_NAMES
+            or word in ACRONYMS
         )
 
     # -- what the words around a match say it is not --------------------------------------------------
@@ -280,7 +329,18 @@ class Context:
             nxt = self.word(k + 1)
             if nxt in {"the", "our", "their"}:
                 nxt = self.word(k + 2)
-            return nxt in ORG_AFTER_FROM or nxt in ROLE_WORDS
+            # "Mrs Walsh from school" is a teacher; "Hope at school" is a child.
+            courtesy = self.word(self._start_of_name(j) - 1) in _COURTESY
+            return nxt in ORG_AFTER_FROM or nxt in ROLE_WORDS or (courtesy and nxt in _SCHOOLS)
+        if first in _ROLE_LEAD and "\n" not in sep:
+            # "Jack Walsh, who is the practice manager", "Joanne Brook is our new guardian"
+            for step in range(1, 5):
+                word = self.word(k + step)
+                if not word or word in KIN_WORDS or "\n" in self.gap(k + step):
+                    return False
+                if word in ROLE_WORDS:
+                    return True
+            return False
         if not (sep.strip(" \t") in {",", "(", "-", "\u2013", ",\n", "\n"} or sep.count("\n") == 1):
             return False
         for step in range(3):
@@ -294,6 +354,53 @@ class Context:
             if word in ROLE_WORDS:
                 return True
         return False
+
+    def _start_of_name(self, j: int) -> int:
+        k = j
+        while (
+            k > 0 and self.cap(k - 1) and not self.gap(k).strip(" \t") and self.word(k - 1) not in _COURTESY
+        ):
+            k -= 1
+        return k
+
+    def longer_name(self, i: int, j: int) -> bool:
+        """A full name on the records inside a longer one: "Tommy Lee Jones" is someone else."""
+        for k, joint in ((i - 1, i), (j + 1, j + 1)):
+            if (
+                0 <= k < len(self.words)
+                and not self.gap(joint).strip(" \t")
+                and self.name_like(k)
+                and self.words[k] not in self.known
+                and not self.sentence_start(joint)
+            ):
+                return True
+        return False
+
+    def correspondent(self, j: int) -> bool:
+        """ "Jack Walsh <jack.walsh@nhs.net>": a name in a mail header with a professional's address."""
+        found = _ADDRESS_AFTER.match(self.text, self.ends[j])
+        return found is not None and found.group(1).lower().endswith(PROFESSIONAL_DOMAINS)
+
+    def form_label(self, i: int) -> bool:
+        """ "Surname: WALSH", "First name - Kayden", "Child: Hope": a form says this is someone's name."""
+        gap = self.gap(i).strip(" \t")
+        if gap not in (":", "-", ":-", "\u2013") and not (gap.startswith(":") and gap.strip(": ") == ""):
+            return False
+        label = " ".join(self.words[max(0, i - 3) : i])
+        return any(label.endswith(f) for f in _NAME_FIELDS)
+
+    def possessive_of_child(self, j: int) -> bool:
+        """ "Hope's teacher", "Grace's mum", "River's nursery": said of a child."""
+        return self.gap(j + 1).startswith(("'s", "\u2019s", "'S")) and self.word(j + 1) in _CHILD_THINGS
+
+    def age_before(self, i: int) -> bool:
+        """ "7-year-old Hope", "the 15-year-old, Tyler"."""
+        return bool(
+            re.search(
+                r"\d{1,2}[- ]?(?:year|yr)s?[- ]old[, ]*$",
+                self.text[max(0, self.starts[i] - 20) : self.starts[i]],
+            )
+        )
 
     def _namesake(self, i: int) -> bool:
         """A capitalised name beside the word that makes it someone else: "Marta Nowak", "Aoife Kelly"."""
@@ -408,6 +515,8 @@ class Context:
 
     def example_line(self, start: int) -> bool:
         """The line holding `start` reads as an example or a template, not a real case."""
+        if self.template:
+            return True
         line_start = self.text.rfind("\n", 0, start) + 1
         known = self._example_lines.get(line_start)
         if known is None:

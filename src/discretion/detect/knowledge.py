@@ -46,7 +46,7 @@ PROFESSIONAL_TITLES = _words("""
     pc dc ds di dci dsi det supt sgt sergeant inspector insp constable officer dr doctor prof professor
     cllr councillor rev revd reverend canon father fr imam rabbi pastor vicar bishop sister nurse matron
     judge hhj dj magistrate justice lord lady sir dame coach captain capt mayor headteacher head principal
-    chief superintendent commissioner minister mp
+    chief superintendent commissioner minister mp prince princess king queen duke duchess earl saint st pope
 """)
 # A role after a name ("Joanne Brook, Children's Guardian at Cafcass", "Marta Nowak from the agency").
 ROLE_WORDS = _words("""
@@ -61,8 +61,9 @@ ROLE_WORDS = _words("""
     student placement assistant officer's team
 """)
 ORG_AFTER_FROM = _words("""
-    cafcass it nhs police constabulary agency interpreting school academy trust hospital council dwp
-    jobcentre probation yot ofsted barnardos barnardo's nspcc housing the our their
+    cafcass it nhs police constabulary agency interpreting trust hospital council dwp jobcentre
+    probation yot ofsted barnardos nspcc housing health visiting surgery practice gp camhs salt
+    finance payroll hr legal audit procurement reception admin
 """)
 
 # Words near a first name that tie it to one child: school and class, family, the case itself.
@@ -115,6 +116,18 @@ VALEDICTIONS = _phrases("""
     speak soon
 """)
 
+# Mail domains of professionals and public bodies: an address there is a worker's, not a family's.
+PROFESSIONAL_DOMAINS = (
+    ".gov.uk",
+    "nhs.net",
+    ".nhs.uk",
+    ".police.uk",
+    ".sch.uk",
+    ".ac.uk",
+    ".org.uk",
+    ".cjsm.net",
+    "council.example",
+)
 # Abbreviations of the trade: never a person's initials.
 ACRONYMS = _words("""
     nhs cin cp pep sw hv dob dsl lac cla iro gp mash fyi asap tbc tbd camhs sen send ehcp ehc sgo fgc
@@ -198,7 +211,8 @@ OWN_CONTACT_CUES = _words("""
 OWNER_WORDS = _words("his her hers their theirs own personal") | KIN_WORDS
 NON_CASE_REF_CUES = _words("""
     contract po purchase order invoice inv supplier room unit lot tender framework job ticket route form
-    version item model part serial bus flight vehicle reg batch account acct policy claim
+    version item model part serial bus flight vehicle reg batch account acct policy claim course code
+    module payroll employee staff booking
 """)
 
 # Famous and fictional people, bands, brands, clubs and sayings that are also people's names: a match

@@ -31,6 +31,7 @@ from discretion.detect.knowledge import (
     OWN_CONTACT_CUES,
     OWNER_WORDS,
     PLACES,
+    PROFESSIONAL_DOMAINS,
     ROLE_MAILBOXES,
     SCHOOL_CUES,
 )
@@ -156,6 +157,12 @@ class _Window:
         vocabulary, staff = index.token_refs, index.staff_tokens
         self.is_name = [w in vocabulary or w in staff for w in self.words]
         self.consumed = [False] * len(self.words)
+        # Names inside an e-mail address are that address's finding, never a person's of their own.
+        emails = [(m.start, m.end) for m in self.matches if m.label is Label.EMAIL]
+        if emails:
+            for k, start in enumerate(self.orig_starts):
+                if any(a <= start < b for a, b in emails):
+                    self.consumed[k] = True
         self.spans: list[_Span] = []
         self.address_spans: list[tuple[int, int, tuple[str, ...]]] = []
         self.ctx = context.Context(
@@ -168,6 +175,7 @@ class _Window:
             vocabulary,
         )
         self._find_full_names()
+        self._find_joined_names()
         self._find_short_forms()
         self._find_initials()
         if not anchors_only:
@@ -191,23 +199,47 @@ class _Window:
         n = len(words)
         skip_to = 0
         for i in [k for k, flag in enumerate(is_name) if flag]:
-            if i < skip_to:
+            if i < skip_to or self.consumed[i]:
                 continue
             for length in (4, 3, 2):
                 j = i + length - 1
-                if j >= n or not all(is_name[i : j + 1]):
+                if j >= n or not all(is_name[i : j + 1]) or any(self.consumed[i : j + 1]):
                     continue
                 phrase = " ".join(words[i : j + 1])
                 if phrase not in index.staff_full_names and phrase not in index.allow_phrases:
                     refs = as_tuple(index.full_names.get(phrase))
                     if not refs:
                         continue
-                    if ctx.hard_veto(i, j, lone=False) is None:
+                    if (
+                        ctx.hard_veto(i, j, lone=False) is None
+                        and not ctx.longer_name(i, j)
+                        and not ctx.correspondent(j)
+                    ):
                         self.spans.append(_Span(i, j, refs, "full", ctx.famous(i, j)))
                 for k in range(i, j + 1):
                     self.consumed[k] = True
                 skip_to = j + 1
                 break
+
+    def _find_joined_names(self) -> None:
+        """A full name written as one word, as in file names and user names: "KaydenWalsh",
+        "walshkayden"."""
+        words, index = self.words, self.index
+        for k, word in enumerate(words):
+            if self.is_name[k] or self.consumed[k] or not (8 <= len(word) <= 40) or not word.isalpha():
+                continue
+            ends: dict[int, list[str]] = {}
+            for end, length in index.automaton().iter(word):
+                ends.setdefault(end - length + 1, []).append(word[end - length + 1 : end + 1])
+            for first in ends.get(0, ()):
+                second = word[len(first) :]
+                if len(second) < 4 or second not in index.token_refs:
+                    continue
+                refs = as_tuple(index.full_names.get(f"{first} {second}"))
+                if refs and self.ctx.hard_veto(k, k, lone=False) is None:
+                    self.spans.append(_Span(k, k, refs, "full"))
+                    self.consumed[k] = True
+                    break
 
     def _find_short_forms(self) -> None:
         """An initial with a name: "T. Bolton", "Hope P", "M. Ali Hussain", "Alfie A-H"; a member of
@@ -406,9 +438,9 @@ class _Window:
                 ref = _pick(span.refs, confirmed - set(span.refs) | anchored)
                 emit(start, end, Label.PERSON, ref, "the full name of someone on the council's records")
                 continue
-            link = self._strong_link(span.i, span.j, span.refs, beside=span.kind != "initials") or (
-                None if span.famous or span.kind == "initials" else self._weak_link(span.i, span.refs)
-            )
+            link = self._strong_link(
+                span.i, span.j, span.refs, beside=span.kind != "initials", famous=span.famous
+            ) or (None if span.famous or span.kind == "initials" else self._weak_link(span.i, span.refs))
             if span.kind == "variant" and link is None and not span.famous:
                 link = (span.refs, "")
             if link is None:
@@ -462,7 +494,7 @@ class _Window:
         return self._evidence[lo:hi]
 
     def _strong_link(
-        self, i: int, j: int, refs: tuple[str, ...], *, beside: bool = True
+        self, i: int, j: int, refs: tuple[str, ...], *, beside: bool = True, famous: bool = False
     ) -> tuple[tuple[str, ...], str] | None:
         """Something that makes words i..j one of `refs` beyond reasonable doubt, and why."""
         index, ctx = self.index, self.ctx
@@ -492,8 +524,14 @@ class _Window:
             return refs, "described as a member of a family"
         if ctx.denies_fame(j):
             return refs, "and the message says it is not the famous one"
-        if ctx.age_or_school_after(j):
+        if ctx.age_or_school_after(j) or ctx.age_before(i):
             return refs, "with an age or a school year"
+        if famous:
+            return None  # a famous name has a school or a plan too: "Jamie Oliver's school dinners"
+        if ctx.possessive_of_child(j):
+            return refs, "said of a child (their school, family or plan)"
+        if ctx.form_label(i):
+            return refs, "given as someone's name in a form"
         if i == j and ctx.family_reference(i):
             return refs, "a family referred to by name"
         for k in range(max(0, i - 3), min(len(self.words), j + 4)) if beside else ():
@@ -544,7 +582,8 @@ class _Window:
             return None
         refs = tuple(token_refs) if len(token_refs) <= _TOKEN_PAIR_MAX else ()
         # Inside a famous name ("Muhammad Ali"), its other word is no sign of the person.
-        strong = self._strong_link(i, i, refs, beside=not ctx.famous(i, i)) if refs else None
+        famous = ctx.famous(i, i)
+        strong = self._strong_link(i, i, refs, beside=not famous, famous=famous) if refs else None
         if strong is not None:
             return strong[0], f"a name on the council's records, {strong[1]}"
         ordinary = word in COMMON_WORDS or word in PLACES or ctx.famous(i, i) or ctx.place(i)
@@ -610,9 +649,10 @@ class _Window:
             parts = re.split(r"[._+\-]", local)
             if all(p in ROLE_MAILBOXES or p.isdigit() for p in parts if p):
                 return  # a team's or a role's mailbox, or a placeholder: firstname.surname@…
-            owners = [r for r in index.refs_in_text(local)]
+            professional = domain.endswith(PROFESSIONAL_DOMAINS)
+            owners = [] if professional else index.refs_in_text(local)
             person = self._sentence_has_person(m.start, out)
-            if (
+            if not professional and (
                 owners
                 or self._owner_cue(m.start, m.end)
                 or (person is not None and not self._org_cue(m.start))
@@ -723,6 +763,8 @@ class _Window:
             if set(m.value[1:]) == {"0"}:
                 return  # P000000: a placeholder
             known = m.kind == "person" and m.value in index
+            if m.kind == "person" and not known and len(index):
+                return  # shaped like a person reference, but no one on the records has it (a payroll number)
             emit(
                 m.start,
                 m.end,
