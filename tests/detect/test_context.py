@@ -138,6 +138,14 @@ CASES = [
     (P, "Hope's teacher says she came in hungry again."),
     (P, "The 7-year-old, Summer, was collected late."),
     (P, "Files attached: kaydenwalsh_referral.pdf"),
+    (P, "Kayden James Walsh has moved school."),
+    (P, "Hope and her brother were seen at home."),
+    (P, "Jack (who is in Year 7) was excluded on Friday."),
+    (P, "Attached: KWalsh_cp_plan_v2.docx"),
+    (C, "Interpreter: Marta Nowak (Polish)."),
+    (C, "Practice manager - Jack Walsh, Moorside Surgery"),
+    (C, "Jack Walsh from Moorside Surgery called about the flu clinic."),
+    (C, "Jack Walsh | Practice Manager | Moorside Surgery"),
     (P, "Jim Morrison called again asking to see his daughter. E. Morrison file updated, Year 4."),
 ]
 

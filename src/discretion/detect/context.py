@@ -40,7 +40,9 @@ _AGE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SCHOOL_AFTER = re.compile(
-    r"\s*[(,\-\u2013]?\s*(?:in\s+|at\s+)?(?:(?:year|yr|y)\s*\d{1,2}\b|reception\b|nursery\b)", re.IGNORECASE
+    r"\s*[(,\-\u2013]?\s*(?:who\s+is\s+|who's\s+|is\s+)?(?:in\s+|at\s+)?"
+    r"(?:(?:year|yr|y)\s*\d{1,2}\b|reception\b|nursery\b)",
+    re.IGNORECASE,
 )
 # After a possessive only these make a place's name ("Noah's Ark", "St Paul's Road"): "Kayden's school"
 # is his school.
@@ -101,6 +103,11 @@ _NOT_NAMES = frozenset(
     | {"fao", "attn", "cc", "bcc", "ref", "subject", "to", "sent", "date", "thanks", "regards", "cheers"}
 )
 _SCHOOLS = frozenset({"school", "academy", "college", "nursery", "primary", "high"})
+# Places people work, not places children are: "X from Moorside Surgery" is on its staff.
+_INSTITUTIONS = frozenset(
+    {"surgery", "practice", "hospital", "clinic", "police", "constabulary", "council", "trust", "agency"}
+    | {"team", "service", "services", "office", "department", "unit", "ward", "centre", "company", "ltd"}
+)
 _ROLE_LEAD = frozenset({"the", "our", "a", "an", "is", "was", "who", "as", "their", "your", "new"})
 _KIN_OR_TITLE = frozenset({"sister", "father", "nurse", "matron"})
 _POSSESSIVES = frozenset(
@@ -263,6 +270,8 @@ class Context:
             return "a professional title comes before it"
         if self._role_after(j):
             return "a job or organisation follows it: someone working with the family, not the family"
+        if self._role_before(i):
+            return "a job comes before it: someone working with the family, not the family"
         if lone and words[i] in DAYS_AND_MONTHS and (self.word(i + 1)[:1].isdigit() or before[:1].isdigit()):
             return "a day or month"
         if lone and self._namesake(i):
@@ -326,12 +335,20 @@ class Context:
         sep = self.gap(k)
         first = self.words[k]
         if first in {"from", "at", "of"} and "\n" not in sep:
-            nxt = self.word(k + 1)
-            if nxt in {"the", "our", "their"}:
-                nxt = self.word(k + 2)
-            # "Mrs Walsh from school" is a teacher; "Hope at school" is a child.
+            # "Mrs Walsh from school" is a teacher; "Hope at school" is a child. "Jack Walsh from Moorside
+            # Surgery" works there.
             courtesy = self.word(self._start_of_name(j) - 1) in _COURTESY
-            return nxt in ORG_AFTER_FROM or nxt in ROLE_WORDS or (courtesy and nxt in _SCHOOLS)
+            for step in range(1, 5):
+                nxt = self.word(k + step)
+                if nxt in ORG_AFTER_FROM or nxt in ROLE_WORDS or nxt in _INSTITUTIONS:
+                    return True
+                if courtesy and nxt in _SCHOOLS:
+                    return True
+                if nxt not in {"the", "our", "their"} and (
+                    not self.cap(k + step) or "\n" in self.gap(k + step)
+                ):
+                    return False
+            return False
         if first in _ROLE_LEAD and "\n" not in sep:
             # "Jack Walsh, who is the practice manager", "Joanne Brook is our new guardian"
             for step in range(1, 5):
@@ -341,7 +358,7 @@ class Context:
                 if word in ROLE_WORDS:
                     return True
             return False
-        if not (sep.strip(" \t") in {",", "(", "-", "\u2013", ",\n", "\n"} or sep.count("\n") == 1):
+        if not (sep.strip(" \t") in {",", "(", "-", "\u2013", ",\n", "\n", "|", "/"} or sep.count("\n") == 1):
             return False
         for step in range(3):
             word = self.word(k + step)
@@ -353,6 +370,22 @@ class Context:
                 return False
             if word in ROLE_WORDS:
                 return True
+        return False
+
+    def _role_before(self, i: int) -> bool:
+        """ "Interpreter: Marta Nowak", "Allocated worker - Jack Walsh", "Chair: Faith"."""
+        start = self._start_of_name(i)
+        gap = self.gap(start).strip(" \t")
+        if gap not in (":", "-", "\u2013", ":-") or start == 0:
+            return False
+        line_start = self.text.rfind("\n", 0, self.starts[start]) + 1
+        k = start - 1
+        while k >= 0 and self.starts[k] >= line_start and start - k <= 4:
+            if self.words[k] in ROLE_WORDS:
+                return True
+            if self.words[k] in KIN_WORDS or self.words[k] in {"child", "pupil", "patient", "subject"}:
+                return False
+            k -= 1
         return False
 
     def _start_of_name(self, j: int) -> int:
@@ -422,12 +455,27 @@ class Context:
             return False
         if sep.startswith(("'s", "\u2019s")) and self.word(j + 1) in KIN_WORDS:
             return True
-        if sep.strip(" \t") not in {"(", ",", "-", "\u2013"}:
+        if "\n" in self.text[self.ends[j] : self.ends[min(j + 3, len(self.words) - 1)]]:
             return False
-        return (
-            any(self.word(k) in KIN_WORDS for k in range(j + 1, j + 4))
-            and "\n" not in self.text[self.ends[j] : self.ends[min(j + 3, len(self.words) - 1)]]
-        )
+        if sep.strip(" \t") in {"(", ",", "-", "\u2013"}:
+            return any(self.word(k) in KIN_WORDS for k in range(j + 1, j + 4))
+        # "Hope and her brother", "Jack and his little sister"
+        for k in range(j + 1, j + 5):
+            if self.word(k) in KIN_WORDS:
+                return k > j + 1
+            if self.word(k) not in {
+                "and",
+                "her",
+                "his",
+                "their",
+                "with",
+                "little",
+                "big",
+                "older",
+                "younger",
+            }:
+                return False
+        return False
 
     def same_sentence(self, a: int, b: int) -> bool:
         lo, hi = min(a, b), max(a, b)

@@ -105,6 +105,7 @@ def initial_keys(given_names: str, family_name: str) -> set[str]:
     fam = " ".join(family)
     fam_initials = " ".join(w[0] for w in family)
     keys = {f"{given[0][0]} {fam}", f"{fam} {given[0][0]}", f"{given[0]} {fam_initials}"}
+    keys.add(f"{' '.join(w[0] for w in given)} {fam}")  # "k l walsh"
     if len(family) > 1:
         keys.add(f"{given[0]} {family[0][0]}")
     if len(given) > 1:

@@ -175,6 +175,7 @@ class _Window:
             vocabulary,
         )
         self._find_full_names()
+        self._find_with_a_middle_name()
         self._find_joined_names()
         self._find_short_forms()
         self._find_initials()
@@ -221,12 +222,29 @@ class _Window:
                 skip_to = j + 1
                 break
 
+    def _find_with_a_middle_name(self) -> None:
+        """A full name with a middle name the records do not hold: "Kayden James Walsh"."""
+        words, is_name, index, ctx = self.words, self.is_name, self.index, self.ctx
+        for i in range(len(words) - 2):
+            j = i + 2
+            if not (is_name[i] and is_name[j]) or any(self.consumed[i : j + 1]):
+                continue
+            if not (ctx.cap(i + 1) and words[i + 1].isalpha() and len(words[i + 1]) > 1):
+                continue
+            if ctx.gap(i + 1).strip(" \t") or ctx.gap(j).strip(" \t"):
+                continue
+            refs = as_tuple(index.full_names.get(f"{words[i]} {words[j]}"))
+            if refs and ctx.hard_veto(i, j, lone=False) is None and not ctx.longer_name(i, j):
+                self.spans.append(_Span(i, j, refs, "full", ctx.famous(i, j)))
+                for k in range(i, j + 1):
+                    self.consumed[k] = True
+
     def _find_joined_names(self) -> None:
         """A full name written as one word, as in file names and user names: "KaydenWalsh",
         "walshkayden"."""
         words, index = self.words, self.index
         for k, word in enumerate(words):
-            if self.is_name[k] or self.consumed[k] or not (8 <= len(word) <= 40) or not word.isalpha():
+            if self.is_name[k] or self.consumed[k] or not (5 <= len(word) <= 40) or not word.isalpha():
                 continue
             ends: dict[int, list[str]] = {}
             for end, length in index.automaton().iter(word):
@@ -240,6 +258,11 @@ class _Window:
                     self.spans.append(_Span(k, k, refs, "full"))
                     self.consumed[k] = True
                     break
+            if not self.consumed[k] and word[1:] in index.token_refs:  # "kwalsh": an initial and a name
+                short = tuple(index.initial_names.get(f"{word[0]} {word[1:]}", ()))
+                if short:
+                    self.spans.append(_Span(k, k, short, "short"))
+                    self.consumed[k] = True
 
     def _find_short_forms(self) -> None:
         """An initial with a name: "T. Bolton", "Hope P", "M. Ali Hussain", "Alfie A-H"; a member of
