@@ -146,6 +146,15 @@ CASES = [
     (C, "Practice manager - Jack Walsh, Moorside Surgery"),
     (C, "Jack Walsh from Moorside Surgery called about the flu clinic."),
     (C, "Jack Walsh | Practice Manager | Moorside Surgery"),
+    (C, "Please thank the interpreter Marta Nowak for her help."),
+    (C, "Health visitor Dawn Walsh will run the drop-in."),
+    (C, "Jack Walsh (Moorside Surgery) sent the flu clinic dates."),
+    (C, "Thanks for this.\n\nRegards\nJack Walsh\nMoorside Surgery"),
+    (C, "How to fill in the form.\nExample:\nName: Joe Bloggs\nDOB: 03/04/2015"),
+    (C, "Grace, Faith and Hope are the themes of this year's carol service."),
+    (C, "Use case number C123456 on the practice system."),
+    (P, "Rose and Will are settling in well with their nan."),
+    (P, "Contact number 07700 900888 (mum)."),
     (P, "Jim Morrison called again asking to see his daughter. E. Morrison file updated, Year 4."),
 ]
 

@@ -103,12 +103,19 @@ _NOT_NAMES = frozenset(
     | {"fao", "attn", "cc", "bcc", "ref", "subject", "to", "sent", "date", "thanks", "regards", "cheers"}
 )
 _SCHOOLS = frozenset({"school", "academy", "college", "nursery", "primary", "high"})
+# After a name in brackets or on the next line, where someone works ("Jack Walsh (Moorside Surgery)").
+_WORKPLACES = frozenset(
+    {"surgery", "practice", "hospital", "clinic", "cafcass", "agency", "trust", "council", "barnardos"}
+    | {"nspcc", "dwp", "probation", "yot", "ofsted", "constabulary", "ltd", "company", "business", "dept"}
+)
 # Places people work, not places children are: "X from Moorside Surgery" is on its staff.
 _INSTITUTIONS = frozenset(
     {"surgery", "practice", "hospital", "clinic", "police", "constabulary", "council", "trust", "agency"}
     | {"team", "service", "services", "office", "department", "unit", "ward", "centre", "company", "ltd"}
 )
 _ROLE_LEAD = frozenset({"the", "our", "a", "an", "is", "was", "who", "as", "their", "your", "new"})
+# School words that are only about a child with a number after them: "Year 4", not "this year".
+_NEEDS_NUMBER = frozenset({"year", "yr"})
 _KIN_OR_TITLE = frozenset({"sister", "father", "nurse", "matron"})
 _POSSESSIVES = frozenset(
     {"his", "her", "their", "my", "your", "our", "big", "little", "older", "younger", "the"}
@@ -368,7 +375,8 @@ class Context:
                 or (step and "\n" in self.gap(k + step) and sep.strip(" \t") != "\n")
             ):
                 return False
-            if word in ROLE_WORDS:
+            # "Jack Walsh (Moorside Surgery)", "Jack Walsh\nMoorside Surgery": where they work
+            if word in ROLE_WORDS or word in _WORKPLACES:
                 return True
         return False
 
@@ -376,6 +384,8 @@ class Context:
         """ "Interpreter: Marta Nowak", "Allocated worker - Jack Walsh", "Chair: Faith"."""
         start = self._start_of_name(i)
         gap = self.gap(start).strip(" \t")
+        if start > 0 and not gap and self.words[start - 1] in ROLE_WORDS and "\n" not in self.gap(start):
+            return True  # "the interpreter Marta Nowak", "health visitor Dawn Walsh"
         if gap not in (":", "-", "\u2013", ":-") or start == 0:
             return False
         line_start = self.text.rfind("\n", 0, self.starts[start]) + 1
@@ -521,7 +531,12 @@ class Context:
         hi = i + 1
         while hi < len(self.words) and hi - i < reach and not self.sentence_start(hi):
             hi += 1
-        return any(w in vocabulary for w in self.words[lo:hi])
+        words = self.words
+        return any(
+            w in vocabulary
+            and (w not in _NEEDS_NUMBER or (k + 1 < len(words) and words[k + 1][:1].isdigit()))
+            for k, w in enumerate(words[lo:hi], start=lo)
+        )
 
     # -- where in the message ------------------------------------------------------------------------
 
@@ -572,6 +587,26 @@ class Context:
         return known
 
     def _is_example_line(self, line_start: int, start: int) -> bool:
+        if self._example_block(line_start):
+            return True
+        return self._example_in_line(line_start, start)
+
+    def _example_block(self, line_start: int) -> bool:
+        """Under a heading line such as "Example:" or "Sample entry:" (up to four lines, no blank line)."""
+        pos = line_start
+        for _ in range(4):
+            if pos == 0:
+                return False
+            prev_start = self.text.rfind("\n", 0, pos - 1) + 1
+            line = self.text[prev_start : pos - 1].strip()
+            if not line:
+                return False
+            if line.endswith(":") and self._example_in_line(prev_start, prev_start):
+                return True
+            pos = prev_start
+        return False
+
+    def _example_in_line(self, line_start: int, start: int) -> bool:
         line_end = self.text.find("\n", start)
         line = self.text[line_start : line_end if line_end != -1 else len(self.text)]
         line = _ADDRESS_OR_LINK.sub(" ", line)  # "mailbox.example" is a domain, not an example

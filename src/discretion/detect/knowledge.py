@@ -36,7 +36,8 @@ PLACE_AFTER = _words("""
     ark mac coffee cafe café restaurant bar pub inn hotel shop store stores supermarket market arms retail
     outlet mall precinct leisure sports pool baths gym club youth zone office offices chambers building
     buildings block flats barracks prison court's magistrates crown tribunal studios brewery bakery north
-    end palace island islands ward wards
+    end palace island islands ward wards royal infirmary grammar market marina promenade prom lido
+    interchange golf cricket rugby borough district festival carnival fair show
 """)
 # After "X Family …" these make it a venue ("Darwen Family Hub"), not a family ("the Darwen family").
 FAMILY_VENUE = _words("hub centre center court group support services service information law")
@@ -55,7 +56,7 @@ ROLE_WORDS = _words("""
     psychologist psychiatrist therapist counsellor advisor adviser coordinator co ordinator lead leader
     practitioner police constabulary detective iro lado ofsted inspector magistrate judge clerk
     commissioner councillor director chief supervisor volunteer mentor trainer speaker presenter author
-    chef singer footballer actor actress player presenter comedian host minister mp principal deputy
+    chef singer footballer actor actress player presenter comedian host minister mp principal deputy business
     receptionist administrator admin secretary caretaker midwife dentist optician pharmacist paramedic
     ambulance firefighter sergeant inspector superintendent safeguarding nqsw asye apprentice intern
     student placement assistant officer's team
@@ -68,8 +69,8 @@ ORG_AFTER_FROM = _words("""
 
 # Words near a first name that tie it to one child: school and class, family, the case itself.
 SCHOOL_CUES = _words("""
-    school academy primary nursery college pupil pupils class teacher senco headteacher reception year yr
-    y1 y2 y3 y4 y5 y6 y7 y8 y9 y10 y11 y12 y13 tutor dsl pep ta form infants juniors sixth
+    school academy primary nursery college pupil pupils class teacher senco headteacher year yr
+    y1 y2 y3 y4 y5 y6 y7 y8 y9 y10 y11 y12 y13 tutor dsl pep ta infants juniors
 """)
 KIN_WORDS = _words("""
     mum mummy mam mom mother dad daddy father stepdad stepmum stepfather stepmother brother brothers sister

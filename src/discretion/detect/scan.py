@@ -63,6 +63,7 @@ _NON_GEOGRAPHIC = (
     "0333",
     "0345",
 )
+_PLACEHOLDER_DIGITS = frozenset({"123456", "112233", "654321", "000000", "111111", "999999", "121212"})
 _EXAMPLE_NI = frozenset({"AB123456C", "QQ123456C", "AA123456A", "AB123456A", "QQ123456A"})
 _HOUSE_BEFORE = re.compile(r"(?:\b(?:no\.?|number|house)\s*)?(\d{1,4}[a-z]?)\s*[,/\-]?\s*$", re.IGNORECASE)
 _HOUSE_AFTER = re.compile(r"^\s*[,/\-]?\s*(?:no\.?|number|house)\s*(\d{1,4}[a-z]?)\b", re.IGNORECASE)
@@ -547,7 +548,8 @@ class _Window:
             return refs, "described as a member of a family"
         if ctx.denies_fame(j):
             return refs, "and the message says it is not the famous one"
-        if ctx.age_or_school_after(j) or ctx.age_before(i):
+        # A famous full name with a year after it is a book on the reading list; a first name is a child.
+        if (i == j or not famous) and (ctx.age_or_school_after(j) or ctx.age_before(i)):
             return refs, "with an age or a school year"
         if famous:
             return None  # a famous name has a school or a plan too: "Jamie Oliver's school dinners"
@@ -571,21 +573,27 @@ class _Window:
                     return tuple(both), "with another of the same person's names beside it"
         return None
 
+    def _family_named_near(self, i: int, refs: tuple[str, ...]) -> bool:
+        """Another of the household's given names written nearby (not their shared surname)."""
+        index = self.index
+        if len(refs) > 20:
+            return False
+        start = self.orig(i, i)[0]
+        homes = set().union(*(index.household(r) for r in refs))
+        return any(
+            ev.word is not None
+            and ev.word != self.words[i]
+            and ev.start != start
+            and any(r in homes and r not in refs for r in ev.refs)
+            and not any(index.subject_has_token(r, ev.word) for r in refs)
+            for ev in self._near(start)
+        )
+
     def _weak_link(self, i: int, refs: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
         """Something that ties word i to one of `refs` in a case, if less firmly."""
         index, ctx = self.index, self.ctx
-        start = self.orig(i, i)[0]
-        if len(refs) <= 20:
-            homes = set().union(*(index.household(r) for r in refs))
-            for ev in self._near(start):
-                if (
-                    ev.word is not None
-                    and ev.word != self.words[i]
-                    and ev.start != start
-                    and any(r in homes and r not in refs for r in ev.refs)
-                    and not any(index.subject_has_token(r, ev.word) for r in refs)  # not their own surname
-                ):
-                    return refs, "with a brother, sister or parent named nearby"
+        if self._family_named_near(i, refs):
+            return refs, "with a brother, sister or parent named nearby"
         if ctx.cues(i, _CUES):
             return refs, "with a school, family or case detail in the same sentence"
         if len(refs) <= 20:
@@ -609,12 +617,12 @@ class _Window:
         strong = self._strong_link(i, i, refs, beside=not famous, famous=famous) if refs else None
         if strong is not None:
             return strong[0], f"a name on the council's records, {strong[1]}"
-        ordinary = word in COMMON_WORDS or word in PLACES or ctx.famous(i, i) or ctx.place(i)
+        ordinary = word in COMMON_WORDS or word in PLACES or famous
         if ordinary or word in index.staff_tokens or ctx.in_sign_off(i) or not refs:
-            if ordinary and not ctx.sentence_start(i) and not ctx.famous(i, i) and not ctx.place(i):
-                weak = self._weak_link(i, refs) if refs else None
-                if weak is not None and weak[1].startswith("with a brother"):
-                    return weak[0], f"a name on the council's records, {weak[1]}"
+            # A word that is also a name ("Hope", "Grace") counts beside a brother's or sister's name only
+            # in a sentence about the case: "Grace and Faith are the themes of the carol service" does not.
+            if ordinary and not famous and refs and ctx.cues(i, _CUES) and self._family_named_near(i, refs):
+                return refs, "a name on the council's records, with a brother, sister or parent named nearby"
             return None
         weak = self._weak_link(i, refs)
         if weak is not None:
@@ -642,6 +650,12 @@ class _Window:
             return True
         if any(w in KIN_WORDS for w in words[-3:]):
             return True  # "Mum: 07700 900999", "dad on 07…"
+        line_end = text.find("\n", end)
+        after = "".join(
+            c if c.isalnum() else " " for c in text[end : line_end if line_end != -1 else end + 40]
+        )
+        if any(w in OWNER_WORDS for w in after.lower().split()[:4]):
+            return True  # "07700 900123 (mum)", "… - her own mobile"
         return bool(
             re.search(
                 r"(?:'s|\u2019s)\s+(?:own\s+|new\s+|personal\s+)*(?:mobile|number|phone|e-?mail)",
@@ -783,8 +797,8 @@ class _Window:
             ).split()
             if before and before[-1] in NON_CASE_REF_CUES:
                 return  # "Contract C240117", "PO 4500218836"
-            if set(m.value[1:]) == {"0"}:
-                return  # P000000: a placeholder
+            if len(set(m.value[1:])) == 1 or m.value[1:] in _PLACEHOLDER_DIGITS:
+                return  # P000000, C123456: a placeholder
             known = m.kind == "person" and m.value in index
             if m.kind == "person" and not known and len(index):
                 return  # shaped like a person reference, but no one on the records has it (a payroll number)
