@@ -155,6 +155,12 @@ CASES = [
     (C, "Use case number C123456 on the practice system."),
     (P, "Rose and Will are settling in well with their nan."),
     (P, "Contact number 07700 900888 (mum)."),
+    (P, "Walsh K, Walsh J - both seen."),
+    (P, "You can reach Kerry on 07700 900964 after 3."),
+    (P, "We hope Summer settles into nursery."),
+    (C, "Her English is improving at school."),
+    (C, "The hall was booked in May for the review."),
+    (C, "SUMMER ATTENDANCE CAMPAIGN - schools please share."),
     (P, "Jim Morrison called again asking to see his daughter. E. Morrison file updated, Year 4."),
 ]
 

@@ -116,6 +116,25 @@ _INSTITUTIONS = frozenset(
 _ROLE_LEAD = frozenset({"the", "our", "a", "an", "is", "was", "who", "as", "their", "your", "new"})
 # School words that are only about a child with a number after them: "Year 4", not "this year".
 _NEEDS_NUMBER = frozenset({"year", "yr"})
+_BEFORE_MONTHS = frozenset(
+    {
+        "in",
+        "on",
+        "during",
+        "since",
+        "until",
+        "till",
+        "by",
+        "from",
+        "last",
+        "next",
+        "this",
+        "early",
+        "late",
+        "mid",
+    }
+    | {"end", "of", "before", "after", "through", "throughout"}
+)
 _KIN_OR_TITLE = frozenset({"sister", "father", "nurse", "matron"})
 _POSSESSIVES = frozenset(
     {"his", "her", "their", "my", "your", "our", "big", "little", "older", "younger", "the"}
@@ -457,6 +476,10 @@ class Context:
         return False
 
     # -- what ties a first name to one child ----------------------------------------------------------
+
+    def month_used_as_month(self, i: int) -> bool:
+        """ "in May", "since June", "last April": the month, not the person."""
+        return self.words[i] in DAYS_AND_MONTHS and self.word(i - 1) in _BEFORE_MONTHS
 
     def kin_after(self, j: int) -> bool:
         """ "Wayne Rooney (Riley's dad", "Riley's dad": described by a family tie."""

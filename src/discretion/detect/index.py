@@ -214,6 +214,7 @@ class SubjectIndex:
         self.address_first_words: dict[str, int] = {}
         # Per-person facts worked out on demand, forgotten whenever anyone's record changes.
         self._households: dict[str, frozenset[str]] = {}
+        self._given: dict[str, bool] = {}
         self._tokens_of: dict[str, frozenset[str]] = {}
         self._automaton: ahocorasick.Automaton | None = None
         self.rebuilds = 0
@@ -277,6 +278,7 @@ class SubjectIndex:
         """Add a person or replace their record (records changed): O(size of the record)."""
         self._households.clear()
         self._tokens_of.clear()
+        self._given.clear()
         if subject.ref in self._subjects:
             self.remove(subject.ref)
         self._insert(subject)
@@ -418,6 +420,19 @@ class SubjectIndex:
             return []
         best = max(hits.values())
         return sorted(r for r, n in hits.items() if n == best)
+
+    def is_given_name(self, token: str) -> bool:
+        """Someone on the records has this word among their given names (not only as a surname)."""
+        known = self._given.get(token)
+        if known is None:
+            refs = self.token_refs.get(token, ())
+            known = any(
+                token in _words(s.given_names) for r in refs[:50] if (s := self._subjects.get(r)) is not None
+            )
+            if len(self._given) > 8192:
+                self._given.clear()
+            self._given[token] = known
+        return known
 
     def towns_of(self, ref: str) -> set[str]:
         """The towns of a person's home addresses, as normalised words ("lytham st annes")."""

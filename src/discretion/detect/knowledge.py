@@ -206,10 +206,10 @@ ORG_CONTACT_CUES = _words("""
 """)
 # Cues that a phone number or e-mail address is a person's own: "her new mobile", "mum's number".
 OWN_CONTACT_CUES = _words("""
-    mobile mob number phone tel telephone email e mail contact reached reach ring call text texted
+    mobile mob number phone tel telephone email e mail contact contacted reached reachable reach ring call text texted
     whatsapp own personal new changed
 """)
-OWNER_WORDS = _words("his her hers their theirs own personal") | KIN_WORDS
+OWNER_WORDS = _words("his her hers their theirs own personal he she him they them") | KIN_WORDS
 NON_CASE_REF_CUES = _words("""
     contract po purchase order invoice inv supplier room unit lot tender framework job ticket route form
     version item model part serial bus flight vehicle reg batch account acct policy claim course code

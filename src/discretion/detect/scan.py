@@ -63,6 +63,8 @@ _NON_GEOGRAPHIC = (
     "0333",
     "0345",
 )
+# Words that are a subject at school or a language before they are a name.
+_NEVER_ALONE = frozenset({"english", "french", "maths", "art", "music", "science", "history", "drama"})
 _PLACEHOLDER_DIGITS = frozenset({"123456", "112233", "654321", "000000", "111111", "999999", "121212"})
 _EXAMPLE_NI = frozenset({"AB123456C", "QQ123456C", "AA123456A", "AB123456A", "QQ123456A"})
 _HOUSE_BEFORE = re.compile(r"(?:\b(?:no\.?|number|house)\s*)?(\d{1,4}[a-z]?)\s*[,/\-]?\s*$", re.IGNORECASE)
@@ -467,6 +469,8 @@ class _Window:
             ) or (None if span.famous or span.kind == "initials" else self._weak_link(span.i, span.refs))
             if span.kind == "variant" and link is None and not span.famous:
                 link = (span.refs, "")
+            if link is None and span.kind == "short":
+                link = self._listed_with_family(span)  # "Walsh K, Walsh J (siblings)"
             if link is None:
                 continue
             refs, because = link
@@ -548,8 +552,7 @@ class _Window:
             return refs, "described as a member of a family"
         if ctx.denies_fame(j):
             return refs, "and the message says it is not the famous one"
-        # A famous full name with a year after it is a book on the reading list; a first name is a child.
-        if (i == j or not famous) and (ctx.age_or_school_after(j) or ctx.age_before(i)):
+        if ctx.age_or_school_after(j) or ctx.age_before(i):
             return refs, "with an age or a school year"
         if famous:
             return None  # a famous name has a school or a plan too: "Jamie Oliver's school dinners"
@@ -571,6 +574,21 @@ class _Window:
                 both = [r for r in refs if index.subject_has_token(r, self.words[k])]
                 if both:
                     return tuple(both), "with another of the same person's names beside it"
+        return None
+
+    def _listed_with_family(self, span: _Span) -> tuple[tuple[str, ...], str] | None:
+        """Another short form or name of the same household near this one: "W. Rooney and D. Rooney"."""
+        if len(span.refs) > 20:
+            return None
+        start = self.orig(span.i, span.i)[0]
+        homes = set().union(*(self.index.household(r) for r in span.refs))
+        for other in self.spans:
+            if other is span or len(other.refs) > 20 or other.famous:
+                continue
+            if abs(self.orig(other.i, other.i)[0] - start) > NEAR_CHARS:
+                continue
+            if any(r in homes and r not in span.refs for r in other.refs):
+                return span.refs, "with a family member named nearby"
         return None
 
     def _family_named_near(self, i: int, refs: tuple[str, ...]) -> bool:
@@ -621,8 +639,29 @@ class _Window:
         if ordinary or word in index.staff_tokens or ctx.in_sign_off(i) or not refs:
             # A word that is also a name ("Hope", "Grace") counts beside a brother's or sister's name only
             # in a sentence about the case: "Grace and Faith are the themes of the carol service" does not.
-            if ordinary and not famous and refs and ctx.cues(i, _CUES) and self._family_named_near(i, refs):
-                return refs, "a name on the council's records, with a brother, sister or parent named nearby"
+            if ordinary and not famous and refs and ctx.cues(i, _CUES):
+                if self._family_named_near(i, refs):
+                    return (
+                        refs,
+                        "a name on the council's records, with a brother, sister or parent named nearby",
+                    )
+                # Mid-sentence, a capital makes "Hope", "Summer" a first name; a surname that is a word
+                # ("Church", "Park") alone is the word.
+                raw = ctx.raw(i)
+                if (
+                    not ctx.sentence_start(i)
+                    and raw[1:].islower()  # "Summer", not a heading's "SUMMER"
+                    and not ctx.template
+                    and index.is_given_name(word)
+                    and word not in _NEVER_ALONE
+                    and word not in index.staff_tokens
+                    and not ctx.in_sign_off(i)
+                    and not ctx.month_used_as_month(i)
+                ):
+                    return (
+                        refs,
+                        "a name on the council's records, written as a name in a sentence about the case",
+                    )
             return None
         weak = self._weak_link(i, refs)
         if weak is not None:
@@ -646,8 +685,10 @@ class _Window:
             "".join(c if c.isalnum() else " " for c in text[line_start:start].lower()).split()
         )
         words = before.split()
-        if any(w in OWNER_WORDS for w in words) and any(w in OWN_CONTACT_CUES for w in words):
-            return True
+        if any(w in OWN_CONTACT_CUES for w in words) and (
+            any(w in OWNER_WORDS for w in words) or self._named_before(line_start, start)
+        ):
+            return True  # "her new mobile is …", "you can reach Kerry on …"
         if any(w in KIN_WORDS for w in words[-3:]):
             return True  # "Mum: 07700 900999", "dad on 07…"
         line_end = text.find("\n", end)
@@ -662,6 +703,20 @@ class _Window:
                 text[line_start:start],
                 re.IGNORECASE,
             )
+        )
+
+    def _named_before(self, lo: int, hi: int) -> bool:
+        """A name on the records (not staff's) written between `lo` and `hi`, as a name."""
+        index, ctx = self.index, self.ctx
+        first = bisect.bisect_left(self.orig_starts, lo)
+        last = bisect.bisect_left(self.orig_starts, hi)
+        return any(
+            self.is_name[k]
+            and ctx.cap(k)
+            and self.words[k] not in index.staff_tokens
+            and self.words[k] not in COMMON_WORDS
+            and ctx.hard_veto(k, k, lone=True) is None
+            for k in range(first, last)
         )
 
     def _org_cue(self, start: int) -> bool:
