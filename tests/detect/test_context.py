@@ -161,6 +161,10 @@ CASES = [
     (C, "Her English is improving at school."),
     (C, "The hall was booked in May for the review."),
     (C, "SUMMER ATTENDANCE CAMPAIGN - schools please share."),
+    (P, "Grace has been unsettled at school since her dad left."),
+    (P, "Will is settling in well with his nan."),
+    (C, "Faith said she will chair the CP conference."),
+    (C, "Summer is coming and the holidays are long; she says hi."),
     (P, "Jim Morrison called again asking to see his daughter. E. Morrison file updated, Year 4."),
 ]
 

@@ -116,6 +116,13 @@ _INSTITUTIONS = frozenset(
 _ROLE_LEAD = frozenset({"the", "our", "a", "an", "is", "was", "who", "as", "their", "your", "new"})
 # School words that are only about a child with a number after them: "Year 4", not "this year".
 _NEEDS_NUMBER = frozenset({"year", "yr"})
+_PERSON_VERBS = frozenset(
+    {"is", "was", "has", "had", "said", "says", "told", "tells", "attended", "attends", "went", "came", "can"}
+    | {"cannot", "wont", "doesnt", "didnt", "wants", "wanted", "needs", "needed", "likes", "loves", "seems"}
+    | {"seemed", "started", "starts", "moved", "lives", "lived", "stays", "stayed", "goes", "got", "missed"}
+    | {"refused", "disclosed", "asked", "rang", "called", "reported", "spoke", "cried", "ran", "left"}
+)
+_PRONOUNS = frozenset({"he", "she", "his", "her", "him", "hers", "himself", "herself"})
 _BEFORE_MONTHS = frozenset(
     {
         "in",
@@ -476,6 +483,13 @@ class Context:
         return False
 
     # -- what ties a first name to one child ----------------------------------------------------------
+
+    def subject_of_sentence(self, i: int) -> bool:
+        """ "Grace has been unsettled since her dad left": a name starting a sentence as its subject, a
+        person's verb after it and "he" or "she" soon after."""
+        if self.word(i + 1) not in _PERSON_VERBS:
+            return False
+        return any(w in _PRONOUNS for w in self.words[i + 2 : i + 20])
 
     def month_used_as_month(self, i: int) -> bool:
         """ "in May", "since June", "last April": the month, not the person."""

@@ -427,7 +427,9 @@ class SubjectIndex:
         if known is None:
             refs = self.token_refs.get(token, ())
             known = any(
-                token in _words(s.given_names) for r in refs[:50] if (s := self._subjects.get(r)) is not None
+                token in _words(s.given_names) or any(token in _words(a)[:-1] for a in s.aliases)
+                for r in refs[:50]
+                if (s := self._subjects.get(r)) is not None
             )
             if len(self._given) > 8192:
                 self._given.clear()

@@ -649,12 +649,12 @@ class _Window:
                 # ("Church", "Park") alone is the word.
                 raw = ctx.raw(i)
                 if (
-                    not ctx.sentence_start(i)
+                    (not ctx.sentence_start(i) or ctx.subject_of_sentence(i))
                     and raw[1:].islower()  # "Summer", not a heading's "SUMMER"
                     and not ctx.template
                     and index.is_given_name(word)
                     and word not in _NEVER_ALONE
-                    and word not in index.staff_tokens
+                    and (word not in index.staff_tokens or ctx.cues(i, KIN_WORDS))  # "Grace … her dad"
                     and not ctx.in_sign_off(i)
                     and not ctx.month_used_as_month(i)
                 ):
