@@ -146,6 +146,10 @@ _KIN_OR_TITLE = frozenset({"sister", "father", "nurse", "matron"})
 _POSSESSIVES = frozenset(
     {"his", "her", "their", "my", "your", "our", "big", "little", "older", "younger", "the"}
 )
+# Every example cue and placeholder name as one search over a line's folded words.
+_EXAMPLE_RE = re.compile(
+    " (?:" + "|".join(re.escape(p) for p in sorted(EXAMPLE_CUES | PLACEHOLDER_NAMES, key=len, reverse=True)) + ") "
+)
 _ADDRESS_OR_LINK = re.compile(r"\S*(?:@|://|www\.)\S*")
 _NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_'\u2019\-]+$")
 
@@ -648,6 +652,4 @@ class Context:
         line = self.text[line_start : line_end if line_end != -1 else len(self.text)]
         line = _ADDRESS_OR_LINK.sub(" ", line)  # "mailbox.example" is a domain, not an example
         folded = " " + " ".join("".join(c if c.isalnum() else " " for c in line.lower()).split()) + " "
-        return any(f" {cue} " in folded for cue in EXAMPLE_CUES) or any(
-            f" {name} " in folded for name in PLACEHOLDER_NAMES
-        )
+        return _EXAMPLE_RE.search(folded) is not None

@@ -162,10 +162,9 @@ class _Window:
         self.consumed = [False] * len(self.words)
         # Names inside an e-mail address are that address's finding, never a person's of their own.
         emails = [(m.start, m.end) for m in self.matches if m.label is Label.EMAIL]
-        if emails:
-            for k, start in enumerate(self.orig_starts):
-                if any(a <= start < b for a, b in emails):
-                    self.consumed[k] = True
+        for a, b in emails:
+            for k in range(bisect.bisect_left(self.orig_starts, a), bisect.bisect_left(self.orig_starts, b)):
+                self.consumed[k] = True
         self.spans: list[_Span] = []
         self.address_spans: list[tuple[int, int, tuple[str, ...]]] = []
         self.ctx = context.Context(
