@@ -21,8 +21,10 @@ from discretion.staff.models import Staff
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
         from discretion.staff.tokens import staff_for_token
+        from discretion.web.middleware import BEARER_STAFF
 
-        staff = staff_for_token(token)
+        # The policy gate (web.middleware) has already looked the token up for this request.
+        staff = getattr(request, BEARER_STAFF) if hasattr(request, BEARER_STAFF) else staff_for_token(token)
         if staff is not None:
             request.user = staff
         return staff

@@ -209,6 +209,10 @@ def person(request: HttpRequest, ref: str) -> HttpResponse:
             error = str(exc)
         except access.NotPermitted as exc:
             error = str(exc)
+        except access.NotFound:
+            return not_found(request)
+        except access.AccessDenied as exc:
+            return refused(request, exc)
     try:
         view = access.get_person_for(actor, ref=ref)
     except access.NotFound:
@@ -225,13 +229,50 @@ def person(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def case(request: HttpRequest, ref: str) -> HttpResponse:
+    from discretion.records import sharing
+
+    actor = _actor(request)
     try:
-        view = access.get_case_for(_actor(request), ref=ref)
+        view = access.get_case_for(actor, ref=ref)
     except access.NotFound:
         return not_found(request)
     except access.AccessDenied as exc:
         return refused(request, exc, case_ref=ref)
-    return render(request, "web/case.html", {"view": view})
+    supervisees = sharing.supervisees_of(actor) if view.grant.basis == access.Basis.ALLOCATED else []
+    shares = sharing.shares_on(actor, view.case.pk) if supervisees else []
+    shared_with = {share.supervisee_id for share in shares}
+    return render(
+        request,
+        "web/case.html",
+        {
+            "view": view,
+            "shares": shares,
+            "can_share": [s for s in supervisees if s.pk not in shared_with],
+            "error": request.session.pop("share_error", ""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def case_shares(request: HttpRequest, ref: str) -> HttpResponse:
+    """The responsible member of staff shares this case with a volunteer or student, or stops."""
+    from discretion.records import sharing
+
+    actor = _actor(request)
+    username = request.POST.get("supervisee", "")
+    try:
+        if request.POST.get("action") == "stop":
+            sharing.stop_sharing(actor, ref=ref, supervisee_username=username)
+        else:
+            sharing.share_case(actor, ref=ref, supervisee_username=username)
+    except access.NotFound:
+        return not_found(request)
+    except access.AccessDenied as exc:
+        return refused(request, exc, case_ref=ref)
+    except access.NotPermitted as exc:
+        request.session["share_error"] = str(exc)
+    return HttpResponseRedirect(reverse("web:case", args=[ref]) + "#sharing")
 
 
 @login_required
@@ -256,6 +297,10 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
                 return HttpResponseRedirect(reverse("web:entry", args=[entry_id]))
             except access.NotPermitted as exc:
                 form.add_error("file", str(exc))
+            except access.NotFound:
+                return not_found(request)
+            except access.AccessDenied as exc:
+                return refused(request, exc)
         status = 400
     try:
         item, grant = access.get_entry_for(actor, entry_id)
