@@ -148,7 +148,9 @@ _POSSESSIVES = frozenset(
 )
 # Every example cue and placeholder name as one search over a line's folded words.
 _EXAMPLE_RE = re.compile(
-    " (?:" + "|".join(re.escape(p) for p in sorted(EXAMPLE_CUES | PLACEHOLDER_NAMES, key=len, reverse=True)) + ") "
+    " (?:"
+    + "|".join(re.escape(p) for p in sorted(EXAMPLE_CUES | PLACEHOLDER_NAMES, key=len, reverse=True))
+    + ") "
 )
 _ADDRESS_OR_LINK = re.compile(r"\S*(?:@|://|www\.)\S*")
 _NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_'\u2019\-]+$")
