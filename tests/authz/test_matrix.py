@@ -130,7 +130,7 @@ PAGE_READS: dict[str, Call] = {
     "staff:supervisees": Call(both(EVERYONE)),
     "staff:activate": Call(both(frozenset({"worker_a"})), P(staff_id=lambda w, s: w.staff["volunteer_a"].pk)),
     "staff:publish-policy": Call(both(frozenset({"igo", "admin"}))),
-    "staff:alerts": Call(both(frozenset({"manager_a", "igo", "admin"}))),
+    "staff:alerts": Call(both(STAFF)),  # each sees the alerts sent to them (managers: their staff's)
     "staff:alert": Call(sides(frozenset({"manager_a", "igo"}), IGO), alert),
 }
 
@@ -397,7 +397,7 @@ API: dict[tuple[str, str], Call] = {
     ("get", "/api/staff/compliance"): J(both(frozenset({"manager_a", "igo", "admin"}))),
     ("get", "/api/staff/policy/current"): J(both(EVERYONE)),
     ("post", "/api/staff/policy/acknowledge"): J(both(EVERYONE), body=lambda w, s: {}),
-    ("get", "/api/staff/alerts"): J(both(frozenset({"manager_a", "igo", "admin"}))),
+    ("get", "/api/staff/alerts"): J(both(STAFF)),
     ("get", "/api/staff/alerts/{alert_id}"): J(sides(frozenset({"manager_a", "igo"}), IGO), alert),
     ("post", "/api/staff/alerts/{alert_id}/review"): J(
         sides(frozenset({"manager_a", "igo"}), IGO),
