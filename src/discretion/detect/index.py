@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import ahocorasick
 import jellyfish
@@ -65,8 +66,10 @@ def as_tuple(refs: Refs | None) -> tuple[str, ...]:
     return (refs,) if isinstance(refs, str) else refs
 
 
-def _words(text: str) -> list[str]:
-    return normalise_phrase(text).split()
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    """A name or address line as normalised words (names repeat a great deal: cached)."""
+    return tuple(normalise_phrase(text).split())
 
 
 def name_tokens(subject: Subject) -> set[str]:
