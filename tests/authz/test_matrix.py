@@ -121,7 +121,7 @@ PAGE_READS: dict[str, Call] = {
         sides(frozenset({"worker_a"}), frozenset({"worker_b"})), P(record_id=lambda w, s: s.commercial.pk)
     ),
     "disclosures:register": Call(both(frozenset({"manager_a", "igo"}))),
-    "disclosures:shared-with": Call(sides(A_RECORD, B_RECORD), person),
+    "disclosures:shared-with": Call(sides(A_RECORD - SUPERVISED, B_RECORD), person),  # not volunteers
     "disclosures:print-queue": Call(both(STAFF)),  # each sees the letters they released
     "disclosures:print-letter": Call(sides(frozenset({"worker_a", "igo"}), REQUEST_B), letter),
     "disclosures:letter-posted": Call(sides(frozenset({"worker_a", "igo"}), REQUEST_B), letter),
@@ -335,7 +335,7 @@ API: dict[tuple[str, str], Call] = {
         both(NOBODY), approved, lambda w, s: {"approve": True, "reasoning": "x"}
     ),
     ("get", "/api/disclosures/"): J(both(frozenset({"manager_a", "igo"}))),
-    ("get", "/api/disclosures/people/{ref}"): J(sides(A_RECORD, B_RECORD), person),
+    ("get", "/api/disclosures/people/{ref}"): J(sides(A_RECORD - SUPERVISED, B_RECORD), person),
     ("get", "/api/disclosures/print-queue"): J(both(STAFF)),
     ("get", "/api/disclosures/print-queue/{message_id}/letter"): J(
         sides(frozenset({"worker_a", "igo"}), REQUEST_B), letter

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from django.test import Client
@@ -160,12 +159,9 @@ def test_a_volunteer_on_the_compose_page_is_refused_and_their_supervisor_told(
     assert response.status_code == 403
     assert b"cannot write to people outside the council" in response.content
     assert Disclosure.objects.count() == 0
-    # The service refuses too, whatever the front (test_services), and tells their supervisor.
-    from discretion.outbound import services
-
-    with contextlib.suppress(services.Blocked):
-        services.send_message(volunteer, to="nan.walsh@gmail.com", subject="x", body=CASE_UPDATE)
-    assert Alert.objects.get(kind="supervised_release").recipient == scene.worker
+    # The attempt to send is audited and their supervisor told (a look at the form is only audited).
+    alert = Alert.objects.get(kind="supervised_release")
+    assert alert.recipient == scene.worker and alert.subject_staff == volunteer
 
 
 def test_a_new_recipient_is_a_prompt_answered_before_sending_and_audited(

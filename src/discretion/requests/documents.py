@@ -29,6 +29,7 @@ from discretion.requests.services import (
     _require_handler,
     _require_undecided,
     _without_approvals,
+    handlers_of,
 )
 from discretion.staff.models import Role, Staff
 
@@ -46,7 +47,7 @@ def add_document(
 ) -> RequestDocument:
     """The handler attaches a document that came with the request. It is not yet a fact: it waits
     for a second person's check (`check_document`)."""
-    req = _locked(request_id)
+    req = _locked(request_id, actor)
     _require_handler(actor, req)
     _require_undecided(req)
     if code not in {d.value for d in Document}:
@@ -90,7 +91,7 @@ def check_document(
     """A second person with the right role checks a document: accepted, it becomes a fact and the
     decision is made again; rejected, it stays on file and counts for nothing."""
     access._require_active(actor)
-    req = _locked(request_id)
+    req = _locked(request_id, actor)
     doc = RequestDocument.objects.filter(pk=document_id, request=req).first()
     if doc is None:
         raise access.NotFound("No such document.")
@@ -105,8 +106,8 @@ def check_document(
             object_type="request",
             object_id=req.pk,
         )
-    if actor.pk in {doc.uploaded_by_id, req.handler_id, req.requester_staff_id}:
-        raise NotPermitted("Someone other than the person who added the document must check it.")
+    if actor.pk in handlers_of(req) | {req.requester_staff_id}:
+        raise NotPermitted("Someone other than the people handling the request must check its documents.")
     if doc.checked_at is not None:
         raise NotPermitted("This document has already been checked.")
     if req.state in FINISHED:

@@ -44,11 +44,10 @@ def cases_without_basis(req: Request) -> list[int]:
     """Cases the request is about that its handler could not open without the request."""
     case_ids = subject_case_ids(req)
     grants = access.case_grants(req.handler, case_ids)
-    return [
-        case_id
-        for case_id in case_ids
-        if case_id not in grants or grants[case_id].basis == access.Basis.REQUEST_HANDLER
-    ]
+    # Break-glass is a look in an emergency, not a basis for a release: like a request's own
+    # access, it needs someone else to agree before anything read under it is chosen to go.
+    borrowed = (access.Basis.REQUEST_HANDLER, access.Basis.BREAK_GLASS)
+    return [case_id for case_id in case_ids if case_id not in grants or grants[case_id].basis in borrowed]
 
 
 def _live(req: Request) -> RecordAccess | None:
@@ -74,9 +73,11 @@ def status_of(req: Request) -> Status:
 def may_agree(actor: Staff, req: Request) -> bool:
     """The handler's team manager or an information governance officer; never the handler or the
     colleague asking."""
+    from discretion.requests.services import handlers_of
+
     if actor.is_supervised or not actor.is_active:
         return False
-    if actor.pk in {req.handler_id, req.requester_staff_id}:
+    if actor.pk in handlers_of(req) | {req.requester_staff_id}:
         return False
     if actor.role == Role.IGO:
         return True
@@ -148,7 +149,9 @@ def decide(actor: Staff, req: Request, *, approve: bool, reasoning: str) -> Reco
 def agree_on_approval(approver: Staff, req: Request, *, reasoning: str) -> RecordAccess | None:
     """Whoever approves a request on referral also agrees that its handler may open its records
     (they have seen who and what it is about): four eyes without asking twice."""
-    if approver.pk in {req.handler_id, req.requester_staff_id} or not cases_without_basis(req):
+    from discretion.requests.services import handlers_of
+
+    if approver.pk in handlers_of(req) | {req.requester_staff_id} or not cases_without_basis(req):
         return None
     live = _live(req)
     if live is not None and live.approved:

@@ -94,11 +94,17 @@ RELEASE_CHANNELS = {ReleaseChannel.SECURE_LINK, ReleaseChannel.POST}
 # --- reading ------------------------------------------------------------------------------
 
 
-def _locked(request_id: int) -> Request:
+def _locked(request_id: int, actor: Staff) -> Request:
+    """The request, locked for a change, for someone with a part in it: anyone else gets the answer a
+    missing request gets (the refusal is audited), so no role can tell which requests exist."""
     try:
-        return Request.objects.select_for_update().get(pk=request_id)
+        req = Request.objects.select_for_update().get(pk=request_id)
     except Request.DoesNotExist:
         raise access.NotFound("No such request.") from None
+    if not may_see(actor, req):
+        access.refusal(actor, "request.change", "No such request.", object_type="request", object_id=req.pk)
+        raise access.NotFound("No such request.")
+    return req
 
 
 def may_see(actor: Staff, req: Request) -> bool:
@@ -450,9 +456,33 @@ def _log(
     return req
 
 
+def handlers_of(req: Request) -> set[int]:
+    """Everyone who has done the handler's part on a request: the handler, whoever did a task,
+    chose entries or added a document (an IGO may step in as handler)."""
+    ids = {req.handler_id}
+    ids |= set(req.tasks.values_list("done_by_id", flat=True))
+    ids |= set(req.selections.values_list("selected_by_id", flat=True))
+    ids |= set(req.documents.values_list("uploaded_by_id", flat=True))
+    return ids
+
+
+def deciders_of(req: Request) -> set[int]:
+    """Everyone who has been the second pair of eyes on a request: approved or refused it, agreed to
+    its records being opened, or checked one of its documents."""
+    ids = set(req.approvals.values_list("decided_by_id", flat=True))
+    ids |= set(req.record_access.exclude(decided_by=None).values_list("decided_by_id", flat=True))
+    ids |= set(req.documents.exclude(checked_by=None).values_list("checked_by_id", flat=True))
+    return ids
+
+
 def _require_handler(actor: Staff, req: Request) -> None:
+    """The handler, or an information governance officer stepping in, who may never be the colleague
+    asking, nor anyone who has approved, agreed or checked on this request: four eyes stay four."""
     access._require_active(actor)
-    if actor.pk != req.handler_id and not (actor.role == Role.IGO and not actor.is_supervised):
+    stepping_in = actor.role == Role.IGO and not actor.is_supervised
+    if actor.pk == req.requester_staff_id or (
+        actor.pk != req.handler_id and (not stepping_in or actor.pk in deciders_of(req))
+    ):
         raise access.refusal(
             actor,
             "request.handle",
@@ -489,7 +519,7 @@ REQUESTER_FIELDS = {"category", "works_with_child"}
 def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Request:
     """The handler corrects or adds facts; the decision is re-run. Approvals are never set here:
     they come only from `decide_referral` by the right role."""
-    req = _locked(request_id)
+    req = _locked(request_id, actor)
     _require_handler(actor, req)
     _require_undecided(req)
     facts = {**req.facts, "requester": dict(req.facts.get("requester", {}))}
@@ -553,7 +583,7 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
     """The role a request is referred to approves or refuses it, with its reasoning (policy 1.5,
     2.4). An approval becomes a fact and the decision is re-run; a refusal ends the request."""
     access._require_active(actor)
-    req = _locked(request_id)
+    req = _locked(request_id, actor)
     routes = [r for r in req.decision.get("route_to", []) if _may_act_for(actor, req, r)]
     if not routes:
         raise access.refusal(
@@ -565,7 +595,7 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
         )
     if req.state != State.REFERRED:
         raise NotPermitted("This request is not waiting for a decision.")
-    if actor.pk in {req.handler_id, req.requester_staff_id}:
+    if actor.pk in handlers_of(req) | {req.requester_staff_id}:
         raise access.refusal(
             actor,
             "request.decide",
@@ -606,7 +636,7 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
 def ask_for_record_access(actor: Staff, request_id: int, *, reason: str) -> RecordAccess:
     """The handler asks a second person to agree to their opening the records the request is about."""
     access._require_active(actor)
-    req = _locked(request_id)
+    req = _locked(request_id, actor)
     try:
         return record_access_.ask(actor, req, reason=reason)
     except ValueError as exc:
@@ -617,7 +647,7 @@ def ask_for_record_access(actor: Staff, request_id: int, *, reason: str) -> Reco
 def decide_record_access(actor: Staff, request_id: int, *, approve: bool, reasoning: str) -> RecordAccess:
     """The handler's team manager or information governance agrees to (or refuses) it."""
     access._require_active(actor)
-    req = _locked(request_id)
+    req = _locked(request_id, actor)
     try:
         return record_access_.decide(actor, req, approve=approve, reasoning=reasoning)
     except ValueError as exc:
@@ -628,7 +658,7 @@ def decide_record_access(actor: Staff, request_id: int, *, approve: bool, reason
 def close_request(actor: Staff, request_id: int, *, note: str) -> Request:
     """Close a request: the handler after release or refusal; the press office its media referrals."""
     access._require_active(actor)
-    req = _locked(request_id)
+    req = _locked(request_id, actor)
     is_press = "press_office" in req.decision.get("route_to", []) and _may_act_for(actor, req, "press_office")
     if not is_press:
         _require_handler(actor, req)
@@ -667,7 +697,7 @@ def complete_task(
 
     An entitlement check on a telephone request needs a call back on a number taken from an
     independent source, not the one the caller gave (policy 2.4)."""
-    req = _locked(request_id)
+    req = _locked(request_id, actor)
     _require_handler(actor, req)
     if req.state in {State.RELEASED, State.CLOSED, State.REFUSED}:
         raise NotPermitted("This request is finished.")
@@ -782,7 +812,7 @@ def select_entries(actor: Staff, request_id: int, picks: Mapping[int, str]) -> l
     # Read through access outside the write transaction, so a refusal's audit event survives.
     candidates = {c.entry.pk: c for c in candidates_for(actor, unlocked)}
     with transaction.atomic():
-        return _select(actor, _locked(request_id), candidates, picks)
+        return _select(actor, _locked(request_id, actor), candidates, picks)
 
 
 def _select(
@@ -874,7 +904,7 @@ def build_bundle(req: Request, entries: Iterable[tuple[Entry, str]]) -> bytes:
 def release_request(actor: Staff, request_id: int, *, channel: str, address: str) -> disclosures.Release:
     """The handler releases the selected entries through the disclosure service (the one door out):
     register entry and outbox in one transaction. Never plain e-mail (policy 1.1)."""
-    req = _locked(request_id)
+    req = _locked(request_id, actor)
     _require_handler(actor, req)
     unmet = unmet_conditions(req)
     if req.outcome in (Outcome.NEED_MORE, Outcome.REFER) and unmet:
