@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "discretion.scheduler",
     "discretion.serve",
     "discretion.backup",
+    "discretion.outbound.relay.cli",
 )
 
 

@@ -278,6 +278,28 @@ DISCRETION_SMTP_CAFILE = os.environ.get("DISCRETION_SMTP_CAFILE") or None
 DISCRETION_SMTP_TIMEOUT = float(os.environ.get("DISCRETION_SMTP_TIMEOUT", "30"))
 DISCRETION_MAIL_FROM = os.environ.get("DISCRETION_MAIL_FROM", "no-reply@council.example")
 
+# Outbound guard, second generation (issue 14, docs/smtp-relay.md). One message at most this size, on
+# every way out: the check API, the compose page and the smart host.
+DISCRETION_MAX_MESSAGE_BYTES = int(os.environ.get("DISCRETION_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024)))
+# The council's own mail domains (inside the council); default: the domain of DISCRETION_MAIL_FROM.
+DISCRETION_COUNCIL_DOMAINS = [d for d in os.environ.get("DISCRETION_COUNCIL_DOMAINS", "").split(",") if d]
+DISCRETION_KNOWN_DOMAINS = [d for d in os.environ.get("DISCRETION_KNOWN_DOMAINS", "").split(",") if d]
+# `discretion smtp-relay`: the smart host.
+DISCRETION_RELAY_LISTEN = os.environ.get("DISCRETION_RELAY_LISTEN", "127.0.0.1")
+DISCRETION_RELAY_PORT = int(os.environ.get("DISCRETION_RELAY_PORT", "2525"))
+DISCRETION_RELAY_TLS_CERT = os.environ.get("DISCRETION_RELAY_TLS_CERT", "")
+DISCRETION_RELAY_TLS_KEY = os.environ.get("DISCRETION_RELAY_TLS_KEY", "")
+DISCRETION_RELAY_ALLOWED_NETWORKS = [
+    n for n in os.environ.get("DISCRETION_RELAY_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128").split(",") if n
+]
+DISCRETION_RELAY_NEXT_HOP = os.environ.get("DISCRETION_RELAY_NEXT_HOP", "localhost:25")
+DISCRETION_RELAY_NEXT_HOP_TLS = os.environ.get("DISCRETION_RELAY_NEXT_HOP_TLS", "required")
+DISCRETION_RELAY_SPOOL = Path(os.environ.get("DISCRETION_RELAY_SPOOL", VAR_DIR / "relay-spool"))
+# "secure_link": personal data leaves only as a registered release citing an approved request;
+# "refuse": every message with personal data to outside the council is bounced (send it from Discretion).
+DISCRETION_RELAY_PERSONAL_DATA = os.environ.get("DISCRETION_RELAY_PERSONAL_DATA", "secure_link")
+DISCRETION_RELAY_GIVE_UP_HOURS = float(os.environ.get("DISCRETION_RELAY_GIVE_UP_HOURS", "72"))
+
 # --- single sign-on (OpenID Connect) ---
 # Optional, and inert unless DISCRETION_OIDC_ISSUER is set (docs/oidc.md). Sign-in through
 # the council's directory, to existing personal accounts only (policy 1.2); the fixed parts

@@ -208,7 +208,14 @@ PAGE_WRITES: dict[str, Call] = {
     "outbound:compose": Call(
         sides(frozenset({"worker_a", "manager_a", "igo"}), B_RECORD),
         case,
-        lambda w, s: {"to": "carers@example.org", "subject": "Newsletter", "body": "Rota", "action": "send"},
+        lambda w, s: {
+            "to": "carers@example.org",
+            "subject": "Newsletter",
+            "body": "Rota",
+            "action": "send",
+            # The sender confirms a recipient they have never written to (outbound/recipients.py).
+            "confirmed": "new_recipient:carers@example.org",
+        },
     ),
     "disclosures:letter-posted": Call(
         sides(frozenset({"worker_a", "igo"}), REQUEST_B),

@@ -144,3 +144,28 @@ def test_scan_jsonl_subprocess_on_corpus() -> None:
     assert [o["id"] for o in out] == [json.loads(r)["id"] for r in rows]
     expected = [json.loads(r)["contains_personal_data"] for r in rows]
     assert sum(o["contains_personal_data"] == e for o, e in zip(out, expected, strict=True)) >= 19
+
+
+def test_scan_jsonl_streams_an_answer_for_each_line_as_it_is_read(files) -> None:
+    """Each line is answered before the next is read: memory stays that of one message (issue 14)."""
+    import select
+
+    subjects, _ = files
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/discretion"), "scan", "--jsonl", "--subjects", str(subjects)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for n, text in enumerate(["Re Kayden Walsh", "nothing here"]):
+            proc.stdin.write(json.dumps({"id": n, "text": text}) + "\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], 120)
+            assert ready, "no answer while the input is still open"
+            assert json.loads(proc.stdout.readline())["id"] == n
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+    assert proc.returncode == 0

@@ -41,6 +41,15 @@ def test_mail_server_gets_a_verdict(client: Client, scene: Any, world: Any) -> N
         "findings": [],
         "reason": allowed["reason"],
         "secure_routes": [],
+        # Sarah has never written to a@gmail.com: her mail program asks her (outbound/recipients.py).
+        "prompts": [
+            {
+                "key": "new_recipient:a@gmail.com",
+                "kind": "new_recipient",
+                "text": "You have not written to a@gmail.com before. Is it right?",
+                "answered": False,
+            }
+        ],
     }
 
     assert OutboxMessage.objects.count() == 0  # a check releases nothing

@@ -57,9 +57,16 @@ def test_compose_page_shows_findings_and_offers_the_secure_route(live_server: An
         table = page.locator("#findings-table")
         table.wait_for()
         assert "Kayden Walsh" in table.inner_text()
-        assert "Name of a known service user" in table.inner_text() and "Date of birth" in table.inner_text()
+        assert "A child's name" in table.inner_text() and "A child's date of birth" in table.inner_text()
+        assert "PERSON" not in table.inner_text()
         assert page.locator("#id_body").input_value().startswith("Dear Ms Patel")  # the draft is kept
         page.click("button[name=action][value=secure_link]")
+        # Never written to before: the sender is asked, ticks it, and sends (issue 14, as Egress does).
+        prompts = page.locator("#recipient-prompts")
+        prompts.wait_for()
+        assert "You have not written to nan.walsh@gmail.com before" in prompts.inner_text()
+        page.check("#confirm-1")
+        page.click("#recipient-prompts button[name=action]")
         page.get_by_text("Tell the recipient their one-time code").wait_for()
         assert page.locator("#code-1").inner_text().isdigit()
 

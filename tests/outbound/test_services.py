@@ -45,8 +45,8 @@ def test_case_update_naming_a_known_child_to_gmail_is_blocked(scene: Any, audit_
         )
 
     message = str(blocked.value)
-    assert "name of a known service user in the body" in message
-    assert "date of birth" in message
+    assert "a child's name in the message" in message  # plain English, never PERSON
+    assert "a child's date of birth in the message" in message
     assert "secure download link" in message
     assert blocked.value.check.verdict is services.Verdict.BLOCK
     assert OutboxMessage.objects.count() == 0 and Disclosure.objects.count() == 0

@@ -31,6 +31,7 @@ def test_people_load_with_aliases_addresses_and_nhs_number_in_three_queries(
         dob=dt.date(2015, 4, 3),
         addresses=(Address("12 Mill Lane", "Chorley", "PR7 1AB"),),
         nhs_number="9434765919",
+        is_child=True,
     )
     assert [s.aliases for s in loaded.values() if s.family_name == "Stone"] == [("Millie Stone",)]
     staff = subjects.load_staff()
@@ -57,11 +58,13 @@ def test_index_is_refreshed_incrementally_through_signals(scene: Any, world: Any
     assert refs("Zee Bello has moved.") == {zainab.ref}
     assert zainab.ref in refs("The family now live at 4 Canal Street.")
 
-    assert refs("Mr Okafor phoned.") == {zainab.ref}  # a distinctive family name on its own
+    # A family name on its own, with something tying it to a case (issue 14: "Mr Okafor phoned." alone
+    # is anyone called Okafor).
+    assert refs("Mr Okafor phoned about the child protection plan.") == {zainab.ref}
     zainab.family_name = "Adeyemi"
     zainab.save()
     assert refs("Update on Zainab Adeyemi.") == {zainab.ref}
-    assert refs("Mr Okafor phoned.") == set()
+    assert refs("Mr Okafor phoned about the child protection plan.") == set()
 
     zainab.delete()
     assert refs("Update on Zainab Adeyemi.") == set()

@@ -15,9 +15,18 @@ def compose_url(scene: Any) -> str:
 
 
 def form(
-    body: str, *, to: str = "nan.walsh@gmail.com", action: str = "check", request: int | None = None
-) -> dict[str, str]:
+    body: str,
+    *,
+    to: str = "nan.walsh@gmail.com",
+    action: str = "check",
+    request: int | None = None,
+    confirm: bool = True,
+) -> dict[str, Any]:
+    """The compose form; `confirm`: the sender answers "yes" to the new-recipient prompts
+    (outbound/recipients.py)."""
+    new = [f"new_recipient:{a.strip().lower()}" for a in to.split(",") if a.strip()]
     return {
+        "confirmed": new if confirm else [],
         "request": str(request or ""),
         "to": to,
         "recipient_name": "Mrs Walsh",
@@ -47,8 +56,11 @@ def test_check_button_shows_findings_without_javascript(client: Client, scene: A
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "What was found" in page and "Name of a known service user" in page and "Date of birth" in page
-    assert "PERSON" not in page and "characters" not in page  # plain words, no codes or offsets
+    assert (
+        "What was found" in page and "A child&#x27;s name" in page and "A child&#x27;s date of birth" in page
+    )
+    assert "PERSON" not in page and "Why: the full name of someone on the council&#x27;s records" in page
+    assert "characters" not in page  # no offsets
     assert "<mark>Kayden Walsh</mark>" in page
     assert "Send by secure download link with a one-time code" in page
     assert "Sarah Hughes</mark>" not in page  # the worker's own signature
@@ -151,3 +163,43 @@ def test_a_volunteer_on_the_compose_page_is_refused_and_their_supervisor_told(
     # The attempt to send is audited and their supervisor told (a look at the form is only audited).
     alert = Alert.objects.get(kind="supervised_release")
     assert alert.recipient == scene.worker and alert.subject_staff == volunteer
+
+
+def test_a_new_recipient_is_a_prompt_answered_before_sending_and_audited(
+    client: Client, scene: Any, audit_actions: Any
+) -> None:
+    client.force_login(scene.worker)
+    first = client.post(
+        compose_url(scene), form(NEWSLETTER, to="carers@example.org", action="send", confirm=False)
+    )
+    assert first.status_code == 400 and not OutboxMessage.objects.exists()
+    page = first.content.decode()
+    assert "Check the recipients" in page and "You have not written to carers@example.org before" in page
+    assert 'name="confirmed" type="checkbox" value="new_recipient:carers@example.org"' in page
+    assert audit_actions(action="outbound.prompted") == ["outbound.prompted"]
+
+    sent = client.post(compose_url(scene), form(NEWSLETTER, to="carers@example.org", action="send"))
+    assert sent.status_code == 302 and OutboxMessage.objects.count() == 1
+    assert audit_actions(action="outbound.prompts_confirmed") == ["outbound.prompts_confirmed"]
+    # Written to once: the next message to the same address asks nothing.
+    again = client.post(
+        compose_url(scene), form(NEWSLETTER, to="carers@example.org", action="send", confirm=False)
+    )
+    assert again.status_code == 302 and OutboxMessage.objects.count() == 2
+
+
+def test_a_reply_to_all_that_adds_an_outsider_is_a_prompt(client: Client, scene: Any) -> None:
+    client.force_login(scene.worker)
+    url = compose_url(scene) + "?reply_to=head@school.example"
+    assert 'name="thread" value="head@school.example"' in client.get(url).content.decode()
+    data = {
+        **form(NEWSLETTER, to="head@school.example, press@paper.example", action="send"),
+        "thread": "head@school.example",
+    }
+    asked = client.post(url, data)
+    assert asked.status_code == 400
+    assert "Your reply adds people outside the council" in asked.content.decode()
+    confirmed = client.post(
+        url, {**data, "confirmed": [*data["confirmed"], "reply_all_adds_outsiders:press@paper.example"]}
+    )
+    assert confirmed.status_code == 302

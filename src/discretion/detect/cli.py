@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
             result = scan(item["text"], index)
             out = {"id": item["id"], **result.to_json()}
             sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.flush()  # a stream: each answer as soon as its line is read
         return 0
     result = scan(sys.stdin.read(), index)
     if args.json:
@@ -102,5 +103,6 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(f"{verdict}: {len(result.findings)} finding(s).\n")
     for f in result.findings:
         who = f" ({f.subject_ref})" if f.subject_ref else ""
-        sys.stdout.write(f"  {f.start}-{f.end} {f.label}{who}\n")
+        why = f": {f.why}" if f.why else ""
+        sys.stdout.write(f"  {f.start}-{f.end} {f.label}{who}{why}\n")
     return 0

@@ -84,6 +84,7 @@ class Subject:
     dob: dt.date | None = None
     addresses: tuple[Address, ...] = ()
     nhs_number: str | None = None
+    is_child: bool | None = None  # None: not said (the wording then goes by the date of birth, if any)
 
     @classmethod
     def from_json(cls, raw: object) -> Subject:
@@ -110,6 +111,9 @@ class Subject:
             digits = "".join(c for c in nhs if c.isdigit())
             if len(digits) != 10 or any(c not in "0123456789 -" for c in nhs):
                 raise SubjectFormatError("nhs_number", "must be 10 digits")
+        is_child = obj.get("is_child")
+        if is_child is not None and not isinstance(is_child, bool):
+            raise SubjectFormatError("is_child", "must be true or false")
         assert ref is not None and family_name is not None
         return cls(
             ref=ref,
@@ -119,6 +123,7 @@ class Subject:
             dob=dob,
             addresses=addresses,
             nhs_number=nhs,
+            is_child=is_child,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -133,6 +138,8 @@ class Subject:
             out["addresses"] = [a.to_json() for a in self.addresses]
         if self.nhs_number is not None:
             out["nhs_number"] = self.nhs_number
+        if self.is_child is not None:
+            out["is_child"] = self.is_child
         return out
 
 
@@ -167,13 +174,19 @@ class Finding:
     label: Label
     subject_ref: str | None = None
     text: str = field(default="", compare=False)
+    # Why it fired, in plain English ("the full name of someone on the council's records").
+    why: str = field(default="", compare=False)
+    # A phone number or e-mail address the message says is a service user's or their family's own.
+    of_service_user: bool = field(default=False, compare=False)
 
     def to_json(self, *, with_text: bool = False) -> dict[str, object]:
         out: dict[str, object] = {"start": self.start, "end": self.end, "label": str(self.label)}
         if self.subject_ref is not None:
             out["subject_ref"] = self.subject_ref
-        if with_text:
+        if with_text:  # the detailed form (`scan --json`, the check API): what was found and why
             out["text"] = self.text
+            if self.why:
+                out["why"] = self.why
         return out
 
 
@@ -188,9 +201,13 @@ def is_service_user_personal_data(findings: list[Finding] | tuple[Finding, ...])
     on an insecure channel (policy 1.1). A finding tied to a known subject counts, as does any identifier
     of an individual (name, date of birth, NHS/NI number, the council's person or case reference), and
     so does a known subject's home address even when several subjects share it (the finder then names
-    no one person). A lone postcode, e-mail address or phone number not tied to a subject does not."""
+    no one person), and a phone number or e-mail address the message says is a service user's own. A lone
+    postcode, e-mail address or phone number not tied to a subject does not."""
     return any(
-        f.subject_ref is not None or f.label in INDIVIDUAL_LABELS or f.label is Label.ADDRESS
+        f.subject_ref is not None
+        or f.label in INDIVIDUAL_LABELS
+        or f.label is Label.ADDRESS
+        or f.of_service_user
         for f in findings
     )
 

@@ -130,6 +130,26 @@ def _parse_date(m: re.Match[str]) -> dt.date | None:
     return None
 
 
+def find_anchor_patterns(
+    text: str, case_ref_patterns: tuple[tuple[str, re.Pattern[str]], ...]
+) -> Iterator[PatternMatch]:
+    """Only the identifiers that can pin one known person on their own: NHS numbers and references."""
+    for m in NHS_RE.finditer(text):
+        digits = "".join(m.groups())
+        if nhs_checksum_ok(digits):
+            yield PatternMatch(m.start(), m.end(), Label.NHS_NUMBER, digits)
+    yield from _case_refs(text, case_ref_patterns)
+
+
+def _case_refs(
+    text: str, case_ref_patterns: tuple[tuple[str, re.Pattern[str]], ...]
+) -> Iterator[PatternMatch]:
+    for kind, pattern in case_ref_patterns:
+        for m in pattern.finditer(text):
+            ref = "".join(ch for ch in m.group() if ch.isalnum()).upper()  # "p-000123" is P000123
+            yield PatternMatch(m.start(), m.end(), Label.CASE_REF, ref, kind=kind)
+
+
 def find_patterns(
     text: str, case_ref_patterns: tuple[tuple[str, re.Pattern[str]], ...]
 ) -> Iterator[PatternMatch]:
@@ -137,8 +157,9 @@ def find_patterns(
         yield PatternMatch(m.start(), m.end(), Label.EMAIL, m.group().lower())
     for m in NHS_RE.finditer(text):
         digits = "".join(m.groups())
-        if nhs_checksum_ok(digits):
-            yield PatternMatch(m.start(), m.end(), Label.NHS_NUMBER, digits)
+        # A failed check digit is kept too ("unchecked"): written after "NHS" it is a mistyped NHS number.
+        kind = "" if nhs_checksum_ok(digits) else "unchecked"
+        yield PatternMatch(m.start(), m.end(), Label.NHS_NUMBER, digits, kind=kind)
     for m in PHONE_RE.finditer(text):
         phone = m.group()
         digits = canonical_phone(phone)
@@ -159,7 +180,4 @@ def find_patterns(
         except ValueError:
             continue
         yield PatternMatch(m.start("date"), m.end("date"), Label.DOB, compact.isoformat(), has_cue=True)
-    for kind, pattern in case_ref_patterns:
-        for m in pattern.finditer(text):
-            ref = "".join(ch for ch in m.group() if ch.isalnum()).upper()  # "p-000123" is P000123
-            yield PatternMatch(m.start(), m.end(), Label.CASE_REF, ref, kind=kind)
+    yield from _case_refs(text, case_ref_patterns)

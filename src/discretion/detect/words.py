@@ -46,6 +46,8 @@ _ENGLISH = """
     year years
     jan feb mar apr jun jul aug sep sept oct nov dec max min con pro via etc inc ltd
     gray grey kent blake ashton grant bright cross dart frost gold golden lord lamb love bliss
+    blessing blessings precious english church park potter noel bishop mo chelsea costa stanley
+    thu thur thurs tues weds sun
 """
 COMMON_WORDS: frozenset[str] = frozenset(_COMMON.split()) | frozenset(_ENGLISH.split())
 

@@ -1,4 +1,10 @@
-"""`POST /api/outbound/check`: a council mail server asks whether a message may leave (policy 1.1)."""
+"""`POST /api/outbound/check`: a council mail server asks whether a message may leave (policy 1.1).
+
+Every part is read as the smart host reads it (outbound/extract.py: every encoding, every attachment);
+a message over DISCRETION_MAX_MESSAGE_BYTES is refused (413). Findings say in plain English what was
+found and why; the recipient prompts (outbound/recipients.py) are returned for the sender's mail program
+to put to them, and the answers it sends back (`confirmed`) are audited.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from discretion.api import BearerToken, actor
-from discretion.outbound import services
-from discretion.staff.models import Role
+from discretion.outbound import extract, mailcheck, recipients, services
+from discretion.outbound.relay.rules import max_message_bytes, sender_staff
+from discretion.staff.models import Role, Staff
 
 router = Router(tags=["outbound"])
 
@@ -31,6 +38,10 @@ class CheckIn(Schema):
     # Or the whole message as the mail server holds it (RFC 5322 with MIME): its subject (encoded
     # words decoded), every text part (transfer encodings undone) and every attachment are checked.
     raw: str = Field("", max_length=20_000_000)
+    # A reply: the addresses on the message replied to (a reply to all that adds outsiders is a prompt).
+    thread: list[str] = Field(default_factory=list, max_length=services.MAX_RECIPIENTS)
+    # Keys of the prompts the sender has answered "yes" to.
+    confirmed: list[str] = Field(default_factory=list, max_length=200)
 
 
 class FindingOut(Schema):
@@ -38,6 +49,15 @@ class FindingOut(Schema):
     start: int
     end: int
     label: str
+    what: str  # plain English: "a child's name"
+    why: str
+
+
+class PromptOut(Schema):
+    key: str
+    kind: str
+    text: str
+    answered: bool
 
 
 class CheckOut(Schema):
@@ -46,6 +66,7 @@ class CheckOut(Schema):
     findings: list[FindingOut]
     reason: str
     secure_routes: list[str]
+    prompts: list[PromptOut]
 
 
 @router.post("/check", response=CheckOut, auth=[BearerToken()])
@@ -56,30 +77,72 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
     staff = actor(request)
     if staff.role not in SERVICE_ROLES:
         raise HttpError(403, "Only a mail-server service account can check outgoing mail.")
+    limit = max_message_bytes()
+    size = len(payload.subject.encode()) + len(payload.body.encode()) + len(payload.raw.encode())
+    size += sum(len(a.content_base64) * 3 // 4 for a in payload.attachments)
+    if size > limit:
+        raise HttpError(413, f"The message is over the {limit // (1024 * 1024)} MB limit for one message.")
     try:
-        attachments = [
-            services.OutgoingAttachment(a.name, _base64(a.content_base64, a.name), a.content_type)
-            for a in payload.attachments
-        ]
-        subject, body = payload.subject, payload.body
+        parts: list[extract.Part] = []
+        if payload.subject:
+            parts.append(extract.Part("subject", payload.subject))
+        if payload.body:
+            parts.append(extract.Part("body", payload.body))
+        for a in payload.attachments:
+            parts += extract.attachment_parts(
+                a.name, a.content_type, _base64(a.content_base64, a.name), budget=4 * limit
+            )
         if payload.raw:
-            subject, body, found = services.parse_raw_message(payload.raw)
-            attachments += found
-        result = services.check_for_mail_server(
-            staff, sender=payload.sender, to=payload.to, subject=subject, body=body, attachments=attachments
-        )
+            if not payload.raw.strip() or ":" not in payload.raw.split("\n", 1)[0]:
+                raise services.InvalidInput("raw is not an e-mail message")
+            _, found = extract.message_parts(payload.raw.encode("utf-8", errors="replace"), budget=4 * limit)
+            parts += found
+        result = mailcheck.check_for_mail_server(staff, sender=payload.sender, to=payload.to, parts=parts)
+        prompts = _prompts(staff, payload, result)
     except services.InvalidInput as exc:
         raise HttpError(422, str(exc)) from None
     return CheckOut(
         verdict=str(result.verdict),
         contains_personal_data=result.contains_personal_data,
         findings=[
-            FindingOut(part=f.part, start=f.finding.start, end=f.finding.end, label=f.label)
+            FindingOut(
+                part=f.part,
+                start=f.finding.start,
+                end=f.finding.end,
+                label=f.label,
+                what=f.plain,
+                why=f.finding.why,
+            )
             for f in result.findings
         ],
         reason=result.reason(),
         secure_routes=[str(r) for r in result.routes() if r is not services.Route.EMAIL],
+        prompts=prompts,
     )
+
+
+def _prompts(staff: Staff, payload: CheckIn, result: services.Check) -> list[PromptOut]:
+    """The sender's prompts; when every one is answered, the answers are audited (as the sender, if the
+    mailbox is one member of staff's)."""
+    sender = sender_staff(payload.sender)
+    try:
+        recipients.confirm(
+            sender or staff,
+            result.recipients,
+            contains_personal_data=result.contains_personal_data,
+            confirmed=payload.confirmed,
+            thread=[t.strip().lower() for t in payload.thread],
+            sender_known=sender is not None,
+        )
+    except recipients.ConfirmRecipients as asked:
+        return [
+            PromptOut(key=p.key, kind=str(p.kind), text=p.text, answered=p.key in payload.confirmed)
+            for p in asked.prompts
+        ]
+    found = recipients.prompts_for(
+        sender, result.recipients, contains_personal_data=result.contains_personal_data, thread=payload.thread
+    )
+    return [PromptOut(key=p.key, kind=str(p.kind), text=p.text, answered=True) for p in found]
 
 
 def _base64(text: str, name: str) -> bytes:

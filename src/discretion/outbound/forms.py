@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from discretion.outbound import services
 
@@ -36,6 +37,8 @@ class ComposeForm(forms.Form):
     body = forms.CharField(
         label="Message", widget=forms.Textarea(attrs={"rows": 10}), max_length=100_000, required=False
     )
+    # A reply: the addresses on the message replied to (?reply_to=…), for the reply-to-all prompt.
+    thread = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
     def __init__(self, *args: Any, answerable: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,8 +55,15 @@ class ComposeForm(forms.Form):
         except services.InvalidInput as exc:
             raise forms.ValidationError(str(exc)) from None
 
+    def clean_thread(self) -> tuple[str, ...]:
+        raw = self.cleaned_data.get("thread") or ""
+        return tuple(a.strip().lower() for a in raw.replace(";", ",").split(",") if "@" in a)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not (data.get("subject") or "").strip() and not (data.get("body") or "").strip():
             self.add_error("body", "Enter a message")
+        limit = int(getattr(settings, "DISCRETION_MAX_MESSAGE_BYTES", 25 * 1024 * 1024))
+        if len((data.get("subject") or "").encode()) + len((data.get("body") or "").encode()) > limit:
+            self.add_error("body", f"The message must be {limit // 1024} KB or smaller")
         return data

@@ -26,3 +26,21 @@ class RecipientKey(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.address = self.address.strip().lower()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class SentTo(models.Model):
+    """An address a member of staff has sent to through the gateway: "never written to before" is a
+    recipient prompt (issue 14), as in Egress Prevent."""
+
+    staff = models.ForeignKey("staff.Staff", on_delete=models.CASCADE, related_name="+")
+    address = models.EmailField(max_length=254)
+    first_sent_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(default=timezone.now)
+    times = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "address written to"
+        constraints = [models.UniqueConstraint(fields=["staff", "address"], name="one_sent_to_per_address")]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.times})"

@@ -20,7 +20,7 @@ import enum
 import io
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -33,6 +33,7 @@ from discretion.audit import services as audit
 from discretion.detect import Finding, Label, is_service_user_personal_data, scan
 from discretion.disclosures.models import Channel, OutboxMessage
 from discretion.disclosures.services import Recipient, Release, disclose, refuse_supervised_release
+from discretion.outbound import recipients as recipient_prompts
 from discretion.outbound.models import RecipientKey
 from discretion.outbound.subjects import get_index
 from discretion.requests.message_basis import MessageBasis, basis_for_message, record_answered
@@ -108,9 +109,11 @@ class PartFinding:
         return self.part.split(":")[0]
 
     @property
-    def plain_label(self) -> str:
-        """What was found, in words ("name of a known service user", never "PERSON")."""
-        return LABEL_NAMES.get(self.finding.label, str(self.finding.label)).capitalize()
+    def plain(self) -> str:
+        """In plain English: "a child's name" (outbound/wording.py)."""
+        from discretion.outbound.wording import what
+
+        return what(self)
 
     @property
     def plain_where(self) -> str:
@@ -204,12 +207,12 @@ class Check:
         """Plain English: what was found (labels and where), without repeating the text itself."""
         if not self.contains_personal_data:
             return "No personal data about service users was found."
-        parts: list[str] = []
-        for pf in self.personal_findings:
-            parts.append(
-                f"{LABEL_NAMES[pf.finding.label]} in the {pf.where} "
-                f"(characters {pf.finding.start}–{pf.finding.end})"
-            )
+        from discretion.outbound.wording import what_and_where
+
+        parts = [
+            f"{what_and_where(pf)} (characters {pf.finding.start}–{pf.finding.end})"
+            for pf in self.personal_findings
+        ]
         parts.extend(f"attachment {name} could not be checked" for name in self.unscanned)
         return "This message contains personal data about a service user: " + "; ".join(parts) + "."
 
@@ -478,8 +481,13 @@ def send_message(
     entry_ids: Sequence[int] = (),
     override: bool = False,
     request_id: int | None = None,
+    confirmed: Collection[str] | None = None,
+    thread: Sequence[str] = (),
 ) -> Sent:
     """Send a message from `actor` through the gateway (policy 1.1); see the module docstring.
+
+    `confirmed`: the recipient prompts the sender has answered (outbound/recipients.py); while one is
+    open, `ConfirmRecipients` is raised (audited). None only for a caller with no sender to ask.
 
     With `case_id` the actor must be able to open the case (need to know, audited read). Personal data
     goes only by a secure route and is registered as a disclosure with the outbox message in one
@@ -561,8 +569,18 @@ def send_message(
             case_id=case_id,
             person_ids=person_ids,
         )
+    if confirmed is not None:  # Egress-style recipient prompts, answered and audited (issue 14)
+        recipient_prompts.confirm(
+            actor,
+            recipients,
+            contains_personal_data=check.contains_personal_data,
+            confirmed=confirmed,
+            thread=thread,
+            case_id=case_id,
+        )
 
     with transaction.atomic():
+        recipient_prompts.remember(actor, recipients)
         if chosen is Route.EMAIL:
             messages = queue_plain(actor, to=recipients, subject=subject, body=body, attachments=attachments)
             audit.record(

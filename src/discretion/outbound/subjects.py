@@ -33,7 +33,7 @@ DEFAULT_INDEX_MAX_AGE = 600.0
 
 
 def _subject(row: tuple[Any, ...], aliases: list[str], addresses: list[Address]) -> Subject:
-    _pk, ref, given, family, dob, nhs = row
+    _pk, ref, given, family, dob, nhs, is_child = row
     return Subject(
         ref=ref,
         family_name=family,
@@ -42,6 +42,7 @@ def _subject(row: tuple[Any, ...], aliases: list[str], addresses: list[Address])
         dob=dob,
         addresses=tuple(addresses),
         nhs_number=nhs or None,
+        is_child=bool(is_child),
     )
 
 
@@ -71,7 +72,7 @@ def load_subjects(person_ids: Iterable[int] | None = None) -> list[Subject]:
     return [
         _subject(row, aliases.get(row[0], []), homes.get(row[0], []))
         for row in people.values_list(
-            "id", "ref", "given_names", "family_name", "date_of_birth", "nhs_number"
+            "id", "ref", "given_names", "family_name", "date_of_birth", "nhs_number", "is_child"
         ).iterator(chunk_size=5000)
     ]
 

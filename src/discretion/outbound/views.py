@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discretion import access, keyed
-from discretion.outbound import services
+from discretion.outbound import recipients, services
 from discretion.outbound.forms import ComposeForm
 from discretion.requests import message_basis
 from discretion.staff.models import Staff
@@ -88,7 +88,13 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
         return not_found(request)
     except access.AccessDenied as exc:
         return refused(request, exc, case_ref=ref)
-    form = ComposeForm(request.POST or None, answerable=message_basis.requests_to_answer(actor))
+    form = ComposeForm(
+        request.POST or None,
+        answerable=message_basis.requests_to_answer(actor),
+        initial={"thread": request.GET.get("reply_to", "")},
+    )
+    prompts: tuple[recipients.Prompt, ...] = ()
+    confirmed = request.POST.getlist("confirmed")
     check: services.Check | None = None
     error: str | None = None
     status = 200
@@ -113,7 +119,11 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
                     recipient_organisation=data["recipient_organisation"],
                     purpose=data["purpose"],
                     request_id=data.get("request"),
+                    confirmed=confirmed,
+                    thread=data["thread"],
                 )
+            except recipients.ConfirmRecipients as exc:
+                error, prompts, status = "Check the recipients before sending", exc.prompts, 400
             except services.Blocked as exc:
                 error, check, status = str(exc), exc.check, 400
             except services.InvalidInput as exc:
@@ -135,7 +145,15 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
     return render(
         request,
         "outbound/compose.html",
-        {"case": view.case, "form": form, "error": error, "action": action, **_panel(check)},
+        {
+            "case": view.case,
+            "form": form,
+            "error": error,
+            "action": action,
+            "prompts": prompts,
+            "confirmed": confirmed,
+            **_panel(check),
+        },
         status=status,
     )
 
