@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "discretion.commands",
     "discretion.research.cli",
     "discretion.operations",
+    "discretion.information_rights.documents.cli",
 )
 
 

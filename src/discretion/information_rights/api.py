@@ -508,3 +508,8 @@ def decide_sar_review(
         )
     )
     return _sar_review_out(r)
+
+
+from discretion.information_rights.documents.api import router as documents_router  # noqa: E402
+
+router.add_router("", documents_router)
