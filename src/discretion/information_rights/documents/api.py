@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from discretion.api import actor
@@ -99,9 +99,9 @@ def documents_progress(request: HttpRequest, sar_id: int) -> ProgressOut:
 
 
 @router.post("/sar/{sar_id}/documents/read", response={202: ProgressOut})
-def read_documents(request: HttpRequest, sar_id: int) -> tuple[int, ProgressOut]:
+def read_documents(request: HttpRequest, sar_id: int) -> Status[ProgressOut]:
     """Queue the reading of the documents (the background worker runs it; resumable)."""
-    return 202, _progress(_call(lambda: reads.start_reading(actor(request), sar_id)))
+    return Status(202, _progress(_call(lambda: reads.start_reading(actor(request), sar_id))))
 
 
 @router.get("/pages/{page_id}", response=PageOut)
@@ -124,15 +124,15 @@ def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @router.post("/pages/{page_id}/boxes", response={201: BoxOut})
-def draw_box(request: HttpRequest, page_id: int, payload: DrawIn) -> tuple[int, BoxOut]:
+def draw_box(request: HttpRequest, page_id: int, payload: DrawIn) -> Status[BoxOut]:
     box = _call(lambda: services.draw_box(actor(request), page_id, **payload.dict()))
-    return 201, _box(box)
+    return Status(201, _box(box))
 
 
 @router.post("/pages/{page_id}/words", response={201: list[BoxOut]})
-def box_words(request: HttpRequest, page_id: int, payload: WordsIn) -> tuple[int, list[BoxOut]]:
+def box_words(request: HttpRequest, page_id: int, payload: WordsIn) -> Status[list[BoxOut]]:
     made = _call(lambda: services.box_words(actor(request), page_id, word_indexes=payload.words, reason=payload.reason))
-    return 201, [_box(b) for b in made]
+    return Status(201, [_box(b) for b in made])
 
 
 @router.post("/pages/{page_id}/check", response=dict[str, int])

@@ -275,24 +275,33 @@ def decide_duplicates(actor: Staff, page_id: int) -> int:
     return len(copies)
 
 
+def _centre(box: PageBox) -> tuple[float, float]:
+    return (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+
+
 def _copy_decisions(actor: Staff, originals: list[PageBox], copy: SarPage) -> None:
-    for box in originals:
-        if box.text == "(whole page)" or not finder.fold(box.text):
-            twin = PageBox.objects.create(
-                sar_id=copy.sar_id, page=copy, x0=box.x0, y0=box.y0, x1=box.x1, y1=box.y1,
-                text=box.text, match_key=box.match_key, reason=box.reason, proposed_by_system=False,
-                decision=box.decision,
-            )
-            _log(twin, actor, "duplicate")
+    """Each box on the copy takes the decision of the original's box with the same words nearest
+    to it; an original box with no counterpart (one drawn by hand) is drawn on the copy too."""
+    unmatched = list(originals)
+    for twin in sorted(copy.boxes.all(), key=lambda b: (b.y0, b.x0)):
+        same = [b for b in unmatched if finder.fold(b.text) == finder.fold(twin.text)]
+        if not same:
             continue
-        if not _apply_on_page(actor, copy, box.text, box.decision, box.reason, action="duplicate"):
-            if box.decision == Decision.ACCEPTED and not finder.find_phrase(_words(copy), box.text, fuzzy=True):
-                twin = PageBox.objects.create(
-                    sar_id=copy.sar_id, page=copy, x0=box.x0, y0=box.y0, x1=box.x1, y1=box.y1,
-                    text=box.text, match_key=box.match_key, reason=box.reason, proposed_by_system=False,
-                    decision=box.decision,
-                )
-                _log(twin, actor, "duplicate")
+        tx, ty = _centre(twin)
+        nearest = min(same, key=lambda b: (_centre(b)[0] - tx) ** 2 + (_centre(b)[1] - ty) ** 2)
+        unmatched.remove(nearest)
+        if twin.decision != nearest.decision:
+            twin.decision = nearest.decision
+            twin.save(update_fields=["decision"])
+            _log(twin, actor, "duplicate")
+    for box in unmatched:
+        if box.decision == Decision.REJECTED:
+            continue
+        made = PageBox.objects.create(
+            sar_id=copy.sar_id, page=copy, x0=box.x0, y0=box.y0, x1=box.x1, y1=box.y1, text=box.text,
+            match_key=box.match_key, reason=box.reason, proposed_by_system=False, decision=box.decision,
+        )
+        _log(made, actor, "duplicate")
 
 
 def check_page(actor: Staff, page_id: int) -> SarPage:
