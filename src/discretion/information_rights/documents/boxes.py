@@ -110,21 +110,24 @@ def _loose(token: str, key: str) -> bool:
     return len(token) >= 2 and jellyfish.levenshtein_distance(token, key) <= max(1, len(key) // 2)
 
 
-def fuzzy_names(words: Sequence[Word], keys: NameKeys) -> list[Proposal]:
+def fuzzy_names(words: Sequence[Word], keys: NameKeys, *, fuzzy: bool = True) -> list[Proposal]:
+    """Third parties' names, alone or in full; within an edit or two where `fuzzy` (an OCR page)."""
     folded = [fold(w.text) for w in words]
+    close = _close if fuzzy else str.__eq__
+    loose = _loose if fuzzy else str.__eq__
     found: list[Proposal] = []
     taken: set[int] = set()
     for i in range(len(words) - 1):
         a, b = folded[i], folded[i + 1]
         for given, family in keys.pairs:
-            if (_close(a, given) and _loose(b, family)) or (_close(b, family) and _loose(a, given)):
+            if (close(a, given) and loose(b, family)) or (close(b, family) and loose(a, given)):
                 taken |= {i, i + 1}
                 found += box_words(words, (i, i + 1), THIRD_PARTY, f"{given} {family}")
                 break
     for i, token in enumerate(folded):
         if i in taken or len(token) < 4:
             continue
-        key = next((k for k in keys.singles if _close(token, k)), None)
+        key = next((k for k in keys.singles if close(token, k)), None)
         if key is not None:
             found += box_words(words, (i,), THIRD_PARTY, key)
     return found
@@ -137,8 +140,10 @@ def propose(
     labels: frozenset[detect.Label],
     *,
     keys: NameKeys | None = None,
+    fuzzy: bool = False,
 ) -> list[Proposal]:
-    """Boxes for third-party findings on the page; with `keys` (an OCR page), near-misses too."""
+    """Boxes for third-party findings on the page, and for third parties' names (`keys`): a lone
+    given name the finder cannot attribute is still redacted; with `fuzzy` (an OCR page), near-misses."""
     text, spans = page_text(words)
     proposals: list[Proposal] = []
     covered: set[int] = set()
@@ -150,7 +155,7 @@ def propose(
             covered |= set(hit)
             proposals += box_words(words, hit, THIRD_PARTY, fold(finding.text))
     if keys is not None:
-        proposals += [p for p in fuzzy_names(words, keys) if not _inside(p, proposals)]
+        proposals += [p for p in fuzzy_names(words, keys, fuzzy=fuzzy) if not _inside(p, proposals)]
     return proposals
 
 

@@ -231,7 +231,7 @@ def _proposals(words: list[ocr.Word], context: _Context, entry_id: int, *, read_
     if confidential:
         return [boxes.whole_page(Reason.CONFIDENTIAL_SOURCE.value)]  # policy 3: an anonymous referrer
     found = boxes.propose(
-        words, context.index, context.third_refs, THIRD_PARTY_LABELS, keys=context.keys if read_by_ocr else None
+        words, context.index, context.third_refs, THIRD_PARTY_LABELS, keys=context.keys, fuzzy=read_by_ocr
     )
     if special and found:
         return [boxes.whole_page(Reason.THIRD_PARTY_SPECIAL.value)]
