@@ -71,5 +71,14 @@ def page_pdf(burned: Image.Image, reading: ocr.Reading) -> bytes:
 
 
 def release_page(image: Image.Image, boxes: Sequence[Box]) -> bytes:
+    """Burn, read the burned image again, and keep no "word" OCR sees touching a black box (its
+    guesses at a solid rectangle, or a box read together with the word beside it): no character
+    of the text layer lies under a box."""
     burned = burn(image, boxes)
-    return page_pdf(burned, ocr.recognise(burned, dpi=DISPLAY_DPI))
+    reading = ocr.recognise(burned, dpi=DISPLAY_DPI)
+    kept = [
+        w
+        for w in reading.words
+        if not any(w.x0 < b[2] and w.x1 > b[0] and w.y0 < b[3] and w.y1 > b[1] for b in boxes)
+    ]
+    return page_pdf(burned, ocr.Reading(kept, reading.confidence))
