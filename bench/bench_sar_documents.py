@@ -56,15 +56,29 @@ def build_world() -> dict[str, object]:
     call_command("migrate", verbosity=0)
     policy = ensure_policy()
     team = Team.objects.create(name="Leaving care team")
-    igo = Staff.objects.create_user(username="bench-igo", password="x", role="information_governance", first_name="Iris", last_name="Govan")
-    worker = Staff.objects.create_user(username="bench-sw", password="x", team=team, first_name="Sam", last_name="Worker")
+    igo = Staff.objects.create_user(
+        username="bench-igo",
+        password="x",
+        role="information_governance",
+        first_name="Iris",
+        last_name="Govan",
+    )
+    worker = Staff.objects.create_user(
+        username="bench-sw", password="x", team=team, first_name="Sam", last_name="Worker"
+    )
     for member in (igo, worker):
         Acknowledgement.objects.create(staff=member, policy=policy)
     t0 = time.perf_counter()
     plan = carefile.Plan(pages=PAGES, scanned=SCANNED, word=WORD, emails=EMAILS)
     care = carefile.build(plan, team=team, author=worker)
     generated = time.perf_counter() - t0
-    sar = services.open_sar(igo, requester_name="Kayden Walsh", requester_contact="k@example.org", requester_kind="self", subject_ref=care.child_ref)
+    sar = services.open_sar(
+        igo,
+        requester_name="Kayden Walsh",
+        requester_contact="k@example.org",
+        requester_kind="self",
+        subject_ref=care.child_ref,
+    )
     services.verify_identity(igo, sar.pk, evidence="Passport")
     services.compile_records(igo, sar.pk)
     return {"igo": igo.pk, "sar": sar.pk, "care": care, "generate_seconds": generated}
@@ -79,13 +93,24 @@ def child_main(kind: str, igo_id: int, sar_id: int) -> None:
     t0 = time.perf_counter()
     if kind == "read":
         done = reads.read_documents(igo_id, sar_id)
-        out = {"pages": done.pages_done, "documents": done.documents, "unreadable": done.documents_failed, "low_confidence": done.low_confidence}
+        out = {
+            "pages": done.pages_done,
+            "documents": done.documents,
+            "unreadable": done.documents_failed,
+            "low_confidence": done.low_confidence,
+        }
     else:
         from discretion.staff.models import Staff
 
         igo = Staff.objects.get(pk=igo_id)
         sar = services.get_sar_for(igo, sar_id)
-        for attachment_id in sorted({a for attachments in services.compile_sar(igo, sar, propose=False).attachments.values() for a in (x.pk for x in attachments)}):
+        for attachment_id in sorted(
+            {
+                a
+                for attachments in services.compile_sar(igo, sar, propose=False).attachments.values()
+                for a in (x.pk for x in attachments)
+            }
+        ):
             services.decide_attachment(igo, sar_id, attachment_id, include=True, note="bench")
         content = services.build_bundle(igo, sar_id)
         Path(os.environ["BENCH_BUNDLE"]).write_bytes(content)
@@ -97,9 +122,17 @@ def child_main(kind: str, igo_id: int, sar_id: int) -> None:
 
 def _run_child(kind: str, igo: int, sar: int, env: dict[str, str]) -> dict[str, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([sys.executable, __file__, "--child", kind, str(igo), str(sar)], check=True, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(igo), str(sar)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["peak_rss_mib"] = round(max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024, 1)
+    result["peak_rss_mib"] = round(
+        max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024, 1
+    )
     return result
 
 
@@ -124,33 +157,44 @@ def baseline_tesseract(sar_id: int) -> dict[str, float]:
     for image in sorted(folder.glob("*.png")):
         subprocess.run(["tesseract", str(image), "stdout"], check=True, capture_output=True)
     seconds = time.perf_counter() - t0
-    return {"pages": count, "seconds": round(seconds, 1), "pages_per_second": round(count / seconds, 3) if seconds else 0}
+    return {
+        "pages": count,
+        "seconds": round(seconds, 1),
+        "pages_per_second": round(count / seconds, 3) if seconds else 0,
+    }
 
 
-def recall(sar_id: int, truth: list[tuple[int, int, str, tuple[float, float, float, float]]]) -> dict[str, float]:
+def recall(
+    sar_id: int, truth: list[tuple[int, int, str, tuple[float, float, float, float]]]
+) -> dict[str, float]:
     from discretion.information_rights.documents.models import PageBox
 
     boxes: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
-    for att, number, x0, y0, x1, y1 in PageBox.objects.filter(sar_id=sar_id, page__document__part="", page__source="ocr").values_list(
-        "page__document__attachment_id", "page__number", "x0", "y0", "x1", "y1"
-    ):
+    for att, number, x0, y0, x1, y1 in PageBox.objects.filter(
+        sar_id=sar_id, page__document__part="", page__source="ocr"
+    ).values_list("page__document__attachment_id", "page__number", "x0", "y0", "x1", "y1"):
         boxes.setdefault((att, number), []).append((x0, y0, x1, y1))
     found = 0
     for att, number, _token, (x0, y0, x1, y1) in truth:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         found += any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes.get((att, number), []))
     proposals = sum(len(v) for v in boxes.values())
-    return {"names": len(truth), "covered": found, "recall": round(found / len(truth), 4) if truth else 0.0, "proposals_on_scans": proposals}
+    return {
+        "names": len(truth),
+        "covered": found,
+        "recall": round(found / len(truth), 4) if truth else 0.0,
+        "proposals_on_scans": proposals,
+    }
 
 
 def _under_boxes(sar_id: int, sample: int) -> dict[str, object]:
     """The true-redaction test on every released page: no text-layer character inside a box, and
     (on a sample of pages with boxes) no word that OCR reads from the released image inside one."""
     import pypdfium2 as pdfium
+    from django.core.files.storage import default_storage
 
     from discretion.information_rights.documents import ocr
     from discretion.information_rights.documents.models import SarPage
-    from django.core.files.storage import default_storage
 
     text_leaks, ocr_leaks, checked, boxed = 0, 0, 0, []
     for page in SarPage.objects.filter(sar_id=sar_id).exclude(burned="").prefetch_related("boxes"):
@@ -173,15 +217,26 @@ def _under_boxes(sar_id: int, sample: int) -> dict[str, object]:
             cx, cy = (left + right) / 2 / width, 1 - (bottom + top) / 2 / height
             text_leaks += any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
         checked += 1
-        boxed.append((names, boxes, released.render(scale=150 / 72, grayscale=True).to_pil().convert("L")) if len(boxed) < sample else None)
+        boxed.append(
+            (names, boxes, released.render(scale=150 / 72, grayscale=True).to_pil().convert("L"))
+            if len(boxed) < sample
+            else None
+        )
         boxed = [b for b in boxed if b is not None]
     for names, boxes, image in boxed:
         # OCR guesses at a black rectangle ("EE", "a:"); a leak is a word of what the box covered.
         for word in ocr.recognise(image, dpi=150).words:
             cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
-            if word.text.lower().strip(".,;:") in names and any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes):
+            if word.text.lower().strip(".,;:") in names and any(
+                b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes
+            ):
                 ocr_leaks += 1
-    return {"pages_with_boxes": checked, "text_under_boxes": text_leaks, "pages_ocr_checked": len(boxed), "redacted_words_read_under_boxes": ocr_leaks}
+    return {
+        "pages_with_boxes": checked,
+        "text_under_boxes": text_leaks,
+        "pages_ocr_checked": len(boxed),
+        "redacted_words_read_under_boxes": ocr_leaks,
+    }
 
 
 def check_release(sar_id: int, bundle: Path) -> dict[str, object]:
@@ -192,7 +247,13 @@ def check_release(sar_id: int, bundle: Path) -> dict[str, object]:
 
     from discretion.information_rights.documents.models import PageBox
 
-    redacted = {t for t in PageBox.objects.filter(sar_id=sar_id).exclude(decision="rejected").values_list("text", flat=True) if t and t != "(whole page)" and len(t) >= 4}
+    redacted = {
+        t
+        for t in PageBox.objects.filter(sar_id=sar_id)
+        .exclude(decision="rejected")
+        .values_list("text", flat=True)
+        if t and t != "(whole page)" and len(t) >= 4
+    }
     reader = PdfReader(io.BytesIO(bundle.read_bytes()))
     pages = [p.extract_text() or "" for p in reader.pages]
     text_hits = sorted({s for s in redacted for t in pages if s in t})
@@ -202,9 +263,26 @@ def check_release(sar_id: int, bundle: Path) -> dict[str, object]:
     ocr_hits: set[str] = set()
     t0 = time.perf_counter()
     for index in sample:
-        subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-f", str(index + 1), "-l", str(index + 1), str(bundle), str(folder / "p")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "150",
+                "-gray",
+                "-png",
+                "-f",
+                str(index + 1),
+                "-l",
+                str(index + 1),
+                str(bundle),
+                str(folder / "p"),
+            ],
+            check=True,
+        )
         for image in folder.glob("p-*.png"):
-            read = subprocess.run(["tesseract", str(image), "stdout"], capture_output=True, text=True, check=True).stdout
+            read = subprocess.run(
+                ["tesseract", str(image), "stdout"], capture_output=True, text=True, check=True
+            ).stdout
             ocr_hits |= {s for s in redacted if s in read}
             image.unlink()
     return {
@@ -241,16 +319,41 @@ def main() -> None:
     result = {
         "benchmark": "subject access: synthetic care file read, proposed, released (true redaction)",
         "engine": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
-        "care_file": {"pages": care.pages, "scanned_pages": care.scanned_pages, "word": WORD, "emails": EMAILS, "generate_seconds": round(world["generate_seconds"], 1)},
-        "read": {**{k: (round(v, 1) if isinstance(v, float) else v) for k, v in read.items()}, "pages_per_second": round(pages_per_second, 3)},
+        "care_file": {
+            "pages": care.pages,
+            "scanned_pages": care.scanned_pages,
+            "word": WORD,
+            "emails": EMAILS,
+            "generate_seconds": round(world["generate_seconds"], 1),
+        },
+        "read": {
+            **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in read.items()},
+            "pages_per_second": round(pages_per_second, 3),
+        },
         "baseline_plain_tesseract_on_scanned_pages": baseline,
-        "ratio_pipeline_pages_per_second_to_plain_tesseract": round(pages_per_second / baseline["pages_per_second"], 2) if baseline["pages_per_second"] else None,
+        "ratio_pipeline_pages_per_second_to_plain_tesseract": round(
+            pages_per_second / baseline["pages_per_second"], 2
+        )
+        if baseline["pages_per_second"]
+        else None,
         "proposals_on_scanned_pages": found,
         "release": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in released.items()},
         "release_checks": checks,
         "targets": {"read_seconds": 1800, "peak_rss_mib": 2048, "recall": 0.95, "redacted_strings_found": 0},
-        "meets_targets": read["seconds"] < 1800 and read["peak_rss_mib"] + 2 * read["tesseract_peak_mib"] < 2048 and found["recall"] >= 0.95 and checks["in_extracted_text"] == 0 and checks["in_ocr"] == 0 and checks["under_boxes"]["text_under_boxes"] == 0 and checks["under_boxes"]["redacted_words_read_under_boxes"] == 0,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load_before": load_before, "load_after_read": load_during, "load_at_end": _load()},
+        "meets_targets": read["seconds"] < 1800
+        and read["peak_rss_mib"] + 2 * read["tesseract_peak_mib"] < 2048
+        and found["recall"] >= 0.95
+        and checks["in_extracted_text"] == 0
+        and checks["in_ocr"] == 0
+        and checks["under_boxes"]["text_under_boxes"] == 0
+        and checks["under_boxes"]["redacted_words_read_under_boxes"] == 0,
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_before": load_before,
+            "load_after_read": load_during,
+            "load_at_end": _load(),
+        },
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")

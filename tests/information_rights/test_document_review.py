@@ -28,10 +28,15 @@ def read_sar(world, igo_client):
     care = carefile.build(TINY, team=team, author=world.staff(team=team), seed=11)
     igo = igo_client.igo
     sar = services.open_sar(
-        igo, requester_name="Kayden Walsh", requester_contact="k@example.org", requester_kind="self",
+        igo,
+        requester_name="Kayden Walsh",
+        requester_contact="k@example.org",
+        requester_kind="self",
         received_on=dt.date(2026, 11, 2),
     )
-    services.verify_identity(igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3), subject_ref=care.child_ref)
+    services.verify_identity(
+        igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3), subject_ref=care.child_ref
+    )
     services.compile_records(igo, sar.pk)
     reads.read_documents(igo.pk, sar.pk)
     return sar
@@ -46,7 +51,9 @@ def test_pages_show_boxes_and_take_every_action_without_javascript(igo_client, r
     shown = client.get(reverse("information_rights:sar-page", args=[page.pk]))
     assert shown.status_code == 200 and f'data-box="{box.pk}"'.encode() in shown.content
     image = client.get(reverse("information_rights:sar-page-image", args=[page.pk]))
-    assert image.status_code == 200 and image["Cache-Control"] == "no-store" and image.content[:2] == b"\xff\xd8"
+    assert (
+        image.status_code == 200 and image["Cache-Control"] == "no-store" and image.content[:2] == b"\xff\xd8"
+    )
     decide = reverse("information_rights:sar-box-action", args=[box.pk, "decide"])
     assert client.post(decide, {"page": page.pk, "decision": "rejected"}).status_code == 302
     box.refresh_from_db()
@@ -54,11 +61,21 @@ def test_pages_show_boxes_and_take_every_action_without_javascript(igo_client, r
     resize = reverse("information_rights:sar-box-action", args=[box.pk, "resize"])
     response = client.post(resize, {"page": page.pk, "left": "10", "top": "10", "right": "5", "bottom": "20"})
     assert response.status_code == 400 and b"right edge" in response.content
-    assert client.post(resize, {"page": page.pk, "left": "10", "top": "10", "right": "30", "bottom": "12"}).status_code == 302
+    assert (
+        client.post(
+            resize, {"page": page.pk, "left": "10", "top": "10", "right": "30", "bottom": "12"}
+        ).status_code
+        == 302
+    )
     box.refresh_from_db()
     assert (round(box.x0, 3), round(box.x1, 3), box.decision) == (0.1, 0.3, "accepted")
     draw = reverse("information_rights:sar-page-action", args=[page.pk, "draw"])
-    assert client.post(draw, {"left": "50", "top": "50", "right": "60", "bottom": "52", "reason": "third_party"}).status_code == 302
+    assert (
+        client.post(
+            draw, {"left": "50", "top": "50", "right": "60", "bottom": "52", "reason": "third_party"}
+        ).status_code
+        == 302
+    )
     words = reverse("information_rights:sar-page-action", args=[page.pk, "words"])
     assert client.post(words, {"words": ["0", "1"], "reason": "third_party"}).status_code == 302
     assert client.post(words, {}).status_code == 400
@@ -73,7 +90,11 @@ def test_apply_to_all_and_decide_duplicates_once(igo_client, read_sar):
     same = PageBox.objects.filter(sar=read_sar, match_key=box.match_key).count()
     changed = documents.apply_to_all(igo, box.pk, decision="rejected")
     assert changed >= same - 1
-    assert not PageBox.objects.filter(sar=read_sar, match_key=box.match_key).exclude(decision="rejected").exists()
+    assert (
+        not PageBox.objects.filter(sar=read_sar, match_key=box.match_key)
+        .exclude(decision="rejected")
+        .exists()
+    )
     original = SarPage.objects.filter(sar=read_sar, duplicates__isnull=False).distinct().first()
     copy = original.duplicates.first()
     first = original.boxes.exclude(text="(whole page)").first()
@@ -95,7 +116,9 @@ def test_api_and_refusals(client, igo_client, read_sar, world):
     )
     assert made.status_code == 201 and made.json()["decision"] == "accepted"
     bad = igo_client.post(
-        f"/api/information-rights/pages/{page.pk}/boxes", {"x0": 0.5, "y0": 0.1, "x1": 2, "y1": 0.12}, content_type="application/json"
+        f"/api/information-rights/pages/{page.pk}/boxes",
+        {"x0": 0.5, "y0": 0.1, "x1": 2, "y1": 0.12},
+        content_type="application/json",
     )
     assert bad.status_code == 400 and "inside the page" in bad.json()["detail"]
     progress = igo_client.get(f"/api/information-rights/sar/{read_sar.pk}/documents").json()

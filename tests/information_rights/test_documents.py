@@ -40,7 +40,9 @@ def _compiled_sar(igo, care_file):
         requester_kind="self",
         received_on=dt.date(2026, 11, 2),
     )
-    services.verify_identity(igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3), subject_ref=care_file.child_ref)
+    services.verify_identity(
+        igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3), subject_ref=care_file.child_ref
+    )
     services.compile_records(igo, sar.pk)
     return sar
 
@@ -51,10 +53,17 @@ def _pdf_text(content: bytes) -> str:
 
 def _ocr_text(content: bytes, tmp_path) -> str:
     (tmp_path / "bundle.pdf").write_bytes(content)
-    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(tmp_path / "bundle.pdf"), str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-gray", "-png", str(tmp_path / "bundle.pdf"), str(tmp_path / "p")],
+        check=True,
+    )
     texts = []
     for image in sorted(tmp_path.glob("p-*.png")):
-        texts.append(subprocess.run(["tesseract", str(image), "stdout"], capture_output=True, text=True, check=True).stdout)
+        texts.append(
+            subprocess.run(
+                ["tesseract", str(image), "stdout"], capture_output=True, text=True, check=True
+            ).stdout
+        )
     return "\n".join(texts)
 
 
@@ -77,8 +86,11 @@ def test_every_kind_is_read_into_pages_with_words_and_proposals(igo, care_file):
     for attachment_id, number, _token, (x0, y0, x1, y1) in truth:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         found += any(
-            b.page.document.attachment_id == attachment_id and b.page.document.part == "" and b.page.number == number
-            and b.x0 <= cx <= b.x1 and b.y0 <= cy <= b.y1
+            b.page.document.attachment_id == attachment_id
+            and b.page.document.part == ""
+            and b.page.number == number
+            and b.x0 <= cx <= b.x1
+            and b.y0 <= cy <= b.y1
             for b in boxes
         )
     assert truth and found / len(truth) >= 0.8

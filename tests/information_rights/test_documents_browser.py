@@ -20,13 +20,20 @@ def test_review_a_scanned_page_accept_draw_release(page, world):
     from discretion.information_rights.models import SarStatus
 
     team = world.team()
-    care = carefile.build(carefile.Plan(pages=3, scanned=1, word=0, emails=0, duplicated_letter_copies=1), team=team, seed=3)
+    care = carefile.build(
+        carefile.Plan(pages=3, scanned=1, word=0, emails=0, duplicated_letter_copies=1), team=team, seed=3
+    )
     igo = world.staff("information_governance", username="igo-pages")
     sar = services.open_sar(
-        igo, requester_name="Kayden Walsh", requester_contact="k@example.org", requester_kind="self",
+        igo,
+        requester_name="Kayden Walsh",
+        requester_contact="k@example.org",
+        requester_kind="self",
         received_on=dt.date(2026, 11, 2),
     )
-    services.verify_identity(igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3), subject_ref=care.child_ref)
+    services.verify_identity(
+        igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3), subject_ref=care.child_ref
+    )
     services.compile_records(igo, sar.pk)
     reads.read_documents(igo.pk, sar.pk)
     scanned = SarPage.objects.get(sar=sar, source="ocr")

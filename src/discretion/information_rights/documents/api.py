@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from discretion.api import actor
 from discretion.information_rights.documents import reads, services
 from discretion.information_rights.documents.models import PageBox
+from discretion.information_rights.documents.pipeline import Progress
 
 router = Router(tags=["information rights: documents"])
 T = TypeVar("T")
@@ -84,12 +85,19 @@ class WordsIn(Schema):
 
 def _box(b: PageBox) -> BoxOut:
     return BoxOut(
-        id=b.pk, page_id=b.page_id, x0=b.x0, y0=b.y0, x1=b.x1, y1=b.y1,
-        reason=b.reason, decision=b.decision, proposed_by_system=b.proposed_by_system,
+        id=b.pk,
+        page_id=b.page_id,
+        x0=b.x0,
+        y0=b.y0,
+        x1=b.x1,
+        y1=b.y1,
+        reason=b.reason,
+        decision=b.decision,
+        proposed_by_system=b.proposed_by_system,
     )
 
 
-def _progress(p: reads.pipeline.Progress) -> ProgressOut:
+def _progress(p: Progress) -> ProgressOut:
     return ProgressOut(**{k: getattr(p, k) for k in ProgressOut.model_fields})
 
 
@@ -109,9 +117,16 @@ def page(request: HttpRequest, page_id: int) -> PageOut:
     view = _call(lambda: reads.page_view(actor(request), page_id))
     p = view.page
     return PageOut(
-        id=p.pk, document_id=p.document_id, number=p.number, source=p.source, confidence=p.confidence,
-        low_confidence=p.low_confidence, duplicate_of=p.duplicate_of_id, duplicates=view.duplicates,
-        text=p.text, boxes=[_box(b) for b in view.boxes],
+        id=p.pk,
+        document_id=p.document_id,
+        number=p.number,
+        source=p.source,
+        confidence=p.confidence,
+        low_confidence=p.low_confidence,
+        duplicate_of=p.duplicate_of_id,
+        duplicates=view.duplicates,
+        text=p.text,
+        boxes=[_box(b) for b in view.boxes],
     )
 
 
@@ -131,7 +146,9 @@ def draw_box(request: HttpRequest, page_id: int, payload: DrawIn) -> Status[BoxO
 
 @router.post("/pages/{page_id}/words", response={201: list[BoxOut]})
 def box_words(request: HttpRequest, page_id: int, payload: WordsIn) -> Status[list[BoxOut]]:
-    made = _call(lambda: services.box_words(actor(request), page_id, word_indexes=payload.words, reason=payload.reason))
+    made = _call(
+        lambda: services.box_words(actor(request), page_id, word_indexes=payload.words, reason=payload.reason)
+    )
     return Status(201, [_box(b) for b in made])
 
 
@@ -148,7 +165,11 @@ def decide_duplicates(request: HttpRequest, page_id: int) -> dict[str, int]:
 
 @router.post("/boxes/{box_id}/decision", response=BoxOut)
 def decide_box(request: HttpRequest, box_id: int, payload: DecisionIn) -> BoxOut:
-    return _box(_call(lambda: services.decide_box(actor(request), box_id, decision=payload.decision, note=payload.note)))
+    return _box(
+        _call(
+            lambda: services.decide_box(actor(request), box_id, decision=payload.decision, note=payload.note)
+        )
+    )
 
 
 @router.post("/boxes/{box_id}/geometry", response=BoxOut)
@@ -158,4 +179,6 @@ def resize_box(request: HttpRequest, box_id: int, payload: GeometryIn) -> BoxOut
 
 @router.post("/boxes/{box_id}/apply-to-all", response=dict[str, int])
 def apply_to_all(request: HttpRequest, box_id: int, payload: DecisionIn) -> dict[str, int]:
-    return {"changed": _call(lambda: services.apply_to_all(actor(request), box_id, decision=payload.decision))}
+    return {
+        "changed": _call(lambda: services.apply_to_all(actor(request), box_id, decision=payload.decision))
+    }

@@ -178,6 +178,9 @@ def find_phrase(words: Sequence[Word], phrase: str, *, fuzzy: bool) -> list[list
     runs = []
     for start in range(len(words) - len(wanted) + 1):
         window = folded[start : start + len(wanted)]
-        if all(got == want or (fuzzy and len(want) >= 4 and _close(got, want)) for got, want in zip(window, wanted, strict=True)):
+        if all(
+            got == want or (fuzzy and len(want) >= 4 and _close(got, want))
+            for got, want in zip(window, wanted, strict=True)
+        ):
             runs.append(list(range(start, start + len(wanted))))
     return runs

@@ -13,7 +13,9 @@ from discretion.cli_support import EXIT_OK, OneLineParser, UsageError, positive_
 
 
 def register(subparsers: Any) -> None:
-    sar = subparsers.add_parser("sar", help="Subject-access casework.", description="Subject-access casework.")
+    sar = subparsers.add_parser(
+        "sar", help="Subject-access casework.", description="Subject-access casework."
+    )
     sub = sar.add_subparsers(dest="sar_command", required=True, parser_class=OneLineParser)
     compile_ = sub.add_parser(
         "compile",

@@ -15,8 +15,10 @@ THRESHOLD = 0.75
 MIN_WORDS = 20  # a page with fewer words (a blank page, a compliments slip) is never a duplicate
 _PRIME = (1 << 61) - 1
 _SALTS = [
-    (int.from_bytes(hashlib.sha256(f"a{i}".encode()).digest()[:8], "big") | 1,
-     int.from_bytes(hashlib.sha256(f"b{i}".encode()).digest()[:8], "big"))
+    (
+        int.from_bytes(hashlib.sha256(f"a{i}".encode()).digest()[:8], "big") | 1,
+        int.from_bytes(hashlib.sha256(f"b{i}".encode()).digest()[:8], "big"),
+    )
     for i in range(HASHES)
 ]
 

@@ -52,7 +52,7 @@ class Opened:
 
 
 def kind_of(content: bytes, name: str) -> str:
-    """"pdf", "image", "docx", "doc", "eml", "msg" or "other"."""
+    """ "pdf", "image", "docx", "doc", "eml", "msg" or "other"."""
     lower = name.lower()
     if content.startswith(b"%PDF-"):
         return "pdf"
@@ -156,7 +156,9 @@ def _text_layer(page: pdfium.PdfPage) -> list[Word] | None:
                 right = max(b[2] for _, b in current)
                 top = max(b[3] for _, b in current)
                 word = "".join(ch for ch, _ in current)
-                words.append(Word(left / width, 1 - top / height, right / width, 1 - bottom / height, word, line))
+                words.append(
+                    Word(left / width, 1 - top / height, right / width, 1 - bottom / height, word, line)
+                )
                 current.clear()
 
         for index in range(min(count, len(text))):
@@ -206,6 +208,9 @@ def text_pdf(text: str) -> bytes:
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm)
-    story = [Paragraph(escape(block).replace("\n", "<br/>") or " ", styles["BodyText"]) for block in text.split("\n\n")]
+    story = [
+        Paragraph(escape(block).replace("\n", "<br/>") or " ", styles["BodyText"])
+        for block in text.split("\n\n")
+    ]
     doc.build(story)
     return buffer.getvalue()

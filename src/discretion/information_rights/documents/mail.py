@@ -52,10 +52,12 @@ def read_eml(content: bytes) -> Mail:
     body = body_part.get_content() if body_part is not None else ""
     if body_part is not None and body_part.get_content_type() == "text/html":
         body = _strip_html(body)
-    attachments = [
-        MailPart(part.get_filename() or f"attachment-{n}", part.get_payload(decode=True) or b"")
-        for n, part in enumerate(message.iter_attachments(), start=1)
-    ]
+    attachments = []
+    for n, part in enumerate(message.iter_attachments(), start=1):
+        payload = part.get_payload(decode=True)
+        attachments.append(
+            MailPart(part.get_filename() or f"attachment-{n}", payload if isinstance(payload, bytes) else b"")
+        )
     return Mail(headers, str(body), attachments)
 
 
@@ -92,7 +94,9 @@ def read_msg(content: bytes) -> Mail:
         headers = [(label, _msg_string(ole, "", prop)) for label, prop in MSG_FIELDS]
         body = _msg_string(ole, "", "1000")
         attachments = []
-        storages = sorted({e[0] for e in ole.listdir(streams=True) if e[0].startswith("__attach_version1.0_#")})
+        storages = sorted(
+            {e[0] for e in ole.listdir(streams=True) if e[0].startswith("__attach_version1.0_#")}
+        )
         for n, storage in enumerate(storages, start=1):
             data_path = f"{storage}/__substg1.0_37010102"
             if not ole.exists(data_path):

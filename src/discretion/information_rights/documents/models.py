@@ -26,7 +26,9 @@ class SarDocument(models.Model):
     sar = models.ForeignKey("information_rights.SarCase", on_delete=models.CASCADE, related_name="documents")
     attachment_id = models.BigIntegerField()
     entry_id = models.BigIntegerField()
-    part = models.CharField(max_length=40, default="", blank=True)  # "" the file itself; "2" its 2nd attachment
+    part = models.CharField(
+        max_length=40, default="", blank=True
+    )  # "" the file itself; "2" its 2nd attachment
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="parts")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, blank=True)
@@ -74,7 +76,9 @@ class SarPage(models.Model):
     )
     burned = models.CharField(max_length=300, blank=True)  # the released page (PDF), cached
     burned_key = models.CharField(max_length=64, blank=True)  # the boxes it was burned with
-    checked_by = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

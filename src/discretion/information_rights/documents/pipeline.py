@@ -71,16 +71,16 @@ def progress(sar_id: int) -> Progress:
         known=Sum("page_count"),
     )
     low = SarPage.objects.filter(sar_id=sar_id, low_confidence=True).count()
-    return Progress(
-        docs["total"], docs["done"], docs["failed"], docs["pages"] or 0, docs["known"] or 0, low
-    )
+    return Progress(docs["total"], docs["done"], docs["failed"], docs["pages"] or 0, docs["known"] or 0, low)
 
 
 def ensure_documents(sar: SarCase) -> int:
     """A document row for every attachment of the compiled entries (ids only; the files are read
     through access when processed). Returns how many were added."""
     have = set(SarDocument.objects.filter(sar=sar, part="").values_list("attachment_id", flat=True))
-    rows = Attachment.objects.filter(entry_id__in=sar.entry_ids).values_list("id", "entry_id", "entry__occurred_on")
+    rows = Attachment.objects.filter(entry_id__in=sar.entry_ids).values_list(
+        "id", "entry_id", "entry__occurred_on"
+    )
     new = [
         SarDocument(sar=sar, attachment_id=a, entry_id=e, occurred_on=on, name="")
         for a, e, on in rows
@@ -119,7 +119,9 @@ def _context(actor: Staff, sar: SarCase) -> _Context:
             third_names += [f"{subject.given_names} {subject.family_name}", *subject.aliases]
     own = [compiled.person.full_name, *compiled.aliases]
     flags = {
-        e.pk: (e.confidential_source, e.third_party, e.special_category) for c in compiled.cases for e in c.entries
+        e.pk: (e.confidential_source, e.third_party, e.special_category)
+        for c in compiled.cases
+        for e in c.entries
     }
     workers = int(getattr(settings, "DISCRETION_OCR_WORKERS", 0) or os.cpu_count() or 1)
     return _Context(index, third_refs, boxes.NameKeys.build(third_names, own), flags, workers)
@@ -194,8 +196,10 @@ def _process(actor: Staff, doc: SarDocument, context: _Context, pool: ThreadPool
     start = SarPage.objects.filter(document=doc).count()
     waiting: deque[tuple[int, extract.SourcePage, Future[ocr.PageReading] | None]] = deque()
     for number, source in enumerate(opened.pages(start), start=start + 1):
-        reading = None if source.words is not None else pool.submit(ocr.read_page, source.ocr_image, dpi=source.ocr_dpi)
-        source.ocr_image = None if reading is None else source.ocr_image
+        reading: Future[ocr.PageReading] | None = None
+        if source.words is None and source.ocr_image is not None:
+            reading = pool.submit(ocr.read_page, source.ocr_image, dpi=source.ocr_dpi)
+        source.ocr_image = None  # the worker holds it while it reads; nothing else needs it
         waiting.append((number, source, reading))
         while len(waiting) > context.workers * 2:
             _save_page(doc, *waiting.popleft(), context)
@@ -225,7 +229,9 @@ def _add_parts(doc: SarDocument, parts: list[mail.MailPart]) -> None:
     SarDocument.objects.bulk_create(new)
 
 
-def _proposals(words: list[ocr.Word], context: _Context, entry_id: int, *, read_by_ocr: bool) -> list[boxes.Proposal]:
+def _proposals(
+    words: list[ocr.Word], context: _Context, entry_id: int, *, read_by_ocr: bool
+) -> list[boxes.Proposal]:
     """As for an entry (compile._proposals): the entry's classification holds for its documents."""
     confidential, third_party, special = context.flags.get(entry_id, (False, False, False))
     if confidential:
@@ -262,7 +268,12 @@ def _save_page(
     others: list[ocr.Reading] = []
     if reading is not None:
         result = reading.result()
-        words, confidence, kind, others = result.main.words, result.main.confidence, PageSource.OCR, result.others
+        words, confidence, kind, others = (
+            result.main.words,
+            result.main.confidence,
+            PageSource.OCR,
+            result.others,
+        )
     else:
         words, confidence, kind = source.words or [], None, PageSource.TEXT
     proposals = _proposals(words, context, doc.entry_id, read_by_ocr=reading is not None)
@@ -281,7 +292,10 @@ def _save_page(
             width=source.image.width,
             height=source.image.height,
             text=text,
-            words=[[round(w.x0, 5), round(w.y0, 5), round(w.x1, 5), round(w.y1, 5), w.text, w.line] for w in words],
+            words=[
+                [round(w.x0, 5), round(w.y0, 5), round(w.x1, 5), round(w.y1, 5), w.text, w.line]
+                for w in words
+            ],
             confidence=confidence,
             low_confidence=kind == PageSource.OCR and (confidence is None or confidence < ocr.LOW_CONFIDENCE),
             signature=signature,

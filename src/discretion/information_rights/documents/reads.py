@@ -62,15 +62,28 @@ def document_queue(actor: Staff, sar_id: int) -> tuple[SarCase, list[DocumentRow
     sar = sar_for(actor, sar_id)
     docs = list(
         SarDocument.objects.filter(sar=sar).annotate(
-            low=Count("pages", filter=Q(pages__low_confidence=True, pages__checked_at__isnull=True), distinct=True),
+            low=Count(
+                "pages", filter=Q(pages__low_confidence=True, pages__checked_at__isnull=True), distinct=True
+            ),
         )
     )
     counts = dict(
-        PageBox.objects.filter(sar=sar).exclude(decision="rejected").values("page__document").annotate(n=Count("id")).values_list("page__document", "n")
+        PageBox.objects.filter(sar=sar)
+        .exclude(decision="rejected")
+        .values("page__document")
+        .annotate(n=Count("id"))
+        .values_list("page__document", "n")
     )
     pages: dict[int, list[SarPage]] = {}
     for page in SarPage.objects.filter(sar=sar).only(
-        "id", "document_id", "number", "low_confidence", "checked_at", "duplicate_of_id", "confidence", "source"
+        "id",
+        "document_id",
+        "number",
+        "low_confidence",
+        "checked_at",
+        "duplicate_of_id",
+        "confidence",
+        "source",
     ):
         pages.setdefault(page.document_id, []).append(page)
     rows = [DocumentRow(d, pages.get(d.pk, []), getattr(d, "low", 0), counts.get(d.pk, 0)) for d in docs]
@@ -106,7 +119,11 @@ def _open_page(actor: Staff, page_id: int) -> SarPage:
 
 def page_view(actor: Staff, page_id: int) -> PageView:
     page = _open_page(actor, page_id)
-    siblings = list(SarPage.objects.filter(sar_id=page.sar_id).order_by("document__occurred_on", "document_id", "number").values_list("id", flat=True))
+    siblings = list(
+        SarPage.objects.filter(sar_id=page.sar_id)
+        .order_by("document__occurred_on", "document_id", "number")
+        .values_list("id", flat=True)
+    )
     at = siblings.index(page.pk)
     return PageView(
         page,

@@ -55,7 +55,7 @@ def burned_pages(pages: list[SarPage], on_burned: Callable[[int], None] | None =
     workers = int(getattr(settings, "DISCRETION_OCR_WORKERS", 0) or 2)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = pool.map(lambda item: _burn_one(item[0].image, item[1]), todo)
-        for (page, _boxes_, key), content in zip(todo, results, strict=True):
+        for (page, _, key), content in zip(todo, results, strict=True):
             path = page.image.rsplit(".", 1)[0] + "-released.pdf"
             if default_storage.exists(path):
                 default_storage.delete(path)
@@ -82,7 +82,9 @@ def _join(parts: Iterable[bytes]) -> bytes:
 def check_read(sar: SarCase, attachment_ids: Iterable[int]) -> None:
     docs = SarDocument.objects.filter(sar=sar, attachment_id__in=list(attachment_ids))
     if docs.filter(status__in=OPEN).exists():
-        totals = SarDocument.objects.filter(sar=sar).aggregate(done=Sum("pages_done"), known=Sum("page_count"))
+        totals = SarDocument.objects.filter(sar=sar).aggregate(
+            done=Sum("pages_done"), known=Sum("page_count")
+        )
         raise StillReading(
             f"The documents are still being read ({totals['done'] or 0} of {totals['known'] or 0} pages so far): "
             "build the bundle once they are all read"
@@ -94,7 +96,11 @@ def released_documents(sar: SarCase, contents: dict[int, bytes]) -> dict[int, by
     document was read replaced by its released pages. An attachment that could not be read stays
     as it was (it went in only once reviewed by hand)."""
     check_read(sar, contents)
-    docs = [d for d in SarDocument.objects.filter(sar=sar, attachment_id__in=list(contents)) if d.status == DocumentStatus.DONE]
+    docs = [
+        d
+        for d in SarDocument.objects.filter(sar=sar, attachment_id__in=list(contents))
+        if d.status == DocumentStatus.DONE
+    ]
     by_attachment: dict[int, list[SarDocument]] = {}
     for doc in docs:
         by_attachment.setdefault(doc.attachment_id, []).append(doc)

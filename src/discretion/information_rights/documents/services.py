@@ -43,14 +43,22 @@ def sar_for(actor: Staff, sar_id: int) -> SarCase:
 
 
 def page_for_action(actor: Staff, page_id: int) -> SarPage:
-    page = SarPage.objects.select_related("document", "sar").filter(pk=page_id).first() if is_igo(actor) else None
+    page = (
+        SarPage.objects.select_related("document", "sar").filter(pk=page_id).first()
+        if is_igo(actor)
+        else None
+    )
     if page is None:
         raise refuse(actor, "sar_page", page_id, "page")
     return page
 
 
 def box_for_action(actor: Staff, box_id: int) -> PageBox:
-    box = PageBox.objects.select_related("page__document", "sar").filter(pk=box_id).first() if is_igo(actor) else None
+    box = (
+        PageBox.objects.select_related("page__document", "sar").filter(pk=box_id).first()
+        if is_igo(actor)
+        else None
+    )
     if box is None:
         raise refuse(actor, "sar_box", box_id, "box")
     return box
@@ -92,7 +100,9 @@ def _log(box: PageBox, actor: Staff, action: str, note: str = "") -> None:
 
 
 def _audit(actor: Staff, sar: SarCase, action: str, **details: object) -> None:
-    audit.record(actor.pk, action, object_type="sar", object_id=sar.pk, person_id=sar.subject_id, details=details)
+    audit.record(
+        actor.pk, action, object_type="sar", object_id=sar.pk, person_id=sar.subject_id, details=details
+    )
 
 
 def decide_box(actor: Staff, box_id: int, *, decision: str, note: str = "") -> PageBox:
@@ -110,7 +120,9 @@ def decide_box(actor: Staff, box_id: int, *, decision: str, note: str = "") -> P
     return box
 
 
-def resize_box(actor: Staff, box_id: int, *, x0: float, y0: float, x1: float, y1: float, note: str = "") -> PageBox:
+def resize_box(
+    actor: Staff, box_id: int, *, x0: float, y0: float, x1: float, y1: float, note: str = ""
+) -> PageBox:
     """Move or resize a box; a resized box is accepted (the reviewer has drawn it)."""
     box_for_action(actor, box_id)
     with transaction.atomic():
@@ -163,7 +175,9 @@ def draw_box(
     return box
 
 
-def box_words(actor: Staff, page_id: int, *, word_indexes: Iterable[int], reason: str, note: str = "") -> list[PageBox]:
+def box_words(
+    actor: Staff, page_id: int, *, word_indexes: Iterable[int], reason: str, note: str = ""
+) -> list[PageBox]:
     """Without JavaScript: the reviewer picks words from the page's list; a box per line."""
     page_for_action(actor, page_id)
     with transaction.atomic():
@@ -206,7 +220,9 @@ def _apply_on_page(
     for run in finder.find_phrase(words, phrase, fuzzy=page.source == PageSource.OCR):
         for p in finder.box_words(words, run, reason, finder.fold(phrase)):
             cx, cy = (p.x0 + p.x1) / 2, (p.y0 + p.y1) / 2
-            hit = [b for b in existing if b.x0 <= cx <= b.x1 and b.y0 <= cy <= b.y1 and b.text != "(whole page)"]
+            hit = [
+                b for b in existing if b.x0 <= cx <= b.x1 and b.y0 <= cy <= b.y1 and b.text != "(whole page)"
+            ]
             for box in hit:
                 if box.decision != decision:
                     box.decision = decision
@@ -270,7 +286,9 @@ def decide_duplicates(actor: Staff, page_id: int) -> int:
         originals = list(page.boxes.all())
         for copy in copies:
             _copy_decisions(actor, originals, copy)
-        SarPage.objects.filter(pk__in=[c.pk for c in copies]).update(checked_by=actor, checked_at=timezone.now())
+        SarPage.objects.filter(pk__in=[c.pk for c in copies]).update(
+            checked_by=actor, checked_at=timezone.now()
+        )
         _audit(actor, page.sar, "ir.sar.duplicates_decided", page=page.pk, duplicates=[c.pk for c in copies])
     return len(copies)
 
@@ -298,8 +316,17 @@ def _copy_decisions(actor: Staff, originals: list[PageBox], copy: SarPage) -> No
         if box.decision == Decision.REJECTED:
             continue
         made = PageBox.objects.create(
-            sar_id=copy.sar_id, page=copy, x0=box.x0, y0=box.y0, x1=box.x1, y1=box.y1, text=box.text,
-            match_key=box.match_key, reason=box.reason, proposed_by_system=False, decision=box.decision,
+            sar_id=copy.sar_id,
+            page=copy,
+            x0=box.x0,
+            y0=box.y0,
+            x1=box.x1,
+            y1=box.y1,
+            text=box.text,
+            match_key=box.match_key,
+            reason=box.reason,
+            proposed_by_system=False,
+            decision=box.decision,
         )
         _log(made, actor, "duplicate")
 

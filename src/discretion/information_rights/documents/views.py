@@ -37,17 +37,23 @@ class DrawForm(forms.Form):
     left = forms.FloatField(min_value=0, max_value=100, error_messages={"required": "Enter the left edge"})
     top = forms.FloatField(min_value=0, max_value=100, error_messages={"required": "Enter the top edge"})
     right = forms.FloatField(min_value=0, max_value=100, error_messages={"required": "Enter the right edge"})
-    bottom = forms.FloatField(min_value=0, max_value=100, error_messages={"required": "Enter the bottom edge"})
+    bottom = forms.FloatField(
+        min_value=0, max_value=100, error_messages={"required": "Enter the bottom edge"}
+    )
     reason = forms.ChoiceField(choices=Reason.choices, initial=Reason.THIRD_PARTY, required=False)
 
 
 class WordsForm(forms.Form):
-    words = forms.TypedMultipleChoiceField(coerce=int, choices=[], error_messages={"required": "Select the words to redact"})
+    words = forms.TypedMultipleChoiceField(
+        coerce=int, choices=[], error_messages={"required": "Select the words to redact"}
+    )
     reason = forms.ChoiceField(choices=Reason.choices, initial=Reason.THIRD_PARTY, required=False)
 
     def __init__(self, *args: Any, count: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["words"].choices = [(i, str(i)) for i in range(count)]
+        field = self.fields["words"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(i, str(i)) for i in range(count)]
 
 
 def _errors(form: forms.Form) -> str:
@@ -80,7 +86,9 @@ def start_reading(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("information_rights:sar-documents", args=[pk]))
 
 
-def _page(request: HttpRequest, page_id: int, *, error: str = "", status: int = 200, draw: forms.Form | None = None) -> HttpResponse:
+def _page(
+    request: HttpRequest, page_id: int, *, error: str = "", status: int = 200, draw: forms.Form | None = None
+) -> HttpResponse:
     try:
         view = reads.page_view(_actor(request), page_id)
     except REFUSALS:
@@ -95,7 +103,13 @@ def _page(request: HttpRequest, page_id: int, *, error: str = "", status: int = 
             "page": page,
             "document": page.document,
             "boxes": [
-                {"box": b, "left": b.x0 * 100, "top": b.y0 * 100, "width": (b.x1 - b.x0) * 100, "height": (b.y1 - b.y0) * 100}
+                {
+                    "box": b,
+                    "left": b.x0 * 100,
+                    "top": b.y0 * 100,
+                    "width": (b.x1 - b.x0) * 100,
+                    "height": (b.y1 - b.y0) * 100,
+                }
                 for b in view.boxes
             ],
             "words": words,
@@ -123,7 +137,9 @@ def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
     return response
 
 
-def _run(request: HttpRequest, page_id: int, call: Callable[[Staff], object], draw: forms.Form | None = None) -> HttpResponse:
+def _run(
+    request: HttpRequest, page_id: int, call: Callable[[Staff], object], draw: forms.Form | None = None
+) -> HttpResponse:
     try:
         call(_actor(request))
     except REFUSALS:
@@ -145,17 +161,28 @@ def page_action(request: HttpRequest, page_id: int, action: str) -> HttpResponse
             request,
             page_id,
             lambda a: services.draw_box(
-                a, page_id, x0=d["left"] / 100, y0=d["top"] / 100, x1=d["right"] / 100, y1=d["bottom"] / 100,
+                a,
+                page_id,
+                x0=d["left"] / 100,
+                y0=d["top"] / 100,
+                x1=d["right"] / 100,
+                y1=d["bottom"] / 100,
                 reason=d["reason"] or Reason.THIRD_PARTY,
             ),
             draw=form,
         )
     if action == "words":
-        form = WordsForm(request.POST, count=10_000)
-        if not form.is_valid():
-            return _page(request, page_id, error=_errors(form), status=400)
-        d = form.cleaned_data
-        return _run(request, page_id, lambda a: services.box_words(a, page_id, word_indexes=d["words"], reason=d["reason"] or Reason.THIRD_PARTY))
+        chosen = WordsForm(request.POST, count=10_000)
+        if not chosen.is_valid():
+            return _page(request, page_id, error=_errors(chosen), status=400)
+        d = chosen.cleaned_data
+        return _run(
+            request,
+            page_id,
+            lambda a: services.box_words(
+                a, page_id, word_indexes=d["words"], reason=d["reason"] or Reason.THIRD_PARTY
+            ),
+        )
     if action == "check":
         return _run(request, page_id, lambda a: services.check_page(a, page_id))
     if action == "duplicates":
@@ -180,6 +207,8 @@ def box_action(request: HttpRequest, box_id: int, action: str) -> HttpResponse:
         return _run(
             request,
             page_id,
-            lambda a: services.resize_box(a, box_id, x0=d["left"] / 100, y0=d["top"] / 100, x1=d["right"] / 100, y1=d["bottom"] / 100),
+            lambda a: services.resize_box(
+                a, box_id, x0=d["left"] / 100, y0=d["top"] / 100, x1=d["right"] / 100, y1=d["bottom"] / 100
+            ),
         )
     return _not_found(request)

@@ -7,112 +7,267 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('information_rights', '0003_redaction_reasons'),
+        ("information_rights", "0003_redaction_reasons"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PageBox',
+            name="PageBox",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('x0', models.FloatField()),
-                ('y0', models.FloatField()),
-                ('x1', models.FloatField()),
-                ('y1', models.FloatField()),
-                ('text', models.CharField(blank=True, max_length=500)),
-                ('match_key', models.CharField(blank=True, db_index=True, max_length=200)),
-                ('reason', models.CharField(choices=[('third_party', 'Third-party information (DPA 2018 Sch 2 para 16)'), ('third_party_special_category', "Another person's special-category data"), ('serious_harm', "Serious harm to someone's physical or mental health (DPA 2018 Sch 3 para 11)"), ('subject_expectation', 'Given by the child in the expectation it would not be disclosed to the parent (DPA 2018 Sch 3 para 10)'), ('court_proceedings', 'Supplied to a court in proceedings whose rules allow it to be withheld (DPA 2018 Sch 3 para 9)'), ('adoption_record', 'Adoption records and reports (DPA 2018 Sch 4)'), ('confidential_source', 'Confidential source (policy 3)'), ('legal_professional_privilege', 'Legal professional privilege (DPA 2018 Sch 2 para 19)'), ('crime_prevention', 'Prevention or detection of crime (DPA 2018 Sch 2 para 2)')], max_length=32)),
-                ('proposed_by_system', models.BooleanField(default=True)),
-                ('decision', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='proposed', max_length=16)),
-                ('sar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='page_boxes', to='information_rights.sarcase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("x0", models.FloatField()),
+                ("y0", models.FloatField()),
+                ("x1", models.FloatField()),
+                ("y1", models.FloatField()),
+                ("text", models.CharField(blank=True, max_length=500)),
+                ("match_key", models.CharField(blank=True, db_index=True, max_length=200)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("third_party", "Third-party information (DPA 2018 Sch 2 para 16)"),
+                            ("third_party_special_category", "Another person's special-category data"),
+                            (
+                                "serious_harm",
+                                "Serious harm to someone's physical or mental health (DPA 2018 Sch 3 para 11)",
+                            ),
+                            (
+                                "subject_expectation",
+                                "Given by the child in the expectation it would not be disclosed to the parent (DPA 2018 Sch 3 para 10)",
+                            ),
+                            (
+                                "court_proceedings",
+                                "Supplied to a court in proceedings whose rules allow it to be withheld (DPA 2018 Sch 3 para 9)",
+                            ),
+                            ("adoption_record", "Adoption records and reports (DPA 2018 Sch 4)"),
+                            ("confidential_source", "Confidential source (policy 3)"),
+                            (
+                                "legal_professional_privilege",
+                                "Legal professional privilege (DPA 2018 Sch 2 para 19)",
+                            ),
+                            ("crime_prevention", "Prevention or detection of crime (DPA 2018 Sch 2 para 2)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("proposed_by_system", models.BooleanField(default=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "sar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="page_boxes",
+                        to="information_rights.sarcase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['page_id', 'y0', 'x0'],
+                "ordering": ["page_id", "y0", "x0"],
             },
         ),
         migrations.CreateModel(
-            name='PageBoxDecision',
+            name="PageBoxDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=20)),
-                ('decision', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], max_length=16)),
-                ('geometry', models.JSONField(default=list)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('box', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='information_rights.pagebox')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=20)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("geometry", models.JSONField(default=list)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "box",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="information_rights.pagebox",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='SarDocument',
+            name="SarDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attachment_id', models.BigIntegerField()),
-                ('entry_id', models.BigIntegerField()),
-                ('part', models.CharField(blank=True, default='', max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(blank=True, max_length=16)),
-                ('occurred_on', models.DateField()),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('processing', 'Being read'), ('done', 'Read'), ('failed', 'Could not be read')], default='pending', max_length=12)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('page_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('pages_done', models.PositiveIntegerField(default=0)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='information_rights.sardocument')),
-                ('sar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='information_rights.sarcase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attachment_id", models.BigIntegerField()),
+                ("entry_id", models.BigIntegerField()),
+                ("part", models.CharField(blank=True, default="", max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("kind", models.CharField(blank=True, max_length=16)),
+                ("occurred_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("processing", "Being read"),
+                            ("done", "Read"),
+                            ("failed", "Could not be read"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("error", models.CharField(blank=True, max_length=300)),
+                ("page_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("pages_done", models.PositiveIntegerField(default=0)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parts",
+                        to="information_rights.sardocument",
+                    ),
+                ),
+                (
+                    "sar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="information_rights.sarcase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_on', 'entry_id', 'attachment_id', 'part'],
+                "ordering": ["occurred_on", "entry_id", "attachment_id", "part"],
             },
         ),
         migrations.CreateModel(
-            name='SarPage',
+            name="SarPage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('source', models.CharField(choices=[('text', 'Text layer'), ('ocr', 'OCR')], max_length=8)),
-                ('image', models.CharField(max_length=300)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('text', models.TextField(blank=True)),
-                ('words', models.JSONField(default=list)),
-                ('confidence', models.FloatField(blank=True, null=True)),
-                ('low_confidence', models.BooleanField(default=False)),
-                ('signature', models.JSONField(default=list)),
-                ('burned', models.CharField(blank=True, max_length=300)),
-                ('burned_key', models.CharField(blank=True, max_length=64)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pages', to='information_rights.sardocument')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='information_rights.sarpage')),
-                ('sar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='information_rights.sarcase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("source", models.CharField(choices=[("text", "Text layer"), ("ocr", "OCR")], max_length=8)),
+                ("image", models.CharField(max_length=300)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("text", models.TextField(blank=True)),
+                ("words", models.JSONField(default=list)),
+                ("confidence", models.FloatField(blank=True, null=True)),
+                ("low_confidence", models.BooleanField(default=False)),
+                ("signature", models.JSONField(default=list)),
+                ("burned", models.CharField(blank=True, max_length=300)),
+                ("burned_key", models.CharField(blank=True, max_length=64)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pages",
+                        to="information_rights.sardocument",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="duplicates",
+                        to="information_rights.sarpage",
+                    ),
+                ),
+                (
+                    "sar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="information_rights.sarcase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['document_id', 'number'],
+                "ordering": ["document_id", "number"],
             },
         ),
         migrations.AddField(
-            model_name='pagebox',
-            name='page',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='boxes', to='information_rights.sarpage'),
+            model_name="pagebox",
+            name="page",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="boxes",
+                to="information_rights.sarpage",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sardocument',
-            constraint=models.UniqueConstraint(fields=('sar', 'attachment_id', 'part'), name='one_document_per_part'),
+            model_name="sardocument",
+            constraint=models.UniqueConstraint(
+                fields=("sar", "attachment_id", "part"), name="one_document_per_part"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sarpage',
-            index=models.Index(fields=['sar', 'low_confidence'], name='information_sar_id_e08000_idx'),
+            model_name="sarpage",
+            index=models.Index(fields=["sar", "low_confidence"], name="information_sar_id_e08000_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sarpage',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='one_page_number'),
+            model_name="sarpage",
+            constraint=models.UniqueConstraint(fields=("document", "number"), name="one_page_number"),
         ),
     ]

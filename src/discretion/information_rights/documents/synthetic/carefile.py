@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 
 from discretion.information_rights.documents import office
 from discretion.information_rights.documents.synthetic import msg, pages
+from discretion.information_rights.documents.synthetic.pages import Spot
 from discretion.records.models import Attachment, Case, CaseMember, Entry, Person, Relationship
 from discretion.records.services import index_names
 from discretion.staff.models import Staff, Team
@@ -48,7 +49,7 @@ class Generated:
     content_type: str
     pages: int
     scanned: int = 0
-    spots: list[pages.Spot] = field(default_factory=list)
+    spots: list[Spot] = field(default_factory=list)
 
 
 @dataclass
@@ -70,18 +71,28 @@ def _scans(rng: random.Random, cast: pages.Cast, count: int, label: str) -> Gene
         image, found = pages.scan(rng, pages.lines_for(rng, cast, 9), names, handwriting=handwriting, page=n)
         images.append(image)
         spots += found
-    container = "pdf" if count > 1 and rng.random() < 0.6 else ("tiff" if count > 1 else rng.choice(["jpeg", "png", "tiff", "pdf"]))
+    container = (
+        "pdf"
+        if count > 1 and rng.random() < 0.6
+        else ("tiff" if count > 1 else rng.choice(["jpeg", "png", "tiff", "pdf"]))
+    )
     if container == "pdf":
         content, mime, ext = pages.scanned_pdf(images), "application/pdf", "pdf"
     else:
         content = pages.image_file(images, container)
-        mime, ext = {"tiff": ("image/tiff", "tif"), "jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png")}[container]
+        mime, ext = {
+            "tiff": ("image/tiff", "tif"),
+            "jpeg": ("image/jpeg", "jpg"),
+            "png": ("image/png", "png"),
+        }[container]
     return Generated(f"{label}.{ext}", content, mime, count, count, spots)
 
 
 def _text_doc(rng: random.Random, cast: pages.Cast, count: int, label: str) -> Generated:
     body = [pages.lines_for(rng, cast, 14) for _ in range(count)]
-    return Generated(f"{label}.pdf", pages.text_pdf(body, label.replace("-", " ").title()), "application/pdf", count)
+    return Generated(
+        f"{label}.pdf", pages.text_pdf(body, label.replace("-", " ").title()), "application/pdf", count
+    )
 
 
 def _word(rng: random.Random, cast: pages.Cast, n: int, as_doc: bool) -> Generated:
@@ -95,12 +106,18 @@ def _word(rng: random.Random, cast: pages.Cast, n: int, as_doc: bool) -> Generat
 
 def _email(rng: random.Random, cast: pages.Cast, n: int, as_msg: bool, attach: bool) -> Generated:
     sender = rng.choice(cast.third_parties)
-    headers = {"From": f"{sender} <{sender.split()[0].lower()}@example.org>", "To": "duty.team@council.example",
-               "Subject": f"About {cast.child_given}", "Date": f"{rng.randint(1, 28)} May 2019 10:00:00 +0100"}
+    headers = {
+        "From": f"{sender} <{sender.split()[0].lower()}@example.org>",
+        "To": "duty.team@council.example",
+        "Subject": f"About {cast.child_given}",
+        "Date": f"{rng.randint(1, 28)} May 2019 10:00:00 +0100",
+    }
     body = "\n".join(pages.lines_for(rng, cast, 6))
     files = []
     if attach:
-        files.append((f"letter-{n}.pdf", pages.text_pdf([pages.lines_for(rng, cast, 12)], "Letter"), "application/pdf"))
+        files.append(
+            (f"letter-{n}.pdf", pages.text_pdf([pages.lines_for(rng, cast, 12)], "Letter"), "application/pdf")
+        )
     if as_msg:
         content = msg.outlook_message(headers, body, [(name, data) for name, data, _ in files])
         return Generated(f"email-{n}.msg", content, "application/vnd.ms-outlook", 1 + len(files))
@@ -127,18 +144,33 @@ def generate(plan: Plan, cast: pages.Cast, seed: int = 2026) -> list[Generated]:
     files += [letter] * plan.duplicated_letter_copies  # the same letter, filed again and again
     remaining = plan.pages - sum(f.pages for f in files)
     for n, size in enumerate(_chunks(rng, max(0, remaining), 12), start=1):
-        files.append(_text_doc(rng, cast, size, rng.choice(["report", "court-statement", "school-report", "letter"]) + f"-{n}"))
+        files.append(
+            _text_doc(
+                rng,
+                cast,
+                size,
+                rng.choice(["report", "court-statement", "school-report", "letter"]) + f"-{n}",
+            )
+        )
     rng.shuffle(files)
     return files
 
 
 def _people(rng: random.Random) -> tuple[Person, list[Person]]:
     stamp = hashlib.sha256(str(rng.random()).encode()).hexdigest()[:6].upper()
-    child = Person.objects.create(ref=f"PCF{stamp}", given_names="Kayden", family_name="Walsh", date_of_birth=dt.date(2008, 4, 3))
+    child = Person.objects.create(
+        ref=f"PCF{stamp}", given_names="Kayden", family_name="Walsh", date_of_birth=dt.date(2008, 4, 3)
+    )
     index_names(child, ())
     others = []
     for i, (given, family, kind) in enumerate(THIRD_PARTIES):
-        person = Person.objects.create(ref=f"PCF{stamp}{i}", given_names=given, family_name=family, is_child=kind == "sibling", date_of_birth=dt.date(1980 + i, 1, 1))
+        person = Person.objects.create(
+            ref=f"PCF{stamp}{i}",
+            given_names=given,
+            family_name=family,
+            is_child=kind == "sibling",
+            date_of_birth=dt.date(1980 + i, 1, 1),
+        )
         index_names(person, ())
         Relationship.objects.create(person=person, relative=child, kind=kind)
         others.append(person)
@@ -150,14 +182,27 @@ def build(plan: Plan, *, team: Team, author: Staff | None = None, seed: int = 20
     rng = random.Random(seed)
     child, others = _people(rng)
     cast = pages.Cast(child.full_name, child.given_names, tuple(p.full_name for p in others), ())
-    case = Case.objects.create(ref=f"CF{child.ref[3:]}", subject=child, team=team, kind="Looked-after child", opened_on=dt.date(2008, 5, 1))
+    case = Case.objects.create(
+        ref=f"CF{child.ref[3:]}",
+        subject=child,
+        team=team,
+        kind="Looked-after child",
+        opened_on=dt.date(2008, 5, 1),
+    )
     CaseMember.objects.bulk_create([CaseMember(case=case, person=p, role="family") for p in [child, *others]])
     files = generate(plan, cast, seed)
     attachments, truth = [], []
     start = dt.date(2008, 5, 1)
     for n, item in enumerate(files):
         occurred = start + dt.timedelta(days=n * 6570 // max(1, len(files)))
-        entry = Entry.objects.create(case=case, kind="correspondence", author=author, occurred_on=occurred, title=item.name, text=f"Document filed: {item.name}.")
+        entry = Entry.objects.create(
+            case=case,
+            kind="correspondence",
+            author=author,
+            occurred_on=occurred,
+            title=item.name,
+            text=f"Document filed: {item.name}.",
+        )
         attachment = Attachment.objects.create(
             entry=entry,
             file=ContentFile(item.content, name=item.name),

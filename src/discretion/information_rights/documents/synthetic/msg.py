@@ -15,7 +15,20 @@ FREE, END, FAT_SECTOR, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 def _entry(name: str, kind: int, start: int, size: int, child: int, left: int, right: int) -> bytes:
     raw = name.encode("utf-16-le") + b"\x00\x00"
     return struct.pack(
-        "<64sHBBIII16sIQQIQ", raw.ljust(64, b"\x00"), len(raw), kind, 1, left, right, child, b"", 0, 0, 0, start, size
+        "<64sHBBIII16sIQQIQ",
+        raw.ljust(64, b"\x00"),
+        len(raw),
+        kind,
+        1,
+        left,
+        right,
+        child,
+        b"",
+        0,
+        0,
+        0,
+        start,
+        size,
     )
 
 
@@ -105,8 +118,24 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     difat = list(range(fat_first, fat_first + fat_sectors)) + [FREE] * (109 - fat_sectors)
     header = struct.pack(
         "<8s16sHHHHH6sIIIIIIIII109I",
-        bytes.fromhex("D0CF11E0A1B11AE1"), b"", 0x3E, 3, 0xFFFE, 9, 6, b"", 0, fat_sectors, dir_start, 0,
-        CUTOFF, minifat_start, 1 if mini_chain else 0, END, 0, *difat,
+        bytes.fromhex("D0CF11E0A1B11AE1"),
+        b"",
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"",
+        0,
+        fat_sectors,
+        dir_start,
+        0,
+        CUTOFF,
+        minifat_start,
+        1 if mini_chain else 0,
+        END,
+        0,
+        *difat,
     )
     return header + bytes(regular) + struct.pack(f"<{len(fat)}I", *fat)
 

@@ -59,7 +59,9 @@ def lines_for(rng: random.Random, cast: Cast, count: int) -> list[str]:
         tp, tp2 = rng.sample(cast.third_parties, 2)
         if rng.random() < 0.3:
             tp = tp.split()[0]  # a given name on its own
-        sentence = rng.choice(SENTENCES).format(child=rng.choice([cast.child, cast.child_given]), tp=tp, tp2=tp2)
+        sentence = rng.choice(SENTENCES).format(
+            child=rng.choice([cast.child, cast.child_given]), tp=tp, tp2=tp2
+        )
         text.append(sentence)
     return text
 
@@ -134,7 +136,10 @@ def scan(
     image = image.filter(ImageFilter.GaussianBlur(0.5))
     out = []
     for token, (x0, y0, x1, y1) in spots:
-        corners = [_rotate_point(px, py, angle, width / 2, height / 2) for px, py in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+        corners = [
+            _rotate_point(px, py, angle, width / 2, height / 2)
+            for px, py in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))
+        ]
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         out.append(Spot(page, token, (min(xs) / width, min(ys) / height, max(xs) / width, max(ys) / height)))
     return image, out
@@ -142,14 +147,23 @@ def scan(
 
 def scanned_pdf(images: list[Image.Image]) -> bytes:
     buffer = io.BytesIO()
-    images[0].save(buffer, format="PDF", save_all=True, append_images=images[1:], resolution=SCAN_DPI, quality=75)
+    images[0].save(
+        buffer, format="PDF", save_all=True, append_images=images[1:], resolution=SCAN_DPI, quality=75
+    )
     return buffer.getvalue()
 
 
 def image_file(images: list[Image.Image], kind: str) -> bytes:
     buffer = io.BytesIO()
     if kind == "tiff":
-        images[0].save(buffer, format="TIFF", save_all=True, append_images=images[1:], compression="tiff_deflate", dpi=(SCAN_DPI, SCAN_DPI))
+        images[0].save(
+            buffer,
+            format="TIFF",
+            save_all=True,
+            append_images=images[1:],
+            compression="tiff_deflate",
+            dpi=(SCAN_DPI, SCAN_DPI),
+        )
     elif kind == "jpeg":
         images[0].save(buffer, format="JPEG", quality=80, dpi=(SCAN_DPI, SCAN_DPI))
     else:
