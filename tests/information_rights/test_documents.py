@@ -73,7 +73,7 @@ def test_every_kind_is_read_into_pages_with_words_and_proposals(igo, care_file):
     done = reads.read_documents(igo.pk, sar.pk)
     assert done.finished and done.documents_failed == 0
     kinds = set(SarDocument.objects.filter(sar=sar).values_list("kind", flat=True))
-    assert {"pdf", "docx", "eml"} <= kinds and (kinds & {"image", "pdf"})
+    assert {"pdf", "docx", "doc", "eml", "msg"} <= kinds
     assert done.pages_done == SarPage.objects.filter(sar=sar).count() >= SMALL.pages
     scanned = SarPage.objects.filter(sar=sar, source="ocr")
     assert scanned.count() == SMALL.scanned
@@ -115,6 +115,10 @@ def test_a_compile_that_stops_resumes_without_duplicating_pages(igo, care_file, 
     with pytest.raises(RuntimeError):
         reads.read_documents(igo.pk, sar.pk)
     assert SarPage.objects.filter(sar=sar).count() == 5
+    for attachment_id in care_file.attachments:
+        services.decide_attachment(igo, sar.pk, attachment_id, include=True)
+    with pytest.raises(services.InvalidInput, match="still being read"):
+        services.build_bundle(igo, sar.pk)
     monkeypatch.setattr(pipeline, "_save_page", real)
     done = reads.read_documents(igo.pk, sar.pk)
     assert done.finished

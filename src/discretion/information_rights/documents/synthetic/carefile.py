@@ -138,8 +138,8 @@ def generate(plan: Plan, cast: pages.Cast, seed: int = 2026) -> list[Generated]:
     files: list[Generated] = []
     for n, size in enumerate(_chunks(rng, plan.scanned, 6), start=1):
         files.append(_scans(rng, cast, size, f"scanned-note-{n}"))
-    files += [_word(rng, cast, n, as_doc=n % 5 == 0) for n in range(1, plan.word + 1)]
-    files += [_email(rng, cast, n, as_msg=n % 5 == 0, attach=n % 3 == 0) for n in range(1, plan.emails + 1)]
+    files += [_word(rng, cast, n, as_doc=n % 5 == 2) for n in range(1, plan.word + 1)]
+    files += [_email(rng, cast, n, as_msg=n % 5 == 2, attach=n % 3 == 0) for n in range(1, plan.emails + 1)]
     letter = _text_doc(rng, cast, 2, "letter-to-school")
     files += [letter] * plan.duplicated_letter_copies  # the same letter, filed again and again
     remaining = plan.pages - sum(f.pages for f in files)

@@ -47,6 +47,34 @@ def _tree(ids: list[int], names: dict[int, str]) -> tuple[int, dict[int, tuple[i
     return build(0, len(ordered)), links
 
 
+def _directory(
+    names: dict[int, str],
+    parent: dict[int, int],
+    data: dict[int, bytes],
+    starts: dict[int, int],
+    mini_start: int,
+    mini_size: int,
+) -> bytes:
+    """The directory: the root (holding the mini stream), storages and streams, siblings as trees."""
+    links: dict[int, tuple[int, int]] = {}
+    children: dict[int, int] = {}
+    for node in range(len(names)):
+        root, sub = _tree([c for c, p in parent.items() if p == node], names)
+        children[node] = root
+        links.update(sub)
+    return b"".join(
+        _entry(
+            names[node],
+            5 if node == 0 else (1 if node not in data else 2),
+            mini_start if node == 0 else starts.get(node, 0),
+            mini_size if node == 0 else len(data.get(node, b"")),
+            children[node],
+            *links.get(node, (NOSTREAM, NOSTREAM)),
+        )
+        for node in range(len(names))
+    )
+
+
 def compound_file(streams: dict[str, bytes]) -> bytes:
     """Paths like "__substg1.0_0037001F" or "__attach_version1.0_#00000000/__substg1.0_37010102"."""
     names: dict[int, str] = {0: "Root Entry"}
@@ -87,26 +115,7 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
 
     mini_stream_start = place(bytes(mini)) if mini else END
     minifat_start = place(struct.pack(f"<{len(mini_chain)}I", *mini_chain)) if mini_chain else END
-    entries = []
-    for node in range(len(names)):
-        children = [c for c, p in parent.items() if p == node]
-        root, _ = _tree(children, names) if children else (NOSTREAM, {})
-        entries.append((node, root))
-    links: dict[int, tuple[int, int]] = {}
-    for node in range(len(names)):
-        _, sub = _tree([c for c, p in parent.items() if p == node], names)
-        links.update(sub)
-    directory = b"".join(
-        _entry(
-            names[node],
-            5 if node == 0 else (1 if node not in data else 2),
-            mini_stream_start if node == 0 else starts.get(node, 0),
-            len(mini) if node == 0 else len(data.get(node, b"")),
-            child,
-            *links.get(node, (NOSTREAM, NOSTREAM)),
-        )
-        for node, child in entries
-    )
+    directory = _directory(names, parent, data, starts, mini_stream_start, len(mini))
     directory = directory.ljust(-(-len(directory) // SECTOR) * SECTOR, b"\x00")
     dir_start = place(directory)
     fat_sectors = -(-(len(fat) + 1) // (SECTOR // 4))
