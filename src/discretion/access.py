@@ -8,11 +8,17 @@ command that queries these records directly is a bug.
 Need to know (policy 1.2, 2.4; DESIGN "One door to personal data"):
 - staff allocated to a case, while allocated;
 - the team manager of the case's team, or of a worker currently allocated to it;
-- a volunteer or work-experience student: only what their responsible member of staff's
-  allocation allows, and never special-category data;
+- a volunteer or work-experience student: only the cases their responsible member of staff has
+  shared with them, case by case, while that member of staff is allocated; never special-category,
+  third-party, confidential-source or commercial entries, and identifiers such as NHS numbers masked;
+- the handler of a request, for the people it names and the kinds of information it asks for, once
+  someone else has agreed (`requests.grants`: four eyes);
 - information governance officers, for audit;
 - anyone else (bar volunteers, students and the press office) by break-glass: a typed reason,
   recorded, time-limited, alerting the team manager of the case.
+
+A refusal is audited; to anyone who could not break glass anyway it is the same dull "not found" as
+a record that does not exist, so no role can use the door to learn who is on the records.
 """
 
 from __future__ import annotations
@@ -34,8 +40,17 @@ from discretion.audit.models import AuditEvent
 from discretion.disclosures.models import Channel, OutboxMessage
 from discretion.records.identifiers import name_key
 from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName
-from discretion.requests.grants import request_case_ids, request_grants
-from discretion.staff.models import Acknowledgement, Alert, AlertKind, Allocation, PolicyVersion, Role, Staff
+from discretion.requests.grants import Scope, request_case_ids, request_grants, request_scopes
+from discretion.staff.alerts import raise_alert
+from discretion.staff.models import (
+    Acknowledgement,
+    AlertKind,
+    Allocation,
+    CaseShare,
+    PolicyVersion,
+    Role,
+    Staff,
+)
 
 IdQuery = QuerySet[Any, int]
 """A query of record ids (case ids), used as a subquery."""
@@ -79,10 +94,73 @@ class NotPermitted(Exception):
     """The actor's role does not allow this action."""
 
 
+# Entry flags a basis may be barred from (records.Entry's boolean fields of the same names).
+SPECIAL_CATEGORY = "special_category"
+THIRD_PARTY = "third_party"
+CONFIDENTIAL_SOURCE = "confidential_source"
+COMMERCIAL = "commercial"
+ENTRY_FLAGS: frozenset[str] = frozenset({SPECIAL_CATEGORY, THIRD_PARTY, CONFIDENTIAL_SOURCE, COMMERCIAL})
+
+
 @dataclass(frozen=True)
 class Grant:
+    """A basis for opening a case, and what of it that basis shows: `hidden` entry flags are never
+    shown; `ordinary` says whether entries with no flag are; `masks_identifiers` masks NHS numbers."""
+
     basis: Basis
-    hides_special_category: bool = False
+    hidden: frozenset[str] = frozenset()
+    ordinary: bool = True
+    masks_identifiers: bool = False
+
+    @property
+    def hides_special_category(self) -> bool:
+        return SPECIAL_CATEGORY in self.hidden
+
+    @property
+    def is_restricted(self) -> bool:
+        return bool(self.hidden) or not self.ordinary
+
+    def shows(self, entry: Entry) -> bool:
+        flags = {flag for flag in ENTRY_FLAGS if getattr(entry, flag)}
+        if flags & self.hidden:
+            return False
+        return bool(flags) or self.ordinary
+
+    def entry_filter(self) -> Q:
+        """The entries this grant shows, as a query filter."""
+        shown = Q(**{flag: False for flag in sorted(self.hidden)})
+        if not self.ordinary:
+            allowed = sorted(ENTRY_FLAGS - self.hidden)
+            any_allowed = Q(pk__in=[])
+            for flag in allowed:
+                any_allowed |= Q(**{flag: True})
+            shown &= any_allowed
+        return shown
+
+    def merged(self, other: Grant) -> Grant:
+        """The wider of two grants of the same basis (one case reached by two requests)."""
+        return Grant(
+            self.basis,
+            self.hidden & other.hidden,
+            self.ordinary or other.ordinary,
+            self.masks_identifiers and other.masks_identifiers,
+        )
+
+
+# policy 1.2: those working under supervision never see these, and identifiers are masked.
+SUPERVISED_GRANT = Grant(Basis.SUPERVISED, hidden=ENTRY_FLAGS, masks_identifiers=True)
+
+
+def _request_grant(scope: Scope) -> Grant:
+    return Grant(Basis.REQUEST_HANDLER, hidden=ENTRY_FLAGS - scope.flags, ordinary=scope.ordinary)
+
+
+def mask_identifier(value: str) -> str:
+    """An identifier shown to someone who may know the person but not the number: last 3 only."""
+    digits = "".join(ch for ch in value if ch.isalnum())
+    if not digits:
+        return ""
+    return "\u2022" * max(len(digits) - 3, 0) + digits[-3:]
 
 
 # --- who may ------------------------------------------------------------------------------
@@ -130,6 +208,16 @@ def _allocated_case_ids(staff_id: int, today: dt.date) -> IdQuery:
     return _current_allocations(today).filter(staff_id=staff_id).values_list("case_id", flat=True)
 
 
+def _shared_case_ids(actor: Staff, today: dt.date) -> IdQuery:
+    """The cases a volunteer's or student's responsible member of staff has shared with them and is
+    still allocated to (policy 1.2): nothing once the sponsor leaves or the allocation ends."""
+    sponsor_id = _sponsor_id(actor, today)
+    if sponsor_id is None:
+        return Allocation.objects.none().values_list("case_id", flat=True)
+    shared = CaseShare.objects.filter(supervisee=actor, shared_by_id=sponsor_id, ended_at__isnull=True)
+    return _allocated_case_ids(sponsor_id, today).filter(case_id__in=shared.values("case_id"))
+
+
 def _managed_case_ids(manager: Staff, today: dt.date) -> IdQuery:
     teams = manager.managed_teams.values_list("id", flat=True)
     via_workers = (
@@ -158,14 +246,10 @@ def case_grants(actor: Staff, case_ids: Iterable[int]) -> dict[int, Grant]:
         return dict.fromkeys(wanted, Grant(Basis.INFORMATION_GOVERNANCE))
     today = timezone.localdate()
     if actor.is_supervised:
-        sponsor_id = _sponsor_id(actor, today)
-        if sponsor_id is None:
-            return {}
-        ids = _allocated_case_ids(sponsor_id, today).filter(case_id__in=wanted)
-        return dict.fromkeys(ids, Grant(Basis.SUPERVISED, hides_special_category=True))
+        ids = _shared_case_ids(actor, today).filter(case_id__in=wanted)
+        return dict.fromkeys(ids, SUPERVISED_GRANT)
     checks: list[tuple[Basis, Callable[[list[int]], Iterable[int]]]] = [
         (Basis.ALLOCATED, lambda rest: _allocated_case_ids(actor.pk, today).filter(case_id__in=rest)),
-        (Basis.REQUEST_HANDLER, lambda rest: request_case_ids(actor.pk).filter(case_id__in=rest)),
     ]
     if actor.role == Role.TEAM_MANAGER:
         checks.append((Basis.TEAM_MANAGER, lambda rest: _managed_case_ids(actor, today).filter(id__in=rest)))
@@ -177,6 +261,10 @@ def case_grants(actor: Staff, case_ids: Iterable[int]) -> dict[int, Grant]:
             break
         for case_id in granted_among(rest):
             grants.setdefault(case_id, Grant(basis))
+    rest = [case_id for case_id in wanted if case_id not in grants]
+    if rest:  # last: a request opens only part of a record, and only with four eyes
+        for case_id, scope in request_scopes(actor.pk, rest).items():
+            grants[case_id] = _request_grant(scope)
     return grants
 
 
@@ -191,10 +279,7 @@ def accessible_case_ids(actor: Staff) -> IdQuery | None:
     if actor.role == Role.IGO and not actor.is_supervised:
         return None
     if actor.is_supervised:
-        sponsor_id = _sponsor_id(actor, today)
-        if sponsor_id is None:
-            return Allocation.objects.none().values_list("case_id", flat=True)
-        return _allocated_case_ids(sponsor_id, today)
+        return _shared_case_ids(actor, today)
     ids = Case.objects.filter(
         Q(id__in=_allocated_case_ids(actor.pk, today))
         | Q(id__in=_break_glass_case_ids(actor))
@@ -218,9 +303,9 @@ def _person_grant(actor: Staff, person: Person) -> tuple[Grant | None, dict[int,
     case_ids = list(person.case_memberships.values_list("case_id", flat=True))
     grants = case_grants(actor, case_ids)
     granted = [grants[case_id] for case_id in case_ids if case_id in grants]
-    best = next((g for g in granted if not g.hides_special_category), granted[0] if granted else None)
+    best = next((g for g in granted if not g.is_restricted), granted[0] if granted else None)
     if best is None and not actor.is_supervised and request_grants(actor.pk, person.pk):
-        best = Grant(Basis.REQUEST_HANDLER)
+        best = Grant(Basis.REQUEST_HANDLER, hidden=frozenset({SPECIAL_CATEGORY}))
     if best is None and actor.role == Role.IGO and not actor.is_supervised:
         best = Grant(Basis.INFORMATION_GOVERNANCE)
     return best, grants
@@ -256,6 +341,27 @@ def flush_pending_refusals() -> int:
     return len(pending)
 
 
+def _record_refusal(event: dict[str, Any]) -> None:
+    """Audit a refusal now, or once the caller's transaction is over (see _pending_refusals)."""
+    if _in_caller_transaction():
+        _pending_refusals.set((*_pending_refusals.get(), event))
+    else:
+        with transaction.atomic():
+            audit.record(**event)
+
+
+class Hidden(NotFound):
+    """A refused look, answered exactly as a missing record is (the refusal has been audited)."""
+
+
+NOT_FOUND_MESSAGES = {
+    "person": "No such person.",
+    "case": "No such case.",
+    "entry": "No such entry.",
+    "attachment": "No such attachment.",
+}
+
+
 def _refuse(
     actor: Staff,
     *,
@@ -264,22 +370,49 @@ def _refuse(
     person_id: int | None,
     case_id: int | None,
     message: str,
-) -> AccessDenied:
-    """Audit the refusal now, or once the caller's transaction is over (see _pending_refusals)."""
-    event: dict[str, Any] = {
-        "actor_id": actor.pk,
-        "action": "access.refused",
-        "object_type": object_type,
-        "object_id": object_id,
-        "person_id": person_id,
-        "details": {"case": case_id} if case_id else None,
-    }
-    if _in_caller_transaction():
-        _pending_refusals.set((*_pending_refusals.get(), event))
-    else:
-        with transaction.atomic():
-            audit.record(**event)
-    return AccessDenied(message, case_id=case_id, person_id=person_id, can_break_glass=can_break_glass(actor))
+) -> AccessDenied | NotFound:
+    """Audit the refusal. Someone who may break glass is told it is refused (and may ask for
+    access); anyone else gets the same answer as for a record that does not exist."""
+    _record_refusal(
+        {
+            "actor_id": actor.pk,
+            "action": "access.refused",
+            "object_type": object_type,
+            "object_id": object_id,
+            "person_id": person_id,
+            "details": {"case": case_id} if case_id else None,
+        }
+    )
+    if not can_break_glass(actor):
+        return Hidden(NOT_FOUND_MESSAGES.get(object_type, "Not found."))
+    return AccessDenied(message, case_id=case_id, person_id=person_id, can_break_glass=True)
+
+
+def refusal(
+    actor: Staff,
+    action: str,
+    message: str,
+    *,
+    object_type: str = "",
+    object_id: object = "",
+    person_ids: Iterable[int] = (),
+    details: dict[str, Any] | None = None,
+) -> NotPermitted:
+    """An audited refusal of an action (`<action>.refused`, one event per person it concerns):
+    every refusal is recorded, even inside a transaction that is then rolled back."""
+    people: list[int | None] = [*sorted(set(person_ids))] or [None]
+    for person_id in people:
+        _record_refusal(
+            {
+                "actor_id": actor.pk,
+                "action": f"{action}.refused",
+                "object_type": object_type,
+                "object_id": object_id,
+                "person_id": person_id,
+                "details": {"message": message, **(details or {})},
+            }
+        )
+    return NotPermitted(message)
 
 
 # --- reads ------------------------------------------------------------------------------
@@ -300,6 +433,12 @@ class PersonView:
     aliases: list[PersonName]
     show_special_category: bool
 
+    @property
+    def nhs_number(self) -> str:
+        """The NHS number as this basis may see it (masked for those under supervision)."""
+        number = self.person.nhs_number
+        return mask_identifier(number) if number and self.grant.masks_identifiers else number
+
 
 def _case(case_id: int) -> Case:
     try:
@@ -317,8 +456,8 @@ def _case_by_ref(ref: str) -> Case:
 
 def _visible_entries(case: Case, grant: Grant) -> QuerySet[Entry]:
     entries = Entry.objects.filter(case=case).select_related("author").order_by("-occurred_on", "-id")
-    if grant.hides_special_category:
-        entries = entries.filter(special_category=False)
+    if grant.is_restricted:
+        entries = entries.filter(grant.entry_filter())
     return entries
 
 
@@ -381,7 +520,7 @@ def get_entry_for(actor: Staff, entry_id: int) -> tuple[Entry, Grant]:
     except Entry.DoesNotExist:
         raise NotFound("No such entry.") from None
     grant = case_grant(actor, entry.case_id)
-    if grant is None or (grant.hides_special_category and entry.special_category):
+    if grant is None or not grant.shows(entry):
         raise _refuse(
             actor,
             object_type="entry",
@@ -410,7 +549,7 @@ def open_attachment_for(actor: Staff, attachment_id: int) -> Attachment:
         raise NotFound("No such attachment.") from None
     entry = attachment.entry
     grant = case_grant(actor, entry.case_id)
-    if grant is None or (grant.hides_special_category and entry.special_category):
+    if grant is None or not grant.shows(entry):
         raise _refuse(
             actor,
             object_type="attachment",
@@ -437,20 +576,16 @@ def my_cases(actor: Staff) -> list[Case]:
     if actor.role == Role.TEAM_MANAGER:
         ids = _managed_case_ids(actor, today)
     elif actor.is_supervised:
-        sponsor_id = _sponsor_id(actor, today)
-        ids = (
-            _allocated_case_ids(sponsor_id, today)
-            if sponsor_id is not None
-            else Allocation.objects.none().values_list("case_id", flat=True)
-        )
+        ids = _shared_case_ids(actor, today)
     else:
         ids = _allocated_case_ids(actor.pk, today)
     cases = list(
         Case.objects.filter(id__in=ids).select_related("subject", "team").order_by("-opened_on")[:500]
     )
-    audit.record(
+    audit.record_for_people(
         actor.pk,
         "caseload.read",
+        {c.subject_id for c in cases},
         object_type="staff",
         object_id=actor.pk,
         details={"cases": [c.pk for c in cases]},
@@ -466,9 +601,10 @@ def person_refs(actor: Staff, person_ids: list[int], *, context: str) -> list[st
     """
     _require_active(actor)
     refs = list(Person.objects.filter(id__in=person_ids).order_by("ref").values_list("ref", flat=True))
-    audit.record(
+    audit.record_for_people(
         actor.pk,
         "person.refs_read",
+        person_ids,
         object_type="casework",
         object_id=context,
         details={"people": sorted(person_ids)},
@@ -506,36 +642,47 @@ def search_people(
         )
     people_by_id = Person.objects.in_bulk([i for i in ids if i in visible_ids])
     people = [people_by_id[i] for i in ids if i in people_by_id][:limit]
-    restricted = list(
-        Person.objects.filter(id__in=[i for i in ids if i not in visible_ids]).values_list("ref", flat=True)
-    )[:limit]
-    audit.record(
+    # Only someone who could break glass is told that a record they may not open exists (they can
+    # ask for access); to anyone else it is as if there were no such person.
+    restricted_ids = [i for i in ids if i not in visible_ids][:limit] if can_break_glass(actor) else []
+    restricted = dict(Person.objects.filter(id__in=restricted_ids).values_list("id", "ref"))
+    audit.record_for_people(
         actor.pk,
         "people.search",
+        [p.pk for p in people] + list(restricted),
         object_type="search",
         details={
             "query_length": len(query),
             "dob": bool(date_of_birth),
             "shown": [p.pk for p in people],
-            "restricted": len(restricted),
+            "restricted": sorted(restricted),
         },
     )
-    return SearchResults(people, sorted(restricted))
+    return SearchResults(people, sorted(restricted.values()))
 
 
 # --- break-glass ------------------------------------------------------------------------
 
 
-@transaction.atomic
 def break_glass(actor: Staff, case_id: int, reason: str) -> BreakGlass:
     """Open a case outside need to know for a typed reason; time-limited; alerts the manager."""
     _require_active(actor)
     if not can_break_glass(actor):
-        raise NotPermitted("Your role cannot use break-glass access. Ask your responsible member of staff.")
+        raise refusal(
+            actor,
+            "access.break_glass",
+            "Your role cannot use break-glass access. Ask your responsible member of staff.",
+            object_type="case",
+            object_id=case_id,
+        )
     reason = reason.strip()
     if len(reason) < 10:
         raise ValueError("Enter the reason you need to open this record (at least 10 characters).")
-    case = _case(case_id)
+    with transaction.atomic():
+        return _break_glass(actor, _case(case_id), reason)
+
+
+def _break_glass(actor: Staff, case: Case, reason: str) -> BreakGlass:
     now = timezone.now()
     grant = BreakGlass.objects.create(
         staff=actor,
@@ -545,13 +692,13 @@ def break_glass(actor: Staff, case_id: int, reason: str) -> BreakGlass:
         expires_at=now + dt.timedelta(minutes=settings.BREAK_GLASS_MINUTES),
     )
     manager = case.team.manager
-    Alert.objects.create(
-        kind=AlertKind.BREAK_GLASS,
-        subject_staff=actor,
+    raise_alert(
+        AlertKind.BREAK_GLASS,
+        about=actor,
         recipient=manager,
         case_id=case.pk,
         summary=f"Break-glass access to case {case.ref}",
-        evidence={"break_glass": grant.pk},
+        evidence={"break_glass": grant.pk, "reason": reason},
     )
     audit.record(
         actor.pk,
@@ -600,7 +747,13 @@ def read_for_research(actor: Staff, request_id: int, fields: list[str]) -> list[
     personal data; audited as one `research.extract` read with counts (policy 1.2, 1.4)."""
     _require_active(actor)
     if actor.role != Role.RESEARCH or actor.is_supervised:
-        raise NotPermitted("Only research governance can issue research extracts.")
+        raise refusal(
+            actor,
+            "research.extract",
+            "Only research governance can issue research extracts.",
+            object_type="research_request",
+            object_id=request_id,
+        )
     from discretion.records.models import Address
 
     cases = list(
@@ -685,7 +838,13 @@ def who_has_viewed(actor: Staff, person_ref: str, *, limit: int = 500) -> tuple[
     """Information governance: every audited action on a person's record, newest first."""
     _require_active(actor)
     if actor.role != Role.IGO or actor.is_supervised:
-        raise NotPermitted("Only information governance officers can read the audit trail.")
+        raise refusal(
+            actor,
+            "audit.read",
+            "Only information governance officers can read the audit trail.",
+            object_type="person",
+            details={"ref_length": len(person_ref)},
+        )
     try:
         person = Person.objects.get(ref=person_ref)
     except Person.DoesNotExist:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -149,7 +151,20 @@ SERVICE_NAME = "Discretion"
 # The HMAC key that signs the audit checkpoint: from the environment, never the database.
 AUDIT_CHECKPOINT_KEY = os.environ.get("DISCRETION_AUDIT_KEY", "development-audit-key-change-me")
 AUDIT_CHECKPOINT_PATH = Path(os.environ.get("DISCRETION_AUDIT_CHECKPOINT", VAR_DIR / "audit-checkpoint.json"))
+# The key behind secure download links, their one-time codes and API tokens (stored only as keyed
+# digests): from the environment, never the database. The development default is derived from
+# SECRET_KEY; changing the key withdraws every outstanding link and API token.
+DISCRETION_LINK_KEY = (
+    os.environ.get("DISCRETION_LINK_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"discretion-link-key", hashlib.sha256).hexdigest()
+)
+# Refused downloads (wrong code, unknown, expired, withdrawn or locked link) from one address
+# within this many minutes before it is refused everything for a while.
+DISCRETION_DOWNLOAD_REFUSALS = int(os.environ.get("DISCRETION_DOWNLOAD_REFUSALS", "10"))
+DISCRETION_DOWNLOAD_REFUSAL_MINUTES = int(os.environ.get("DISCRETION_DOWNLOAD_REFUSAL_MINUTES", "15"))
 BREAK_GLASS_MINUTES = int(os.environ.get("DISCRETION_BREAK_GLASS_MINUTES", "60"))
+# How long a request's four-eyes record access lasts at most (it also ends at release or close).
+REQUEST_ACCESS_DAYS = int(os.environ.get("DISCRETION_REQUEST_ACCESS_DAYS", "7"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DISCRETION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CURRENT_POLICY_VERSION = os.environ.get("DISCRETION_POLICY_VERSION", "2018-09")
 
@@ -191,7 +206,9 @@ DISCRETION_MAX_SESSIONS = int(os.environ.get("DISCRETION_MAX_SESSIONS", "1"))
 AXES_FAILURE_LIMIT = int(os.environ.get("DISCRETION_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DISCRETION_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgotten only when a sign-in is complete (staff.security.complete_sign_in), never
+# at the password step: a right password followed by wrong codes still counts towards the lock.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "discretion.staff.security.lockout_response"
 # The audit chain is the record of sign-ins; axes keeps only its failure counters.
 AXES_DISABLE_ACCESS_LOG = True
@@ -264,9 +281,33 @@ if DISCRETION_OIDC_ISSUER:
     ]
 # --- end of single sign-on (OpenID Connect) ---
 
+# Log lines never carry a download link's token (a request line or "Bad Request: <path>").
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_link_tokens": {"()": "discretion.disclosures.log_redaction.RedactDownloadTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_link_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["no_link_tokens"],
+        },
+    },
+    "loggers": {
+        "django": {
+            "handlers": [],
+            "level": os.environ.get("DISCRETION_LOG_LEVEL", "WARNING"),
+            "propagate": True,
+        },
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DISCRETION_LOG_LEVEL", "WARNING")},
 }

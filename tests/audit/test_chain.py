@@ -48,6 +48,19 @@ def test_intact_chain_verifies():
     assert result.ok and result.checked == 5 and result.last_seq == 5
 
 
+def test_a_batch_for_several_people_chains_like_single_events():
+    from django.test import TestCase
+
+    _append(2)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        audit.record_for_people(1, "test.batch", [7, 3, 5, 3], object_type="search")
+    _append(1)
+    rows = list(AuditEvent.objects.order_by("seq").values_list("seq", "action", "person_id"))
+    assert rows[2:5] == [(3, "test.batch", 3), (4, "test.batch", 5), (5, "test.batch", 7)]
+    result = audit.verify()
+    assert result.ok and result.checked == 6 and result.last_seq == 6
+
+
 def test_edited_event_is_named():
     _append(5)
     _raw("UPDATE audit_auditevent SET reason = %s WHERE seq = 3", ["edited"])

@@ -9,10 +9,12 @@ import pytest
 
 from discretion.audit.models import AuditEvent
 from discretion.disclosures.delivery import PGP_ARMOUR, send_outbox_message
+from discretion.disclosures.links import PLACEHOLDER
 from discretion.disclosures.models import Channel, OutboxMessage, OutboxStatus
 from discretion.disclosures.services import Recipient, Release, deliver_pending, disclose, sha256_hex
 from discretion.outbound import services as outbound
 from discretion.staff.models import Role
+from tests.conftest import approved_request
 
 from .conftest import Server, free_port
 
@@ -146,13 +148,15 @@ def test_secure_link_email_carries_the_absolute_link_but_never_the_code_or_the_c
     world, settings, plain_server
 ) -> None:
     _point_at(settings, plain_server)
-    world.person("Kayden Lee", "Walsh")
+    child = world.person("Kayden Lee", "Walsh")
+    sender = world.staff()
     sent = outbound.send_message(
-        world.staff(),
+        sender,
         to="nan.walsh@gmail.com",
         subject="Kayden's update",
         body="Kayden Walsh (DOB 3/4/15) is settled at his new placement.",
         route=outbound.Route.SECURE_LINK,
+        request_id=approved_request(world, sender, child, "nan.walsh@gmail.com"),
     )
     (release,) = sent.releases
 
@@ -169,8 +173,8 @@ def test_secure_link_email_carries_the_absolute_link_but_never_the_code_or_the_c
 def test_secure_link_without_its_download_link_is_not_sent(world, settings, plain_server) -> None:
     _point_at(settings, plain_server)
     release = _release(world, "secure_link", address="parent@gmail.com", body="Your documents are ready.")
-    # disclose() always writes the link into the message; a message that lost it is refused.
-    assert f"/disclosures/download/{release.link_token}/" in release.message.body
+    # disclose() always writes the link's place into the message; a message that lost it is refused.
+    assert PLACEHOLDER in release.message.body and release.link_token not in release.message.body
     release.message.body = "Your documents are ready."
     release.message.save(update_fields=["body"])
 
@@ -184,7 +188,7 @@ def test_secure_link_carrying_its_one_time_code_is_not_sent(world, settings, pla
     _point_at(settings, plain_server)
     release = _release(world, "secure_link", address="parent@gmail.com", body="Ready.")
     message = release.message
-    message.body = f"Ready: /disclosures/download/{release.link_token}/ code {release.link_code}"
+    message.body = f"Ready: {PLACEHOLDER} code {release.link_code}"
     message.save()
 
     assert deliver_pending(send_outbox_message) == (0, 1)
@@ -210,12 +214,14 @@ def test_encrypted_email_from_the_gateway_arrives_and_decrypts_and_clear_payload
     outbound.register_recipient_key(
         world.staff(Role.IGO), address="dsl@school.example", public_key=str(key.pubkey)
     )
-    world.person("Kayden Lee", "Walsh")
+    child = world.person("Kayden Lee", "Walsh")
+    sender = world.staff()
     sent = outbound.send_message(
-        world.staff(),
+        sender,
         to="dsl@school.example",
         subject="Update",
         body="Kayden Walsh (DOB 3/4/15) is settled at his new placement.",
+        request_id=approved_request(world, sender, child, "dsl@school.example"),
     )
     assert sent.route is outbound.Route.ENCRYPTED_EMAIL
     clear = _release(world, "encrypted_email", body="Kayden Walsh DOB 3/4/15", content=b"Kayden Walsh")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -59,10 +58,15 @@ def scene(world: Any) -> Scene:
     return Scene(team, worker, other, igo, child, case)
 
 
-def make_token(staff: Any, token: str = "mail-server-token-0123456789") -> str:
-    from discretion.staff.models import ApiToken
+def make_token(staff: Any) -> str:
+    from discretion.staff.tokens import issue_api_token
 
-    ApiToken.objects.create(
-        staff=staff, name="mail server", token_sha256=hashlib.sha256(token.encode()).hexdigest()
-    )
-    return token
+    return issue_api_token(staff, name="mail server")
+
+
+def answerable(scene: Scene, *addresses: str) -> int:
+    """An approved request about the scene's child from whoever is at `addresses` (see
+    tests.conftest.approved_request)."""
+    from tests.conftest import World, approved_request
+
+    return approved_request(World(), scene.worker, scene.child, *addresses)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import ARGS, CHROMIUM, sign_in
 
-from .conftest import CASE_UPDATE
+from .conftest import CASE_UPDATE, answerable
 
 
 def in_chromium(base_url: str, steps: Callable[[Any], None]) -> None:
@@ -43,9 +43,12 @@ def in_chromium(base_url: str, steps: Callable[[Any], None]) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_compose_page_shows_findings_and_offers_the_secure_route(live_server: Any, scene: Any) -> None:
+    request_id = answerable(scene, "nan.walsh@gmail.com")
+
     def steps(page: Any) -> None:
         sign_in(page, scene.worker.username)
         page.goto(f"/outbound/cases/{scene.case.ref}/compose/")
+        page.select_option("#id_request", str(request_id))
         page.fill("#id_to", "nan.walsh@gmail.com")
         page.fill("#id_subject", "Update")
         page.fill("#id_body", CASE_UPDATE)

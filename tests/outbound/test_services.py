@@ -6,12 +6,13 @@ import pytest
 
 from discretion import access
 from discretion.audit.models import AuditEvent
+from discretion.disclosures.links import PLACEHOLDER
 from discretion.disclosures.models import Channel, Disclosure, OutboxMessage, SecureLink
 from discretion.outbound import services
 from discretion.outbound.models import RecipientKey
 from discretion.outbound.services import OutgoingAttachment, Route
 
-from .conftest import CASE_UPDATE, NEWSLETTER
+from .conftest import CASE_UPDATE, NEWSLETTER, answerable
 
 
 def test_newsletter_goes_as_ordinary_email_without_a_disclosure(scene: Any, audit_actions: Any) -> None:
@@ -35,7 +36,12 @@ def test_newsletter_goes_as_ordinary_email_without_a_disclosure(scene: Any, audi
 def test_case_update_naming_a_known_child_to_gmail_is_blocked(scene: Any, audit_actions: Any) -> None:
     with pytest.raises(services.Blocked) as blocked:
         services.send_message(
-            scene.worker, to="nan.walsh@gmail.com", subject="Kayden", body=CASE_UPDATE, case_id=scene.case.pk
+            scene.worker,
+            to="nan.walsh@gmail.com",
+            subject="Kayden",
+            body=CASE_UPDATE,
+            case_id=scene.case.pk,
+            request_id=answerable(scene, "nan.walsh@gmail.com"),
         )
 
     message = str(blocked.value)
@@ -54,7 +60,12 @@ def test_case_update_naming_a_known_child_to_gmail_is_blocked(scene: Any, audit_
 def test_send_anyway_is_refused_and_audited(scene: Any, audit_actions: Any, attempt: dict[str, Any]) -> None:
     with pytest.raises(services.Blocked, match="cannot be sent by ordinary e-mail"):
         services.send_message(
-            scene.worker, to="nan.walsh@gmail.com", subject="Update", body=CASE_UPDATE, **attempt
+            scene.worker,
+            to="nan.walsh@gmail.com",
+            subject="Update",
+            body=CASE_UPDATE,
+            request_id=answerable(scene, "nan.walsh@gmail.com"),
+            **attempt,
         )
 
     assert OutboxMessage.objects.count() == 0
@@ -70,17 +81,24 @@ def test_same_update_by_secure_link_is_registered_and_queued(scene: Any, audit_a
         route=Route.SECURE_LINK,
         case_id=scene.case.pk,
         purpose="family update",
+        request_id=(request_id := answerable(scene, "nan.walsh@gmail.com")),
     )
 
     assert sent.route is Route.SECURE_LINK
     (release,) = sent.releases
     disclosure = Disclosure.objects.get()
-    assert disclosure.channel == Channel.SECURE_LINK and disclosure.source == "outbound"
+    assert disclosure.channel == Channel.SECURE_LINK and disclosure.source == "request"
+    assert disclosure.source_id == str(request_id) and "2.2-safeguarding" in disclosure.rules
+    from discretion.requests.models import Request
+
+    answered = Request.objects.get(pk=request_id)
+    assert answered.state == "released" and answered.disclosure == disclosure
     assert list(disclosure.people.values_list("pk", flat=True)) == [scene.child.pk]
     assert disclosure.outbox.pk == release.message.pk
     # The e-mail itself carries the link, not the personal data; the code goes separately.
     assert "Kayden" not in release.message.body and "Kayden" not in release.message.subject
-    assert release.link_token in release.message.body
+    # The link's place only: the worker writes the link in when it sends (disclosures/links.py).
+    assert PLACEHOLDER in release.message.body and release.link_token not in release.message.body
     assert release.link_code.isdigit() and len(release.link_code) == 6
     assert release.link_code not in release.message.body
     assert SecureLink.objects.filter(message=release.message).exists()
@@ -99,6 +117,7 @@ def test_secure_link_register_entry_and_outbox_are_one_transaction(scene: Any, m
             raise RuntimeError("crash after disclose")
         return real(actor_id, action, **kwargs)
 
+    request_id = answerable(scene, "nan.walsh@gmail.com")
     monkeypatch.setattr(services.audit, "record", failing)
     with pytest.raises(RuntimeError):
         services.send_message(
@@ -107,13 +126,19 @@ def test_secure_link_register_entry_and_outbox_are_one_transaction(scene: Any, m
             subject="Update",
             body=CASE_UPDATE,
             route=Route.SECURE_LINK,
+            request_id=request_id,
         )
     assert Disclosure.objects.count() == 0 and OutboxMessage.objects.count() == 0
+    from discretion.requests.models import Request
+
+    assert Request.objects.get(pk=request_id).state == "approved"
 
 
 @pytest.mark.parametrize("address", ["duty.team@lancashire.gov.uk", "gp.surgery@nhs.net"])
 def test_personal_data_to_a_secure_domain_goes_by_secure_email(scene: Any, address: str) -> None:
-    sent = services.send_message(scene.worker, to=address, subject="Update", body=CASE_UPDATE)
+    sent = services.send_message(
+        scene.worker, to=address, subject="Update", body=CASE_UPDATE, request_id=answerable(scene, address)
+    )
 
     assert sent.route is Route.SECURE_EMAIL
     disclosure = Disclosure.objects.get()
@@ -125,7 +150,12 @@ def test_personal_data_to_a_secure_domain_goes_by_secure_email(scene: Any, addre
 def test_secure_email_to_an_ordinary_domain_is_blocked(scene: Any, audit_actions: Any) -> None:
     with pytest.raises(services.Blocked, match=r"gmail\.com is not one"):
         services.send_message(
-            scene.worker, to="nan@gmail.com", subject="Update", body=CASE_UPDATE, route=Route.SECURE_EMAIL
+            scene.worker,
+            to="nan@gmail.com",
+            subject="Update",
+            body=CASE_UPDATE,
+            route=Route.SECURE_EMAIL,
+            request_id=answerable(scene, "nan@gmail.com"),
         )
     assert audit_actions(action__startswith="outbound.") == ["outbound.blocked"]
 
@@ -212,7 +242,11 @@ def test_encrypted_to_a_registered_key(scene: Any, pgp_key: Any, audit_actions: 
     assert key.address == "dsl@school.example"
 
     sent = services.send_message(
-        scene.worker, to="dsl@school.example", subject="Kayden Walsh", body=CASE_UPDATE
+        scene.worker,
+        to="dsl@school.example",
+        subject="Kayden Walsh",
+        body=CASE_UPDATE,
+        request_id=answerable(scene, "dsl@school.example"),
     )
 
     assert sent.route is Route.ENCRYPTED_EMAIL
@@ -246,3 +280,106 @@ def test_a_key_that_cannot_encrypt_is_refused_at_registration(scene: Any) -> Non
             scene.igo, address="signer@school.example", public_key=str(signing.pubkey)
         )
     assert not RecipientKey.objects.exists()
+
+
+# --- the lawful basis (issue "Close every door", findings 2 and 3) ---------------------------
+
+
+def test_personal_data_by_secure_link_without_a_request_is_refused_and_audited(
+    scene: Any, audit_actions: Any
+) -> None:
+    with pytest.raises(services.Blocked, match="only as the answer to a request"):
+        services.send_message(
+            scene.worker,
+            to="anyone@example.org",
+            subject="Update",
+            body=CASE_UPDATE,
+            route=Route.SECURE_LINK,
+            case_id=scene.case.pk,
+        )
+    assert Disclosure.objects.count() == 0 and OutboxMessage.objects.count() == 0
+    event = AuditEvent.objects.get(action="outbound.no_lawful_basis")
+    assert event.person_id == scene.child.pk and event.actor_id == scene.worker.pk
+
+
+def test_a_request_answers_only_its_requester_about_its_subjects(scene: Any, world: Any) -> None:
+    request_id = answerable(scene, "ms.patel@school.example")
+    with pytest.raises(services.Blocked, match="the answer goes only to them"):
+        services.send_message(
+            scene.worker,
+            to="someone.else@school.example",
+            subject="Update",
+            body=CASE_UPDATE,
+            route=Route.SECURE_LINK,
+            request_id=request_id,
+        )
+    from discretion.records.models import CaseMember
+
+    sibling = world.person("Maisie", "Pemberton-Walsh", dob=None)
+    CaseMember.objects.create(case=scene.case, person=sibling)
+    from discretion.outbound import subjects
+
+    subjects.reset_index()
+    with pytest.raises(services.Blocked, match=r"people request .* is not about"):
+        services.send_message(
+            scene.worker,
+            to="ms.patel@school.example",
+            subject="Update",
+            body=CASE_UPDATE + "\nAlso Maisie Pemberton-Walsh was seen.",
+            route=Route.SECURE_LINK,
+            request_id=request_id,
+        )
+    with pytest.raises(services.Blocked, match="Only the member of staff handling"):  # not theirs
+        services.send_message(
+            scene.other,
+            to="ms.patel@school.example",
+            subject="Update",
+            body=CASE_UPDATE,
+            route=Route.SECURE_LINK,
+            request_id=request_id,
+        )
+    assert Disclosure.objects.count() == 0
+
+
+def test_a_volunteer_can_never_send_personal_data_out(scene: Any, world: Any, audit_actions: Any) -> None:
+    from discretion.staff.models import Alert
+
+    volunteer = world.staff(employment_type="volunteer", responsible=scene.worker, team=scene.team)
+    request_id = answerable(scene, "ms.patel@school.example")
+    for route in (Route.SECURE_LINK, Route.SECURE_EMAIL, None):
+        with pytest.raises(services.Blocked, match="Volunteers and work-experience students cannot"):
+            services.send_message(
+                volunteer,
+                to="ms.patel@school.example",
+                subject="Update",
+                body=CASE_UPDATE,
+                route=route,
+                request_id=request_id,
+            )
+    assert Disclosure.objects.count() == 0 and OutboxMessage.objects.count() == 0
+    access.flush_pending_refusals()
+    assert audit_actions(actor_id=volunteer.pk).count("disclosure.release.refused") == 3
+    alert = Alert.objects.filter(kind="supervised_release", subject_staff=volunteer).first()
+    assert alert is not None and alert.recipient == scene.worker
+    # A clean message is not a disclosure: it may go as ordinary e-mail.
+    sent = services.send_message(volunteer, to="parent@gmail.com", subject="Newsletter", body=NEWSLETTER)
+    assert sent.route is Route.EMAIL
+
+
+def test_disclose_itself_refuses_a_volunteer(scene: Any, world: Any) -> None:
+    from discretion.disclosures import services as disclosures
+
+    volunteer = world.staff(employment_type="student", responsible=scene.worker, team=scene.team)
+    with pytest.raises(access.NotPermitted):
+        disclosures.disclose(
+            volunteer,
+            recipient=disclosures.Recipient(
+                name="X", organisation="", category="external", address="x@y.org"
+            ),
+            channel=Channel.SECURE_LINK,
+            content=b"Kayden Walsh",
+            content_name="m.txt",
+            source="outbound",
+            person_ids=[scene.child.pk],
+        )
+    assert Disclosure.objects.count() == 0

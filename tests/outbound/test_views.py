@@ -7,15 +7,18 @@ from django.urls import reverse
 
 from discretion.disclosures.models import Channel, Disclosure, OutboxMessage
 
-from .conftest import CASE_UPDATE, NEWSLETTER
+from .conftest import CASE_UPDATE, NEWSLETTER, answerable
 
 
 def compose_url(scene: Any) -> str:
     return reverse("outbound:compose", args=[scene.case.ref])
 
 
-def form(body: str, *, to: str = "nan.walsh@gmail.com", action: str = "check") -> dict[str, str]:
+def form(
+    body: str, *, to: str = "nan.walsh@gmail.com", action: str = "check", request: int | None = None
+) -> dict[str, str]:
     return {
+        "request": str(request or ""),
         "to": to,
         "recipient_name": "Mrs Walsh",
         "recipient_organisation": "",
@@ -64,11 +67,12 @@ def test_live_check_returns_only_the_findings_panel(client: Client, scene: Any) 
 
 def test_send_is_blocked_and_send_anyway_refused(client: Client, scene: Any, audit_actions: Any) -> None:
     client.force_login(scene.worker)
-    blocked = client.post(compose_url(scene), form(CASE_UPDATE, action="send"))
+    request_id = answerable(scene, "nan.walsh@gmail.com")
+    blocked = client.post(compose_url(scene), form(CASE_UPDATE, action="send", request=request_id))
     assert blocked.status_code == 400
     assert b"There is a problem" in blocked.content and b"secure download link" in blocked.content
 
-    anyway = client.post(compose_url(scene), form(CASE_UPDATE, action="send_anyway"))
+    anyway = client.post(compose_url(scene), form(CASE_UPDATE, action="send_anyway", request=request_id))
     assert anyway.status_code == 400
     assert b"cannot be sent by ordinary e-mail, even on request" in anyway.content
 
@@ -81,12 +85,18 @@ def test_send_is_blocked_and_send_anyway_refused(client: Client, scene: Any, aud
 
 def test_send_by_secure_link_shows_the_code_once(client: Client, scene: Any) -> None:
     client.force_login(scene.worker)
-    response = client.post(compose_url(scene), form(CASE_UPDATE, action="secure_link"))
+    # Without a request to answer, personal data does not leave, whatever the route.
+    refused = client.post(compose_url(scene), form(CASE_UPDATE, action="secure_link"))
+    assert refused.status_code == 400 and b"only as the answer to a request" in refused.content
+    request_id = answerable(scene, "nan.walsh@gmail.com")
+    page = client.get(compose_url(scene)).content.decode()
+    assert f'<option value="{request_id}">Request {request_id} from Ms Patel</option>' in page
+    response = client.post(compose_url(scene), form(CASE_UPDATE, action="secure_link", request=request_id))
     sent_url = reverse("outbound:sent", args=[scene.case.ref])
     assert response.status_code == 302 and response["Location"] == sent_url
 
     disclosure = Disclosure.objects.get()
-    assert disclosure.channel == Channel.SECURE_LINK and disclosure.source_id == scene.case.ref
+    assert disclosure.channel == Channel.SECURE_LINK and disclosure.source_id == str(request_id)
     assert disclosure.purpose == "family update" and disclosure.recipient_name == "Mrs Walsh"
     page = client.get(sent_url)
     assert b"Tell the recipient their one-time code" in page.content
@@ -121,3 +131,19 @@ def test_live_check_is_only_for_someone_who_may_work_on_the_case(
     assert audit_actions(actor_id=scene.other.pk)[-1:] == ["access.refused"]
     missing = client.post(reverse("outbound:check", args=["NOSUCH"]), form(CASE_UPDATE))
     assert missing.status_code == 404 and "<mark>" not in missing.content.decode()
+
+
+def test_a_volunteer_on_the_compose_page_is_refused_and_their_supervisor_told(
+    client: Client, scene: Any, world: Any
+) -> None:
+    from discretion.records import sharing
+    from discretion.staff.models import Alert
+
+    volunteer = world.staff(employment_type="volunteer", responsible=scene.worker, team=scene.team)
+    sharing.share_case(scene.worker, ref=scene.case.ref, supervisee_username=volunteer.username)
+    client.force_login(volunteer)
+    response = client.post(compose_url(scene), form(CASE_UPDATE, action="secure_link"))
+    assert response.status_code == 400
+    assert b"Volunteers and work-experience students cannot send personal data" in response.content
+    assert Disclosure.objects.count() == 0
+    assert Alert.objects.get(kind="supervised_release").recipient == scene.worker

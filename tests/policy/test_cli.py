@@ -41,7 +41,11 @@ def test_decide_prints_the_decision(
 def test_jsonl_one_decision_a_line_in_order_blank_lines_ignored(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    police_approved = {**POLICE, "approvals": ["manager"]}
+    police_approved = {
+        **POLICE,
+        "requester": {"category": "police", "identity_verified": True, "entitlement_verified": True},
+        "approvals": ["manager"],
+    }
     stdin = "\n".join([json.dumps(MEDIA), "", json.dumps(POLICE), "   ", json.dumps(police_approved), ""])
     assert run(monkeypatch, stdin, "--jsonl") == 0
     lines = capsys.readouterr().out.splitlines()

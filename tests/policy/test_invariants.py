@@ -21,6 +21,7 @@ from discretion.policy import (
     facts_to_json,
     parse_facts,
 )
+from discretion.policy.engine import BEFORE_RELEASE
 
 from .helpers import any_facts
 
@@ -35,6 +36,16 @@ def test_every_share_is_recorded(facts: RequestFacts) -> None:
     d = decide(facts)
     if d.outcome is Outcome.SHARE:
         assert Condition.RECORD_DISCLOSURE in d.conditions
+
+
+@EXAMPLES
+@given(any_facts)
+def test_share_means_nothing_must_happen_before_release(facts: RequestFacts) -> None:
+    d = decide(facts)
+    if d.outcome is Outcome.SHARE:
+        assert not set(d.conditions) & BEFORE_RELEASE
+    if set(d.conditions) & BEFORE_RELEASE:
+        assert d.outcome is not Outcome.SHARE
 
 
 @EXAMPLES

@@ -9,6 +9,8 @@ from discretion.policy import Condition, Outcome, Route
 
 from .helpers import decision
 
+VERIFIED = {"identity_verified": True, "entitlement_verified": True}
+
 
 @pytest.mark.parametrize("category", ["other_agency", "colleague"])
 def test_investigating_an_offence_is_the_polices_example_not_anyones_para_2_4(category: str) -> None:
@@ -22,6 +24,7 @@ def test_investigating_an_offence_is_the_polices_example_not_anyones_para_2_4(ca
         channel="letter",
         information=["child_personal"],
         approvals=["manager"],
+        **VERIFIED,
     )
     assert police.outcome is Outcome.SHARE and "2.4-need-to-know" in police.rules
     assert "2.2-safeguarding" not in police.rules  # an investigation is need to know, not safeguarding
@@ -37,6 +40,7 @@ def test_a_member_of_the_public_with_a_court_order_or_written_consent_is_not_an_
         information=["child_personal"],
         documents=["court_order"],
         approvals=["legal_services"],
+        **VERIFIED,
     )
     assert ordered.outcome is Outcome.SHARE and "3-foi" not in ordered.rules
     consented = decision(
@@ -46,6 +50,7 @@ def test_a_member_of_the_public_with_a_court_order_or_written_consent_is_not_an_
         information=["child_personal"],
         consent="written",
         documents=["written_consent"],
+        **VERIFIED,
     )
     assert consented.outcome is Outcome.SHARE and "2.1-consent" in consented.rules
     plain = decision("member_of_public", purpose="other", channel="letter", information=["child_personal"])
@@ -72,13 +77,30 @@ def test_a_court_order_gives_statutory_access_too_para_2_2(category: str) -> Non
         information=["child_personal"],
         documents=["court_order"],
     )
-    assert d.outcome is Outcome.SHARE and "2.4-statutory" in d.rules
+    # The order is in hand, but who sent it and whether they are entitled is checked first.
+    assert d.outcome is Outcome.NEED_MORE and "2.4-statutory" in d.rules
+    assert {Condition.VERIFY_IDENTITY, Condition.VERIFY_ENTITLEMENT} <= set(d.conditions)
+    assert {"identity_verified", "entitlement_verified"} <= set(d.missing)
+    checked = decision(
+        category,
+        purpose="legal_proceedings",
+        channel="letter",
+        information=["child_personal"],
+        documents=["court_order"],
+        **VERIFIED,
+    )
+    assert checked.outcome is Outcome.SHARE
 
 
 def test_police_for_an_inquiry_or_with_a_role_in_the_childs_care_after_a_managers_approval_para_2_4() -> None:
     for fields in ({"purpose": "inquiry_review"}, {"purpose": "care_planning", "works_with_child": True}):
         d = decision(
-            "police", channel="letter", information=["child_personal"], approvals=["manager"], **fields
+            "police",
+            channel="letter",
+            information=["child_personal"],
+            approvals=["manager"],
+            **VERIFIED,
+            **fields,
         )
         assert d.outcome is Outcome.SHARE, fields
     unapproved = decision(

@@ -16,6 +16,8 @@ S47 = {"purpose": "section_47_enquiry", "works_with_child": True, **CHILD}
 
 TESTED: set[str] = set()
 
+VERIFIED = {"identity_verified": True, "entitlement_verified": True}
+
 
 def check(rule_id: str, fires: dict[str, Any], does_not: dict[str, Any]) -> None:
     TESTED.add(rule_id)
@@ -142,7 +144,9 @@ def test_2_1_consent_child_information_needs_consent() -> None:
         {"category": "other_agency", "purpose": "other", **CHILD},
         {"category": "other_agency", **S47},
     )
-    consented = decision("other_agency", purpose="other", consent="written", channel="letter", **CHILD)
+    consented = decision(
+        "other_agency", purpose="other", consent="written", channel="letter", **CHILD, **VERIFIED
+    )
     assert consented.outcome is Outcome.SHARE
     verbal_public = decision("outside_body", purpose="other", consent="verbal", channel="letter", **CHILD)
     assert verbal_public.outcome is Outcome.NEED_MORE and "written_consent" in verbal_public.missing
@@ -171,8 +175,10 @@ def test_2_2_court_order_requires_access() -> None:
         {"category": "outside_body", "documents": ["court_order"], "channel": "letter", **CHILD},
         {"category": "outside_body", "channel": "letter", **CHILD},
     )
+    unchecked = decision("outside_body", documents=["court_order"], channel="letter", **CHILD)
+    assert unchecked.outcome is Outcome.NEED_MORE
     assert (
-        decision("outside_body", documents=["court_order"], channel="letter", **CHILD).outcome
+        decision("outside_body", documents=["court_order"], channel="letter", **CHILD, **VERIFIED).outcome
         is Outcome.SHARE
     )
 
@@ -184,7 +190,7 @@ def test_2_2_third_parties_advocates_solicitors_researchers_need_written_consent
         {"category": "advocate", "information": ["non_personal"]},
     )
     with_consent = decision(
-        "advocate", consent="written", documents=["written_consent"], channel="letter", **CHILD
+        "advocate", consent="written", documents=["written_consent"], channel="letter", **CHILD, **VERIFIED
     )
     assert with_consent.outcome is Outcome.SHARE
     said_not_shown = decision("advocate", consent="written", channel="letter", **CHILD)

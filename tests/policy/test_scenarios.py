@@ -8,6 +8,8 @@ from .helpers import decision, fired
 
 PERSONAL_SHARE = {Condition.RECORD_DISCLOSURE, Condition.MINIMISE, Condition.SECURE_CHANNEL}
 
+VERIFIED = {"identity_verified": True, "entitlement_verified": True}
+
 
 def test_media_enquiry_is_referred_to_the_press_office_whatever_else_is_true_para_1_5() -> None:
     d = decision(
@@ -49,9 +51,20 @@ def test_police_missing_child_once_a_manager_approves_is_shared_minimised_and_re
         information=["child_personal"],
         approvals=["manager"],
     )
+    # By telephone: who is calling and whether they are entitled is checked before release (2.4).
+    assert d.outcome is Outcome.NEED_MORE
+    assert Condition.VERIFY_ENTITLEMENT in d.conditions
+    assert "entitlement_verified" in d.missing
+    d = decision(
+        "police",
+        channel="phone",
+        purpose="missing_child",
+        information=["child_personal"],
+        approvals=["manager"],
+        **VERIFIED,
+    )
     assert d.outcome is Outcome.SHARE
     assert set(d.conditions) >= PERSONAL_SHARE
-    assert Condition.VERIFY_ENTITLEMENT in d.conditions  # by telephone (2.4)
     assert d.route_to == ()
     assert {"1.5-police", "2.4-need-to-know", "1.1-record"} <= set(d.rules)
 
@@ -78,7 +91,9 @@ def test_solicitor_with_court_order_and_legal_services_approval_is_shared_para_1
     with_order = decision("solicitor", documents=["court_order"], **base)
     assert with_order.outcome is Outcome.REFER
     assert with_order.route_to == (Route.LEGAL_SERVICES,)
-    approved = decision("solicitor", documents=["court_order"], approvals=["legal_services"], **base)
+    approved = decision(
+        "solicitor", documents=["court_order"], approvals=["legal_services"], **base, **VERIFIED
+    )
     assert approved.outcome is Outcome.SHARE
     assert set(approved.conditions) >= PERSONAL_SHARE
 
@@ -219,6 +234,8 @@ def test_external_researcher_aggregate_with_approval_personal_only_with_written_
         consent="written",
         documents=["written_consent"],
         approvals=["research_governance"],
+        channel="letter",
+        **VERIFIED,
     )
     assert consented.outcome is Outcome.SHARE
 
@@ -231,15 +248,25 @@ def test_court_guardian_inspector_need_their_document_para_2_4() -> None:
     ):
         without = decision(category, channel="secure_email", information=["child_personal"])
         assert without.outcome is Outcome.NEED_MORE, category
-        assert without.missing == (document,)
+        assert without.missing[0] == document
         with_document = decision(
             category, channel="secure_email", information=["child_personal"], documents=[document]
         )
-        assert with_document.outcome is Outcome.SHARE, category
+        assert with_document.outcome is Outcome.NEED_MORE, category  # identity and entitlement first
+        checked = decision(
+            category,
+            channel="secure_email",
+            information=["child_personal"],
+            documents=[document],
+            **VERIFIED,
+        )
+        assert checked.outcome is Outcome.SHARE, category
 
 
 def test_inquiry_and_serious_case_review_are_shared_on_need_to_know_para_2_4() -> None:
-    d = decision("inquiry", channel="letter", purpose="inquiry_review", information=["child_personal"])
+    d = decision(
+        "inquiry", channel="letter", purpose="inquiry_review", information=["child_personal"], **VERIFIED
+    )
     assert d.outcome is Outcome.SHARE
     police = decision(
         "police", channel="letter", purpose="criminal_investigation", information=["child_personal"]
@@ -283,9 +310,18 @@ def test_email_reply_of_personal_information_is_by_secure_channel_para_1_1() -> 
         information=["child_personal"],
         works_with_child=True,
     )
+    assert d.outcome is Outcome.NEED_MORE  # by e-mail: the recipient's entitlement is checked first
+    assert Condition.VERIFY_ENTITLEMENT in d.conditions
+    d = decision(
+        "colleague",
+        channel="email",
+        purpose="care_planning",
+        information=["child_personal"],
+        works_with_child=True,
+        entitlement_verified=True,
+    )
     assert d.outcome is Outcome.SHARE
     assert Condition.SECURE_CHANNEL in d.conditions
-    assert Condition.VERIFY_ENTITLEMENT in d.conditions
 
 
 def test_no_consent_and_no_exception_needs_consent_para_2_1() -> None:
@@ -306,5 +342,6 @@ def test_verbal_consent_is_not_enough_for_solicitor_advocate_or_external_researc
 def test_non_personal_information_may_be_shared_and_is_recorded() -> None:
     d = decision("other_agency", channel="phone", purpose="other", information=["non_personal"])
     assert d.outcome is Outcome.SHARE
-    assert d.conditions == (Condition.RECORD_DISCLOSURE, Condition.REQUEST_IN_WRITING)
+    # Nothing confidential: no call-back or letter needed first (1.4 and 2.4 are about personal data).
+    assert d.conditions == (Condition.RECORD_DISCLOSURE,)
     assert fired("colleague", information=["aggregate"]) == {"1.1-record", "2.1-not-personal"}

@@ -74,3 +74,20 @@ def log(
         information=list(information),
         purpose=purpose,
     )
+
+
+def verify(c: Council, req: Any) -> Any:
+    """The handler records the identity and entitlement checks the decision asks for (policy 1.4,
+    2.4): only then may a share decision be released."""
+    from discretion.requests import services
+
+    kinds = [k for k in ("verify_identity", "verify_entitlement") if k in req.decision["conditions"]]
+    for kind in kinds:
+        extra = (
+            {"callback_number": "01632 960000", "number_source": "Switchboard"}
+            if kind == "verify_entitlement" and req.facts.get("channel") == "phone"
+            else {}
+        )
+        services.complete_task(req.handler, req.pk, kind, note="Checked.", **extra)
+    req.refresh_from_db()
+    return req

@@ -42,7 +42,8 @@ def test_police_request_end_to_end_through_the_api(world, client) -> None:
     approved = _post(
         client, f"/api/requests/{rid}/referral", {"approve": True, "reasoning": "Missing overnight."}
     )
-    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    # Approved by the manager, but the caller's identity and entitlement come first (2.4).
+    assert approved.status_code == 200 and approved.json()["state"] == "need_more"
     client.force_login(c.worker)
     for kind in ("verify_identity", "inform_subject"):
         r = _post(client, f"/api/requests/{rid}/tasks", {"kind": kind, "note": "done", "outcome": "told"})
@@ -142,3 +143,94 @@ def test_bad_input_is_4xx_never_500(world, client) -> None:
         {"requester": {"name": "X", "category": "police"}, "channel": "phone", "person_refs": [c.child.ref]},
     )
     assert r.status_code == 403
+
+
+def test_documents_checks_and_record_access_through_the_api(world, client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import PDF
+    from .test_grants import _sibling_scene
+
+    c, sister, _her_case, note, _family, _other_manager = _sibling_scene(world)
+    client.force_login(c.worker)
+    created = _post(
+        client,
+        "/api/requests/",
+        {
+            "requester": {"name": "J Smith", "category": "solicitor", "contact": "js@smith.example"},
+            "channel": "letter",
+            "person_refs": [sister.ref],
+            "information": ["child_personal"],
+            "purpose": "legal_proceedings",
+        },
+    )
+    rid = created.json()["id"]
+    bad = client.post(
+        f"/api/requests/{rid}/documents",
+        {"code": "court_order", "file": SimpleUploadedFile("o.pdf", b"nope")},
+    )
+    assert bad.status_code == 400 and "PDF" in bad.json()["detail"]
+    up = client.post(
+        f"/api/requests/{rid}/documents", {"code": "court_order", "file": SimpleUploadedFile("o.pdf", PDF)}
+    )
+    assert up.status_code == 201 and up.json()["checked"] is False
+    doc_id = up.json()["id"]
+    assert client.get(f"/api/requests/{rid}").json()["facts"]["documents"] == []
+    # The uploader cannot check it; the IGO cannot check a court order; Legal Services can.
+    assert (
+        _post(
+            client, f"/api/requests/{rid}/documents/{doc_id}/check", {"accept": True, "note": "x"}
+        ).status_code
+        == 403
+    )
+    client.force_login(c.igo)
+    assert (
+        _post(
+            client, f"/api/requests/{rid}/documents/{doc_id}/check", {"accept": True, "note": "x"}
+        ).status_code
+        == 403
+    )
+    client.force_login(c.legal)
+    assert [d["id"] for d in client.get("/api/requests/checks").json()["documents"]] == [doc_id]
+    checked = _post(
+        client,
+        f"/api/requests/{rid}/documents/{doc_id}/check",
+        {"accept": True, "note": "Sealed order seen."},
+    )
+    assert checked.status_code == 200 and checked.json()["accepted"] is True
+    assert client.get(f"/api/requests/{rid}").json()["facts"]["documents"] == ["court_order"]
+    approved = _post(
+        client, f"/api/requests/{rid}/referral", {"approve": True, "reasoning": "Order covers it."}
+    )
+    assert approved.status_code == 200
+    client.force_login(c.worker)
+    for kind in ("verify_identity", "verify_entitlement"):
+        assert _post(client, f"/api/requests/{rid}/tasks", {"kind": kind, "note": "ok"}).status_code == 200
+    body = client.get(f"/api/requests/{rid}").json()
+    assert body["state"] == "approved"
+    # Legal's approval of the referral is also the second pair of eyes on opening the records.
+    cands = client.get(f"/api/requests/{rid}/candidates").json()
+    assert [x["entry_id"] for x in cands] == [note.pk]
+
+
+def test_asking_to_open_records_through_the_api(world, client) -> None:
+    from .test_grants import _s47_about, _sibling_scene
+
+    c, sister, her_case, _note, _family, _ = _sibling_scene(world)
+    req = _s47_about(c, sister)
+    client.force_login(c.worker)
+    assert client.get(f"/api/requests/{req.pk}/candidates").status_code == 403
+    asked = _post(client, f"/api/requests/{req.pk}/record-access", {"reason": "To choose for the GP"})
+    assert asked.status_code == 201
+    refused = _post(
+        client, f"/api/requests/{req.pk}/record-access/decision", {"approve": True, "reasoning": "me"}
+    )
+    assert refused.status_code == 403
+    client.force_login(c.manager)
+    assert client.get("/api/requests/checks").json()["record_access"] == [req.pk]
+    ok = _post(
+        client, f"/api/requests/{req.pk}/record-access/decision", {"approve": True, "reasoning": "Fine"}
+    )
+    assert ok.status_code == 200 and ok.json()["approved"] is True
+    client.force_login(c.worker)
+    assert client.get(f"/api/records/cases/{her_case.ref}").json()["access_basis"] == "request_handler"

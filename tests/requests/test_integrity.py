@@ -9,7 +9,7 @@ from discretion.disclosures.models import Disclosure
 from discretion.requests import services
 from discretion.requests.models import State
 
-from .helpers import council, log
+from .helpers import council, log, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_written_consent_is_written_only_once_the_document_is_uploaded(world) ->
 
 def test_an_approval_does_not_survive_a_change_of_facts(world) -> None:
     c = council(world)
-    req = log(c, "police", channel="letter", purpose="missing_child")
+    req = verify(c, log(c, "police", channel="letter", purpose="missing_child"))
     assert req.state == State.REFERRED
     services.decide_referral(c.manager, req.pk, approve=True, reasoning="Missing child, proportionate")
     req.refresh_from_db()
@@ -71,7 +71,9 @@ def test_a_media_story_cannot_be_turned_into_a_sharing_request(world) -> None:
         services.set_facts(c.worker, req.pk, {"purpose": "section_47_enquiry"})
 
 
-def test_the_register_names_the_child_whose_case_notes_a_parents_request_released(world) -> None:
+def test_a_request_about_a_parent_alone_cannot_release_the_childs_case_notes(world) -> None:
+    """A request opens only the cases of the people it names: naming the mother is not asking for
+    her child's record (policy 2.4: need to know, only what the request is about)."""
     c = council(world)
     mum = world.person("Leanne", "Walsh", child=False)
     from discretion.records.models import CaseMember
@@ -84,6 +86,26 @@ def test_the_register_names_the_child_whose_case_notes_a_parents_request_release
         purpose="section_47_enquiry",
         works_with_child=True,
         people=(mum,),
+    )
+    verify(c, req)
+    assert services.candidates_for(c.worker, req) == []
+    with pytest.raises(services.InvalidInput, match="not one you can release"):
+        services.select_entries(c.worker, req.pk, {c.visit.pk: "Needed for the enquiry"})
+
+
+def test_the_register_names_everyone_a_release_is_about(world) -> None:
+    c = council(world)
+    mum = world.person("Leanne", "Walsh", child=False)
+    from discretion.records.models import CaseMember
+
+    CaseMember.objects.create(case=c.case, person=mum)
+    req = log(
+        c,
+        "other_agency",
+        channel="secure_email",
+        purpose="section_47_enquiry",
+        works_with_child=True,
+        people=(mum, c.child),
     )
     for kind in services.open_tasks(req):
         services.complete_task(c.worker, req.pk, kind, note="Done", outcome="told")
@@ -139,6 +161,7 @@ def test_the_entries_page_marks_special_category_and_third_party_entries(world, 
     c = council(world)
     health = world.entry(c.case, "Referred to CAMHS for low mood.", title="Health", special_category=True)
     req = log(c, "other_agency", channel="secure_email", purpose="section_47_enquiry", works_with_child=True)
+    verify(c, req)
     client.force_login(c.worker)
     page = client.get(reverse("requests:entries", args=[req.pk])).content.decode()
     assert page.count('data-flag="special-category"') == 1 and f"entry-{health.pk}" in page

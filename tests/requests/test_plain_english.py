@@ -9,7 +9,7 @@ from discretion.audit.models import AuditEvent
 from discretion.policy import Condition, Route
 from discretion.requests import labels, services
 
-from .helpers import council, log
+from .helpers import council, log, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,8 @@ def test_release_blocked_message_names_the_conditions(world) -> None:
     c = council(world)
     req = log(c, "police", channel="phone", purpose="missing_child")
     services.decide_referral(c.manager, req.pk, approve=True, reasoning="Missing overnight.")
-    services.select_entries(c.worker, req.pk, {c.visit.pk: "Places the child goes"})
+    with pytest.raises(services.NotPermitted, match="only once the request is approved"):
+        services.select_entries(c.worker, req.pk, {c.visit.pk: "Places the child goes"})
     with pytest.raises(services.NotPermitted, match=r"Before release: .*Check the requester's identity"):
         services.release_request(c.worker, req.pk, channel="post", address="1 High St")
 
@@ -69,6 +70,8 @@ def test_release_reads_each_entry_through_access_para_2_4(client, world) -> None
         purpose="section_47_enquiry",
         works_with_child=True,
     )
+    assert req.state == "need_more"
+    req = verify(c, req)
     assert req.state == "approved"
     for kind in services.open_tasks(req):
         services.complete_task(c.worker, req.pk, kind, note="Done.", outcome="told")

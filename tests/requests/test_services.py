@@ -7,7 +7,7 @@ import pytest
 from discretion.requests import services
 from discretion.requests.models import DecisionRecord, RequestEvent
 
-from .helpers import council, log
+from .helpers import council, log, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +26,13 @@ def test_need_more_returns_to_received_when_the_facts_arrive_para_1_4(world, aud
     with pytest.raises(services.NotPermitted):
         services.set_facts(c.stranger, req.pk, {"information": ["child_personal"]})
     req = services.set_facts(c.worker, req.pk, {"information": ["child_personal"]})
+    assert req.state == "need_more" and "entitlement_verified" in req.decision["missing"]
+    req = verify(c, req)
     states = list(RequestEvent.objects.filter(request=req).values_list("from_state", "to_state"))
     assert ("need_more", "received") in states and ("received", "approved") in states
     history = list(DecisionRecord.objects.filter(request=req).values_list("decision__outcome", flat=True))
-    assert history == ["need_more", "share"]
-    assert audit_actions(object_type="request").count("request.decided") == 2
+    assert history == ["need_more", "need_more", "need_more", "share"]
+    assert audit_actions(object_type="request").count("request.decided") == 4
 
 
 def test_approvals_come_only_from_the_right_role_para_2_4(world) -> None:

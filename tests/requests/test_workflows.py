@@ -87,6 +87,12 @@ def _queue(staff):
     return services.queue_for(staff)
 
 
+def _checks(staff):
+    from discretion.requests import services
+
+    return services.checks_for(staff)
+
+
 def test_police_phone_missing_child_refer_manager_approves_share_release_para_1_5_2_4(
     world, client, audit_actions
 ) -> None:
@@ -119,28 +125,18 @@ def test_police_phone_missing_child_refer_manager_approves_share_release_para_1_
     )
     assert response.status_code == 302
     req.refresh_from_db()
-    assert req.state == "approved" and req.decision["outcome"] == "share"
+    # Approved, but "share" waits until the caller's identity and entitlement are checked (2.4).
+    assert req.state == "need_more" and req.decision["outcome"] == "need_more"
     assert req.facts["approvals"] == ["manager"]
     assert {"verify_identity", "verify_entitlement", "inform_subject"} <= set(req.decision["conditions"])
 
     client.force_login(c.worker)
-    # Release is blocked until every condition is met.
-    page = client.get(reverse("requests:entries", args=[req.pk]))
-    assert page.status_code == 200 and b"Withheld" in page.content
-    bad = client.post(
-        reverse("requests:entries", args=[req.pk]),
-        {"entry": [c.family.pk], f"reason_{c.family.pk}": "context"},
-    )
-    assert bad.status_code == 400 and b"withheld" in bad.content
-    ok = client.post(
-        reverse("requests:entries", args=[req.pk]),
-        {"entry": [c.visit.pk], f"reason_{c.visit.pk}": "Places the child goes"},
-    )
-    assert ok.status_code == 302
+    # Nothing can be chosen, let alone released, while a check that must come first is open.
+    assert client.get(reverse("requests:entries", args=[req.pk])).status_code == 403
     blocked = client.post(
         reverse("requests:release", args=[req.pk]), {"channel": "secure_link", "address": "x@p.uk"}
     )
-    assert blocked.status_code == 400 and b"Before release" in blocked.content
+    assert blocked.status_code == 400
     # Phone: entitlement needs a call back on an independently sourced number (2.4).
     client.post(
         reverse("requests:task", args=[req.pk]), {"kind": "verify_entitlement", "note": "Called back"}
@@ -156,6 +152,24 @@ def test_police_phone_missing_child_refer_manager_approves_share_release_para_1_
     _task(
         client, req, "verify_entitlement", callback_number="01632 960000", number_source="Force switchboard"
     )
+    req.refresh_from_db()
+    assert req.state == "approved" and req.decision["outcome"] == "share"
+    page = client.get(reverse("requests:entries", args=[req.pk]))
+    assert page.status_code == 200 and b"Withheld" in page.content
+    bad = client.post(
+        reverse("requests:entries", args=[req.pk]),
+        {"entry": [c.family.pk], f"reason_{c.family.pk}": "context"},
+    )
+    assert bad.status_code == 400 and b"withheld" in bad.content
+    ok = client.post(
+        reverse("requests:entries", args=[req.pk]),
+        {"entry": [c.visit.pk], f"reason_{c.visit.pk}": "Places the child goes"},
+    )
+    assert ok.status_code == 302
+    blocked = client.post(
+        reverse("requests:release", args=[req.pk]), {"channel": "secure_link", "address": "x@p.uk"}
+    )
+    assert blocked.status_code == 400 and b"Before release" in blocked.content  # the child not yet told
     _task(client, req, "inform_subject", outcome="understanding")
     response = client.post(
         reverse("requests:release", args=[req.pk]),
@@ -173,7 +187,8 @@ def test_police_phone_missing_child_refer_manager_approves_share_release_para_1_
     assert list(d.subjects.values_list("person_id", flat=True)) == [c.child.pk]
     message = OutboxMessage.objects.get(disclosure=d)
     assert b"Home visit" in bytes(message.payload) and b"conviction" not in bytes(message.payload)
-    assert "/disclosures/download/" in message.body and code not in message.body
+    # The link's place only (the worker writes the link in when it sends), and never the code.
+    assert "[secure download link]" in message.body and code not in message.body
     assert SecureLink.objects.filter(message=message).count() == 1
     actions = audit_actions(object_type="request", object_id=str(req.pk))
     assert {
@@ -239,12 +254,33 @@ def test_solicitor_with_court_order_shares_confidential_source_only_under_the_or
     )
     _upload(client, req, "court_order")
     req.refresh_from_db()
-    assert req.facts["documents"] == ["court_order"] and req.state == "referred"
+    # Uploaded is not evidence: Legal Services check the order first (policy 1.5).
+    assert req.facts["documents"] == [] and req.state == "referred"
+    doc = req.documents.get()
+    client.force_login(c.igo)
+    client.post(
+        reverse("requests:check-document", args=[req.pk]),
+        {"document": doc.pk, "accept": "yes", "note": "Looks fine"},
+    )
+    req.refresh_from_db()
+    assert req.facts["documents"] == []  # the IGO cannot check a court order
     client.force_login(c.legal)
+    assert req.pk in [d.request_id for d in _checks(c.legal)[0]]
+    response = client.post(
+        reverse("requests:check-document", args=[req.pk]),
+        {"document": doc.pk, "accept": "yes", "note": "Sealed order, Preston FC, case PR25C001, 3 March."},
+    )
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.facts["documents"] == ["court_order"] and req.state == "referred"
     client.post(reverse("requests:referral", args=[req.pk]), {"approve": "yes", "reasoning": "Order seen."})
     req.refresh_from_db()
-    assert req.state == "approved" and req.decision["outcome"] == "share"
+    assert req.state == "need_more" and req.decision["outcome"] == "need_more"
     client.force_login(c.worker)
+    for kind in ("verify_identity", "verify_entitlement"):
+        _task(client, req, kind)
+    req.refresh_from_db()
+    assert req.state == "approved" and req.decision["outcome"] == "share"
     ok = client.post(
         reverse("requests:entries", args=[req.pk]),
         {
@@ -254,8 +290,6 @@ def test_solicitor_with_court_order_shares_confidential_source_only_under_the_or
         },
     )
     assert ok.status_code == 302
-    for kind in ("verify_identity", "verify_entitlement"):
-        _task(client, req, kind)
     _task(client, req, "inform_subject", outcome="told")
     assert (
         client.post(
@@ -283,13 +317,25 @@ def test_childrens_guardian_with_appointment_is_shared_para_2_4(world, client) -
         [c.child.pk],
     )
     req.refresh_from_db()
-    before = req.decision["outcome"]
+    assert req.decision["missing"][0] == "guardian_appointment"
     _upload(client, req, "guardian_appointment")
     req.refresh_from_db()
-    assert before != "share" or "2.4-statutory" in [r["rule"] for r in req.decision["reasons"]]
-    assert req.decision["outcome"] == "share" and req.state == "approved"
+    assert req.decision["missing"][0] == "guardian_appointment"  # not evidence until checked
+    client.force_login(c.igo)
+    response = client.post(
+        reverse("requests:check-document", args=[req.pk]),
+        {"document": req.documents.get().pk, "accept": "yes", "note": "Cafcass appointment, ref 123."},
+    )
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert "guardian_appointment" not in req.decision["missing"]
     assert "2.4-statutory" in [r["rule"] for r in req.decision["reasons"]]
-    assert DecisionRecord.objects.filter(request=req).count() == 2
+    client.force_login(c.worker)
+    for kind in ("verify_identity", "verify_entitlement"):
+        _task(client, req, kind)
+    req.refresh_from_db()
+    assert req.decision["outcome"] == "share" and req.state == "approved"
+    assert DecisionRecord.objects.filter(request=req).count() == 4
 
 
 def test_section_47_enquiry_shares_and_a_risk_reason_drops_informing_para_2_2_to_2_4(world, client) -> None:
@@ -311,7 +357,7 @@ def test_section_47_enquiry_shares_and_a_risk_reason_drops_informing_para_2_2_to
         [c.child.pk],
     )
     req.refresh_from_db()
-    assert req.state == "approved" and req.decision["outcome"] == "share"
+    assert req.state == "need_more" and "verify_entitlement" in req.decision["conditions"]
     assert "inform_subject" in req.decision["conditions"]
     _task(client, req, "inform_subject", outcome="risk")
     req.refresh_from_db()
@@ -322,6 +368,8 @@ def test_section_47_enquiry_shares_and_a_risk_reason_drops_informing_para_2_2_to
     for kind in ("verify_identity", "verify_entitlement"):
         if kind in req.decision["conditions"]:
             _task(client, req, kind)
+    req.refresh_from_db()
+    assert req.state == "approved" and req.decision["outcome"] == "share"
     client.post(
         reverse("requests:entries", args=[req.pk]), {"entry": [c.visit.pk], f"reason_{c.visit.pk}": "S47"}
     )

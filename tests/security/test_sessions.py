@@ -97,9 +97,15 @@ def test_more_sessions_can_be_allowed(client, world, settings):
     assert [each.get("/").status_code for each in clients] == [302, 200, 200]
 
 
-def test_a_new_sign_in_ends_an_older_verified_session_too(client, world):
+def test_a_new_complete_sign_in_ends_an_older_verified_session_a_password_alone_does_not(client, world):
+    # Through the pages, with the second step: tests/security/test_sign_in_sequence.py.
+    from tests.security.conftest import code_for
+
     worker = world.staff()
-    fully_signed_in(client, worker)
+    device = fully_signed_in(client, worker)
     assert client.get("/").status_code == 200
-    password_sign_in(type(client)(), worker)
+    other = type(client)()
+    password_sign_in(other, worker)
+    assert client.get("/").status_code == 200
+    assert other.post("/sign-in/two-factor/", {"code": code_for(device)}).status_code == 302
     assert client.get("/")["Location"].startswith("/sign-in/?signed_out=elsewhere")

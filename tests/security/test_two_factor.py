@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -186,14 +185,11 @@ def test_the_api_accepts_a_verified_session(client, world):
 
 
 def test_a_bearer_token_stands_alone_beside_an_unverified_session(client, world):
-    from discretion.staff.models import ApiToken
+    from discretion.staff.tokens import issue_api_token
 
     worker = world.staff()
     case = _case_for(world, worker)
-    token = "test-token-for-security"
-    ApiToken.objects.create(
-        staff=worker, name="test", token_sha256=hashlib.sha256(token.encode()).hexdigest()
-    )
+    token = issue_api_token(worker, name="test")
     stranger = world.staff()
     add_device(stranger)
     password_sign_in(client, stranger)

@@ -61,6 +61,11 @@ def test_policy_and_alert_review(client, scene):
         ).status_code
         == 201
     )
+    # A new version: the gate asks the IGO too before anything else is served.
+    assert client.get("/api/staff/alerts").status_code == 403
+    current = client.get("/api/staff/policy/current").json()
+    assert current["version"] == "9" and current["acknowledged"] is False
+    assert client.post("/api/staff/policy/acknowledge").json()["acknowledged"] is True
     services.acknowledge_current_policy(scene["worker"])
     token = audit_context.set_context(audit_context.AuditContext(ip="10.1.1.1", session="s", channel="web"))
     for _ in range(5):

@@ -59,6 +59,16 @@ def test_sign_in_while_absent():
     assert finding.evidence["date"] == "2026-01-13"
 
 
+def test_a_password_accepted_while_absent_is_flagged_even_without_the_second_factor():
+    # A sign-in counts for the one-session rule only after its second factor; for misuse, a
+    # password accepted while the owner is away is already the signal (someone else knows it).
+    staff = {
+        ALICE: StaffFacts(ALICE, "practitioner", absences=((dt.date(2026, 1, 12), dt.date(2026, 1, 16)),))
+    }
+    [finding] = detect(trail((0, "auth.first_factor_passed", "10.0.0.1", "s1")), staff)
+    assert finding.kind == misuse.ABSENT_SIGN_IN and finding.summary.startswith("Signed in on 2026-01-13")
+
+
 def test_sign_in_outside_absence_is_quiet():
     staff = {
         ALICE: StaffFacts(ALICE, "practitioner", absences=((dt.date(2026, 1, 1), dt.date(2026, 1, 12)),))

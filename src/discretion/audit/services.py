@@ -37,6 +37,7 @@ def session_digest(session_key: str | None) -> str:
 
 # One statement both locks the head and reads it (RETURNING: PostgreSQL, SQLite >= 3.35).
 _ADVANCE_HEAD = "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+_ADVANCE_HEAD_BY = "UPDATE audit_chainhead SET seq = seq + %s WHERE id = 1 RETURNING seq, hash"
 
 
 def record(
@@ -112,18 +113,70 @@ def record_for_people(
     details: dict[str, object] | None = None,
 ) -> None:
     """One event per person the action concerns (so "who has looked at this child" finds it),
-    or a single event with no person when it concerns none."""
+    or a single event with no person when it concerns none. Appended as one batch: the head moves
+    once, so a list of any length costs a fixed number of statements."""
     targets: list[int | None] = [*sorted(set(person_ids))] or [None]
-    for person_id in targets:
+    if len(targets) == 1:
         record(
             actor_id,
             action,
             object_type=object_type,
             object_id=object_id,
-            person_id=person_id,
+            person_id=targets[0],
             reason=reason,
             details=details,
         )
+        return
+    ctx = current_context()
+    count = len(targets)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_ADVANCE_HEAD_BY, [count])
+            row = cursor.fetchone()
+        if row is None:
+            ChainHead.objects.create(id=1, seq=count, hash=GENESIS_HASH)
+            row = (count, GENESIS_HASH)
+        last_seq, prev = row[0], row[1]
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        detail_text = canonical_details({"channel": ctx.channel, **(details or {})})
+        events = []
+        for offset, person_id in enumerate(targets):
+            seq = last_seq - count + 1 + offset
+            values = (
+                seq,
+                at,
+                actor_id,
+                action,
+                object_type,
+                str(object_id),
+                person_id,
+                ctx.ip,
+                ctx.session,
+                reason,
+                detail_text,
+            )
+            digest = event_hash(values, prev)
+            events.append(
+                AuditEvent(
+                    seq=seq,
+                    at=at,
+                    actor_id=actor_id,
+                    action=action,
+                    object_type=object_type,
+                    object_id=str(object_id),
+                    person_id=person_id,
+                    ip=ctx.ip,
+                    session=ctx.session,
+                    reason=reason,
+                    details=detail_text,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        AuditEvent.objects.bulk_create(events)
+        ChainHead.objects.filter(id=1).update(hash=prev)
+        transaction.on_commit(lambda: write_checkpoint(last_seq, prev))
 
 
 def _key() -> bytes:

@@ -142,7 +142,7 @@ def print_letter(request: HttpRequest, message_id: int) -> HttpResponse:
     from discretion.disclosures.views import letter_download
 
     message = access.open_letter_for(actor(request), message_id)
-    return letter_download(message.pk, message.payload_name, bytes(message.payload))
+    return letter_download(message)
 
 
 @router.post("/print-queue/{message_id}/posted", response=LetterOut)

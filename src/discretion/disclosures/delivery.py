@@ -7,7 +7,8 @@ stays queued (failed, retried) and is never marked sent. Every send and every fa
 the channel, the attempt and the recipient's domain only: no address, no content.
 
 - `email` (the gateway found no service-user personal data) and `secure_link` (the e-mail carries
-  only the download link; the one-time code goes by another route and is never sent): SMTP.
+  only the download link, rebuilt here with DISCRETION_LINK_KEY because the outbox holds only a
+  placeholder; the one-time code goes by another route and is never sent): SMTP.
 - `secure_email`: SMTP with STARTTLS required and the server's certificate verified; no STARTTLS
   or a failed handshake fails the send, never a fall-back to plain text; the recipient's domain must
   still be on `OUTBOUND_SECURE_DOMAINS` at send time. TLS protects the hop to the configured server:
@@ -31,8 +32,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from discretion.audit import services as audit
+from discretion.disclosures import links
 from discretion.disclosures.models import Channel, OutboxMessage
-from discretion.disclosures.services import sha256_hex
 
 PGP_ARMOUR = "-----BEGIN PGP MESSAGE-----"
 SMTP_TIMEOUT = 30
@@ -114,7 +115,9 @@ def _send_email(message: OutboxMessage) -> None:
     else:  # Channel.EMAIL: the gateway found no service-user personal data, attachments included.
         email = _email(message, body=message.body)
         maintype, _, subtype = (
-            mimetypes.guess_type(message.payload_name)[0] or "application/octet-stream"
+            message.payload_type
+            or mimetypes.guess_type(message.payload_name)[0]
+            or "application/octet-stream"
         ).partition("/")
         _attach_payload(email, message, maintype, subtype)
     _smtp_send(email, require_tls=require_tls)
@@ -141,31 +144,29 @@ def _attach_payload(email: EmailMessage, message: OutboxMessage, maintype: str, 
 
 
 def _secure_link_body(message: OutboxMessage) -> str:
-    """The notification with its download link made absolute; refused without a link of this
-    message, or if the one-time code has found its way into the e-mail (it goes separately)."""
-    marker = "TOKEN0PLACEHOLDER"
-    prefix, suffix = reverse("disclosures:download", args=[marker]).split(marker)
-    pattern = re.compile(
-        r"(?:https?://[^\s/]+)?" + re.escape(prefix) + r"([A-Za-z0-9_-]+)" + re.escape(suffix)
-    )
-    links = list(message.links.all())
-    own = {link.token_sha256 for link in links}
-    found = [m for m in pattern.finditer(message.body) if sha256_hex(m.group(1).encode()) in own]
-    if not found:
+    """The notification with its download link, rebuilt here with DISCRETION_LINK_KEY (the
+    outbox holds only a placeholder); refused if the body has lost the placeholder, if the link
+    cannot be rebuilt (the key changed since the release), or if the one-time code has found its
+    way into the e-mail (it goes separately)."""
+    if links.PLACEHOLDER not in message.body:
         raise DeliveryRefused("The secure-link e-mail does not contain this message's download link.")
-    codes = {link.code_sha256 for link in links}
+    own = list(message.links.all())
+    if len(own) != 1:
+        raise DeliveryRefused("The secure-link e-mail does not have exactly one download link.")
+    link = own[0]
     text = f"{message.subject}\n{message.body}"
-    if any(sha256_hex(digits.encode()) in codes for digits in re.findall(r"(?<!\d)\d{6}(?!\d)", text)):
+    if any(links.code_matches(link, digits) for digits in re.findall(r"(?<!\d)\d{6}(?!\d)", text)):
         raise DeliveryRefused("The one-time code must not travel with the link.")
+    token = links.rebuilt_token(link)
+    if token is None:
+        raise DeliveryRefused(
+            "The download link cannot be rebuilt: DISCRETION_LINK_KEY has changed since the release. "
+            "Release again."
+        )
     site = str(getattr(settings, "SITE_URL", "")).rstrip("/")
-    body = message.body
-    for match in reversed(found):
-        if match.group(0).startswith(("http://", "https://")):
-            continue
-        if not site:
-            raise DeliveryRefused("The download link has no site address: set DISCRETION_SITE_URL.")
-        body = body[: match.start()] + site + match.group(0) + body[match.end() :]
-    return body
+    if not site:
+        raise DeliveryRefused("The download link has no site address: set DISCRETION_SITE_URL.")
+    return message.body.replace(links.PLACEHOLDER, site + reverse("disclosures:download", args=[token]))
 
 
 def tls_context() -> ssl.SSLContext:

@@ -82,6 +82,8 @@ class OutboxMessage(models.Model):
     body = models.TextField(blank=True)
     payload = models.BinaryField(blank=True, default=b"")
     payload_name = models.CharField(max_length=200, blank=True)
+    # The type recorded at release (files.content_type_for): what the download is served as.
+    payload_type = models.CharField(max_length=100, blank=True)
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
     )
@@ -100,11 +102,13 @@ class OutboxMessage(models.Model):
 
 
 class SecureLink(models.Model):
-    """An expiring download link; the token and the separately-sent code are stored only hashed."""
+    """An expiring download link. Neither its token nor its separately-sent code is stored: only
+    a salt and digests keyed by DISCRETION_LINK_KEY, which is held outside the database (links.py)."""
 
     message = models.ForeignKey(OutboxMessage, on_delete=models.PROTECT, related_name="links")
-    token_sha256 = models.CharField(max_length=64, unique=True)
-    code_sha256 = models.CharField(max_length=64)
+    salt = models.CharField(max_length=64, blank=True)
+    token_digest = models.CharField(max_length=64, unique=True)
+    code_digest = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
     max_downloads = models.PositiveIntegerField(default=3)
     downloads = models.PositiveIntegerField(default=0)

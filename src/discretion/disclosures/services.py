@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from discretion.audit import services as audit
+from discretion.audit.models import AuditEvent
 from discretion.csv_cells import safe_cell
+from discretion.disclosures import files, links
 from discretion.disclosures.models import (
     Channel,
     DisclosedPerson,
@@ -56,11 +56,6 @@ def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def download_url(token: str) -> str:
-    """The recipient's download link (absolute when SITE_URL is set)."""
-    return str(getattr(settings, "SITE_URL", "")).rstrip("/") + reverse("disclosures:download", args=[token])
-
-
 @transaction.atomic
 def disclose(
     actor: Staff,
@@ -84,10 +79,13 @@ def disclose(
     """Release `content` to `recipient`: register, queue the send, audit — all or nothing.
 
     Callers have already decided the release is allowed (policy decision, approvals); this
-    function is the only place a release is written, so the register is always complete.
+    function is the only place a release is written, so the register is always complete. It is
+    also the last line: a volunteer or student never releases anything (policy 1.2).
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
+    if actor.is_supervised or not actor.is_active:
+        raise refuse_supervised_release(actor, person_ids, what=f"{source} {source_id}".strip())
     disclosure = Disclosure.objects.create(
         released_by=actor,
         approved_by=approved_by,
@@ -109,6 +107,11 @@ def disclose(
     DisclosedPerson.objects.bulk_create(
         [DisclosedPerson(disclosure=disclosure, person_id=pid) for pid in sorted(set(person_ids))]
     )
+    if channel == Channel.SECURE_LINK:
+        # The e-mail carries the link, which the delivery worker writes in place of the
+        # placeholder (links.py); the one-time code goes by another route (shown once to staff),
+        # so the link alone opens nothing.
+        message_body = f"{message_body}\n\nDownload: {links.PLACEHOLDER}\n".lstrip()
     message = OutboxMessage.objects.create(
         disclosure=disclosure,
         channel=channel,
@@ -117,19 +120,17 @@ def disclose(
         body=message_body,
         payload=content,
         payload_name=content_name[:200],
+        payload_type=files.content_type_for(content_name, content),
     )
     token = code = ""
     if channel == Channel.SECURE_LINK:
-        token = secrets.token_urlsafe(32)
-        code = f"{secrets.randbelow(10**6):06d}"
-        # The e-mail carries the link; the one-time code goes by another route (shown once to
-        # staff), so the link alone opens nothing.
-        message.body = f"{message.body}\n\nDownload: {download_url(token)}\n".lstrip()
-        message.save(update_fields=["body"])
+        salt = links.new_salt()
+        token, code = links.token_for(salt), links.new_code()
         SecureLink.objects.create(
             message=message,
-            token_sha256=sha256_hex(token.encode()),
-            code_sha256=sha256_hex(code.encode()),
+            salt=salt,
+            token_digest=links.token_digest(token),
+            code_digest=links.code_digest(salt, code),
             expires_at=timezone.now() + dt.timedelta(days=LINK_DAYS),
         )
     audit.record_for_people(
@@ -190,78 +191,131 @@ def recipients_of(person_id: int) -> list[Disclosure]:
 # --- the secure download link -------------------------------------------------------------
 
 MAX_FAILED_CODES = 5
+REFUSED = "disclosure.download_refused"
+NOT_VALID = "This link is not valid."
 
 
 class LinkRefused(Exception):
     """The link cannot be used (unknown, expired, revoked, used up, locked, or a wrong code)."""
 
 
+class LinkThrottled(LinkRefused):
+    """Too many refused attempts from the recipient's address: everything is refused for a while."""
+
+
 @dataclass(frozen=True)
 class Download:
     content: bytes
     name: str
+    content_type: str
     disclosure_id: int | None
+
+
+def _refusal_limit() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "DISCRETION_DOWNLOAD_REFUSALS", 10)),
+        int(getattr(settings, "DISCRETION_DOWNLOAD_REFUSAL_MINUTES", 15)),
+    )
+
+
+def _is_throttled(address: str) -> bool:
+    """Too many refusals from this address lately, counted in the audit log itself (so every
+    process sees the same count and the count cannot be reset by a restart)."""
+    limit, minutes = _refusal_limit()
+    if not address or limit <= 0:
+        return False
+    since = (timezone.now() - dt.timedelta(minutes=minutes)).astimezone(dt.UTC)
+    recent = AuditEvent.objects.filter(
+        action=REFUSED, ip=address, at__gte=since.isoformat(timespec="microseconds")
+    )
+    return len(recent.values_list("seq", flat=True)[:limit]) >= limit
+
+
+def _refuse(
+    reason: str, *, disclosure_id: int | None = None, details: dict[str, object] | None = None
+) -> None:
+    audit.record(
+        None,
+        REFUSED,
+        object_type="disclosure",
+        object_id=disclosure_id if disclosure_id is not None else "",
+        reason=reason,
+        details=details or {},
+    )
 
 
 def redeem_link(token: str, code: str) -> Download:
     """The recipient opens a secure link with its separately-sent code; every attempt is audited.
 
-    A wrong code counts towards a lock after `MAX_FAILED_CODES`; the count is committed even though
-    the download is refused."""
-    digest = sha256_hex(token.encode())
+    Refused, and audited, for: too many refusals from the address (first, so even the right code
+    is refused then), an unknown link (the presented token is never written down), a withdrawn,
+    expired, used-up or locked link, and a wrong code. A wrong code counts towards the link's lock
+    after `MAX_FAILED_CODES`; the count is committed even though the download is refused."""
+    from discretion.audit.context import current_context
+
+    address = current_context().ip
     with transaction.atomic():
-        link = (
-            SecureLink.objects.select_for_update()
-            .select_related("message")
-            .filter(token_sha256=digest)
-            .first()
-        )
-        if link is None:
-            raise LinkRefused("This link is not valid.")
-        disclosure_id = link.message.disclosure_id
-        people: list[int] = list(
-            DisclosedPerson.objects.filter(disclosure=link.message.disclosure).values_list(
-                "person_id", flat=True
-            )
-        )
-        refusal = ""
-        if link.revoked:
-            refusal = "This link has been withdrawn."
-        elif link.expires_at <= timezone.now():
-            refusal = "This link has expired. Ask the council for a new one."
-        elif link.failed_codes >= MAX_FAILED_CODES:
-            refusal = "This link is locked after too many wrong codes. Ask the council for a new one."
-        elif link.downloads >= link.max_downloads:
-            refusal = "This link has been used the maximum number of times."
-        elif not secrets.compare_digest(sha256_hex(code.strip().encode()), link.code_sha256):
-            link.failed_codes += 1
-            link.save(update_fields=["failed_codes"])
-            refusal = "The code is not correct."
-        if refusal:
-            audit.record(
-                None,
-                "disclosure.download_refused",
-                object_type="disclosure",
-                object_id=disclosure_id,
-                reason=refusal,
-                details={"link": link.pk, "failed_codes": link.failed_codes},
-            )
-            outcome: Download | str = refusal
+        if _is_throttled(address):
+            minutes = _refusal_limit()[1]
+            reason = f"Too many attempts. Try again in {minutes} minutes."
+            _refuse(reason, details={"throttled": True})
+            outcome: Download | LinkRefused = LinkThrottled(reason)
         else:
-            link.downloads += 1
-            link.save(update_fields=["downloads"])
-            audit.record_for_people(
-                None,
-                "disclosure.downloaded",
-                people,
-                object_type="disclosure",
-                object_id=disclosure_id,
-                details={"link": link.pk, "download": link.downloads},
-            )
-            outcome = Download(bytes(link.message.payload), link.message.payload_name, disclosure_id)
-    if isinstance(outcome, str):
-        raise LinkRefused(outcome)
+            outcome = _redeem(token, code)
+    if isinstance(outcome, LinkRefused):
+        raise outcome
     return outcome
+
+
+def _redeem(token: str, code: str) -> Download | LinkRefused:
+    link = (
+        SecureLink.objects.select_for_update()
+        .select_related("message")
+        .filter(token_digest=links.token_digest(token))
+        .first()
+    )
+    if link is None:
+        _refuse(NOT_VALID, details={"link": None})
+        return LinkRefused(NOT_VALID)
+    disclosure_id = link.message.disclosure_id
+    refusal = ""
+    if link.revoked:
+        refusal = "This link has been withdrawn."
+    elif link.expires_at <= timezone.now():
+        refusal = "This link has expired. Ask the council for a new one."
+    elif link.failed_codes >= MAX_FAILED_CODES:
+        refusal = "This link is locked after too many wrong codes. Ask the council for a new one."
+    elif link.downloads >= link.max_downloads:
+        refusal = "This link has been used the maximum number of times."
+    elif not links.code_matches(link, code):
+        link.failed_codes += 1
+        link.save(update_fields=["failed_codes"])
+        refusal = "The code is not correct."
+    if refusal:
+        _refuse(
+            refusal, disclosure_id=disclosure_id, details={"link": link.pk, "failed_codes": link.failed_codes}
+        )
+        return LinkRefused(refusal)
+    link.downloads += 1
+    link.save(update_fields=["downloads"])
+    people: list[int] = (
+        list(DisclosedPerson.objects.filter(disclosure_id=disclosure_id).values_list("person_id", flat=True))
+        if disclosure_id is not None
+        else []
+    )
+    audit.record_for_people(
+        None,
+        "disclosure.downloaded",
+        people,
+        object_type="disclosure",
+        object_id=disclosure_id,
+        details={"link": link.pk, "download": link.downloads},
+    )
+    message = link.message
+    content_type = message.payload_type or files.content_type_for(
+        message.payload_name, bytes(message.payload)
+    )
+    return Download(bytes(message.payload), message.payload_name, content_type, disclosure_id)
 
 
 # --- the register -------------------------------------------------------------------------
@@ -370,21 +424,52 @@ def can_read_register(actor: Staff) -> bool:
     return actor.role in {Role.IGO, Role.TEAM_MANAGER} and not actor.is_supervised and actor.is_active
 
 
-def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
-    """Information governance and team managers search the register (policy 1.1); audited."""
-    from discretion.access import NotPermitted
+def refuse_supervised_release(actor: Staff, person_ids: Sequence[int], *, what: str) -> Exception:
+    """A volunteer or student tried to send personal data outside the council: refused, audited
+    and shown to their responsible member of staff and manager (policy 1.2)."""
+    from discretion.access import refusal
+    from discretion.staff.alerts import raise_alert
+    from discretion.staff.models import AlertKind
 
-    if not can_read_register(actor):
-        raise NotPermitted("Only information governance officers and team managers can read the register.")
+    with transaction.atomic():
+        if actor.is_supervised and actor.responsible_staff_id is not None:
+            raise_alert(
+                AlertKind.SUPERVISED_RELEASE,
+                about=actor,
+                recipient=actor.responsible_staff,
+                summary=f"Tried to send personal data outside the council ({what})"[:300],
+                evidence={"people": sorted(set(person_ids)), "what": what[:100]},
+            )
+    return refusal(
+        actor,
+        "disclosure.release",
+        "Volunteers and work-experience students cannot send personal data outside the council. "
+        "Ask the member of staff responsible for you.",
+        person_ids=person_ids,
+        details={"what": what[:100]},
+    )
+
+
+def _register_rows(actor: Staff, query: RegisterQuery, *, action: str) -> list[Disclosure]:
+    from discretion.access import refusal
     from discretion.staff.models import Role
 
+    if not can_read_register(actor):
+        raise refusal(
+            actor,
+            action,
+            "Only information governance officers and team managers can read the register.",
+            object_type="register",
+        )
     teams = (
         list(actor.managed_teams.values_list("id", flat=True)) if actor.role == Role.TEAM_MANAGER else None
     )
     rows = search_register(query, team_ids=teams)
-    audit.record(
+    # Every person on the rows shown, so the read appears on "who has looked at this record".
+    audit.record_for_people(
         actor.pk,
-        "disclosures.register_read",
+        action,
+        {s.person_id for d in rows for s in d.subjects.all()},
         object_type="register",
         details={
             "person": query.person_ref,
@@ -394,6 +479,16 @@ def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
         },
     )
     return rows
+
+
+def read_register(actor: Staff, query: RegisterQuery) -> list[Disclosure]:
+    """Information governance and team managers search the register (policy 1.1); audited."""
+    return _register_rows(actor, query, action="disclosures.register_read")
+
+
+def export_register(actor: Staff, query: RegisterQuery) -> str:
+    """The register rows as CSV, for the same readers; audited as an export."""
+    return register_csv(_register_rows(actor, query, action="disclosures.register_exported"))
 
 
 # --- the print queue: releases by post -------------------------------------------------
@@ -406,11 +501,11 @@ class InvalidInput(ValueError):
 def print_queue(actor: Staff) -> list[OutboxMessage]:
     """Letters released by post and not yet recorded as posted, oldest first: an information
     governance officer sees every one, anyone else the letters they released. Audited (ids)."""
-    from discretion.access import NotPermitted
+    from discretion.access import refusal
     from discretion.staff.models import Role
 
     if not actor.is_active or actor.is_supervised:
-        raise NotPermitted("Volunteers and students cannot print releases.")
+        raise refusal(actor, "disclosures.print_queue", "Volunteers and students cannot print releases.")
     rows = (
         OutboxMessage.objects.filter(channel=Channel.POST, posted_on__isnull=True, disclosure__isnull=False)
         .select_related("disclosure", "disclosure__released_by")
@@ -419,9 +514,12 @@ def print_queue(actor: Staff) -> list[OutboxMessage]:
     if actor.role != Role.IGO:
         rows = rows.filter(disclosure__released_by=actor)
     letters = list(rows[:500])
-    audit.record(
+    audit.record_for_people(
         actor.pk,
         "disclosures.print_queue_read",
+        DisclosedPerson.objects.filter(disclosure__in=[m.disclosure_id for m in letters]).values_list(
+            "person_id", flat=True
+        ),
         object_type="print_queue",
         details={"rows": [m.pk for m in letters]},
     )

@@ -3,8 +3,6 @@ shared with", and the public secure-download page."""
 
 from __future__ import annotations
 
-import mimetypes
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from discretion import access
 from discretion.audit import services as audit
-from discretion.disclosures import services
-from discretion.disclosures.models import Disclosure
+from discretion.disclosures import files, services
+from discretion.disclosures.models import Disclosure, OutboxMessage
 from discretion.information_rights.dates import GovUKDateField
 from discretion.staff.models import Staff
 from discretion.web.views import not_found, refused
@@ -68,6 +66,17 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.GET or None)
     rows: list[Disclosure] = []
+    if form.is_bound and form.is_valid() and request.GET.get("format") == "csv":
+        try:
+            text = services.export_register(_actor(request), form.query())
+        except access.NotPermitted as exc:
+            return _forbidden(request, str(exc))
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="disclosure-register-{timezone.localdate()}.csv"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     if not form.is_bound or form.is_valid():
         query = form.query() if form.is_bound else services.RegisterQuery()
         try:
@@ -78,19 +87,6 @@ def register(request: HttpRequest) -> HttpResponse:
         return _forbidden(
             request, "Only information governance officers and team managers can read the register."
         )
-    if form.is_bound and form.is_valid() and request.GET.get("format") == "csv":
-        response = HttpResponse(services.register_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="disclosure-register-{timezone.localdate()}.csv"'
-        )
-        response["Cache-Control"] = "no-store"
-        audit.record(
-            request.user.pk,
-            "disclosures.register_exported",
-            object_type="register",
-            details={"rows": [d.pk for d in rows]},
-        )
-        return response
     return render(
         request, "disclosures/register.html", {"form": form, "rows": rows}, status=400 if form.errors else 200
     )
@@ -123,22 +119,26 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the recipient enters the code sent separately; every attempt is audited."""
     form = CodeForm(request.POST if request.method == "POST" else None)
     error = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             result = services.redeem_link(token, form.cleaned_data["code"])
         except services.LinkRefused as exc:
             error = str(exc)
+            status = 429 if isinstance(exc, services.LinkThrottled) else 400
         else:
-            response = HttpResponse(result.content, content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{result.name}"'
-            response["Cache-Control"] = "no-store"
-            return response
-    return render(
+            return files.attachment(result.content, result.name, result.content_type)
+    response = render(
         request,
         "disclosures/download.html",
         {"form": form, "error": error},
-        status=400 if (error or form.errors) else 200,
+        status=status if error else (400 if form.errors else 200),
     )
+    # The page's address holds the link's token: never sent on as a referrer, never cached.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # --- the print queue ------------------------------------------------------------------
@@ -155,12 +155,11 @@ class PostedForm(forms.Form):
     )
 
 
-def letter_download(message_id: int, name: str, content: bytes) -> HttpResponse:
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name or f"letter-{message_id}"}"'
-    response["Cache-Control"] = "no-store"
-    return response
+def letter_download(message: OutboxMessage) -> HttpResponse:
+    """A letter to print, served with the type recorded when it was released."""
+    return files.attachment(
+        bytes(message.payload), message.payload_name or f"letter-{message.pk}", message.payload_type
+    )
 
 
 @login_required
@@ -182,7 +181,7 @@ def print_letter(request: HttpRequest, message_id: int) -> HttpResponse:
         message = access.open_letter_for(_actor(request), message_id)
     except access.NotFound:
         return not_found(request)
-    return letter_download(message.pk, message.payload_name, bytes(message.payload))
+    return letter_download(message)
 
 
 @login_required

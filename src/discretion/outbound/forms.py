@@ -10,6 +10,14 @@ from discretion.outbound import services
 
 
 class ComposeForm(forms.Form):
+    request = forms.TypedChoiceField(
+        label="Which request does this answer?",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Personal data about a child or family goes only in answer to a request whose decision "
+        "allows it (policy 1.1). Leave empty for a message with no personal data.",
+    )
     to = forms.CharField(
         label="To",
         max_length=2000,
@@ -28,6 +36,15 @@ class ComposeForm(forms.Form):
     body = forms.CharField(
         label="Message", widget=forms.Textarea(attrs={"rows": 10}), max_length=100_000, required=False
     )
+
+    def __init__(self, *args: Any, answerable: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["request"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "No request: no personal data")] + [
+            (str(r.pk), f"Request {r.pk} from {r.requester_name}") for r in answerable
+        ]
+        field.error_messages["invalid_choice"] = "Select one of your approved requests"
 
     def clean_to(self) -> tuple[str, ...]:
         try:

@@ -3,9 +3,12 @@
 Policy 1.1: e-mail sent over the internet can be intercepted, read and changed, so personal identifiable
 information about service users is not sent unless a secure or encrypted connection is in place. So:
 - no service-user personal data found: the message is queued to the outbox as ordinary e-mail;
-- personal data found: it leaves only by a secure route — a secure download link with a one-time code,
-  e-mail encrypted to a key the recipient has registered, or SMTP with TLS required to a domain on the
-  council's secure-domain list — and every such message is a disclosure in the register (`disclose`);
+- personal data found: it leaves only as the answer to an approved request (the lawful basis, checked
+  by `requests.message_basis`: policy 1.1 "a check will always be made that such disclosure is
+  lawful"), never from a volunteer or student, and only by a secure route — a secure download link
+  with a one-time code, e-mail encrypted to a key the recipient has registered, or SMTP with TLS
+  required to a domain on the council's secure-domain list — and every such message is a disclosure
+  in the register (`disclose`), recorded as the release of that request;
 - otherwise it is blocked, and the sender is told what was found (labels and positions) and what to do.
 Every block and every "send anyway" attempt is audited; an override is never honoured for personal data.
 Audit rows hold labels, positions and ids, never the text found.
@@ -29,9 +32,10 @@ from discretion import access
 from discretion.audit import services as audit
 from discretion.detect import Finding, Label, is_service_user_personal_data, scan
 from discretion.disclosures.models import Channel, OutboxMessage
-from discretion.disclosures.services import Recipient, Release, disclose
+from discretion.disclosures.services import Recipient, Release, disclose, refuse_supervised_release
 from discretion.outbound.models import RecipientKey
 from discretion.outbound.subjects import get_index
+from discretion.requests.message_basis import MessageBasis, basis_for_message, record_answered
 from discretion.staff.models import Role, Staff
 
 DEFAULT_SECURE_DOMAINS = ("gov.uk", "nhs.net", "police.uk", "cjsm.net", "gcsx.gov.uk")
@@ -458,11 +462,9 @@ def send_message(
     recipient_name: str = "",
     recipient_organisation: str = "",
     purpose: str = "",
-    legal_basis: str = "",
-    source: str = "outbound",
-    source_id: str = "",
     entry_ids: Sequence[int] = (),
     override: bool = False,
+    request_id: int | None = None,
 ) -> Sent:
     """Send a message from `actor` through the gateway (policy 1.1); see the module docstring.
 
@@ -482,6 +484,24 @@ def send_message(
         access.get_case_for(actor, case_id)
     check = check_message(to=recipients, subject=subject, body=body, attachments=attachments)
     person_ids = _person_ids(check.subject_refs)
+
+    basis: MessageBasis | None = None
+    if check.contains_personal_data:
+        if actor.is_supervised:
+            refused = refuse_supervised_release(actor, person_ids, what="outbound message")
+            raise Blocked(str(refused), check)
+        try:
+            basis = basis_for_message(actor, request_id, person_ids=person_ids, recipients=recipients)
+        except (access.NotPermitted, access.NotFound) as exc:
+            raise _refuse(
+                actor,
+                "outbound.no_lawful_basis",
+                check,
+                check.describe() + " " + str(exc),
+                route=asked,
+                case_id=case_id,
+                person_ids=person_ids,
+            ) from None
 
     if check.contains_personal_data and (override or asked is Route.EMAIL):
         raise _refuse(
@@ -565,29 +585,34 @@ def send_message(
                 payload, payload_name = armoured.encode(), content_name + ".asc"
                 message_subject = f"Encrypted message from {council}"
                 message_body = armoured
+            assert basis is not None  # personal data never reaches here without one
+            req = basis.request
             release = disclose(
                 actor,
                 recipient=Recipient(
-                    name=recipient_name or address,
-                    organisation=recipient_organisation,
-                    category="external",
+                    name=recipient_name or req.requester_name or address,
+                    organisation=recipient_organisation or req.requester_organisation,
+                    category=req.category or "external",
                     address=address,
                 ),
                 channel=Channel(chosen.value),
                 content=payload,
                 content_name=payload_name,
-                source=source,
-                source_id=source_id or (str(case_id) if case_id else ""),
+                source="request",
+                source_id=str(req.pk),
                 person_ids=person_ids,
                 entry_ids=entry_ids,
-                purpose=purpose,
-                legal_basis=legal_basis,
-                rules=["1.1-secure-channel"],
+                purpose=purpose or str(req.facts.get("purpose", "")),
+                legal_basis=basis.legal_basis,
+                rules=[*basis.rules, "1.1-secure-channel"],
+                approved_by=basis.approved_by,
                 summary=f"Outbound message ({ROUTE_NAMES[chosen]})",
                 message_subject=message_subject,
                 message_body=message_body,
             )
             releases.append(release)
+        assert basis is not None
+        record_answered(actor, basis, releases[0].disclosure.pk)
         audit.record(
             actor.pk,
             "outbound.sent",
@@ -595,6 +620,7 @@ def send_message(
             object_id=case_id or "",
             person_id=person_ids[0] if len(person_ids) == 1 else None,
             details={
+                "request": basis.request.pk,
                 "route": str(chosen),
                 "disclosures": [r.disclosure.pk for r in releases],
                 "people": person_ids,

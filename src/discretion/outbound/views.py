@@ -15,9 +15,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from discretion import access
+from discretion import access, keyed
 from discretion.outbound import services
 from discretion.outbound.forms import ComposeForm
+from discretion.requests import message_basis
 from discretion.staff.models import Staff
 from discretion.web.views import not_found, refused
 
@@ -70,7 +71,7 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
         return not_found(request)
     except access.AccessDenied as exc:
         return refused(request, exc, case_ref=ref)
-    form = ComposeForm(request.POST or None)
+    form = ComposeForm(request.POST or None, answerable=message_basis.requests_to_answer(actor))
     check: services.Check | None = None
     error: str | None = None
     status = 200
@@ -93,23 +94,26 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
                     case_id=view.case.pk,
                     recipient_name=data["recipient_name"],
                     recipient_organisation=data["recipient_organisation"],
-                    purpose=data["purpose"] or "outbound message",
-                    source_id=view.case.ref,
+                    purpose=data["purpose"],
+                    request_id=data.get("request"),
                 )
             except services.Blocked as exc:
                 error, check, status = str(exc), exc.check, 400
             except services.InvalidInput as exc:
                 error, status = str(exc), 400
             else:
-                request.session[SESSION_KEY] = {
-                    "route": str(sent.route),
-                    "case": view.case.ref,
-                    "count": len(sent.messages),
-                    "codes": [
-                        [r.message.recipient_address, r.link_code] for r in sent.releases if r.link_code
-                    ],
-                    "disclosures": [r.disclosure.pk for r in sent.releases],
-                }
+                # Sealed: the one-time codes wait in the session unreadable (keyed.py).
+                request.session[SESSION_KEY] = keyed.seal(
+                    {
+                        "route": str(sent.route),
+                        "case": view.case.ref,
+                        "count": len(sent.messages),
+                        "codes": [
+                            [r.message.recipient_address, r.link_code] for r in sent.releases if r.link_code
+                        ],
+                        "disclosures": [r.disclosure.pk for r in sent.releases],
+                    }
+                )
                 return HttpResponseRedirect(reverse("outbound:sent", args=[view.case.ref]))
     return render(
         request,
@@ -137,8 +141,8 @@ def check(request: HttpRequest, ref: str) -> HttpResponse:
 @login_required
 def sent(request: HttpRequest, ref: str) -> HttpResponse:
     """Shown once after sending: the one-time codes are never stored in clear, so never shown again."""
-    outcome = request.session.pop(SESSION_KEY, None)
-    if outcome is None or outcome.get("case") != ref:
+    outcome = keyed.unseal(request.session.pop(SESSION_KEY, None))
+    if not isinstance(outcome, dict) or outcome.get("case") != ref:
         return HttpResponseRedirect(reverse("web:case", args=[ref]))
     return render(
         request,

@@ -13,7 +13,13 @@ Precedence (documented contract):
    needs none); otherwise 1.2-authorised fires and the request is refused.
 4. On a share, the release rules run: every share is recorded (1.1), personal information goes by a
    secure channel (1.1), minimised (2.2), and the child is told unless that puts anyone at risk (2.3).
-5. Routes and conditions accumulate from every fired rule (in vocabulary order); missing facts
+5. ``share`` means "may be released now". If a condition that must be met *before* release is still
+   open (identity or entitlement not yet checked, the request not yet in writing, consent or a court
+   order not yet in hand: `BEFORE_RELEASE`), the outcome is ``need_more`` — or ``refer`` to the
+   manager where their approval is what is missing — with that condition listed. Conditions that
+   apply at or after release (record, minimise, secure channel, inform the subject, withhold a
+   confidential source, anonymise) may accompany ``share``.
+6. Routes and conditions accumulate from every fired rule (in vocabulary order); missing facts
    accumulate in catalogue order; reasons list every rule that fired, in catalogue order.
 
 `decide` is pure and deterministic: same facts, same configuration, same decision.
@@ -28,6 +34,25 @@ from discretion.policy.rules import RULES, Finding, Rule, Stage
 from discretion.policy.vocabulary import Condition, Information, Outcome, Route
 
 PRECEDENCE: tuple[Outcome, ...] = (Outcome.REFER, Outcome.REFUSE, Outcome.NEED_MORE)
+
+#: The fact a check sets once done, named in `missing` while the check is open.
+CHECK_FACTS: dict[Condition, str] = {
+    Condition.VERIFY_IDENTITY: "identity_verified",
+    Condition.VERIFY_ENTITLEMENT: "entitlement_verified",
+    Condition.REQUEST_IN_WRITING: "in_writing",
+}
+
+#: Conditions that must be met before anything is released: while one is open, not `share`.
+BEFORE_RELEASE: frozenset[Condition] = frozenset(
+    {
+        Condition.VERIFY_IDENTITY,
+        Condition.VERIFY_ENTITLEMENT,
+        Condition.REQUEST_IN_WRITING,
+        Condition.MANAGER_APPROVAL,
+        Condition.OBTAIN_CONSENT,
+        Condition.COURT_ORDER,
+    }
+)
 
 _PRE_EMPTING = tuple(r for r in RULES if r.pre_empts)
 _REQUEST = tuple(r for r in RULES if r.stage is Stage.REQUEST and not r.pre_empts)
@@ -75,9 +100,21 @@ def decide(facts: RequestFacts, config: CouncilConfig | None = None) -> Decision
     fired.sort(key=lambda pair: _ORDER[pair[0].id])
     routes = {route for _, found in fired for route in found.routes}
     conditions = {condition for _, found in fired for condition in found.conditions}
+    if outcome is Outcome.SHARE and conditions & BEFORE_RELEASE:
+        # "share" is a promise that the release may happen now (DESIGN: the decision contract).
+        if Condition.MANAGER_APPROVAL in conditions:
+            outcome = Outcome.REFER
+            routes.add(Route.MANAGER)
+        else:
+            outcome = Outcome.NEED_MORE
     missing: list[str] = []
     for _, found in fired:
         missing.extend(name for name in found.missing if name not in missing)
+    if outcome is Outcome.NEED_MORE:
+        for condition in Condition:
+            name = CHECK_FACTS.get(condition)
+            if condition in conditions and name is not None and name not in missing:
+                missing.append(name)
     return Decision(
         outcome=outcome,
         route_to=tuple(route for route in Route if route in routes),

@@ -349,6 +349,8 @@ def outside_requests_are_made_in_writing(f: RequestFacts) -> Finding | None:
     urgent safeguarding, nor subject access, which may be made verbally (UK GDPR art 12, ICO)."""
     if f.in_writing or f.category in INTERNAL or f.purpose in URGENT_PURPOSES or is_subject_access(f):
         return None
+    if not (f.personal or Information.COMMERCIAL in f.information):
+        return None  # the paragraph is about confidential (personal or commercial) information
     return finding(conditions=(Condition.REQUEST_IN_WRITING,))
 
 

@@ -55,7 +55,7 @@ def person(request: HttpRequest, ref: str) -> PersonOut:
         family_name=p.family_name,
         date_of_birth=p.date_of_birth,
         is_child=p.is_child,
-        nhs_number=p.nhs_number,
+        nhs_number=view.nhs_number,
         ethnicity=p.ethnicity if view.show_special_category else None,
         cases=[c.ref for c in view.cases],
         access_basis=view.grant.basis.value,
@@ -110,3 +110,42 @@ def break_glass(request: HttpRequest, ref: str, payload: BreakGlassIn) -> Status
 
         raise HttpError(400, str(exc)) from None
     return Status(201, {"case": ref, "expires_at": grant.expires_at.isoformat()})
+
+
+class ShareIn(Schema):
+    supervisee: str
+
+
+class ShareOut(Schema):
+    supervisee: str
+    shared_at: dt.datetime
+
+
+@router.get("/cases/{ref}/shares", response=list[ShareOut])
+def shares(request: HttpRequest, ref: str) -> list[ShareOut]:
+    """The volunteers and students you have shared this case with (policy 1.2)."""
+    from discretion.records import sharing
+
+    staff = actor(request)
+    view = access.get_case_for(staff, ref=ref)
+    return [
+        ShareOut(supervisee=s.supervisee.username, shared_at=s.shared_at)
+        for s in sharing.shares_on(staff, view.case.pk)
+    ]
+
+
+@router.post("/cases/{ref}/shares", response={201: ShareOut})
+def share(request: HttpRequest, ref: str, payload: ShareIn) -> Status[ShareOut]:
+    """Share one of your allocated cases with a volunteer or student you are responsible for."""
+    from discretion.records import sharing
+
+    row = sharing.share_case(actor(request), ref=ref, supervisee_username=payload.supervisee)
+    return Status(201, ShareOut(supervisee=row.supervisee.username, shared_at=row.shared_at))
+
+
+@router.delete("/cases/{ref}/shares/{username}", response={204: None})
+def stop_sharing(request: HttpRequest, ref: str, username: str) -> Status[None]:
+    from discretion.records import sharing
+
+    sharing.stop_sharing(actor(request), ref=ref, supervisee_username=username)
+    return Status(204, None)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from ninja import Body, Router, Schema, Status
+from ninja import Body, File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from discretion import access
@@ -26,6 +27,7 @@ class RequesterIn(Schema):
     role: str = ""
     contact: str = ""
     works_with_child: bool = False
+    colleague: str = ""  # a colleague asking: their username or council e-mail address
 
 
 class IntakeIn(Schema):
@@ -100,7 +102,7 @@ def _out(staff: Staff, req: Request) -> RequestOut:
         facts=req.facts,
         decision=req.decision,
         open_tasks=services.open_tasks(req),
-        unmet_conditions=services.unmet_conditions(req) if req.outcome == "share" else [],
+        unmet_conditions=services.unmet_conditions(req) if req.outcome != "refuse" else [],
         disclosure_id=req.disclosure_id,
     )
 
@@ -138,6 +140,61 @@ def create(request: HttpRequest, payload: IntakeIn) -> Status[Any]:
 def queue(request: HttpRequest) -> list[RequestOut]:
     staff = actor(request)
     return [_out(staff, r) for r in services.queue_for(staff)]
+
+
+# --- documents and the second pair of eyes ----------------------------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    request_id: int
+    code: str
+    name: str
+    uploaded_at: dt.datetime
+    checked: bool
+    accepted: bool | None
+    checked_by_id: int | None
+    check_note: str
+
+
+class DocumentCheckIn(Schema):
+    accept: bool
+    note: str
+
+
+class RecordAccessIn(Schema):
+    reason: str
+
+
+class RecordAccessDecisionIn(Schema):
+    approve: bool
+    reasoning: str
+
+
+class ChecksOut(Schema):
+    documents: list[DocumentOut]
+    record_access: list[int]
+
+
+def _document(d: Any) -> DocumentOut:
+    return DocumentOut(
+        id=d.pk,
+        request_id=d.request_id,
+        code=d.code,
+        name=d.original_name,
+        uploaded_at=d.uploaded_at,
+        checked=d.checked_at is not None,
+        accepted=d.accepted,
+        checked_by_id=d.checked_by_id,
+        check_note=d.check_note,
+    )
+
+
+@router.get("/checks", response=ChecksOut)
+def checks(request: HttpRequest) -> ChecksOut:
+    """Documents waiting for your check and handlers asking you to agree to open records."""
+    documents, asking = services.checks_for(actor(request))
+    return ChecksOut(documents=[_document(d) for d in documents], record_access=[r.pk for r in asking])
 
 
 @router.get("/{request_id}", response=RequestOut)
@@ -233,3 +290,92 @@ def release(request: HttpRequest, request_id: int, payload: ReleaseIn) -> Status
             link_code=result.link_code,
         ),
     )
+
+
+@router.get("/{request_id}/documents", response=list[DocumentOut])
+def documents(request: HttpRequest, request_id: int) -> list[DocumentOut]:
+    req = services.get_request_for(actor(request), request_id)
+    return [_document(d) for d in req.documents.order_by("uploaded_at", "id")]
+
+
+@router.post("/{request_id}/documents", response={201: DocumentOut})
+def add_document(
+    request: HttpRequest, request_id: int, code: Form[str], file: File[UploadedFile]
+) -> Status[DocumentOut]:
+    """The handler attaches a document that came with the request (a PDF, image or Word file). It
+    counts only once a second person has checked it."""
+    from discretion.requests import documents as documents_
+    from discretion.web.forms import sniff_content_type
+
+    staff = actor(request)
+    services.get_request_for(staff, request_id)
+    if file.size is None or file.size > settings.ATTACHMENT_MAX_BYTES:
+        raise HttpError(
+            400, f"The file must be smaller than {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}MB"
+        )
+    head = file.read(16)
+    file.seek(0)
+    content_type = sniff_content_type(file.name or "", head)
+    if content_type is None:
+        raise HttpError(400, "The file must be a PDF, PNG, JPEG or Word document")
+    try:
+        doc = documents_.add_document(
+            staff,
+            request_id,
+            code,
+            file,
+            name=file.name or "document",
+            content_type=content_type,
+            size=file.size,
+        )
+    except services.InvalidInput as exc:
+        raise _bad(exc) from None
+    return Status(201, _document(doc))
+
+
+@router.post("/{request_id}/documents/{document_id}/check", response=DocumentOut)
+def check_document(
+    request: HttpRequest, request_id: int, document_id: int, payload: DocumentCheckIn
+) -> DocumentOut:
+    """Legal Services (a court order) or information governance (the rest) check a document."""
+    from discretion.requests import documents as documents_
+
+    staff = actor(request)
+    services.get_request_for(staff, request_id)
+    try:
+        doc = documents_.check_document(
+            staff, request_id, document_id, accept=payload.accept, note=payload.note
+        )
+    except services.InvalidInput as exc:
+        raise _bad(exc) from None
+    return _document(doc)
+
+
+@router.post("/{request_id}/record-access", response={201: dict[str, Any]})
+def ask_record_access(request: HttpRequest, request_id: int, payload: RecordAccessIn) -> Status[Any]:
+    """The handler asks their team manager or information governance to agree to their opening the
+    records the request is about (four eyes)."""
+    staff = actor(request)
+    services.get_request_for(staff, request_id)
+    try:
+        row = services.ask_for_record_access(staff, request_id, reason=payload.reason)
+    except services.InvalidInput as exc:
+        raise _bad(exc) from None
+    return Status(201, {"request_id": request_id, "asked_at": row.asked_at.isoformat(), "status": "asked"})
+
+
+@router.post("/{request_id}/record-access/decision", response=dict[str, Any])
+def decide_record_access(request: HttpRequest, request_id: int, payload: RecordAccessDecisionIn) -> Any:
+    staff = actor(request)
+    services.get_request_for(staff, request_id)
+    try:
+        row = services.decide_record_access(
+            staff, request_id, approve=payload.approve, reasoning=payload.reasoning
+        )
+    except services.InvalidInput as exc:
+        raise _bad(exc) from None
+    return {
+        "request_id": request_id,
+        "approved": row.approved,
+        "expires_at": row.expires_at.isoformat() if row.expires_at else None,
+    }

@@ -94,6 +94,13 @@ class WhoForm(forms.Form):
         help_text="Telephone, e-mail or postal address.",
     )
     works_with_child = forms.BooleanField(label="They have a role in this child's care", required=False)
+    colleague = forms.CharField(
+        label="If a colleague: their username or council e-mail address",
+        max_length=254,
+        required=False,
+        help_text="A colleague's request is logged against their own account. You cannot log a request "
+        "you are making yourself.",
+    )
 
 
 class HowForm(forms.Form):
@@ -174,6 +181,31 @@ class TaskForm(forms.Form):
     )
     outcome = forms.ChoiceField(
         label="Was the child told?", choices=InformOutcome.choices, required=False, widget=forms.RadioSelect
+    )
+
+
+class DocumentCheckForm(forms.Form):
+    document = forms.IntegerField(widget=forms.HiddenInput)
+    accept = forms.ChoiceField(
+        label="Is the document genuine and does it cover this request?",
+        choices=[("yes", "Yes, accept it"), ("no", "No, do not accept it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you accept the document"},
+    )
+    note = forms.CharField(
+        label="What you checked",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Enter what you checked (for example, the court, case number and date)"},
+    )
+
+
+class RecordAccessAskForm(forms.Form):
+    reason = forms.CharField(
+        label="Why you need to open the records",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter why you need to open the records"},
     )
 
 

@@ -38,7 +38,15 @@ MISSING_LABELS: dict[str, str] = {
     "guardian_appointment": "The Children's Guardian's appointment",
     "inspector_authority": "The inspector's authority",
     "legal_basis_statement": "A statement of the legal basis claimed",
+    "identity_verified": "A check of the requester's identity",
+    "entitlement_verified": "A check that the requester is entitled to the information",
+    "in_writing": "The request in writing",
 }
+
+# Who checks a document before it counts as evidence (a second person: Legal Services for a court
+# order, information governance for the rest).
+DOCUMENT_CHECKERS: dict[str, str] = {"court_order": "Legal Services"}
+DEFAULT_DOCUMENT_CHECKER = "Information Governance"
 
 
 def condition_label(code: str) -> str:

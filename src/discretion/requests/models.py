@@ -35,6 +35,10 @@ class Request(models.Model):
     requester_contact = models.CharField(
         max_length=254, blank=True, help_text="Telephone, e-mail or address."
     )
+    # A colleague asking: their own account, so the request can never give them access itself.
+    requester_staff = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     summary = models.TextField(blank=True, help_text="What is asked for, in the requester's words.")
     facts = models.JSONField(default=dict)
     decision = models.JSONField(default=dict)
@@ -109,6 +113,14 @@ class RequestDocument(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Evidence only once checked by a second person with the right role (Legal Services for a
+    # court order, information governance otherwise): until then it is not a fact.
+    checked_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True, blank=True)
+    check_note = models.TextField(blank=True)
 
 
 class Approval(models.Model):
@@ -120,6 +132,30 @@ class Approval(models.Model):
     decided_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
     reasoning = models.TextField()
+
+
+class RecordAccess(models.Model):
+    """Four eyes on the records a request opens: someone other than the handler (their team manager
+    or information governance, or whoever approved the request) agrees that the handler may read
+    the records of the people the request is about, for this request only, until it is released,
+    refused or closed, or the time runs out (policy 2.3-2.4: need to know)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="record_access")
+    handler = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(null=True, blank=True)
+    reasoning = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        indexes = [models.Index(fields=["handler", "approved", "ended_at"])]
 
 
 class TaskKind(models.TextChoices):

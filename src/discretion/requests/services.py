@@ -7,14 +7,13 @@ leaves only through `discretion.disclosures.services.disclose`.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from discretion import access
@@ -35,10 +34,13 @@ from discretion.policy import (
 )
 from discretion.records.models import Entry
 from discretion.requests import labels
+from discretion.requests import record_access as record_access_
+from discretion.requests.grants import end_record_access
 from discretion.requests.models import (
     Approval,
     DecisionRecord,
     InformOutcome,
+    RecordAccess,
     Request,
     RequestDocument,
     RequestEvent,
@@ -48,7 +50,8 @@ from discretion.requests.models import (
     Task,
     TaskKind,
 )
-from discretion.staff.models import Role, Staff
+from discretion.staff.alerts import raise_alert
+from discretion.staff.models import AlertKind, Role, Staff
 
 
 class InvalidInput(ValueError):
@@ -83,6 +86,8 @@ TASK_FACTS: dict[str, tuple[str, ...]] = {
     TaskKind.REQUEST_IN_WRITING: ("in_writing",),
 }
 OPEN_STATES = {State.RECEIVED, State.NEED_MORE, State.REFERRED}
+FINISHED_STATES = {State.RELEASED, State.REFUSED, State.CLOSED}
+GRANTING_STATES_ = {State.APPROVED, State.PREPARING}
 RELEASE_CHANNELS = {ReleaseChannel.SECURE_LINK, ReleaseChannel.POST}
 
 
@@ -106,6 +111,12 @@ def may_see(actor: Staff, req: Request) -> bool:
         and req.team_id in set(actor.managed_teams.values_list("id", flat=True))
     ):
         return True
+    if (
+        actor.role == Role.LEGAL
+        and not actor.is_supervised
+        and req.documents.filter(code=Document.COURT_ORDER).exists()
+    ):
+        return True  # Legal Services check court orders (policy 1.5)
     return any(_may_act_for(actor, req, route) for route in req.decision.get("route_to", []))
 
 
@@ -129,10 +140,12 @@ def get_request_for(actor: Staff, request_id: int) -> Request:
         req = Request.objects.select_related("handler", "team").get(pk=request_id)
     except Request.DoesNotExist:
         raise access.NotFound("No such request.") from None
+    people = list(req.subject_links.values_list("person_id", flat=True))
     if not may_see(actor, req):
-        audit.record(actor.pk, "request.refused", object_type="request", object_id=req.pk)
-        raise access.NotFound("No such request.")
-    audit.record(actor.pk, "request.read", object_type="request", object_id=req.pk)
+        access.refusal(actor, "request.read", "No such request.", object_type="request", object_id=req.pk)
+        raise access.NotFound("No such request.")  # the same answer as for a request that does not exist
+    # Every person the request is about, so the read appears on "who has looked at this record".
+    audit.record_for_people(actor.pk, "request.read", people, object_type="request", object_id=req.pk)
     return req
 
 
@@ -150,23 +163,69 @@ def queue_for(actor: Staff) -> list[Request]:
     rows = [
         r
         for r in candidates
-        if any(
+        if actor.pk not in {r.handler_id, r.requester_staff_id}
+        and any(
             _may_act_for(actor, r, route, managed_team_ids=managed)
             for route in r.decision.get("route_to", [])
         )
     ]
-    audit.record(
-        actor.pk, "requests.queue.listed", object_type="request", details={"shown": [r.pk for r in rows]}
+    audit.record_for_people(
+        actor.pk,
+        "requests.queue.listed",
+        {link.person_id for r in rows for link in r.subject_links.all()},
+        object_type="request",
+        details={"shown": [r.pk for r in rows]},
     )
     return rows
+
+
+def checks_for(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
+    """What waits for this actor's second pair of eyes: documents to check (Legal Services for court
+    orders, information governance for the rest) and handlers asking to open records (their team
+    manager, or information governance). Ids of the people concerned are audited."""
+    access._require_active(actor)
+    documents: list[RequestDocument] = []
+    if not actor.is_supervised and actor.role in (Role.LEGAL, Role.IGO):
+        pending = RequestDocument.objects.filter(checked_at__isnull=True).select_related("request")
+        pending = pending.exclude(uploaded_by=actor).exclude(request__state__in=FINISHED_STATES)
+        pending = (
+            pending.filter(code=Document.COURT_ORDER)
+            if actor.role == Role.LEGAL
+            else pending.exclude(code=Document.COURT_ORDER)
+        )
+        documents = list(pending.order_by("uploaded_at", "id")[:200])
+    asking = [
+        row.request
+        for row in RecordAccess.objects.filter(approved__isnull=True, ended_at__isnull=True)
+        .select_related("request__handler", "request__team")
+        .order_by("asked_at", "id")[:200]
+        if row.request.state in GRANTING_STATES_ and record_access_.may_agree(actor, row.request)
+    ]
+    people = set(
+        RequestSubject.objects.filter(
+            request_id__in={d.request_id for d in documents} | {r.pk for r in asking}
+        ).values_list("person_id", flat=True)
+    )
+    audit.record_for_people(
+        actor.pk,
+        "requests.checks.listed",
+        people,
+        object_type="request",
+        details={"documents": [d.pk for d in documents], "record_access": [r.pk for r in asking]},
+    )
+    return documents, asking
 
 
 def my_requests(actor: Staff) -> list[Request]:
     """The requests the actor handles and has not closed; audited like the queue (ids only)."""
     access._require_active(actor)
     rows = list(Request.objects.filter(handler=actor).exclude(state=State.CLOSED)[:200])
-    audit.record(
-        actor.pk, "requests.mine.listed", object_type="request", details={"shown": [r.pk for r in rows]}
+    audit.record_for_people(
+        actor.pk,
+        "requests.mine.listed",
+        RequestSubject.objects.filter(request__in=rows).values_list("person_id", flat=True),
+        object_type="request",
+        details={"shown": [r.pk for r in rows]},
     )
     return rows
 
@@ -183,6 +242,8 @@ def _event(req: Request, actor: Staff, action: str, *, to_state: str | None = No
     if to_state is not None and to_state != old:
         req.state = to_state
         req.save(update_fields=["state"])
+        if to_state in FINISHED_STATES:
+            end_record_access(req.pk)  # a request opens records only while it is being worked
     RequestEvent.objects.create(
         request=req, actor=actor, action=action, from_state=old, to_state=req.state, note=note
     )
@@ -241,6 +302,56 @@ class Requester:
     role: str = ""
     contact: str = ""
     works_with_child: bool = False
+    # A colleague asking: their username or council e-mail address (their own account).
+    colleague: str = ""
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.lower().split()) == " ".join(b.lower().split()) and bool(a.strip())
+
+
+def _colleague(actor: Staff, requester: Requester) -> Staff | None:
+    """The account of a colleague asking (category colleague), which must exist and be current."""
+    if requester.category != "colleague":
+        return None
+    handle = requester.colleague.strip()
+    if not handle:
+        raise InvalidInput("Enter the username or council e-mail address of the colleague asking")
+    found = (
+        Staff.objects.filter(is_active=True)
+        .filter(Q(username__iexact=handle) | Q(email__iexact=handle))
+        .order_by("pk")
+        .first()
+    )
+    if found is None or found.has_ended():
+        raise InvalidInput("Enter the username or council e-mail address of a current colleague")
+    return found
+
+
+def _refuse_self_request(actor: Staff, requester: Requester, colleague: Staff | None) -> None:
+    """Nobody handles a request they are making themselves: the request would give its own requester
+    access with nobody else looking (policy 1.2, 2.4). Refused, audited and alerted to the manager."""
+    contact = requester.contact.strip().lower()
+    own = (
+        (colleague is not None and colleague.pk == actor.pk)
+        or (bool(actor.email) and contact == actor.email.lower())
+        or _same_name(requester.name, actor.get_full_name())
+    )
+    if not own:
+        return
+    raise_alert(
+        AlertKind.SELF_REQUEST,
+        about=actor,
+        summary="Tried to log and handle a request for information made by themselves",
+        evidence={"category": requester.category},
+    )
+    raise access.refusal(
+        actor,
+        "request.self",
+        "You cannot handle a request you are making yourself. Ask your manager, or the worker "
+        "allocated to the child, to log it.",
+        details={"category": requester.category},
+    )
 
 
 def log_request(
@@ -294,21 +405,30 @@ def log_request(
         parse_facts(facts)
     except FactsError as exc:
         raise InvalidInput(str(exc)) from None
+    colleague = _colleague(actor, requester)
+    _refuse_self_request(actor, requester, colleague)
     people = list(dict.fromkeys(person_ids))
     for pid in people:
         # The person must be one the actor may see (need to know applies at intake too). Checked
         # outside the write transaction so that a refusal's audit event is never rolled back.
         access.get_person_for(actor, pid)
     with transaction.atomic():
-        return _log(actor, requester, channel, people, facts, summary)
+        return _log(actor, requester, channel, people, facts, summary, colleague)
 
 
 def _log(
-    actor: Staff, requester: Requester, channel: str, people: list[int], facts: dict[str, Any], summary: str
+    actor: Staff,
+    requester: Requester,
+    channel: str,
+    people: list[int],
+    facts: dict[str, Any],
+    summary: str,
+    colleague: Staff | None,
 ) -> Request:
     req = Request.objects.create(
         handler=actor,
         team=actor.team,
+        requester_staff=colleague,
         requester_name=requester.name.strip()[:200],
         requester_organisation=requester.organisation[:200],
         requester_role=requester.role[:200],
@@ -385,9 +505,13 @@ def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Requ
             )
     if facts["requester"].get("category") == "media" or facts.get("purpose") == "media_story":
         raise InvalidInput("A media enquiry cannot be made out of another request; log it as a new request")
-    if facts.get("consent") == "written" and not req.documents.filter(code=Document.WRITTEN_CONSENT).exists():
+    if (
+        facts.get("consent") == "written"
+        and not req.documents.filter(code=Document.WRITTEN_CONSENT, accepted=True).exists()
+    ):
         raise InvalidInput(
-            "Upload the written consent: it is recorded as written once the document is attached"
+            "Upload the written consent: it is recorded as written once information governance "
+            "has checked the document"
         )
     _redecide(req, actor, _without_approvals(req, actor, facts))
     RequestEvent.objects.create(
@@ -401,45 +525,6 @@ def set_facts(actor: Staff, request_id: int, changes: Mapping[str, Any]) -> Requ
     return req
 
 
-@transaction.atomic
-def add_document(
-    actor: Staff, request_id: int, code: str, upload: IO[bytes], *, name: str, content_type: str, size: int
-) -> RequestDocument:
-    """The handler attaches a document that came with the request; it becomes a fact (policy 1.5, 2.2)."""
-    req = _locked(request_id)
-    _require_handler(actor, req)
-    _require_undecided(req)
-    if code not in {d.value for d in Document}:
-        raise InvalidInput("Select what the document is")
-    content = upload.read()
-    digest = hashlib.sha256(content).hexdigest()
-    doc = RequestDocument(
-        request=req,
-        code=code,
-        original_name=name[:200],
-        content_type=content_type,
-        size=size,
-        sha256=digest,
-        uploaded_by=actor,
-    )
-    doc.file.save(f"request-{req.pk}-{digest[:12]}", File(io.BytesIO(content)), save=False)
-    doc.save()
-    audit.record(
-        actor.pk,
-        "request.document_added",
-        object_type="request",
-        object_id=req.pk,
-        details={"code": code, "sha256": digest},
-    )
-    documents = sorted(set(req.facts.get("documents", [])) | {code})
-    changes: dict[str, Any] = {"documents": documents}
-    if code == Document.WRITTEN_CONSENT:
-        changes["consent"] = "written"
-    facts = {**req.facts, **changes}
-    _redecide(req, actor, _without_approvals(req, actor, facts))
-    return doc
-
-
 def _without_approvals(req: Request, actor: Staff, facts: dict[str, Any]) -> dict[str, Any]:
     """An approval was given on the facts as they stood: when they change, it no longer stands and
     the request goes back to whoever must approve it (policy 1.5, 2.4)."""
@@ -450,6 +535,7 @@ def _without_approvals(req: Request, actor: Staff, facts: dict[str, Any]) -> dic
             "approvals_withdrawn",
             note="The facts changed after approval: it must be approved again.",
         )
+    end_record_access(req.pk)  # an agreement to open records was for the facts as they stood
     return {**facts, "approvals": []}
 
 
@@ -467,7 +553,7 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
         raise NotPermitted("This request is not referred to you.")
     if req.state != State.REFERRED:
         raise NotPermitted("This request is not waiting for a decision.")
-    if actor.pk == req.handler_id:
+    if actor.pk in {req.handler_id, req.requester_staff_id}:
         raise NotPermitted("Someone other than the member of staff handling a request must decide it.")
     reasoning = reasoning.strip()
     if not reasoning:
@@ -493,7 +579,31 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
     RequestEvent.objects.create(
         request=req, actor=actor, action="approval", from_state=req.state, to_state=req.state, note=reasoning
     )
+    # The approver has seen who and what the request is about: four eyes on opening its records.
+    record_access_.agree_on_approval(actor, req, reasoning=reasoning)
     return approval
+
+
+@transaction.atomic
+def ask_for_record_access(actor: Staff, request_id: int, *, reason: str) -> RecordAccess:
+    """The handler asks a second person to agree to their opening the records the request is about."""
+    access._require_active(actor)
+    req = _locked(request_id)
+    try:
+        return record_access_.ask(actor, req, reason=reason)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+@transaction.atomic
+def decide_record_access(actor: Staff, request_id: int, *, approve: bool, reasoning: str) -> RecordAccess:
+    """The handler's team manager or information governance agrees to (or refuses) it."""
+    access._require_active(actor)
+    req = _locked(request_id)
+    try:
+        return record_access_.decide(actor, req, approve=approve, reasoning=reasoning)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 @transaction.atomic
@@ -612,35 +722,36 @@ def _allowances(req: Request) -> tuple[bool, bool]:
     return third, confidential
 
 
+def _candidate(entry: Entry, *, third: bool, confidential: bool) -> Candidate:
+    if entry.confidential_source and not confidential:
+        return Candidate(entry, False, "Confidential source: withheld without a court order (policy 3)")
+    if entry.third_party and not third:
+        return Candidate(entry, False, "Third-party information: not covered by the decision (policy 2.1)")
+    return Candidate(entry, True)
+
+
 def candidates_for(actor: Staff, req: Request) -> list[Candidate]:
     """Entries the handler may pick from, read through access as the handler (each read audited)."""
     _require_handler(actor, req)
     if req.state not in {State.APPROVED, State.PREPARING}:
         raise NotPermitted("Entries can be chosen only once the request is approved.")
+    if record_access_.status_of(req) in (record_access_.Status.NEEDED, record_access_.Status.ASKED):
+        raise NotPermitted(
+            "Someone other than you must agree before you open the records this request is about: "
+            "ask your team manager or information governance from the request page."
+        )
     third, confidential = _allowances(req)
     seen: set[int] = set()
     out: list[Candidate] = []
-    for person_id in req.subject_links.values_list("person_id", flat=True):
-        view = access.get_person_for(actor, person_id)
-        for case in view.cases:
-            for entry in access.get_case_for(actor, case.pk).entries:
-                if entry.pk in seen:
-                    continue
-                seen.add(entry.pk)
-                if entry.confidential_source and not confidential:
-                    out.append(
-                        Candidate(
-                            entry, False, "Confidential source: withheld without a court order (policy 3)"
-                        )
-                    )
-                elif entry.third_party and not third:
-                    out.append(
-                        Candidate(
-                            entry, False, "Third-party information: not covered by the decision (policy 2.1)"
-                        )
-                    )
-                else:
-                    out.append(Candidate(entry, True))
+    # Only the cases of the people the request names (a sibling's case they appear in is not theirs).
+    for case_id in record_access_.subject_case_ids(req):
+        if access.case_grant(actor, case_id) is None:
+            continue
+        for entry in access.get_case_for(actor, case_id).entries:
+            if entry.pk in seen:
+                continue
+            seen.add(entry.pk)
+            out.append(_candidate(entry, third=third, confidential=confidential))
     return out
 
 
@@ -702,7 +813,7 @@ def unmet_conditions(req: Request) -> list[str]:
         Condition.INFORM_SUBJECT: TaskKind.INFORM_SUBJECT in done,
         Condition.MANAGER_APPROVAL: "manager" in facts.get("approvals", []),
         Condition.OBTAIN_CONSENT: facts.get("consent") != "none",
-        Condition.COURT_ORDER: Document.COURT_ORDER in facts.get("documents", []),
+        Condition.COURT_ORDER: Document.COURT_ORDER in facts.get("documents", []),  # once checked
         Condition.ANONYMISE: False,  # anonymised extracts are issued by research governance, not here
     }
     return [c for c in req.decision.get("conditions", []) if not checks.get(c, True)]
@@ -747,10 +858,13 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
     register entry and outbox in one transaction. Never plain e-mail (policy 1.1)."""
     req = _locked(request_id)
     _require_handler(actor, req)
-    if req.state != State.PREPARING:
-        raise NotPermitted("Choose the entries to release first.")
+    unmet = unmet_conditions(req)
+    if req.outcome in (Outcome.NEED_MORE, Outcome.REFER) and unmet:
+        raise NotPermitted("Before release: " + "; ".join(labels.condition_labels(unmet)))
     if req.outcome != Outcome.SHARE:
         raise NotPermitted("The policy decision on this request is not to share.")
+    if req.state != State.PREPARING:
+        raise NotPermitted("Choose the entries to release first.")
     if channel not in RELEASE_CHANNELS:
         raise InvalidInput("Select a secure download link or print and post")
     if not address.strip():

@@ -13,16 +13,20 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from discretion import access
+from discretion import access, keyed
+from discretion.requests import documents as documents_
 from discretion.requests import labels, services
+from discretion.requests import record_access as record_access_
 from discretion.requests.forms import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
     DOCUMENT_LABELS,
     PURPOSE_LABELS,
     CloseForm,
+    DocumentCheckForm,
     DocumentForm,
     HowForm,
+    RecordAccessAskForm,
     ReferralForm,
     ReleaseForm,
     TaskForm,
@@ -101,6 +105,7 @@ def _create(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
                 role=who.get("role", ""),
                 contact=who.get("contact", ""),
                 works_with_child=bool(who.get("works_with_child")),
+                colleague=who.get("colleague", ""),
             ),
             channel=draft.get("how", {}).get("channel", ""),
             person_ids=draft.get("whom", {}).get("people", []),
@@ -112,9 +117,13 @@ def _create(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
         )
     except access.AccessDenied as exc:
         return refused(request, exc)
-    except services.NotPermitted as exc:
+    except access.NotPermitted as exc:
         return _forbidden(request, str(exc))
-    except (services.InvalidInput, access.NotFound):
+    except services.InvalidInput as exc:
+        if "colleague" in str(exc):
+            return _back_to_who(request, draft, str(exc))
+        return HttpResponseRedirect(reverse("requests:step", args=["whom"]))
+    except access.NotFound:
         # A person chosen earlier no longer exists, or an answer is no longer valid: start the
         # "who is it about" step again rather than fail.
         return HttpResponseRedirect(reverse("requests:step", args=["whom"]))
@@ -148,6 +157,18 @@ def step(request: HttpRequest, name: str) -> HttpResponse:
         "requests/question.html",
         {"form": form, "title": TITLES[name], "step": name, "back": _back(name)},
         status=400 if form.errors else 200,
+    )
+
+
+def _back_to_who(request: HttpRequest, draft: dict[str, Any], error: str) -> HttpResponse:
+    form = WhoForm(data=draft.get("who", {}))
+    form.is_valid()
+    form.add_error("colleague", error)
+    return render(
+        request,
+        "requests/question.html",
+        {"form": form, "title": TITLES["who"], "step": "who", "back": _back("who")},
+        status=400,
     )
 
 
@@ -207,7 +228,7 @@ def documents(request: HttpRequest, request_id: int) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                services.add_document(
+                documents_.add_document(
                     actor,
                     req.pk,
                     form.cleaned_data["code"],
@@ -220,16 +241,40 @@ def documents(request: HttpRequest, request_id: int) -> HttpResponse:
             except (services.InvalidInput, services.NotPermitted) as exc:
                 form.add_error("file", str(exc))
         status = 400
-    docs = [
-        {"code": DOCUMENT_LABELS.get(d.code, d.code), "name": d.original_name, "at": d.uploaded_at}
-        for d in req.documents.all()
-    ]
+    docs = _documents(req)
     return render(request, "requests/documents.html", {"req": req, "form": form, "docs": docs}, status=status)
+
+
+def _documents(req: Request) -> list[dict[str, Any]]:
+    rows = []
+    for d in req.documents.select_related("checked_by").order_by("uploaded_at", "id"):
+        if d.checked_at is None:
+            checker = labels.DOCUMENT_CHECKERS.get(d.code, labels.DEFAULT_DOCUMENT_CHECKER)
+            status = f"Waiting for {checker} to check it"
+        else:
+            status = (
+                f"{'Accepted' if d.accepted else 'Not accepted'} by {d.checked_by} on {d.checked_at:%d %b %Y}"
+            )
+        rows.append(
+            {
+                "id": d.pk,
+                "code": d.code,
+                "label": DOCUMENT_LABELS.get(d.code, d.code),
+                "name": d.original_name,
+                "at": d.uploaded_at,
+                "status": status,
+                "waiting": d.checked_at is None,
+                "note": d.check_note,
+                "checker_role": documents_.checker_role(d.code),
+                "uploaded_by_id": d.uploaded_by_id,
+            }
+        )
+    return rows
 
 
 def _detail_context(actor: Staff, req: Request) -> dict[str, Any]:
     decision = req.decision
-    unmet = services.unmet_conditions(req) if req.outcome == "share" else []
+    unmet = services.unmet_conditions(req) if req.outcome != "refuse" else []
     return {
         "req": req,
         "decision": decision,
@@ -255,7 +300,20 @@ def _detail_context(actor: Staff, req: Request) -> dict[str, Any]:
         "approvals": list(req.approvals.select_related("decided_by")),
         "inform_outcomes": InformOutcome.choices,
         "is_phone": req.facts.get("channel") == "phone",
+        "documents": [dict(d, can_check=d["waiting"] and _may_check(actor, req, d)) for d in _documents(req)],
+        "record_access": record_access_.status_of(req).value
+        if req.state in (State.APPROVED, State.PREPARING)
+        else "",
+        "may_agree_access": record_access_.may_agree(actor, req),
     }
+
+
+def _may_check(actor: Staff, req: Request, doc: dict[str, Any]) -> bool:
+    return (
+        not actor.is_supervised
+        and actor.role == doc["checker_role"]
+        and actor.pk not in {doc["uploaded_by_id"], req.handler_id, req.requester_staff_id}
+    )
 
 
 @login_required
@@ -306,6 +364,43 @@ def referral(request: HttpRequest, request_id: int) -> HttpResponse:
         request_id,
         ReferralForm(request.POST),
         lambda actor, data: services.decide_referral(
+            actor, request_id, approve=data["approve"] == "yes", reasoning=data["reasoning"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def check_document(request: HttpRequest, request_id: int) -> HttpResponse:
+    return _detail_action(
+        request,
+        request_id,
+        DocumentCheckForm(request.POST),
+        lambda actor, data: documents_.check_document(
+            actor, request_id, data["document"], accept=data["accept"] == "yes", note=data["note"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def ask_record_access(request: HttpRequest, request_id: int) -> HttpResponse:
+    return _detail_action(
+        request,
+        request_id,
+        RecordAccessAskForm(request.POST),
+        lambda actor, data: services.ask_for_record_access(actor, request_id, reason=data["reason"]),
+    )
+
+
+@login_required
+@require_POST
+def decide_record_access(request: HttpRequest, request_id: int) -> HttpResponse:
+    return _detail_action(
+        request,
+        request_id,
+        ReferralForm(request.POST),
+        lambda actor, data: services.decide_record_access(
             actor, request_id, approve=data["approve"] == "yes", reasoning=data["reasoning"]
         ),
     )
@@ -397,12 +492,11 @@ def release(request: HttpRequest, request_id: int) -> HttpResponse:
         except (services.InvalidInput, access.NotPermitted) as exc:
             error = str(exc)
         else:
-            # Shown once on the next page, then gone (the link's code is stored only hashed).
-            request.session[RELEASED_KEY] = {
-                "id": req.pk,
-                "token": result.link_token,
-                "code": result.link_code,
-            }
+            # Shown once on the next page, then gone (the link's code is stored only as a keyed
+            # digest); sealed meanwhile, so the session table never holds it readable.
+            request.session[RELEASED_KEY] = keyed.seal(
+                {"id": req.pk, "token": result.link_token, "code": result.link_code}
+            )
             return HttpResponseRedirect(reverse("requests:released", args=[req.pk]))
     return render(
         request,
@@ -426,7 +520,7 @@ def released(request: HttpRequest, request_id: int) -> HttpResponse:
         req = services.get_request_for(actor, request_id)
     except access.NotFound:
         return not_found(request)
-    shown = request.session.pop(RELEASED_KEY, None)
+    shown = keyed.unseal(request.session.pop(RELEASED_KEY, None))
     once = shown if isinstance(shown, dict) and shown.get("id") == req.pk else None
     link = (
         request.build_absolute_uri(reverse("disclosures:download", args=[once["token"]]))
@@ -452,5 +546,6 @@ def queue(request: HttpRequest) -> HttpResponse:
                 for r in services.queue_for(actor)
             ],
             "mine": services.my_requests(actor),
+            "checks": services.checks_for(actor),
         },
     )

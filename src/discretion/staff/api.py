@@ -123,6 +123,41 @@ def activate_supervised(request: HttpRequest, staff_id: int) -> dict[str, object
     return {"staff_id": staff_id, "active": True, "briefing": briefing.pk}
 
 
+class PolicyOut(Schema):
+    version: str
+    title: str
+    text: str
+    acknowledged: bool
+
+
+@router.get("/policy/current", response=PolicyOut)
+def current_policy(request: HttpRequest) -> PolicyOut:
+    """The Confidentiality Policy in force, and whether you have acknowledged it (open before the
+    policy gate: it is what the gate asks for)."""
+    from discretion.access import has_acknowledged_current_policy
+    from discretion.staff.models import PolicyVersion
+
+    staff = actor(request)
+    policy = PolicyVersion.current()
+    if policy is None:
+        raise HttpError(404, "No policy has been published.")
+    return PolicyOut(
+        version=policy.version,
+        title=policy.title,
+        text=policy.text,
+        acknowledged=has_acknowledged_current_policy(staff),
+    )
+
+
+@router.post("/policy/acknowledge", response=PolicyOut)
+def acknowledge_policy(request: HttpRequest) -> PolicyOut:
+    """You have read the current Confidentiality Policy and will keep to it (policy 1.2)."""
+    staff = actor(request)
+    if services.acknowledge_current_policy(staff) is None:
+        raise HttpError(404, "No policy has been published.")
+    return current_policy(request)
+
+
 @router.post("/policy-versions", response={201: dict[str, object]})
 def publish_policy(request: HttpRequest, payload: PolicyIn) -> Status[dict[str, object]]:
     try:

@@ -28,6 +28,10 @@ DATA_ACTIONS = frozenset(
     }
 )
 SIGN_IN = "auth.sign_in"
+# A password (or council sign-in) accepted but the second factor not (yet) passed: while absent,
+# as telling as a complete sign-in (someone else may know the password).
+FIRST_FACTOR = "auth.first_factor_passed"
+SIGN_INS = frozenset({SIGN_IN, FIRST_FACTOR})
 REFUSED = "access.refused"
 BREAK_GLASS = "access.break_glass"
 
@@ -197,13 +201,13 @@ def detect(
 
         # Signed in, or used records, while recorded as absent; any use after the end date.
         if facts is not None:
-            if (e.action == SIGN_IN or e.action in DATA_ACTIONS) and facts.absent_on(local_day):
+            if (e.action in SIGN_INS or e.action in DATA_ACTIONS) and facts.absent_on(local_day):
                 add(
                     Finding(
                         ABSENT_SIGN_IN,
                         actor,
                         f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
-                        f"{'Signed in' if e.action == SIGN_IN else 'Records used'} on {local_day} "
+                        f"{'Signed in' if e.action in SIGN_INS else 'Records used'} on {local_day} "
                         "while recorded as absent",
                         {"events": [e.seq], "date": local_day.isoformat()},
                     )
@@ -211,7 +215,7 @@ def detect(
             elif (
                 facts.end_on is not None
                 and local_day > facts.end_on
-                and (e.action == SIGN_IN or e.action in DATA_ACTIONS)
+                and (e.action in SIGN_INS or e.action in DATA_ACTIONS)
             ):
                 add(
                     Finding(

@@ -139,6 +139,9 @@ class AlertKind(models.TextChoices):
     UNALLOCATED_ACCESS = "unallocated_access", "Attempts to open unallocated records"
     BULK_READING = "bulk_reading", "Bulk reading"
     OUT_OF_HOURS = "out_of_hours", "Out-of-hours access"
+    REQUEST_ACCESS = "request_access", "Records opened for a request"
+    SELF_REQUEST = "self_request", "A request logged for oneself"
+    SUPERVISED_RELEASE = "supervised_release", "A volunteer or student tried to send personal data"
 
 
 class AlertOutcome(models.TextChoices):
@@ -168,12 +171,35 @@ class Alert(models.Model):
         ordering = ["-created_at"]
 
 
+class CaseShare(models.Model):
+    """A volunteer's or student's responsible member of staff shares one of their cases with them,
+    case by case (policy 1.2: least privilege for those working under supervision)."""
+
+    supervisee = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="case_shares")
+    case = models.ForeignKey("records.Case", on_delete=models.CASCADE, related_name="+")
+    shared_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["supervisee", "case"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervisee", "case"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_share_per_case",
+            )
+        ]
+
+
 class ApiToken(models.Model):
-    """A personal API token (stored hashed) for systems acting as a named member of staff."""
+    """A personal API token for systems acting as a named member of staff, stored only as a digest
+    keyed by DISCRETION_LINK_KEY (staff/tokens.py)."""
 
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
-    token_sha256 = models.CharField(max_length=64, unique=True)
+    token_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)

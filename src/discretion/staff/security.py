@@ -39,9 +39,17 @@ from discretion.audit.models import AuditEvent
 from discretion.staff.models import Role, Staff
 
 DEVICE_NAME = "Authenticator app"
-# Session keys: when the session was last used, and the audit seq of the sign-in that began it.
+# Session keys: when the session was last used, and the audit seq of the sign-in that began it
+# (for a session still at the second step, the latest complete sign-in before its password).
 LAST_SEEN_KEY = "discretion_last_seen"
 SIGN_IN_SEQ_KEY = "discretion_sign_in_seq"
+# Set on a request during which the session's sign-in marker was written (read by the middleware).
+MARKED_ATTR = "discretion_sign_in_marked"
+# Audit actions: the first factor (a password, or a council sign-in) was accepted; the sign-in is
+# complete (second factor passed, or trusted, or not required). Only a complete sign-in counts
+# towards "a new sign-in ends the older session".
+FIRST_FACTOR = "auth.first_factor_passed"
+SIGN_IN = "auth.sign_in"
 # The last-seen time is rewritten at most this often, so most requests do not write the session.
 LAST_SEEN_GRANULARITY_SECONDS = 15
 
@@ -216,6 +224,101 @@ def ensure_demo_devices(usernames: list[str], key_hex: str = DEMO_TOTP_KEY_HEX) 
     return added
 
 
+# --- the sign-in sequence --------------------------------------------------------------------
+
+
+def record_first_step(request: HttpRequest | None, user: Any) -> None:
+    """Django's login has run (web.signals): a password, or a council sign-in, was accepted.
+
+    If the account still owes its second factor, only `auth.first_factor_passed` is recorded:
+    it ends no one's session and leaves the lockout count as it is (a right password followed by
+    wrong codes is still someone guessing). Otherwise the sign-in is complete now."""
+    if request is None or not hasattr(request, "session"):
+        audit.record(user.pk, SIGN_IN, object_type="staff", object_id=user.pk, details={"session": ""})
+        return
+    if needs_two_factor(user):
+        audit.record(
+            user.pk,
+            FIRST_FACTOR,
+            object_type="staff",
+            object_id=user.pk,
+            details={
+                "session": audit.session_digest(request.session.session_key),
+                "method": sign_in_method(request),
+            },
+        )
+        _mark_session(request, latest_sign_in_seq(int(user.pk)))
+        return
+    second = "council" if getattr(user, "discretion_idp_mfa", False) is True else "not_required"
+    complete_sign_in(request, user, second_factor=second, new_session_key=False)
+
+
+def complete_sign_in(
+    request: HttpRequest, staff: Any, *, second_factor: str, new_session_key: bool = True
+) -> int:
+    """The sign-in is complete: audited as `auth.sign_in`, which ends the account's older
+    sessions (SessionLimitsMiddleware), and the lockout count for the account at this address
+    starts again. A session that has just gained its second factor gets a new key (and CSRF
+    token), as at any change of privilege. Returns the event's seq."""
+    from django.middleware.csrf import rotate_token
+
+    if new_session_key:
+        request.session.cycle_key()
+        rotate_token(request)
+    details: dict[str, object] = {"session": audit.session_digest(request.session.session_key)}
+    if sign_in_method(request) == "oidc":
+        details["method"] = "oidc"
+    details["second_factor"] = second_factor
+    event = audit.record(staff.pk, SIGN_IN, object_type="staff", object_id=staff.pk, details=details)
+    _mark_session(request, int(event.seq))
+    _reset_failures(request, staff)
+    return int(event.seq)
+
+
+def _mark_session(request: HttpRequest, sign_in_seq: int) -> None:
+    request.session[SIGN_IN_SEQ_KEY] = sign_in_seq
+    request.session[LAST_SEEN_KEY] = now_seconds()
+    setattr(request, MARKED_ATTR, True)
+
+
+def _reset_failures(request: HttpRequest, staff: Any) -> None:
+    # AXES_RESET_ON_SUCCESS is off (settings): django-axes would forget the failures at the
+    # password step; they are forgotten here, once the second factor has passed.
+    from axes.handlers.proxy import AxesProxyHandler
+
+    AxesProxyHandler.update_request(request)
+    AxesProxyHandler.get_implementation().reset_user_attempts(request, {"username": staff.get_username()})
+
+
+def second_factor_failed(request: HttpRequest, staff: Staff) -> bool:
+    """A wrong code at the second step counts towards the lockout like a wrong password (it has
+    been audited as `auth.otp_failed`). True when the account is now locked at this address."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    AxesProxyHandler.user_login_failed(
+        sender=second_factor_failed, credentials={"username": staff.username}, request=request
+    )
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def is_locked_out(request: HttpRequest, staff: Staff) -> bool:
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return bool(AxesProxyHandler.is_locked(request, credentials={"username": staff.username}))
+
+
+def end_locked_sign_in(request: HttpRequest, staff: Staff) -> HttpResponse:
+    """The account is locked at this address: the half-signed-in session ends, and the sign-in
+    page says why (audited as auth.locked_out by `lockout_response`)."""
+    from django.contrib.auth import logout
+
+    username = staff.username
+    logout(request)
+    # Answered here; django-axes's middleware need not answer it again.
+    request.axes_locked_out = False  # type: ignore[attr-defined]
+    return lockout_response(request, credentials={"username": username})
+
+
 def sign_in_method(request: HttpRequest | None) -> str:
     """'oidc' for a session begun through the council's directory, else 'password': for the
     auth.sign_in audit event (web.signals), read from the backend Django stored at login."""
@@ -281,8 +384,9 @@ def lockout_response(
 
 
 def latest_sign_in_seq(staff_id: int) -> int:
+    """The seq of the account's latest complete sign-in (0 if none)."""
     seq = (
-        AuditEvent.objects.filter(actor_id=staff_id, action="auth.sign_in")
+        AuditEvent.objects.filter(actor_id=staff_id, action=SIGN_IN)
         .order_by("-seq")
         .values_list("seq", flat=True)
         .first()
@@ -291,11 +395,12 @@ def latest_sign_in_seq(staff_id: int) -> int:
 
 
 def is_superseded(staff_id: int, sign_in_seq: int) -> bool:
-    """A session is superseded when the account has signed in as often as allowed since."""
+    """A session is superseded when the account has completed a sign-in as often as allowed
+    since (a password alone, or a council sign-in still waiting for its code, does not count)."""
     limit = max_sessions()
     if limit <= 0:
         return False
-    newer = AuditEvent.objects.filter(actor_id=staff_id, action="auth.sign_in", seq__gt=sign_in_seq)[:limit]
+    newer = AuditEvent.objects.filter(actor_id=staff_id, action=SIGN_IN, seq__gt=sign_in_seq)[:limit]
     return len(list(newer.values_list("seq", flat=True))) >= limit
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -33,22 +34,73 @@ class AuditContextMiddleware:
 
 
 class PolicyAcknowledgementMiddleware:
-    """policy 1.2: staff see no personal data until they acknowledge the current policy."""
+    """The one policy gate in front of every page and every API operation (policy 1.2: staff see no
+    personal data until they acknowledge the current policy). A session or a bearer token whose
+    member of staff has not acknowledged the current version reaches only signing in and out, the
+    policy itself and static files: a page redirects to the policy, an API call gets 403 (audited).
+    Checked on every request, so a version published mid-session is asked for at once. Views and
+    endpoints need not (and do not) repeat it: a new one cannot forget it."""
 
-    OPEN_PREFIXES = ("/sign-in", "/sign-out", "/policy", "/static", "/api/", "/admin/login", "/health")
+    OPEN_PREFIXES = (
+        "/sign-in",
+        "/sign-out",
+        "/policy",
+        "/static",
+        "/health",
+        "/admin/login",
+        "/disclosures/download/",  # the recipient's public page, behind its own link and code
+        "/api/staff/policy/",  # reading and acknowledging the policy itself
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(self.OPEN_PREFIXES):
+        if request.path.startswith(self.OPEN_PREFIXES):
+            return self.get_response(request)
+        staff = _signed_in_staff(request)
+        if staff is not None:
             from discretion.access import has_acknowledged_current_policy
 
-            # Checked on every request, so a version published mid-session is asked for at once.
-            if not has_acknowledged_current_policy(user):
-                return HttpResponseRedirect(reverse("web:acknowledge-policy") + f"?next={request.path}")
+            if not has_acknowledged_current_policy(staff):
+                return self._refuse(request, staff)
         return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest, staff: Any) -> HttpResponse:
+        if not _wants_json(request):
+            return HttpResponseRedirect(reverse("web:acknowledge-policy") + f"?next={request.path}")
+        from django.http import JsonResponse
+
+        from discretion.access import refusal
+
+        refusal(
+            staff,
+            "policy.gate",
+            "The current policy is not acknowledged.",
+            details={"path": request.path[:200]},
+        )
+        return JsonResponse(
+            {"detail": "Read and acknowledge the current Confidentiality Policy first (policy 1.2)."},
+            status=403,
+        )
+
+
+BEARER_STAFF = "_discretion_bearer_staff"
+
+
+def _signed_in_staff(request: HttpRequest) -> Any:
+    """The member of staff behind this request: the session's, or for the API a bearer token's
+    (remembered on the request so the API's own authentication does not look it up twice)."""
+    if _wants_json(request):
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            from discretion.staff.tokens import staff_for_token
+
+            staff = staff_for_token(header.removeprefix("Bearer ").strip())
+            setattr(request, BEARER_STAFF, staff)
+            return staff
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -56,8 +108,9 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 class SessionLimitsMiddleware:
-    """Idle sessions end, and a new sign-in ends the account's older session (policy 1.2: an
-    account is one person's; an unattended or forgotten session is someone else's way in).
+    """Idle sessions end, and a new complete sign-in (second factor passed) ends the account's
+    older session (policy 1.2: an account is one person's; an unattended or forgotten session is
+    someone else's way in). A password alone ends nothing: it may be the stolen one.
 
     Installed after AuditContextMiddleware, so the ending is audited with its address."""
 
@@ -83,10 +136,10 @@ class SessionLimitsMiddleware:
             if last_seen is None or now - last_seen >= security.LAST_SEEN_GRANULARITY_SECONDS:
                 session[security.LAST_SEEN_KEY] = now
         response = self.get_response(request)
-        # Mark a session signed in during this request (sign-in cycles the key) with the
-        # sign-in it began with; later sign-ins of the account supersede it.
+        # A session the sign-in sequence did not mark (staff.security marks each step) gets the
+        # account's latest complete sign-in; later complete sign-ins supersede it.
         session = getattr(request, "session", None)
-        if session is not None:
+        if session is not None and not getattr(request, security.MARKED_ATTR, False):
             staff_id = session.get(SESSION_KEY)
             fresh = session.session_key != key_before or security.SIGN_IN_SEQ_KEY not in session
             if staff_id is not None and fresh:

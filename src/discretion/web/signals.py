@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and failed sign-in are audit events."""
+"""Sign-in, sign-out and failed sign-in are audit events (the sign-in sequence: staff.security)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,10 @@ def _ip(request: HttpRequest | None) -> dict[str, object]:
 
 @receiver(user_logged_in)
 def audit_sign_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: object) -> None:
-    from discretion.staff.security import sign_in_method
+    """The first factor (or, when no second is owed, the whole sign-in): staff.security."""
+    from discretion.staff.security import record_first_step
 
-    session = audit.session_digest(request.session.session_key) if request else ""
-    details: dict[str, object] = {"session": session}
-    if sign_in_method(request) == "oidc":
-        details["method"] = "oidc"
-    audit.record(user.pk, "auth.sign_in", object_type="staff", object_id=user.pk, details=details)
+    record_first_step(request, user)
 
 
 @receiver(user_logged_out)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("people/<str:ref>/", views.person, name="person"),
     path("cases/<str:ref>/", views.case, name="case"),
     path("cases/<str:ref>/break-glass/", views.break_glass, name="break-glass"),
+    path("cases/<str:ref>/shares/", views.case_shares, name="case-shares"),
     path("entries/<int:entry_id>/", views.entry, name="entry"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("audit/people/<str:ref>/", views.who_has_viewed, name="who-has-viewed"),

@@ -88,6 +88,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if security.is_verified(actor):
         return HttpResponseRedirect(next_url)
+    if security.is_locked_out(request, actor):
+        return security.end_locked_sign_in(request, actor)
     if not security.has_device(actor):
         return HttpResponseRedirect(reverse("web:two-factor-set-up") + "?" + urlencode({"next": next_url}))
     form = TwoFactorForm(request.POST if request.method == "POST" else None)
@@ -95,9 +97,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         try:
             device = security.verify_code(actor, form.cleaned_data["code"])
         except security.InvalidCode as exc:
+            if security.second_factor_failed(request, actor):
+                return security.end_locked_sign_in(request, actor)
             form.add_error("code", str(exc))
         else:
             otp_login(request, device)
+            # Only now does the sign-in count (and end the account's older session).
+            security.complete_sign_in(request, actor, second_factor="authenticator")
             return HttpResponseRedirect(next_url)
     return render(
         request, "web/two_factor.html", {"form": form, "next": next_url}, status=400 if form.errors else 200
@@ -113,14 +119,19 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     if security.has_device(actor):
         # A second device needs its own journey from a verified session; never from here.
         return HttpResponseRedirect(reverse("web:two-factor") + "?" + urlencode({"next": next_url}))
+    if security.is_locked_out(request, actor):
+        return security.end_locked_sign_in(request, actor)
     form = TwoFactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             device = security.confirm_device(actor, form.cleaned_data["code"])
         except security.InvalidCode as exc:
+            if security.second_factor_failed(request, actor):
+                return security.end_locked_sign_in(request, actor)
             form.add_error("code", str(exc))
         else:
             otp_login(request, device)
+            security.complete_sign_in(request, actor, second_factor="authenticator")
             return HttpResponseRedirect(next_url)
     device = security.pending_device(actor)
     context = {
@@ -214,13 +225,50 @@ def person(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def case(request: HttpRequest, ref: str) -> HttpResponse:
+    from discretion.records import sharing
+
+    actor = _actor(request)
     try:
-        view = access.get_case_for(_actor(request), ref=ref)
+        view = access.get_case_for(actor, ref=ref)
     except access.NotFound:
         return not_found(request)
     except access.AccessDenied as exc:
         return refused(request, exc, case_ref=ref)
-    return render(request, "web/case.html", {"view": view})
+    supervisees = sharing.supervisees_of(actor) if view.grant.basis == access.Basis.ALLOCATED else []
+    shares = sharing.shares_on(actor, view.case.pk) if supervisees else []
+    shared_with = {share.supervisee_id for share in shares}
+    return render(
+        request,
+        "web/case.html",
+        {
+            "view": view,
+            "shares": shares,
+            "can_share": [s for s in supervisees if s.pk not in shared_with],
+            "error": request.session.pop("share_error", ""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def case_shares(request: HttpRequest, ref: str) -> HttpResponse:
+    """The responsible member of staff shares this case with a volunteer or student, or stops."""
+    from discretion.records import sharing
+
+    actor = _actor(request)
+    username = request.POST.get("supervisee", "")
+    try:
+        if request.POST.get("action") == "stop":
+            sharing.stop_sharing(actor, ref=ref, supervisee_username=username)
+        else:
+            sharing.share_case(actor, ref=ref, supervisee_username=username)
+    except access.NotFound:
+        return not_found(request)
+    except access.AccessDenied as exc:
+        return refused(request, exc, case_ref=ref)
+    except access.NotPermitted as exc:
+        request.session["share_error"] = str(exc)
+    return HttpResponseRedirect(reverse("web:case", args=[ref]) + "#sharing")
 
 
 @login_required

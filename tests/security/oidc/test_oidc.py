@@ -61,8 +61,10 @@ def test_first_council_sign_in_links_by_email_then_asks_for_the_code(client, wor
     [(link, details)] = _events("auth.sso_linked")
     assert link.actor_id == worker.pk
     assert details["sub"] == "8c1f-amina" and details["issuer"] == oidc_provider.issuer
-    [(_sign_in, sign_in_details)] = _events("auth.sign_in", actor_id=worker.pk)
-    assert sign_in_details["method"] == "oidc"
+    # Accepted by the directory, but not yet signed in: the code is still owed.
+    [(_step, step_details)] = _events("auth.first_factor_passed", actor_id=worker.pk)
+    assert step_details["method"] == "oidc"
+    assert not _events("auth.sign_in", actor_id=worker.pk)
 
     # Not past the second step: every page leads to it; the set-up step for a new member of staff.
     assert client.get("/people/")["Location"].startswith("/sign-in/two-factor/?next=")
@@ -211,6 +213,30 @@ def test_a_council_sign_in_ends_the_older_session(client, world, oidc_provider, 
     assert "auth.session_superseded" in audit_actions(actor_id=worker.pk)
 
 
+def test_a_council_sign_in_still_owing_its_code_ends_nothing_until_the_code(
+    client, world, oidc_provider, settings, audit_actions
+):
+    from tests.security.conftest import add_device, code_for
+
+    settings.DISCRETION_OIDC_TRUST_IDP_MFA = False
+    worker = _staff(world)
+    device = add_device(worker)
+    password_sign_in(client, worker)
+    assert client.post("/sign-in/two-factor/", {"code": code_for(device)}).status_code == 302
+    assert client.get("/").status_code == 200
+
+    elsewhere = type(client)()
+    council_sign_in(elsewhere, oidc_provider, directory_user(worker, amr=["mfa"]))
+    assert client.get("/").status_code == 200
+    assert "auth.session_superseded" not in audit_actions(actor_id=worker.pk)
+    assert (
+        elsewhere.post("/sign-in/two-factor/", {"code": code_for(device, steps_ahead=1)}).status_code == 302
+    )
+    assert client.get("/")["Location"].startswith("/sign-in/?signed_out=elsewhere")
+    [(_event, details)] = _events("auth.sign_in", actor_id=worker.pk, details__contains='"method":"oidc"')
+    assert details["second_factor"] == "authenticator"
+
+
 def test_an_idle_council_session_ends(client, world, oidc_provider, settings):
     from discretion.staff import security
 
@@ -261,8 +287,8 @@ def test_password_sign_in_still_works_beside_it(client, world, oidc_provider):
     worker = _staff(world)
     response = password_sign_in(client, worker)
     assert response.status_code == 302
-    [(_event, details)] = _events("auth.sign_in", actor_id=worker.pk)
-    assert details.get("method", "password") == "password"
+    [(_event, details)] = _events("auth.first_factor_passed", actor_id=worker.pk)
+    assert details["method"] == "password"
 
 
 def test_unlinking_lets_the_next_sign_in_link_again(client, world, oidc_provider):

@@ -1,0 +1,152 @@
+"""Documents that come with a request, and the second person's check that makes them evidence.
+
+A court order, written consent, a Children's Guardian's appointment or an inspector's authority
+counts as a fact for the policy only once a second person with the right role has checked it:
+Legal Services for a court order (policy 1.5), information governance for the rest (policy 1.4,
+2.2, 2.4). The check is recorded with who, when and what they saw; until then the decision says
+the document is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import IO, Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from discretion import access
+from discretion.audit import services as audit
+from discretion.policy import Document
+from discretion.requests.models import RequestDocument, RequestEvent, State
+from discretion.requests.services import (
+    InvalidInput,
+    NotPermitted,
+    _locked,
+    _redecide,
+    _require_handler,
+    _require_undecided,
+    _without_approvals,
+)
+from discretion.staff.models import Role, Staff
+
+FINISHED = {State.RELEASED, State.REFUSED, State.CLOSED}
+
+
+def checker_role(code: str) -> str:
+    """Who checks a document before it counts: Legal Services a court order, otherwise the IGO."""
+    return Role.LEGAL if code == Document.COURT_ORDER else Role.IGO
+
+
+@transaction.atomic
+def add_document(
+    actor: Staff, request_id: int, code: str, upload: IO[bytes], *, name: str, content_type: str, size: int
+) -> RequestDocument:
+    """The handler attaches a document that came with the request. It is not yet a fact: it waits
+    for a second person's check (`check_document`)."""
+    req = _locked(request_id)
+    _require_handler(actor, req)
+    _require_undecided(req)
+    if code not in {d.value for d in Document}:
+        raise InvalidInput("Select what the document is")
+    content = upload.read()
+    digest = hashlib.sha256(content).hexdigest()
+    doc = RequestDocument(
+        request=req,
+        code=code,
+        original_name=name[:200],
+        content_type=content_type,
+        size=size,
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    doc.file.save(f"request-{req.pk}-{digest[:12]}", File(io.BytesIO(content)), save=False)
+    doc.save()
+    audit.record_for_people(
+        actor.pk,
+        "request.document_added",
+        req.subject_links.values_list("person_id", flat=True),
+        object_type="request",
+        object_id=req.pk,
+        details={"code": code, "sha256": digest, "document": doc.pk},
+    )
+    RequestEvent.objects.create(
+        request=req,
+        actor=actor,
+        action="document_added",
+        from_state=req.state,
+        to_state=req.state,
+        note=f"{code}: waiting for a check",
+    )
+    return doc
+
+
+@transaction.atomic
+def check_document(
+    actor: Staff, request_id: int, document_id: int, *, accept: bool, note: str
+) -> RequestDocument:
+    """A second person with the right role checks a document: accepted, it becomes a fact and the
+    decision is made again; rejected, it stays on file and counts for nothing."""
+    access._require_active(actor)
+    req = _locked(request_id)
+    doc = RequestDocument.objects.filter(pk=document_id, request=req).first()
+    if doc is None:
+        raise access.NotFound("No such document.")
+    role = checker_role(doc.code)
+    if actor.is_supervised or actor.role != role:
+        raise access.refusal(
+            actor,
+            "request.document_check",
+            "Only Legal Services can check a court order."
+            if role == Role.LEGAL
+            else "Only information governance can check this document.",
+            object_type="request",
+            object_id=req.pk,
+        )
+    if actor.pk in {doc.uploaded_by_id, req.handler_id, req.requester_staff_id}:
+        raise NotPermitted("Someone other than the person who added the document must check it.")
+    if doc.checked_at is not None:
+        raise NotPermitted("This document has already been checked.")
+    if req.state in FINISHED:
+        raise NotPermitted("This request is finished.")
+    note = note.strip()
+    if not note:
+        raise InvalidInput("Enter what you checked (for example, the court, case number and date)")
+    if len(note) > 4000:
+        raise InvalidInput("What you checked must be 4000 characters or fewer")
+    doc.checked_by = actor
+    doc.checked_at = timezone.now()
+    doc.accepted = accept
+    doc.check_note = note
+    doc.save(update_fields=["checked_by", "checked_at", "accepted", "check_note"])
+    audit.record(
+        actor.pk,
+        "request.document_checked",
+        object_type="request",
+        object_id=req.pk,
+        reason=note,
+        details={"document": doc.pk, "code": doc.code, "accepted": accept},
+    )
+    RequestEvent.objects.create(
+        request=req,
+        actor=actor,
+        action="document_checked",
+        from_state=req.state,
+        to_state=req.state,
+        note=f"{doc.code}: {'accepted' if accept else 'not accepted'}. {note}",
+    )
+    if accept and req.state not in FINISHED:
+        _take_as_fact(actor, req, doc.code)
+    return doc
+
+
+def _take_as_fact(actor: Staff, req: Any, code: str) -> None:
+    documents = sorted(set(req.facts.get("documents", [])) | {code})
+    changes: dict[str, Any] = {"documents": documents}
+    if code == Document.WRITTEN_CONSENT:
+        changes["consent"] = "written"
+    facts = {**req.facts, **changes}
+    if req.state in {State.RECEIVED, State.NEED_MORE, State.REFERRED, State.APPROVED, State.PREPARING}:
+        _redecide(req, actor, _without_approvals(req, actor, facts))
