@@ -83,12 +83,16 @@ def check_read(sar: SarCase, attachment_ids: Iterable[int]) -> None:
     """Once reading has begun, a bundle waits for every included document to be read. Before it
     begins (no worker has picked it up), attachments follow the by-hand rule: included whole only
     once a reviewer has read one and marked it to include."""
-    begun = SarDocument.objects.filter(sar=sar).exclude(status=DocumentStatus.PENDING, claimed_at__isnull=True)
+    begun = SarDocument.objects.filter(sar=sar).exclude(
+        status=DocumentStatus.PENDING, claimed_at__isnull=True
+    )
     if not begun.exists():
         return
     docs = SarDocument.objects.filter(sar=sar, attachment_id__in=list(attachment_ids))
     if docs.filter(status__in=OPEN).exists():
-        totals = SarDocument.objects.filter(sar=sar).aggregate(done=Sum("pages_done"), known=Sum("page_count"))
+        totals = SarDocument.objects.filter(sar=sar).aggregate(
+            done=Sum("pages_done"), known=Sum("page_count")
+        )
         raise StillReading(
             f"The documents are still being read ({totals['done'] or 0} of {totals['known'] or 0} pages so far): "
             "build the bundle once they are all read"
