@@ -4,6 +4,7 @@ redacted string, in its text or in an OCR of its pages. Real files, real Tessera
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import subprocess
@@ -17,6 +18,7 @@ from discretion.information_rights.documents import pipeline, reads
 from discretion.information_rights.documents import services as documents
 from discretion.information_rights.documents.models import DocumentStatus, PageBox, SarDocument, SarPage
 from discretion.information_rights.documents.synthetic import carefile
+from discretion.information_rights.pdf import redaction_log_csv
 
 SMALL = carefile.Plan(pages=16, scanned=4, word=2, emails=3, duplicated_letter_copies=2)
 
@@ -137,6 +139,15 @@ def test_released_bundle_holds_no_redacted_string_in_text_or_ocr(igo, care_file,
     page = SarPage.objects.filter(sar=sar, source="ocr").first()
     drawn = documents.draw_box(igo, page.pk, x0=0.05, y0=0.05, x1=0.5, y1=0.07, reason="third_party")
     assert drawn.decision == "accepted"
+    log = [r for r in csv.DictReader(io.StringIO(redaction_log_csv(sar))) if r["box"]]
+    row = next(r for r in log if r["box"] == str(drawn.pk))
+    assert (row["page"], row["reason"], row["decided_by"], row["action"]) == (
+        str(page.number),
+        "third_party",
+        igo.username,
+        "draw",
+    )
+    assert len({r["box"] for r in log}) == PageBox.objects.filter(sar=sar).count()
     content = services.build_bundle(igo, sar.pk)
     withheld = {b.text for b in PageBox.objects.filter(sar=sar).exclude(decision="rejected")}
     names = {w for full in care_file.third_parties for w in full.split()}
