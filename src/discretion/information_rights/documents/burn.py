@@ -51,6 +51,8 @@ def page_pdf(burned: Image.Image, reading: ocr.Reading) -> bytes:
     pdf.setTitle("")
     pdf.setAuthor("")
     pdf.setCreator("")
+    pdf.setSubject("")
+    pdf.setKeywords("")
     from reportlab.lib.utils import ImageReader
 
     pdf.drawImage(ImageReader(jpeg), 0, 0, width=width_pt, height=height_pt)

@@ -26,7 +26,14 @@ class InvalidInput(ValueError):
 
 
 def is_igo(actor: Staff) -> bool:
-    return actor.is_active and not actor.has_ended() and actor.role == Role.IGO and not actor.is_supervised
+    """An information governance officer, active, who has acknowledged the current policy (1.2)."""
+    return (
+        actor.is_active
+        and not actor.has_ended()
+        and actor.role == Role.IGO
+        and not actor.is_supervised
+        and access.has_acknowledged_current_policy(actor)
+    )
 
 
 def refuse(actor: Staff, object_type: str, object_id: int, what: str) -> access.NotFound:
