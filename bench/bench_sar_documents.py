@@ -116,6 +116,9 @@ def child_main(kind: str, igo_id: int, sar_id: int) -> None:
         Path(os.environ["BENCH_BUNDLE"]).write_bytes(content)
         out = {"bytes": len(content)}
     out["seconds"] = time.perf_counter() - t0
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds (this process and its Tesseracts): what the work costs whatever else the machine runs.
+    out["cpu_seconds"] = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
     out["tesseract_peak_mib"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     print(json.dumps(out))
 
