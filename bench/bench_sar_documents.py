@@ -156,14 +156,17 @@ def baseline_tesseract(sar_id: int) -> dict[str, float]:
             if page.words is None and page.ocr_image is not None:
                 page.ocr_image.save(folder / f"{count:05d}.png")
                 count += 1
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     for image in sorted(folder.glob("*.png")):
         subprocess.run(["tesseract", str(image), "stdout"], check=True, capture_output=True)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "pages": count,
         "seconds": round(seconds, 1),
         "pages_per_second": round(count / seconds, 3) if seconds else 0,
+        "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
     }
 
 
