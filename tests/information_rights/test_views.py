@@ -157,7 +157,7 @@ def test_foi_transferred_to_subject_access(igo_client, audit_actions):
 def test_practitioner_cannot_open_casework(client, world):
     client.force_login(world.staff())
     assert client.get(reverse("information_rights:dashboard")).status_code == 403
-    assert client.get(reverse("information_rights:request-new")).status_code == 200  # form renders
+    assert client.get(reverse("information_rights:request-new")).status_code == 403  # not even the form
     response = client.post(
         reverse("information_rights:request-new"),
         {

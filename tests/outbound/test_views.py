@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.test import Client
@@ -142,8 +143,14 @@ def test_a_volunteer_on_the_compose_page_is_refused_and_their_supervisor_told(
     volunteer = world.staff(employment_type="volunteer", responsible=scene.worker, team=scene.team)
     sharing.share_case(scene.worker, ref=scene.case.ref, supervisee_username=volunteer.username)
     client.force_login(volunteer)
+    assert client.get(compose_url(scene)).status_code == 403
     response = client.post(compose_url(scene), form(CASE_UPDATE, action="secure_link"))
-    assert response.status_code == 400
-    assert b"Volunteers and work-experience students cannot send personal data" in response.content
+    assert response.status_code == 403
+    assert b"cannot write to people outside the council" in response.content
     assert Disclosure.objects.count() == 0
+    # The service refuses too, whatever the front (test_services), and tells their supervisor.
+    from discretion.outbound import services
+
+    with contextlib.suppress(services.Blocked):
+        services.send_message(volunteer, to="nan.walsh@gmail.com", subject="x", body=CASE_UPDATE)
     assert Alert.objects.get(kind="supervised_release").recipient == scene.worker

@@ -188,7 +188,10 @@ def print_letter(request: HttpRequest, message_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def letter_posted(request: HttpRequest, message_id: int) -> HttpResponse:
     actor = _actor(request)
-    letter = next((m for m in services.print_queue(actor) if m.pk == message_id), None)
+    try:
+        letter = next((m for m in services.print_queue(actor) if m.pk == message_id), None)
+    except access.NotPermitted:
+        letter = None  # the same answer as for a letter that does not exist
     if letter is None:
         return not_found(request)
     form = PostedForm(request.POST or None, initial={"posted_on": timezone.localdate()})

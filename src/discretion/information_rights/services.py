@@ -90,11 +90,18 @@ def sar_cal() -> deadlines.WorkingCalendar:
 # --- permissions --------------------------------------------------------------------------
 
 
+def is_igo(actor: Staff) -> bool:
+    return actor.is_active and not actor.has_ended() and actor.role == Role.IGO and not actor.is_supervised
+
+
 def _require_igo(actor: Staff) -> None:
+    """FOI, EIR and subject-access casework is information governance's; a refusal is audited."""
     if not actor.is_active or actor.has_ended():
-        raise NotPermitted("Your account is not active.")
+        raise access.refusal(actor, "information_rights", "Your account is not active.")
     if actor.role != Role.IGO or actor.is_supervised:
-        raise NotPermitted("Only an information governance officer can do this.")
+        raise access.refusal(
+            actor, "information_rights", "Only an information governance officer can do this."
+        )
 
 
 def _require_handler_or_igo(actor: Staff, req: InfoRequest) -> None:
@@ -1387,7 +1394,13 @@ def list_sars(actor: Staff) -> list[SarCase]:
     """The subject-access list (requesters are data subjects or act for one): audited, ids only."""
     _require_igo(actor)
     rows = list(SarCase.objects.select_related("handler").order_by("-received_on", "-id")[:500])
-    audit.record(actor.pk, "ir.sars.listed", object_type="sar", details={"shown": [s.pk for s in rows]})
+    audit.record_for_people(
+        actor.pk,
+        "ir.sars.listed",
+        [s.subject_id for s in rows if s.subject_id is not None],
+        object_type="sar",
+        details={"shown": [s.pk for s in rows]},
+    )
     return rows
 
 

@@ -234,6 +234,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
+    if not services.is_igo(_actor(request)):
+        return _forbidden(request, access.NotPermitted("Only an information governance officer can do this."))
+
     def create(actor: Staff, d: dict[str, Any]) -> str:
         req = services.log_request(
             actor,
@@ -477,6 +480,8 @@ def sar_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sar_new(request: HttpRequest) -> HttpResponse:
+    if not services.is_igo(_actor(request)):
+        return _forbidden(request, access.NotPermitted("Only an information governance officer can do this."))
     form = forms.OpenSarForm(request.POST if request.method == "POST" else None)
 
     def create(actor: Staff, d: dict[str, Any]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from discretion.api import BearerToken, actor
@@ -90,3 +90,62 @@ def _base64(text: str, name: str) -> bytes:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         raise services.InvalidInput(f"attachment {name}: content_base64 is not valid base64") from None
+
+
+class MessageIn(Schema):
+    to: list[str] = Field(..., min_length=1, max_length=services.MAX_RECIPIENTS)
+    subject: str = Field("", max_length=200)
+    body: str = Field("", max_length=100_000)
+    route: str = Field("", description="email, secure_link, secure_email or encrypted_email; empty: best")
+    request_id: int | None = Field(None, description="The approved request this message answers")
+    recipient_name: str = Field("", max_length=200)
+    recipient_organisation: str = Field("", max_length=200)
+    purpose: str = Field("", max_length=60)
+
+
+class SentOut(Schema):
+    route: str
+    messages: int
+    disclosures: list[int]
+    one_time_codes: dict[str, str]  # recipient -> code, for a secure link: shown once, never stored in clear
+
+
+@router.post("/cases/{ref}/messages", response={201: SentOut})
+def send(request: HttpRequest, ref: str, payload: MessageIn) -> Status[SentOut]:
+    """Write to someone outside the council about a case: the same gateway as the compose page
+    (need to know on the case; personal data only as the answer to an approved request, by a secure
+    route, registered; never from a volunteer or student). A block is a 403 saying what was found."""
+    from discretion import access
+
+    staff = actor(request)
+    if staff.is_supervised:
+        raise HttpError(
+            403, "Volunteers and work-experience students cannot write to people outside the council."
+        )
+    view = access.get_case_for(staff, ref=ref)
+    try:
+        sent = services.send_message(
+            staff,
+            to=payload.to,
+            subject=payload.subject,
+            body=payload.body,
+            route=payload.route or None,
+            case_id=view.case.pk,
+            request_id=payload.request_id,
+            recipient_name=payload.recipient_name,
+            recipient_organisation=payload.recipient_organisation,
+            purpose=payload.purpose,
+        )
+    except services.Blocked as exc:
+        raise HttpError(403, str(exc)) from None
+    except services.InvalidInput as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(
+        201,
+        SentOut(
+            route=str(sent.route),
+            messages=len(sent.messages),
+            disclosures=[r.disclosure.pk for r in sent.releases],
+            one_time_codes={r.message.recipient_address: r.link_code for r in sent.releases if r.link_code},
+        ),
+    )

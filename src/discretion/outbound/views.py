@@ -65,6 +65,17 @@ def _check_form(form: ComposeForm) -> services.Check | None:
 @require_http_methods(["GET", "POST"])
 def compose(request: HttpRequest, ref: str) -> HttpResponse:
     actor = _actor(request)
+    if actor.is_supervised:  # policy 1.2: they never send anything about a case outside the council
+        return render(
+            request,
+            "web/refused.html",
+            {
+                "message": "Volunteers and work-experience students cannot write to people outside the "
+                "council. Ask the member of staff responsible for you.",
+                "can_break_glass": False,
+            },
+            status=403,
+        )
     try:
         view = access.get_case_for(actor, ref=ref)
     except access.NotFound:

@@ -36,7 +36,7 @@ from discretion.requests.forms import (
     WhyForm,
 )
 from discretion.requests.models import InformOutcome, Request, State, TaskKind
-from discretion.staff.models import Staff
+from discretion.staff.models import Role, Staff
 from discretion.web.views import not_found, refused
 
 SESSION_KEY = "request_intake"
@@ -87,8 +87,14 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "web/refused.html", {"message": message, "can_break_glass": False}, status=403)
 
 
+def _may_log(actor: Staff) -> bool:
+    return actor.role != Role.PRESS and not actor.is_supervised
+
+
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
+    if not _may_log(_actor(request)):
+        return _forbidden(request, "Your role cannot log requests for information.")
     _save_draft(request, {})
     return HttpResponseRedirect(reverse("requests:step", args=["who"]))
 
@@ -138,6 +144,8 @@ def _create(request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
 def step(request: HttpRequest, name: str) -> HttpResponse:
     if name not in STEPS:
         return not_found(request)
+    if not _may_log(_actor(request)):
+        return _forbidden(request, "Your role cannot log requests for information.")
     draft = _draft(request)
     if name != "who" and "who" not in draft:
         return HttpResponseRedirect(reverse("requests:step", args=["who"]))

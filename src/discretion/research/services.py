@@ -169,8 +169,12 @@ def requests_for(actor: Staff) -> QuerySet[ResearchRequest]:
 
 
 def get_request_for(actor: Staff, request_id: int) -> ResearchRequest:
+    """A research request for its submitter, research governance or information governance; anyone
+    else gets the answer a missing one gets, and the refusal is audited."""
     req = requests_for(actor).filter(pk=request_id).first()
     if req is None:
+        if ResearchRequest.objects.filter(pk=request_id).exists():
+            access.refusal(actor, "research.request", "No such research request.", object_id=request_id)
         raise NotFound("No such research request.")
     return req
 

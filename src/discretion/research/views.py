@@ -39,6 +39,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
+    if _actor(request).is_supervised:
+        return _refused(request, "Volunteers and students cannot submit research requests.")
     form = SubmissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from discretion.access import NotFound, NotPermitted
+from discretion.access import NotFound, NotPermitted, refusal
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.csv_cells import safe_row
@@ -76,7 +76,7 @@ def overseen_staff(actor: Staff) -> QuerySet[Staff]:
         return Staff.objects.filter(Q(team_id__in=teams) | Q(responsible_staff__team_id__in=teams)).exclude(
             pk=actor.pk
         )
-    raise NotPermitted("Only team managers and information governance can see this.")
+    raise refusal(actor, "staff.oversight", "Only team managers and information governance can see this.")
 
 
 def _staff(staff_id: int) -> Staff:
@@ -546,8 +546,12 @@ def alerts_for(actor: Staff, *, open_only: bool = False) -> QuerySet[Alert]:
 
 
 def get_alert_for(actor: Staff, alert_id: int) -> Alert:
+    """An alert for those who may review it; anyone else gets the answer a missing alert gets, and
+    the refusal is audited."""
     alert = alerts_for(actor).filter(pk=alert_id).first()
     if alert is None:
+        if Alert.objects.filter(pk=alert_id).exists():
+            refusal(actor, "alert.read", "No such alert.", object_type="alert", object_id=alert_id)
         raise NotFound("No such alert.")
     audit.record(actor.pk, "alert.read", object_type="alert", object_id=alert.pk)
     return alert

@@ -209,6 +209,10 @@ def person(request: HttpRequest, ref: str) -> HttpResponse:
             error = str(exc)
         except access.NotPermitted as exc:
             error = str(exc)
+        except access.NotFound:
+            return not_found(request)
+        except access.AccessDenied as exc:
+            return refused(request, exc)
     try:
         view = access.get_person_for(actor, ref=ref)
     except access.NotFound:
@@ -293,6 +297,10 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
                 return HttpResponseRedirect(reverse("web:entry", args=[entry_id]))
             except access.NotPermitted as exc:
                 form.add_error("file", str(exc))
+            except access.NotFound:
+                return not_found(request)
+            except access.AccessDenied as exc:
+                return refused(request, exc)
         status = 400
     try:
         item, grant = access.get_entry_for(actor, entry_id)
