@@ -109,6 +109,7 @@ PAGE_READS: dict[str, Call] = {
     "information_rights:sar-new": Call(both(IGO)),
     "information_rights:sar": Call(both(IGO), sar),
     "information_rights:sar-redaction-log": Call(both(IGO), sar),
+    "information_rights:sar-documents": Call(both(IGO), sar),
     "outbound:compose": Call(sides(A_RECORD - SUPERVISED, B_RECORD), case),
     "research:list": Call(both(EVERYONE)),  # each sees their own submissions
     "research:submit": Call(both(STAFF)),
@@ -141,6 +142,9 @@ NOT_READ = {
     "requests:start",  # redirects to the first question
     "outbound:sent",  # shown once after sending
     "information_rights:request-letter", "information_rights:sar-review", "information_rights:sar-bundle",
+    # No document pages in this world: tests/information_rights/test_document_review.py covers them.
+    "information_rights:sar-page", "information_rights:sar-page-image", "information_rights:sar-page-action",
+    "information_rights:sar-box-action", "information_rights:sar-documents-read",
 }  # fmt: skip
 
 
@@ -354,6 +358,7 @@ API: dict[tuple[str, str], Call] = {
     ("get", "/api/information-rights/dashboard"): J(both(IGO)),
     ("get", "/api/information-rights/sar/{sar_id}"): J(both(IGO), P(sar_id=lambda w, s: s.sar.pk)),
     ("get", "/api/information-rights/sar/{sar_id}/redactions"): J(both(IGO), P(sar_id=lambda w, s: s.sar.pk)),
+    ("get", "/api/information-rights/sar/{sar_id}/documents"): J(both(IGO), P(sar_id=lambda w, s: s.sar.pk)),
     ("post", "/api/information-rights/sar/{sar_id}/compile"): J(
         both(IGO), P(sar_id=lambda w, s: s.sar.pk), lambda w, s: {}
     ),
@@ -463,6 +468,17 @@ IGO_ONLY_STATEFUL = {
     ("post", "/api/information-rights/sar/{sar_id}/reviews"),
     ("post", "/api/information-rights/sar/{sar_id}/reviews/{review_id}/decision"),
     ("post", "/api/research/requests/{request_id}/extracts"),
+    # Document pages and boxes (none in this world; tests/information_rights/test_document_review.py).
+    ("post", "/api/information-rights/sar/{sar_id}/documents/read"),
+    ("get", "/api/information-rights/pages/{page_id}"),
+    ("get", "/api/information-rights/pages/{page_id}/image"),
+    ("post", "/api/information-rights/pages/{page_id}/boxes"),
+    ("post", "/api/information-rights/pages/{page_id}/words"),
+    ("post", "/api/information-rights/pages/{page_id}/check"),
+    ("post", "/api/information-rights/pages/{page_id}/duplicates/decision"),
+    ("post", "/api/information-rights/boxes/{box_id}/decision"),
+    ("post", "/api/information-rights/boxes/{box_id}/geometry"),
+    ("post", "/api/information-rights/boxes/{box_id}/apply-to-all"),
 }
 BEARER_ONLY = {("post", "/api/outbound/check")}  # a mail server's service account (tests/outbound)
 
@@ -615,6 +631,8 @@ def test_authorisation_matrix(world: Any) -> None:
                 "redaction_id": 1,
                 "attachment_id": side.attachment.pk,
                 "review_id": 1,
+                "page_id": 1,
+                "box_id": 1,
             }
             url = _fill(path, params)
             for role, client in clients.items():

@@ -60,8 +60,7 @@ def _errors(form: forms.Form) -> str:
     return "; ".join(str(m) for errors in form.errors.values() for m in errors)
 
 
-@login_required
-def documents_page(request: HttpRequest, pk: int) -> HttpResponse:
+def _documents(request: HttpRequest, pk: int, *, error: str = "", status: int = 200) -> HttpResponse:
     try:
         sar, rows = reads.document_queue(_actor(request), pk)
         progress = reads.progress_for(_actor(request), pk)
@@ -70,8 +69,20 @@ def documents_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "information_rights/sar_documents.html",
-        {"sar": sar, "rows": rows, "progress": progress, "reading": rows and not progress.finished},
+        {
+            "sar": sar,
+            "rows": rows,
+            "progress": progress,
+            "reading": rows and not progress.finished,
+            "error": error,
+        },
+        status=status,
     )
+
+
+@login_required
+def documents_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _documents(request, pk)
 
 
 @login_required
@@ -81,8 +92,8 @@ def start_reading(request: HttpRequest, pk: int) -> HttpResponse:
         reads.start_reading(_actor(request), pk)
     except REFUSALS:
         return _not_found(request)
-    except services.InvalidInput:
-        pass  # the documents page says what is missing
+    except services.InvalidInput as exc:
+        return _documents(request, pk, error=str(exc), status=400)
     return HttpResponseRedirect(reverse("information_rights:sar-documents", args=[pk]))
 
 
