@@ -69,6 +69,28 @@ def _entry(world: Any, case: Any, text: str, **flags: Any) -> Any:
     return world.entry(case, text, **flags)
 
 
+def _prepared_request(worker: Any, side: Side, key: str) -> Any:
+    """A GP's section 47 request, every check done and an entry chosen: ready to release."""
+    from discretion.requests import services as requests
+
+    gp = requests.Requester(
+        name="Dr Okafor", category="other_agency", contact=f"gp.{key}@nhs.example", works_with_child=True
+    )
+    req = requests.log_request(
+        worker,
+        requester=gp,
+        channel="secure_email",
+        person_ids=[side.person.pk],
+        information=["child_personal"],
+        purpose="section_47_enquiry",
+    )
+    for kind in ("verify_identity", "verify_entitlement"):
+        requests.complete_task(worker, req.pk, kind, note="Checked.")
+    requests.complete_task(worker, req.pk, "inform_subject", note="Told.", outcome="told")
+    requests.select_entries(worker, req.pk, {side.entry.pk: "What the GP needs"})
+    return req
+
+
 def build(world: Any) -> MatrixWorld:
     from discretion.information_rights import services as ir
     from discretion.records import services as records
@@ -140,34 +162,9 @@ def build(world: Any) -> MatrixWorld:
             content_type="application/pdf",
             size=len(PDF),
         )
-        gp = requests.Requester(
-            name="Dr Okafor", category="other_agency", contact=f"gp.{key}@nhs.example", works_with_child=True
-        )
-        side.approved = requests.log_request(
-            worker,
-            requester=gp,
-            channel="secure_email",
-            person_ids=[side.person.pk],
-            information=["child_personal"],
-            purpose="section_47_enquiry",
-        )
-        for kind in ("verify_identity", "verify_entitlement"):
-            requests.complete_task(worker, side.approved.pk, kind, note="Checked.")
-        requests.complete_task(worker, side.approved.pk, "inform_subject", note="Told.", outcome="told")
-        requests.select_entries(worker, side.approved.pk, {side.entry.pk: "What the GP needs"})
+        side.approved = _prepared_request(worker, side, key)
         # A release by post of a third request, so there is a letter to print.
-        posted = requests.log_request(
-            worker,
-            requester=gp,
-            channel="secure_email",
-            person_ids=[side.person.pk],
-            information=["child_personal"],
-            purpose="section_47_enquiry",
-        )
-        for kind in ("verify_identity", "verify_entitlement"):
-            requests.complete_task(worker, posted.pk, kind, note="Checked.")
-        requests.complete_task(worker, posted.pk, "inform_subject", note="Told.", outcome="told")
-        requests.select_entries(worker, posted.pk, {side.entry.pk: "What the GP needs"})
+        posted = _prepared_request(worker, side, key)
         release = requests.release_request(worker, posted.pk, channel="post", address="1 Surgery Lane")
         side.letter = release.message
         side.alert = raise_alert("bulk_reading", about=worker, recipient=manager, summary="Read 300 records")

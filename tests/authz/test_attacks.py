@@ -143,6 +143,14 @@ def test_2_and_3_nothing_personal_leaves_by_the_api_without_a_request_nor_from_a
     assert volunteer.get(f"/outbound/cases/{scene['kayden_case'].ref}/compose/").status_code == 403
     assert Disclosure.objects.count() == 0
     assert AuditEvent.objects.filter(action="outbound.no_lawful_basis", person_id=scene["kayden"].pk).exists()
+    from discretion.outbound import services as outbound
+
+    with pytest.raises(outbound.Blocked):
+        outbound.send_message(scene["amy"], to="nan@example.org", subject="Update", body=CASE_UPDATE)
+    # Shown to her responsible member of staff, on their alerts page.
+    alerts = client.get("/staff/alerts/").content.decode()
+    assert "Tried to send personal data outside the council" in alerts
+    assert volunteer.get("/staff/alerts/").status_code == 403
 
 
 def test_4_a_volunteer_sees_only_what_was_shared_and_never_an_nhs_number(scene: Any, world: Any) -> None:
@@ -199,7 +207,7 @@ def test_8_refusals_on_the_register_sar_alerts_research_and_audit_are_audited(sc
         "/api/disclosures/",
         "/information-rights/sar/",
         "/api/information-rights/sar/1",
-        "/staff/alerts/",
+        "/staff/compliance/",
         f"/audit/people/{scene['kayden'].ref}/",
     ):
         assert sarah.get(path).status_code in (403, 404), path

@@ -122,7 +122,7 @@ PAGE_READS: dict[str, Call] = {
         sides(frozenset({"worker_a"}), frozenset({"worker_b"})), P(record_id=lambda w, s: s.commercial.pk)
     ),
     "disclosures:register": Call(both(frozenset({"manager_a", "igo"}))),
-    "disclosures:shared-with": Call(sides(A_RECORD, B_RECORD), person),
+    "disclosures:shared-with": Call(sides(A_RECORD - SUPERVISED, B_RECORD), person),  # not volunteers
     "disclosures:print-queue": Call(both(STAFF)),  # each sees the letters they released
     "disclosures:print-letter": Call(sides(frozenset({"worker_a", "igo"}), REQUEST_B), letter),
     "disclosures:letter-posted": Call(sides(frozenset({"worker_a", "igo"}), REQUEST_B), letter),
@@ -131,7 +131,7 @@ PAGE_READS: dict[str, Call] = {
     "staff:supervisees": Call(both(EVERYONE)),
     "staff:activate": Call(both(frozenset({"worker_a"})), P(staff_id=lambda w, s: w.staff["volunteer_a"].pk)),
     "staff:publish-policy": Call(both(frozenset({"igo", "admin"}))),
-    "staff:alerts": Call(both(frozenset({"manager_a", "igo", "admin"}))),
+    "staff:alerts": Call(both(STAFF)),  # each sees the alerts sent to them (managers: their staff's)
     "staff:alert": Call(sides(frozenset({"manager_a", "igo"}), IGO), alert),
 }
 
@@ -332,7 +332,7 @@ API: dict[tuple[str, str], Call] = {
         both(NOBODY), approved, lambda w, s: {"approve": True, "reasoning": "x"}
     ),
     ("get", "/api/disclosures/"): J(both(frozenset({"manager_a", "igo"}))),
-    ("get", "/api/disclosures/people/{ref}"): J(sides(A_RECORD, B_RECORD), person),
+    ("get", "/api/disclosures/people/{ref}"): J(sides(A_RECORD - SUPERVISED, B_RECORD), person),
     ("get", "/api/disclosures/print-queue"): J(both(STAFF)),
     ("get", "/api/disclosures/print-queue/{message_id}/letter"): J(
         sides(frozenset({"worker_a", "igo"}), REQUEST_B), letter
@@ -395,7 +395,7 @@ API: dict[tuple[str, str], Call] = {
     ("get", "/api/staff/compliance"): J(both(frozenset({"manager_a", "igo", "admin"}))),
     ("get", "/api/staff/policy/current"): J(both(EVERYONE)),
     ("post", "/api/staff/policy/acknowledge"): J(both(EVERYONE), body=lambda w, s: {}),
-    ("get", "/api/staff/alerts"): J(both(frozenset({"manager_a", "igo", "admin"}))),
+    ("get", "/api/staff/alerts"): J(both(STAFF)),
     ("get", "/api/staff/alerts/{alert_id}"): J(sides(frozenset({"manager_a", "igo"}), IGO), alert),
     ("post", "/api/staff/alerts/{alert_id}/review"): J(
         sides(frozenset({"manager_a", "igo"}), IGO),

@@ -134,5 +134,6 @@ def test_alerts_page_and_review(client, scene, audit_actions):
     detail = client.get(f"/staff/alerts/{alert.pk}/")
     assert b"Looked up a neighbour" in detail.content and b"alert.reviewed" in detail.content
     client.force_login(scene["worker"])
-    assert client.get(f"/staff/alerts/{alert.pk}/").status_code == 403
+    # The person an alert is about cannot tell it exists (it would tip them off).
+    assert client.get(f"/staff/alerts/{alert.pk}/").status_code == 404
     assert Alert.objects.count() == 1

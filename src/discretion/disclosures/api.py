@@ -10,7 +10,6 @@ from ninja.errors import HttpError
 
 from discretion import access
 from discretion.api import actor
-from discretion.audit import services as audit
 from discretion.disclosures import services
 from discretion.disclosures.models import Disclosure, OutboxMessage
 
@@ -78,18 +77,9 @@ def register(
 
 @router.get("/people/{ref}", response=list[DisclosureOut])
 def shared_with(request: HttpRequest, ref: str) -> list[DisclosureOut]:
-    staff = actor(request)
-    view = access.get_person_for(staff, ref=ref)
-    rows = services.recipients_of(view.person.pk)
-    audit.record(
-        staff.pk,
-        "disclosures.recipients_read",
-        object_type="person",
-        object_id=view.person.pk,
-        person_id=view.person.pk,
-        details={"rows": [d.pk for d in rows]},
-    )
-    return [_out(d) for d in rows]
+    person, rows = services.shared_with(actor(request), ref)
+    # The person asked about only: who else a release was about is not theirs to learn here.
+    return [_out(d).model_copy(update={"people": [person.ref]}) for d in rows]
 
 
 # --- the print queue ------------------------------------------------------------------

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -178,6 +179,34 @@ def deliver_pending(send: Sender, *, limit: int = 100) -> tuple[int, int]:
                 sent += 1
             message.save(update_fields=["attempts", "status", "last_error", "sent_at"])
     return sent, failed
+
+
+def shared_with(actor: Staff, ref: str) -> tuple[Any, list[Disclosure]]:
+    """ "Who has this child's information been shared with": anyone who may open the person, bar
+    volunteers and students (the register is not theirs to read, policy 1.2). Audited against the
+    person; the rows say nothing of anyone else they were about."""
+    from discretion import access
+
+    view = access.get_person_for(actor, ref=ref)
+    if actor.is_supervised:
+        raise access.refusal(
+            actor,
+            "disclosures.recipients_read",
+            "Volunteers and students do not read the disclosure register.",
+            object_type="person",
+            object_id=view.person.pk,
+            person_ids=[view.person.pk],
+        )
+    rows = recipients_of(view.person.pk)
+    audit.record(
+        actor.pk,
+        "disclosures.recipients_read",
+        object_type="person",
+        object_id=view.person.pk,
+        person_id=view.person.pk,
+        details={"rows": [d.pk for d in rows]},
+    )
+    return view.person, rows
 
 
 def recipients_of(person_id: int) -> list[Disclosure]:
@@ -538,12 +567,19 @@ def mark_posted(actor: Staff, message_id: int, *, posted_on: dt.date, reference:
         .filter(pk=message_id, channel=Channel.POST, disclosure__isnull=False)
         .first()
     )
-    if (
-        message is None
-        or message.disclosure is None
-        or not may_handle_letter(actor, message.disclosure.released_by_id)
-    ):
+    if message is None or message.disclosure is None:
         raise NotFound("No such letter.")
+    if not may_handle_letter(actor, message.disclosure.released_by_id):
+        from discretion.access import refusal
+
+        refusal(
+            actor,
+            "disclosure.posted",
+            "No such letter.",
+            object_type="disclosure",
+            object_id=message.disclosure_id,
+        )
+        raise NotFound("No such letter.")  # the same answer as for a letter that does not exist
     if message.posted_on is not None:
         raise InvalidInput(f"This letter was recorded as posted on {message.posted_on:%d %B %Y}")
     released_on = timezone.localdate(message.disclosure.released_at)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from discretion import access
-from discretion.audit import services as audit
 from discretion.disclosures import files, services
 from discretion.disclosures.models import Disclosure, OutboxMessage
 from discretion.information_rights.dates import GovUKDateField
@@ -95,23 +94,15 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def shared_with(request: HttpRequest, ref: str) -> HttpResponse:
     """Who has this child's information been shared with: anyone who may open the person."""
-    actor = _actor(request)
     try:
-        view = access.get_person_for(actor, ref=ref)
+        person, rows = services.shared_with(_actor(request), ref)
     except access.NotFound:
         return not_found(request)
     except access.AccessDenied as exc:
         return refused(request, exc)
-    rows = services.recipients_of(view.person.pk)
-    audit.record(
-        actor.pk,
-        "disclosures.recipients_read",
-        object_type="person",
-        object_id=view.person.pk,
-        person_id=view.person.pk,
-        details={"rows": [d.pk for d in rows]},
-    )
-    return render(request, "disclosures/shared_with.html", {"person": view.person, "rows": rows})
+    except access.NotPermitted as exc:
+        return _forbidden(request, str(exc))
+    return render(request, "disclosures/shared_with.html", {"person": person, "rows": rows})
 
 
 @require_http_methods(["GET", "POST"])

@@ -118,7 +118,10 @@ def send(request: HttpRequest, ref: str, payload: MessageIn) -> Status[SentOut]:
     from discretion import access
 
     staff = actor(request)
-    if staff.is_supervised:
+    if staff.is_supervised:  # an attempt to send: refused, audited, their supervisor told (policy 1.2)
+        from discretion.disclosures.services import refuse_supervised_release
+
+        refuse_supervised_release(staff, [], what="outbound API")
         raise HttpError(
             403, "Volunteers and work-experience students cannot write to people outside the council."
         )

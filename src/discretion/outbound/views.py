@@ -66,6 +66,12 @@ def _check_form(form: ComposeForm) -> services.Check | None:
 def compose(request: HttpRequest, ref: str) -> HttpResponse:
     actor = _actor(request)
     if actor.is_supervised:  # policy 1.2: they never send anything about a case outside the council
+        if request.method == "POST":  # an attempt to send: refused, audited, their supervisor told
+            from discretion.disclosures.services import refuse_supervised_release
+
+            refuse_supervised_release(actor, [], what="compose page")
+        else:
+            access.refusal(actor, "outbound.compose", "Volunteers and students cannot write out.")
         return render(
             request,
             "web/refused.html",

@@ -99,7 +99,7 @@ def break_glass(request: HttpRequest, ref: str, payload: BreakGlassIn) -> Status
     from discretion.records.models import Case
 
     if not access.can_break_glass(actor(request)):
-        raise access.NotPermitted("Your role cannot use break-glass access.")
+        raise access.refusal(actor(request), "access.break_glass", "Your role cannot use break-glass access.")
     case_id = Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
     if case_id is None:
         raise access.NotFound("No such case.")

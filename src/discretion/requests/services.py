@@ -58,8 +58,8 @@ class InvalidInput(ValueError):
     """Bad input: the message is a GOV.UK error message ("Enter…", "Select…")."""
 
 
-class NotPermitted(access.NotPermitted):
-    """The actor's role, or the request's state, does not allow this action."""
+# The actor's role, or the request's state, does not allow this action (one vocabulary with access).
+NotPermitted = access.NotPermitted
 
 
 # Who may act on a referral to each route (policy 1.4–1.5, 2.4).
@@ -374,7 +374,7 @@ def log_request(
     personal information is asked about (policy 1.5)."""
     access._require_active(actor)
     if actor.role == Role.PRESS or actor.is_supervised:
-        raise NotPermitted("Your role cannot log requests for information.")
+        raise access.refusal(actor, "request.log", "Your role cannot log requests for information.")
     if not requester.name.strip():
         raise InvalidInput("Enter the name of the person asking")
     # Too long is an error to correct, never text silently cut short.
@@ -453,7 +453,13 @@ def _log(
 def _require_handler(actor: Staff, req: Request) -> None:
     access._require_active(actor)
     if actor.pk != req.handler_id and not (actor.role == Role.IGO and not actor.is_supervised):
-        raise NotPermitted("Only the member of staff handling this request can do this.")
+        raise access.refusal(
+            actor,
+            "request.handle",
+            "Only the member of staff handling this request can do this.",
+            object_type="request",
+            object_id=req.pk,
+        )
 
 
 def _require_undecided(req: Request) -> None:
@@ -550,11 +556,23 @@ def decide_referral(actor: Staff, request_id: int, *, approve: bool, reasoning: 
     req = _locked(request_id)
     routes = [r for r in req.decision.get("route_to", []) if _may_act_for(actor, req, r)]
     if not routes:
-        raise NotPermitted("This request is not referred to you.")
+        raise access.refusal(
+            actor,
+            "request.decide",
+            "This request is not referred to you.",
+            object_type="request",
+            object_id=req.pk,
+        )
     if req.state != State.REFERRED:
         raise NotPermitted("This request is not waiting for a decision.")
     if actor.pk in {req.handler_id, req.requester_staff_id}:
-        raise NotPermitted("Someone other than the member of staff handling a request must decide it.")
+        raise access.refusal(
+            actor,
+            "request.decide",
+            "Someone other than the member of staff handling a request must decide it.",
+            object_type="request",
+            object_id=req.pk,
+        )
     reasoning = reasoning.strip()
     if not reasoning:
         raise InvalidInput("Enter the reasons for your decision")

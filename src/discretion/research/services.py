@@ -50,9 +50,11 @@ def is_research_governance(actor: Staff) -> bool:
 
 def _require_staff(actor: Staff) -> None:
     if not actor.is_active or actor.has_ended():
-        raise NotPermitted("Your account is not active.")
+        raise access.refusal(actor, "research", "Your account is not active.")
     if actor.is_supervised:
-        raise NotPermitted("Volunteers and students cannot submit research requests.")
+        raise access.refusal(
+            actor, "research.submit", "Volunteers and students cannot submit research requests."
+        )
 
 
 def default_k() -> int:
@@ -192,12 +194,14 @@ def decide_request(
     """Research governance approves or refuses a request with reasons (policy 1.4). Pseudonymised
     extracts need their own recorded approval; nobody decides their own submission."""
     if not is_research_governance(actor):
-        raise NotPermitted("Only research governance can decide research requests.")
+        raise access.refusal(
+            actor, "research.decide", "Only research governance can decide research requests."
+        )
     req = ResearchRequest.objects.select_for_update().filter(pk=request_id).first()
     if req is None:
         raise NotFound("No such research request.")
     if req.submitted_by_id == actor.pk:
-        raise NotPermitted("You cannot decide a request you submitted.")
+        raise access.refusal(actor, "research.decide", "You cannot decide a request you submitted.")
     if req.status != RequestStatus.SUBMITTED:
         raise InvalidInput("This request has already been decided")
     if not reasons.strip():
@@ -276,7 +280,9 @@ def make_extract(actor: Staff, request_id: int, *, pseudonymised: bool = False) 
     (the refusal is audited). Otherwise the extract is registered as a disclosure (secure link).
     """
     if not is_research_governance(actor):
-        raise NotPermitted("Only research governance can issue research extracts.")
+        raise access.refusal(
+            actor, "research.extract", "Only research governance can issue research extracts."
+        )
     req = ResearchRequest.objects.filter(pk=request_id).select_related("decided_by").first()
     if req is None:
         raise NotFound("No such research request.")

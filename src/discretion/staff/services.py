@@ -530,16 +530,21 @@ def _raise_alert(finding: misuse.Finding) -> Alert | None:
 
 def alerts_for(actor: Staff, *, open_only: bool = False) -> QuerySet[Alert]:
     """Information governance officers see every alert, a manager those about their staff or sent to
-    them; nobody sees an alert about themselves (it would tip them off, and they cannot judge it).
-    Alerts go to the manager and information governance only, not to system administrators."""
+    them, anyone else those sent to them; nobody sees an alert about themselves (it would tip them
+    off, and they cannot judge it). Alerts go to the manager and information governance, not to
+    system administrators."""
+    if actor.is_supervised or not actor.is_active:
+        raise refusal(actor, "alert.list", "Volunteers and students do not review alerts.")
     qs = Alert.objects.select_related("subject_staff", "recipient", "reviewed_by").exclude(
         subject_staff=actor
     )
-    if actor.role == Role.ADMIN:
-        qs = qs.filter(recipient=actor)
-    elif not (actor.role == Role.IGO and not actor.is_supervised and actor.is_active):
+    if actor.role == Role.TEAM_MANAGER:
         overseen = overseen_staff(actor)
         qs = qs.filter(Q(recipient=actor) | Q(subject_staff__in=overseen))
+    elif actor.role != Role.IGO:
+        # Administrators, and anyone an alert is sent to (a volunteer's responsible member of
+        # staff is told of an attempt to send personal data out: policy 1.2), see only their own.
+        qs = qs.filter(recipient=actor)
     if open_only:
         qs = qs.filter(outcome=AlertOutcome.OPEN)
     return qs

@@ -17,7 +17,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        channel = "api" if request.path.startswith("/api/") else "web"
+        channel = "api" if request.path_info.startswith("/api/") else "web"
         session_key = request.session.session_key if hasattr(request, "session") else None
         token = set_context(
             AuditContext(
@@ -56,7 +56,7 @@ class PolicyAcknowledgementMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(self.OPEN_PREFIXES):
+        if request.path_info.startswith(self.OPEN_PREFIXES):
             return self.get_response(request)
         staff = _signed_in_staff(request)
         if staff is not None:
@@ -92,11 +92,13 @@ def _signed_in_staff(request: HttpRequest) -> Any:
     """The member of staff behind this request: the session's, or for the API a bearer token's
     (remembered on the request so the API's own authentication does not look it up twice)."""
     if _wants_json(request):
-        header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer "):
+        # Parsed exactly as the API's own authentication parses it (any case of "Bearer"), so the
+        # gate never lets through a token the API would then accept.
+        parts = request.headers.get("Authorization", "").split(" ")
+        if parts[0].lower() == "bearer" and len(parts) > 1:
             from discretion.staff.tokens import staff_for_token
 
-            staff = staff_for_token(header.removeprefix("Bearer ").strip())
+            staff = staff_for_token(" ".join(parts[1:]).strip())
             setattr(request, BEARER_STAFF, staff)
             return staff
     user = getattr(request, "user", None)
@@ -104,7 +106,7 @@ def _signed_in_staff(request: HttpRequest) -> Any:
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+    return request.path_info.startswith("/api/")
 
 
 class SessionLimitsMiddleware:
@@ -160,7 +162,7 @@ class SessionLimitsMiddleware:
         if _wants_json(request):
             return JsonResponse({"detail": "Your session has ended. Sign in again."}, status=401)
         query = {"signed_out": why}
-        if request.method == "GET" and not request.path.startswith("/sign-"):
+        if request.method == "GET" and not request.path_info.startswith("/sign-"):
             query["next"] = request.get_full_path()
         return HttpResponseRedirect(reverse("web:sign-in") + "?" + urlencode(query))
 
@@ -184,7 +186,7 @@ class TwoFactorMiddleware:
         if user is None or not security.needs_two_factor(user):
             return self.get_response(request)
         if _wants_json(request):
-            if request.headers.get("Authorization", "").startswith("Bearer "):
+            if request.headers.get("Authorization", "").split(" ")[0].lower() == "bearer":
                 from django.contrib.auth.models import AnonymousUser
 
                 # The unverified session does not count; the bearer token must stand alone.
@@ -196,7 +198,7 @@ class TwoFactorMiddleware:
                 {"detail": "Enter your two-factor code in the web sign-in first, or send a bearer token."},
                 status=401,
             )
-        if request.path.startswith(self.OPEN_PREFIXES):
+        if request.path_info.startswith(self.OPEN_PREFIXES):
             return self.get_response(request)
         next_url = request.get_full_path() if request.method == "GET" else reverse("web:home")
         return HttpResponseRedirect(reverse("web:two-factor") + "?" + urlencode({"next": next_url}))

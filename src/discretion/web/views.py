@@ -340,6 +340,7 @@ def break_glass(request: HttpRequest, ref: str) -> HttpResponse:
     actor = _actor(request)
     # The role is checked before the reference is looked up, so a refused role cannot probe refs.
     if not access.can_break_glass(actor):
+        access.refusal(actor, "access.break_glass", "Your role cannot use break-glass access.")
         return render(
             request,
             "web/refused.html",
