@@ -7,7 +7,7 @@ PY=.venv/bin/python
 for script in bench/bench_policy.py bench/bench_deadlines.py bench/bench_detect.py; do
   [ -f "$script" ] && $PY "$script"
 done
-for script in bench/bench_sar.py bench/bench_misuse.py bench/bench_relay.py; do
+for script in bench/bench_sar.py bench/bench_misuse.py bench/bench_relay.py bench/bench_sar_documents.py; do
   [ -f "$script" ] && $PY "$script"
 done
 $PY bench/bench_foundation.py --size small

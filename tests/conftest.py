@@ -12,8 +12,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.browser.conftest import ARGS, CHROMIUM
+
+# No timing in tests (CI is a loaded 2-core box): no deadlines, no "input generation is slow".
+hypothesis_settings.register_profile(
+    "discretion", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("discretion")
 
 _counter = itertools.count(1)
 

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "discretion.serve",
     "discretion.backup",
     "discretion.outbound.relay.cli",
+    "discretion.information_rights.documents.cli",
 )
 
 

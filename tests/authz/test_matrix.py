@@ -110,6 +110,7 @@ PAGE_READS: dict[str, Call] = {
     "information_rights:sar-new": Call(both(IGO)),
     "information_rights:sar": Call(both(IGO), sar),
     "information_rights:sar-redaction-log": Call(both(IGO), sar),
+    "information_rights:sar-documents": Call(both(IGO), sar),
     "outbound:compose": Call(sides(A_RECORD - SUPERVISED, B_RECORD), case),
     "research:list": Call(both(EVERYONE)),  # each sees their own submissions
     "research:submit": Call(both(STAFF)),
@@ -148,6 +149,9 @@ NOT_READ = {
     # A notification opens by redirecting to what it is about, and marking all read is a POST that
     # touches only the caller's own: tests/notifications (another's is the dull 404, audited).
     "notifications:open", "notifications:read-all",
+    # No document pages in this world: tests/information_rights/test_document_review.py covers them.
+    "information_rights:sar-page", "information_rights:sar-page-image", "information_rights:sar-page-action",
+    "information_rights:sar-box-action", "information_rights:sar-documents-read",
 }  # fmt: skip
 
 
@@ -385,6 +389,7 @@ API: dict[tuple[str, str], Call] = {
     ("get", "/api/information-rights/dashboard"): J(both(IGO)),
     ("get", "/api/information-rights/sar/{sar_id}"): J(both(IGO), P(sar_id=lambda w, s: s.sar.pk)),
     ("get", "/api/information-rights/sar/{sar_id}/redactions"): J(both(IGO), P(sar_id=lambda w, s: s.sar.pk)),
+    ("get", "/api/information-rights/sar/{sar_id}/documents"): J(both(IGO), P(sar_id=lambda w, s: s.sar.pk)),
     ("post", "/api/information-rights/sar/{sar_id}/compile"): J(
         both(IGO), P(sar_id=lambda w, s: s.sar.pk), lambda w, s: {}
     ),
@@ -502,6 +507,17 @@ IGO_ONLY_STATEFUL = {
     ("post", "/api/information-rights/sar/{sar_id}/redactions/accept-proposed"),
     ("post", "/api/information-rights/requests/{request_id}/sign-off"),
     ("post", "/api/information-rights/requests/{request_id}/letter"),
+    # Document pages and boxes (none in this world; tests/information_rights/test_document_review.py).
+    ("post", "/api/information-rights/sar/{sar_id}/documents/read"),
+    ("get", "/api/information-rights/pages/{page_id}"),
+    ("get", "/api/information-rights/pages/{page_id}/image"),
+    ("post", "/api/information-rights/pages/{page_id}/boxes"),
+    ("post", "/api/information-rights/pages/{page_id}/words"),
+    ("post", "/api/information-rights/pages/{page_id}/check"),
+    ("post", "/api/information-rights/pages/{page_id}/duplicates/decision"),
+    ("post", "/api/information-rights/boxes/{box_id}/decision"),
+    ("post", "/api/information-rights/boxes/{box_id}/geometry"),
+    ("post", "/api/information-rights/boxes/{box_id}/apply-to-all"),
 }
 BEARER_ONLY = {("post", "/api/outbound/check")}  # a mail server's service account (tests/outbound)
 
@@ -654,6 +670,8 @@ def test_authorisation_matrix(world: Any) -> None:
                 "redaction_id": 1,
                 "attachment_id": side.attachment.pk,
                 "review_id": 1,
+                "page_id": 1,
+                "box_id": 1,
             }
             url = _fill(path, params)
             for role, client in clients.items():

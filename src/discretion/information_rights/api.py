@@ -595,3 +595,8 @@ def change_extent(request: HttpRequest, sar_id: int, redaction_id: int, payload:
 def accept_proposed(request: HttpRequest, sar_id: int) -> list[int]:
     """Accept every proposed redaction still open."""
     return [r.pk for r in _call(lambda: redaction_review.accept_proposed(actor(request), sar_id))]
+
+
+from discretion.information_rights.documents.api import router as documents_router  # noqa: E402
+
+router.add_router("", documents_router)

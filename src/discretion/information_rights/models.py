@@ -345,3 +345,15 @@ class Reminder(models.Model):
                 fields=["recipient", "case_kind", "case_id", "sent_on"], name="one_reminder_a_day"
             )
         ]
+
+
+from discretion.information_rights.documents.models import (  # noqa: E402  (tables of this app)
+    DocumentStatus,
+    PageBox,
+    PageBoxDecision,
+    PageSource,
+    SarDocument,
+    SarPage,
+)
+
+__all__ = ["DocumentStatus", "PageBox", "PageBoxDecision", "PageSource", "SarDocument", "SarPage"]

@@ -34,6 +34,7 @@ from reportlab.platypus import (
 from discretion.csv_cells import safe_row
 from discretion.information_rights import tagged_pdf
 from discretion.information_rights.compile import CompiledSar, redacted
+from discretion.information_rights.documents import log as document_log
 from discretion.information_rights.models import AttachmentReview, Redaction, RedactionDecision, SarCase
 from discretion.records.models import Attachment
 
@@ -414,6 +415,7 @@ def redaction_log_csv(sar: SarCase) -> str:
             "note",
             "attachment",
             "reviewed_by_hand",
+            *document_log.COLUMNS,
         ]
     )
     for red in Redaction.objects.filter(sar=sar).prefetch_related("decisions__decided_by").order_by("id"):
@@ -461,4 +463,6 @@ def redaction_log_csv(sar: SarCase) -> str:
                 "yes" if found is not None else "no",
             ]
         )
+    for row in document_log.box_rows(sar):  # boxes on document pages: page, ground, who decided
+        writerow(row)
     return out.getvalue()

@@ -1059,7 +1059,11 @@ def compile_records(actor: Staff, sar_id: int) -> CompiledSar:
         raise InvalidInput("Verify the requester's identity first")
     if sar.status == SarStatus.RELEASED:
         raise InvalidInput("The bundle has been released")
-    return compile_sar(actor, sar, propose=True)
+    compiled = compile_sar(actor, sar, propose=True)
+    from discretion.information_rights.documents.pipeline import schedule
+
+    schedule(sar, actor)  # the attachments are read page by page in the background
+    return compiled
 
 
 @transaction.atomic
@@ -1221,6 +1225,12 @@ def build_bundle(actor: Staff, sar_id: int) -> bytes:
         contents = _attachment_contents(actor, sar, compiled)
         from discretion.information_rights.review import signer_name
 
+        from discretion.information_rights.documents import release
+
+        try:  # documents read page by page go in as released pages, boxes burned in
+            contents = release.released_documents(sar, contents)
+        except release.StillReading as exc:
+            raise InvalidInput(str(exc)) from None
         content = pdf.render_bundle(
             sar,
             compiled,

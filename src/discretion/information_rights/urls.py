@@ -1,9 +1,11 @@
 from django.urls import URLPattern, URLResolver, path
 
 from discretion.information_rights import views
+from discretion.information_rights.documents import urls as documents
 
 app_name = "information_rights"
 urlpatterns: list[URLPattern | URLResolver] = [
+    *documents.urlpatterns,  # before "sar/<pk>/<action>/"
     path("", views.dashboard, name="dashboard"),
     path("dashboard.csv", views.dashboard_csv, name="dashboard-csv"),
     path("disclosure-log/", views.disclosure_log, name="disclosure-log"),
