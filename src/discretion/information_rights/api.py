@@ -540,8 +540,8 @@ def sign_off_sar(request: HttpRequest, sar_id: int) -> SignOffOut:
     )
 
 
-@router.post("/requests/{request_id}/sign-off", response=RequestOut)
-def sign_off_answer(request: HttpRequest, request_id: int) -> RequestOut:
+@router.post("/requests/{request_id}/sign-off", response=InformationRequestOut)
+def sign_off_answer(request: HttpRequest, request_id: int) -> InformationRequestOut:
     """Someone other than the officer who recorded the answer signs it off; then it is published
     (if asked for) and may be sent."""
     return _req_out(_call(lambda: foi_letters.sign_off_answer(actor(request), request_id)))
@@ -551,8 +551,8 @@ class LetterIn(Schema):
     posted: bool = False  # True: the letter was printed and posted (the requester gave no e-mail)
 
 
-@router.post("/requests/{request_id}/letter", response=RequestOut)
-def send_letter(request: HttpRequest, request_id: int, payload: LetterIn) -> RequestOut:
+@router.post("/requests/{request_id}/letter", response=InformationRequestOut)
+def send_letter(request: HttpRequest, request_id: int, payload: LetterIn) -> InformationRequestOut:
     """Send the signed-off letter to the requester's e-mail through the outbound gateway, or record
     that it was posted."""
     staff = actor(request)

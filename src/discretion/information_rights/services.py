@@ -1223,9 +1223,8 @@ def build_bundle(actor: Staff, sar_id: int) -> bytes:
             # Records written since the compile have had no redactions proposed or reviewed.
             raise InvalidInput("The records have changed since they were compiled: compile again and review")
         contents = _attachment_contents(actor, sar, compiled)
-        from discretion.information_rights.review import signer_name
-
         from discretion.information_rights.documents import release
+        from discretion.information_rights.review import signer_name
 
         try:  # documents read page by page go in as released pages, boxes burned in
             contents = release.released_documents(sar, contents)

@@ -30,7 +30,7 @@ from django.db import transaction
 
 from discretion import access
 from discretion.audit import services as audit
-from discretion.detect import Finding, Label, is_service_user_personal_data, scan
+from discretion.detect import Finding, is_service_user_personal_data, scan
 from discretion.disclosures.models import Channel, OutboxMessage
 from discretion.disclosures.services import Recipient, Release, disclose, refuse_supervised_release
 from discretion.outbound import recipients as recipient_prompts
@@ -122,19 +122,6 @@ class PartFinding:
         if part == "attachment":
             return f"Attachment {int(number) + 1}" if number.isdigit() else "An attachment"
         return {"subject": "Subject line", "body": "Message"}.get(part, part.capitalize())
-
-
-LABEL_NAMES = {
-    Label.PERSON: "name of a known service user",
-    Label.DOB: "date of birth",
-    Label.ADDRESS: "home address",
-    Label.POSTCODE: "postcode",
-    Label.NHS_NUMBER: "NHS number",
-    Label.NI_NUMBER: "National Insurance number",
-    Label.PHONE: "phone number",
-    Label.EMAIL: "e-mail address",
-    Label.CASE_REF: "council person or case reference",
-}
 
 
 def secure_domains() -> tuple[str, ...]:
