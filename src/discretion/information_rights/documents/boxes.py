@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import jellyfish
-
 from discretion import detect
+from discretion.information_rights.documents import misreadings
 from discretion.information_rights.documents.ocr import Word
 
 PAD = 0.002  # a box reaches a little past its words (fractions of the page)
@@ -92,29 +91,16 @@ class NameKeys:
 
 
 def _close(token: str, key: str) -> bool:
-    """Within an edit of a short name, two of a longer one; a wrong first letter costs one more
-    letter of length (handwriting's capitals are what OCR misreads most)."""
-    if token == key:
-        return True
-    if abs(len(token) - len(key)) > 2 or len(token) < 3:
-        return False
-    distance = jellyfish.levenshtein_distance(token, key)
-    limit = 1 if len(key) <= 4 else 2
-    if token[:1] != key[:1]:
-        return len(key) >= 6 and distance <= limit
-    return distance <= limit
-
-
-def _loose(token: str, key: str) -> bool:
-    """Next to a name read well, its partner may be read badly ("Tyler Glouis" for Tyler Hollis)."""
-    return len(token) >= 2 and jellyfish.levenshtein_distance(token, key) <= max(1, len(key) // 2)
+    return misreadings.close(token, key)
 
 
 def fuzzy_names(words: Sequence[Word], keys: NameKeys, *, fuzzy: bool = True) -> list[Proposal]:
-    """Third parties' names, alone or in full; within an edit or two where `fuzzy` (an OCR page)."""
+    """Third parties' names, alone or in full; where `fuzzy` (an OCR page), misread as OCR misreads
+    (`misreadings`): a word or two, a name split in two or hyphenated at a line's end, a name run
+    into the next word."""
     folded = [fold(w.text) for w in words]
-    close = _close if fuzzy else str.__eq__
-    loose = _loose if fuzzy else str.__eq__
+    close = misreadings.close if fuzzy else str.__eq__
+    loose = misreadings.loose if fuzzy else str.__eq__
     found: list[Proposal] = []
     taken: set[int] = set()
     for i in range(len(words) - 1):
@@ -127,9 +113,22 @@ def fuzzy_names(words: Sequence[Word], keys: NameKeys, *, fuzzy: bool = True) ->
     for i, token in enumerate(folded):
         if i in taken or len(token) < 4:
             continue
-        key = next((k for k in keys.singles if close(token, k)), None)
+        key = next((k for k in sorted(keys.singles) if close(token, k)), None)
+        if key is None and fuzzy:
+            key = next((k for k in sorted(keys.singles) if misreadings.run_into(token, k)), None)
         if key is not None:
+            taken.add(i)
             found += box_words(words, (i,), THIRD_PARTY, key)
+    if fuzzy:
+        for i in range(len(words) - 1):
+            if i in taken or i + 1 in taken:
+                continue
+            key = next(
+                (k for k in sorted(keys.singles) if misreadings.joined(folded[i], folded[i + 1], k)), None
+            )
+            if key is not None:
+                taken |= {i, i + 1}
+                found += box_words(words, (i, i + 1), THIRD_PARTY, key)
     return found
 
 
@@ -155,18 +154,45 @@ def propose(
             covered |= set(hit)
             proposals += box_words(words, hit, THIRD_PARTY, fold(finding.text))
     if keys is not None:
-        proposals += [p for p in fuzzy_names(words, keys, fuzzy=fuzzy) if not _inside(p, proposals)]
+        proposals += [p for p in fuzzy_names(words, keys, fuzzy=fuzzy) if not hidden_by(p, proposals)]
     return proposals
 
 
-def overlaps(candidate: Proposal, boxes: Sequence[Proposal]) -> bool:
-    """Whether the candidate's centre is inside a box already proposed."""
-    return _inside(candidate, boxes)
+def propose_readings(
+    readings: Sequence[Sequence[Word]],
+    index: detect.SubjectIndex,
+    third_refs: set[str],
+    labels: frozenset[detect.Label],
+    *,
+    keys: NameKeys | None = None,
+    fuzzy: bool = False,
+) -> list[Proposal]:
+    """`propose` on each reading of a page (the stored one first, then further readings of a page
+    OCR read poorly): a name read only by another reading is proposed where that reading saw it."""
+    proposals: list[Proposal] = []
+    for words in readings:
+        found = propose(words, index, third_refs, labels, keys=keys, fuzzy=fuzzy)
+        proposals += [p for p in found if not hidden_by(p, proposals)] if proposals else found
+    return proposals
 
 
-def _inside(candidate: Proposal, boxes: Sequence[Proposal]) -> bool:
-    cx, cy = (candidate.x0 + candidate.x1) / 2, (candidate.y0 + candidate.y1) / 2
-    return any(b.x0 <= cx <= b.x1 and b.y0 <= cy <= b.y1 for b in boxes)
+def hidden_by(candidate: Proposal, boxes: Sequence[Proposal]) -> bool:
+    """Whether boxes already proposed hide the candidate: on its line (over half its height) and
+    across nine tenths of its width or more. (A box for "Bernadette Okonkwo" is not hidden by one for
+    "Bernadette" alone, though its centre may be.)"""
+    height, width = candidate.y1 - candidate.y0, candidate.x1 - candidate.x0
+    spans = sorted(
+        (max(b.x0, candidate.x0), min(b.x1, candidate.x1))
+        for b in boxes
+        if min(b.y1, candidate.y1) - max(b.y0, candidate.y0) >= height / 2
+        and min(b.x1, candidate.x1) > max(b.x0, candidate.x0)
+    )
+    hidden, reach = 0.0, candidate.x0
+    for left, right in spans:
+        if right > reach:
+            hidden += right - max(left, reach)
+            reach = right
+    return hidden >= 0.9 * width
 
 
 def find_phrase(words: Sequence[Word], phrase: str, *, fuzzy: bool) -> list[list[int]]:

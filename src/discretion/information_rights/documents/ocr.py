@@ -27,7 +27,8 @@ class OcrUnavailable(RuntimeError):
 @dataclass(frozen=True, slots=True)
 class Word:
     """A word and its box, as fractions of the page (0–1, origin top left); `line` groups words
-    read on one line (boxes for a phrase are drawn per line)."""
+    read on one line (boxes for a phrase are drawn per line); `conf`: how sure OCR was of it
+    (0–100; a text layer's words are sure)."""
 
     x0: float
     y0: float
@@ -35,6 +36,7 @@ class Word:
     y1: float
     text: str
     line: int
+    conf: float = 100.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ def parse_tsv(tsv: str, width: int, height: int) -> Reading:
                 (top + int(row["height"])) / height,
                 text,
                 line,
+                conf,
             )
         )
         confidences.append(conf)

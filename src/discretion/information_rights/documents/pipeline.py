@@ -230,14 +230,15 @@ def _add_parts(doc: SarDocument, parts: list[mail.MailPart]) -> None:
 
 
 def _proposals(
-    words: list[ocr.Word], context: _Context, entry_id: int, *, read_by_ocr: bool
+    readings: list[list[ocr.Word]], context: _Context, entry_id: int, *, read_by_ocr: bool
 ) -> list[boxes.Proposal]:
-    """As for an entry (compile._proposals): the entry's classification holds for its documents."""
+    """As for an entry (compile._proposals): the entry's classification holds for its documents.
+    `readings`: the page's words, then any further OCR readings of it (a name read only there)."""
     confidential, third_party, special = context.flags.get(entry_id, (False, False, False))
     if confidential:
         return [boxes.whole_page(Reason.CONFIDENTIAL_SOURCE.value)]  # policy 3: an anonymous referrer
-    found = boxes.propose(
-        words, context.index, context.third_refs, THIRD_PARTY_LABELS, keys=context.keys, fuzzy=read_by_ocr
+    found = boxes.propose_readings(
+        readings, context.index, context.third_refs, THIRD_PARTY_LABELS, keys=context.keys, fuzzy=read_by_ocr
     )
     if special and found:
         return [boxes.whole_page(Reason.THIRD_PARTY_SPECIAL.value)]
@@ -276,10 +277,8 @@ def _save_page(
         )
     else:
         words, confidence, kind = source.words or [], None, PageSource.TEXT
-    proposals = _proposals(words, context, doc.entry_id, read_by_ocr=reading is not None)
-    for other in others:  # a name read only by another reading of the page
-        extra = _proposals(other.words, context, doc.entry_id, read_by_ocr=True)
-        proposals += [p for p in extra if not boxes.overlaps(p, proposals)]
+    readings = [words, *(other.words for other in others)]
+    proposals = _proposals(readings, context, doc.entry_id, read_by_ocr=reading is not None)
     text, _ = boxes.page_text(words)
     signature = duplicates.signature([boxes.fold(w.text) for w in words])
     with transaction.atomic():
