@@ -156,6 +156,22 @@ def generate(plan: Plan, cast: pages.Cast, seed: int = 2026) -> list[Generated]:
     return files
 
 
+def cast_of(child: str = "Kayden Walsh") -> pages.Cast:
+    """The cast `build()` gives the file (the same names, without the database)."""
+    return pages.Cast(child, child.split()[0], tuple(f"{g} {f}" for g, f, _ in THIRD_PARTIES), ())
+
+
+def scans_only(count: int, seed: int, cast: pages.Cast | None = None) -> list[Generated]:
+    """Scanned documents as `generate` makes them (one to six pages each, the same containers,
+    fonts, noise and turn), `count` pages in all, from their own seed: a sample of scans to measure
+    proposals on pages the matching rules were not developed on."""
+    rng = random.Random(seed)
+    cast = cast or cast_of()
+    return [
+        _scans(rng, cast, size, f"scanned-note-{n}") for n, size in enumerate(_chunks(rng, count, 6), start=1)
+    ]
+
+
 def _people(rng: random.Random) -> tuple[Person, list[Person]]:
     stamp = hashlib.sha256(str(rng.random()).encode()).hexdigest()[:6].upper()
     child = Person.objects.create(
