@@ -1,9 +1,9 @@
 """How far a word OCR read is from a name, counting the misreadings OCR makes (pure: no Django).
 
-Tesseract confuses shapes, not letters at random: "rn" for "m", "l", "1", "I" and "|" for one
-another, "0" for "o", "vv" for "w", "cl" for "d", "li" for "h". Both words are first brought to a
-*skeleton* where each such group is one symbol, so "Hol1is" and "HoIlis" are as close to "Hollis"
-as "Hollis" is. Words are folded first (`detect.normalise`: lower case, accents and possessives
+Tesseract confuses shapes, not letters at random: "rn" for "m", "1" and "|" for "l", "0" for "o",
+"5" for "s", "vv" for "w", "cl" for "d" (an "I" read for "l" is one edit: folded, it is "i").
+Both words are first brought to a *skeleton* where each such group is the letter it looks like, so
+"Hol1is" and "rnaureen" are as close to "Hollis" and "maureen" as the names themselves. Words are folded first (`detect.normalise`: lower case, accents and possessives
 gone), so the rules here see "hollis", never "Hollis's".
 """
 
@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import jellyfish
 
-# Groups read one for another, longest first so "rn" is replaced before "r" could be. Each maps to
-# a symbol no folded word holds (folded text is lower-case letters and digits).
+# Shapes read one for another: digits for the letters they look like first, then the pairs of
+# letters read as one ("rn" as "m"), each brought to the letter it looks like.
 _CONFUSIONS: tuple[tuple[str, str], ...] = (
-    ("rn", "m"),
-    ("vv", "w"),
-    ("cl", "d"),
     ("1", "l"),
     ("|", "l"),
     ("0", "o"),
     ("5", "s"),
+    ("rn", "m"),
+    ("vv", "w"),
+    ("cl", "d"),
 )
 
 
