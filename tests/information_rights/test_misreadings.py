@@ -163,3 +163,39 @@ def test_hidden_by(
         return boxes.Proposal(*edges, "x", "x", boxes.THIRD_PARTY)
 
     assert boxes.hidden_by(box(candidate), [box(e) for e in existing]) is hidden
+
+
+@pytest.mark.parametrize(
+    ("token", "key", "expected"),
+    [
+        ("okage", "okonkwo", True),
+        ("wovens", "whitworth", True),
+        ("agreed", "brierley", False),  # another first letter
+        ("oe", "okonkwo", False),  # too short to be it
+        ("", "okonkwo", False),
+        ("qvout", "okonkwo", True),  # Q is read for O: a box a reviewer rejects
+    ],
+)
+def test_could_be(token: str, key: str, expected: bool) -> None:
+    assert misreadings.could_be(token, key) is expected
+
+
+def test_a_word_ocr_could_not_read_next_to_a_name_is_boxed_as_the_rest_of_it() -> None:
+    def line(*read: tuple[str, float]) -> list[Word]:
+        return [
+            Word(0.1 * i, 0.1, 0.1 * i + 0.08, 0.12, text, 0, conf) for i, (text, conf) in enumerate(read)
+        ]
+
+    unsure = line(("of", 96), ("Bernadette", 95), ("Okage", 0), ("by", 90))
+    assert {(p.text, p.match_key) for p in boxes.fuzzy_names(unsure, KEYS)} == {
+        ("Bernadette", "bernadette"),
+        ("Okage", "okonkwo"),
+    }
+    sure = line(("of", 96), ("Bernadette", 95), ("Okage", 91), ("by", 90))  # read with confidence
+    assert {p.text for p in boxes.fuzzy_names(sure, KEYS)} == {"Bernadette"}
+    other = line(("Wayne", 95), ("agreed", 20), ("to", 90))  # a given name alone, then a word
+    assert {p.text for p in boxes.fuzzy_names(other, KEYS)} == {"Wayne"}
+    after = line(("about", 90), ("Gary", 95), ("Wovens", 28))
+    assert {p.text for p in boxes.fuzzy_names(after, KEYS)} == {"Gary", "Wovens"}
+    before = line(("about", 90), ("Cxry", 25), ("Whitworth", 93))
+    assert {p.text for p in boxes.fuzzy_names(before, KEYS)} == {"Cxry", "Whitworth"}

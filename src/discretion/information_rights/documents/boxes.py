@@ -94,6 +94,40 @@ def _close(token: str, key: str) -> bool:
     return misreadings.close(token, key)
 
 
+# A word OCR was this unsure of (0–100), next to a third party's given or family name, is taken for
+# the rest of the name: handwriting's family names are what OCR reads worst ("Bernadette Okage").
+PARTNER_CONFIDENCE = 50.0
+
+
+def _unreadable_partners(
+    words: Sequence[Word], folded: Sequence[str], keys: NameKeys, taken: set[int]
+) -> list[Proposal]:
+    """The word after a given name, or before a family name, on the same line, when OCR could not
+    read it with confidence: boxed as the rest of the name."""
+    found: list[Proposal] = []
+    for i in range(len(words) - 1):
+        if words[i].line != words[i + 1].line:
+            continue
+        for given, family in sorted(keys.pairs):
+            if (
+                i + 1 not in taken
+                and words[i + 1].conf < PARTNER_CONFIDENCE
+                and misreadings.could_be(folded[i + 1], family)
+                and misreadings.close(folded[i], given)
+            ):
+                taken.add(i + 1)
+                found += box_words(words, (i + 1,), THIRD_PARTY, family)
+            elif (
+                i not in taken
+                and words[i].conf < PARTNER_CONFIDENCE
+                and misreadings.could_be(folded[i], given)
+                and misreadings.close(folded[i + 1], family)
+            ):
+                taken.add(i)
+                found += box_words(words, (i,), THIRD_PARTY, given)
+    return found
+
+
 def fuzzy_names(words: Sequence[Word], keys: NameKeys, *, fuzzy: bool = True) -> list[Proposal]:
     """Third parties' names, alone or in full; where `fuzzy` (an OCR page), misread as OCR misreads
     (`misreadings`): a word or two, a name split in two or hyphenated at a line's end, a name run
@@ -120,6 +154,7 @@ def fuzzy_names(words: Sequence[Word], keys: NameKeys, *, fuzzy: bool = True) ->
             taken.add(i)
             found += box_words(words, (i,), THIRD_PARTY, key)
     if fuzzy:
+        found += _unreadable_partners(words, folded, keys, taken)
         for i in range(len(words) - 1):
             if i in taken or i + 1 in taken:
                 continue

@@ -75,6 +75,15 @@ def loose(token: str, key: str) -> bool:
     return len(token) >= 2 and distance(token, key) <= max(1, len(key) // 2)
 
 
+def could_be(token: str, key: str) -> bool:
+    """A word read too badly to measure could still be `key`: the same first letter (or one OCR
+    confuses with it) and at least three fifths of its length."""
+    if not token or len(token) * 5 < len(key) * 3 or len(token) > len(key) + 2:
+        return False
+    first, wanted = skeleton(token)[:1], skeleton(key)[:1]
+    return first == wanted or frozenset((first, wanted)) in FIRST_LETTERS
+
+
 def joined(first: str, second: str, key: str) -> bool:
     """Two words that are one name split by OCR ("Ber nadette") or hyphenated at a line's end
     ("Brier-" "ley", folded to "brier" "ley"): each of two letters or more, their join `key` or
