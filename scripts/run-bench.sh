@@ -10,6 +10,10 @@ done
 for script in bench/bench_sar.py bench/bench_misuse.py bench/bench_relay.py bench/bench_sar_documents.py; do
   [ -f "$script" ] && $PY "$script"
 done
+if [ "${BENCH_SAR_DOCUMENTS_FULL:-0}" = 1 ]; then
+  # The whole 2,000-page care file end to end (a quiet machine: 30-60 minutes).
+  $PY bench/bench_sar_documents.py --full
+fi
 $PY bench/bench_foundation.py --size small
 scripts/with-postgres.sh $PY bench/bench_foundation.py --size small
 # The audit chain's append rate against plain inserts (8 and 32 writers); then, on one medium
