@@ -137,6 +137,7 @@ def sample_main(
     pages_wanted: int, seed: int, workers: int, readings_file: Path | None, baseline_pages: int
 ) -> None:
     """Proposals on held-out scanned pages, as the compile makes them, without the database."""
+    os.environ.setdefault("DISCRETION_VAR", tempfile.mkdtemp(prefix="discretion-bench-sar-sample-"))
     _setup_django()
     from discretion import detect
     from discretion.information_rights.compile import THIRD_PARTY_LABELS
