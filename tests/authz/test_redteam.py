@@ -209,3 +209,54 @@ def test_a_check_made_on_a_letter_does_not_stand_for_a_phone_call(scene: Any) ->
     assert (
         req.requester_contact == "dr.who@nhs.example" and req.facts["requester"]["identity_verified"] is False
     )
+
+
+# --- hardening H2: replacing a recipient's encryption key ------------------------------------------
+
+
+def _pgp_key(email: str) -> Any:
+    import pgpy
+    from pgpy.constants import HashAlgorithm, KeyFlags, PubKeyAlgorithm, SymmetricKeyAlgorithm
+
+    key = pgpy.PGPKey.new(PubKeyAlgorithm.RSAEncryptOrSign, 2048)
+    key.add_uid(
+        pgpy.PGPUID.new("x", email=email),
+        usage={KeyFlags.EncryptCommunications},
+        hashes=[HashAlgorithm.SHA256],
+        ciphers=[SymmetricKeyAlgorithm.AES256],
+    )
+    return key
+
+
+def test_only_information_governance_replaces_a_recipients_key(scene: Any, world: Any) -> None:
+    from discretion.outbound import services as outbound
+    from discretion.outbound.models import RecipientKey
+    from discretion.staff.models import Alert
+
+    real, mine = _pgp_key("dsl@school.example"), _pgp_key("dsl@school.example")
+    igo = world.staff("information_governance")
+    first = outbound.register_recipient_key(igo, address="dsl@school.example", public_key=str(real.pubkey))
+    # The same key again is no replacement: a team manager may register it.
+    same = outbound.register_recipient_key(
+        scene["manager"], address="dsl@school.example", public_key=str(real.pubkey)
+    )
+    assert same.fingerprint == first.fingerprint
+    for who in (scene["manager"], world.staff("administrator")):
+        with pytest.raises(access.NotPermitted, match="only information governance"):
+            outbound.register_recipient_key(who, address="dsl@school.example", public_key=str(mine.pubkey))
+        access.flush_pending_refusals()
+        assert AuditEvent.objects.filter(action="outbound.key_replace.refused", actor_id=who.pk).exists()
+    assert RecipientKey.objects.get(address="dsl@school.example").fingerprint == first.fingerprint
+    assert not Alert.objects.exists()
+
+    # Information governance may, audited with both fingerprints, and the other officers are alerted.
+    swapped = outbound.register_recipient_key(igo, address="dsl@school.example", public_key=str(mine.pubkey))
+    assert swapped.pk == first.pk and swapped.fingerprint != first.fingerprint
+    event = AuditEvent.objects.get(action="outbound.key_replaced", actor_id=igo.pk)
+    assert first.fingerprint in event.details and swapped.fingerprint in event.details
+    alert = Alert.objects.get(kind="key_replaced", subject_staff=igo)
+    assert "dsl@school.example" in alert.summary
+    other_igo = world.staff("information_governance")
+    from discretion.staff import services as staff_services
+
+    assert list(staff_services.alerts_for(other_igo)) == [alert]

@@ -378,11 +378,27 @@ def key_fingerprint(public_key: str) -> str:
 
 
 def register_recipient_key(actor: Staff, *, address: str, public_key: str) -> RecipientKey:
-    """An IGO, team manager or administrator registers a recipient's encryption key (policy 1.1)."""
-    if actor.role not in KEY_MANAGERS:
+    """An IGO, team manager or administrator registers a recipient's encryption key (policy 1.1).
+
+    Replacing a key already registered for the address (a different fingerprint) would quietly send
+    that recipient's next messages to whoever holds the new key: only information governance may do
+    it, audited with the old and new fingerprints, and the other officers are alerted. Anyone else's
+    attempt is refused and audited. Registering the same key again changes nothing."""
+    if actor.role not in KEY_MANAGERS or actor.is_supervised:
         raise access.NotPermitted("Only information governance or a team manager can register keys.")
     (clean_address,) = parse_recipients(address)
     fingerprint = key_fingerprint(public_key)
+    existing = RecipientKey.objects.filter(address=clean_address).first()
+    replacing = existing is not None and existing.fingerprint != fingerprint
+    if replacing and actor.role != Role.IGO:
+        raise access.refusal(
+            actor,
+            "outbound.key_replace",
+            "A key is already registered for this address: only information governance can replace it.",
+            object_type="recipient_key",
+            object_id=existing.pk if existing else "",
+            details={"fingerprint": fingerprint, "domain": domain_of(clean_address)},
+        )
     with transaction.atomic():
         key, _ = RecipientKey.objects.update_or_create(
             address=clean_address,
@@ -393,13 +409,33 @@ def register_recipient_key(actor: Staff, *, address: str, public_key: str) -> Re
                 "revoked": False,
             },
         )
+        details: dict[str, object] = {"fingerprint": fingerprint, "domain": domain_of(clean_address)}
+        if replacing:
+            assert existing is not None
+            details = {**details, "old_fingerprint": existing.fingerprint, "old_revoked": existing.revoked}
         audit.record(
             actor.pk,
-            "outbound.key_registered",
+            "outbound.key_replaced" if replacing else "outbound.key_registered",
             object_type="recipient_key",
             object_id=key.pk,
-            details={"fingerprint": fingerprint, "domain": domain_of(clean_address)},
+            details=details,
         )
+        if replacing:
+            from discretion.staff.alerts import raise_alert
+            from discretion.staff.models import AlertKind
+
+            assert existing is not None
+            raise_alert(
+                AlertKind.KEY_REPLACED,
+                about=actor,
+                summary=f"{actor.display_name} replaced the encryption key of {clean_address} "
+                f"(…{existing.fingerprint[-16:]} → …{fingerprint[-16:]})",
+                evidence={
+                    "what": clean_address,
+                    "from": existing.fingerprint,
+                    "to": fingerprint,
+                },
+            )
     return key
 
 

@@ -144,6 +144,7 @@ class AlertKind(models.TextChoices):
     SUPERVISED_RELEASE = "supervised_release", "A volunteer or student tried to send personal data"
     ACCOUNT_CHANGE = "account_change", "A change to a staff account's access"
     ACCOUNT_TAKEOVER = "account_takeover", "Second factor reset and password set by one person"
+    KEY_REPLACED = "key_replaced", "A recipient's encryption key was replaced"
 
 
 class AlertOutcome(models.TextChoices):
