@@ -113,7 +113,7 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
                 what=f.plain,
                 why=f.finding.why,
             )
-            for f in result.findings
+            for f in result.shown_findings
         ],
         reason=result.reason(),
         secure_routes=[str(r) for r in result.routes() if r is not services.Route.EMAIL],
