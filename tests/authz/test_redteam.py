@@ -310,6 +310,20 @@ def test_a_volunteer_cannot_run_the_check(scene: Any, world: Any) -> None:
     refused = AuditEvent.objects.filter(action="disclosure.release.refused", actor_id=scene["amy"].pk)
     assert refused.count() == 2 and refused.filter(person_id=scene["jordan"].pk).exists()
     assert Alert.objects.filter(kind="supervised_release", subject_staff=scene["amy"]).count() == 2
+    # Nor by the mail-server check API.
+    from discretion.staff.tokens import issue_api_token
+
+    api = Client(
+        raise_request_exception=False,
+        headers={"Authorization": f"Bearer {issue_api_token(scene['amy'], name='x')}"},
+    )
+    r = api.post(
+        "/api/outbound/check",
+        {"to": ["a@example.org"], "body": "Jordan Blackwood"},
+        content_type="application/json",
+    )
+    assert r.status_code == 403 and "Blackwood" not in r.content.decode()
+    assert Alert.objects.filter(kind="supervised_release", subject_staff=scene["amy"]).count() == 3
 
 
 def test_the_mail_server_check_names_the_person_in_the_audit_not_to_the_caller(

@@ -150,13 +150,13 @@ def hold_change(actor: Staff, target: Staff, changes: dict[str, list[Any]]) -> A
     return change
 
 
-def _may_decide(actor: Staff) -> bool:
+def may_decide(actor: Staff) -> bool:
     return actor.role == Role.IGO and actor.is_active and not actor.is_supervised and not actor.has_ended()
 
 
 def changes_for(actor: Staff, *, pending_only: bool = False) -> QuerySet[AccountChange]:
     """Changes to accounts' access, for information governance (those about themselves left out)."""
-    if not _may_decide(actor):
+    if not may_decide(actor):
         raise refusal(actor, "staff.account_changes", "Only information governance can see this.")
     qs = AccountChange.objects.select_related("staff", "requested_by", "decided_by").exclude(staff=actor)
     return qs.filter(state=AccountChangeState.PENDING) if pending_only else qs
@@ -176,7 +176,7 @@ def get_change_for(actor: Staff, change_id: int) -> AccountChange:
 def decide_change(actor: Staff, change_id: int, *, confirm: bool, note: str) -> AccountChange:
     """An information governance officer other than the administrator who asked (and not the
     account's owner) confirms the change, which then takes effect, or refuses it."""
-    if not _may_decide(actor):
+    if not may_decide(actor):
         raise refusal(
             actor, "staff.account_change.decide", "Only information governance can confirm a change."
         )

@@ -108,9 +108,9 @@ def items_for(actor: Staff, path: str) -> list[NavItem]:
         if alerts or role in (Role.IGO, Role.TEAM_MANAGER, Role.ADMIN):
             items.append(("Alerts", reverse("staff:alerts"), alerts, f"{alerts} not yet reviewed"))
     if role == Role.IGO and not supervised:
-        from discretion.staff.accounts import changes_for
+        from discretion.staff.accounts import changes_for, may_decide
 
-        waiting = changes_for(actor, pending_only=True).count()
+        waiting = changes_for(actor, pending_only=True).count() if may_decide(actor) else 0
         if waiting:  # an administrator's change to an account's access waits for a second person
             items.append(("Staff access", reverse("staff:account-changes"), waiting, f"{waiting} to confirm"))
     if role in (Role.IGO, Role.TEAM_MANAGER, Role.ADMIN) and not supervised:
