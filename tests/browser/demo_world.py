@@ -10,13 +10,17 @@ import datetime as dt
 from typing import Any
 
 PASSWORD = "correct-horse-battery"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def build() -> dict[str, Any]:
     """The small demo council, signed-in-able, and the casework that fills each role's pages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from discretion import access, seed
     from discretion.information_rights import services as ir
     from discretion.records.models import Case, Entry
+    from discretion.requests import documents
     from discretion.requests import services as requests
     from discretion.research import services as research
     from discretion.research.models import CommercialRecord
@@ -79,6 +83,22 @@ def build() -> dict[str, Any]:
     released = requests.release_request(
         sarah, enquiry.pk, channel="secure_link", address="dr.khan@nhs.example"
     )
+    # A solicitor's request with a court order that waits for Legal Services' check.
+    court = requests.log_request(
+        sarah,
+        requester=requests.Requester(
+            name="M Patel", category="solicitor", organisation="Patel & Co", contact="1 Court Street, Preston"
+        ),
+        channel="letter",
+        person_ids=[case.subject_id],
+        information=["child_personal"],
+        purpose="legal_proceedings",
+        summary="Copies of the case notes for the family court hearing.",
+    )
+    documents.add_document(
+        sarah, court.pk, "court_order", SimpleUploadedFile("order.pdf", PDF), name="order.pdf",
+        content_type="application/pdf", size=len(PDF),
+    )  # fmt: skip
     media = requests.log_request(
         sarah,
         requester=requests.Requester(name="J Reporter", category="media", organisation="Evening Post"),
@@ -137,6 +157,7 @@ def build() -> dict[str, Any]:
         "enquiry": enquiry,
         "released": released,
         "media": media,
+        "court": court,
         "foi": foi,
         "answered": answered,
         "sar": sar,
@@ -150,7 +171,7 @@ def pages(s: dict[str, Any]) -> dict[str, list[str]]:
     """Each role's pages ("" is nobody signed in): its queue, its casework, its forms."""
     case, other, person = s["case"], s["other"], s["case"].subject
     sar, foi, study = s["sar"].pk, s["foi"].pk, s["study"].pk
-    police, enquiry, media = s["police"].pk, s["enquiry"].pk, s["media"].pk
+    police, enquiry, media, court = s["police"].pk, s["enquiry"].pk, s["media"].pk, s["court"].pk
     everyone = ["/", "/people/", "/requests/", "/research/commercial/", "/research/", "/staff/supervised/"]
     signed_out = ["/sign-in/", "/information-rights/disclosure-log/"]
     if s["released"].link_token:
@@ -172,7 +193,10 @@ def pages(s: dict[str, Any]) -> dict[str, list[str]]:
             f"/requests/{police}/",
             f"/requests/{police}/documents/",
             f"/requests/{enquiry}/",
+            f"/requests/{enquiry}/released/",
             f"/requests/{media}/",
+            f"/requests/{court}/",
+            f"/people/?q={s['second'].subject.family_name}",
             "/requests/new/who/",
             "/disclosures/print-queue/",
             "/disclosures/links/",
@@ -213,11 +237,14 @@ def pages(s: dict[str, Any]) -> dict[str, list[str]]:
             "/staff/alerts/",
             "/staff/compliance/",
             f"/audit/people/{person.ref}/",
+            f"/audit/people/{s['second'].subject.ref}/",
+            "/notifications/",
+            "/disclosures/?released_from_day=1&released_from_month=1&released_from_year=2026",
             f"/research/{study}/",
             "/staff/policy/publish/",
             f"/staff/{s['staff']['sarah.hughes'].pk}/reset-authenticator/",
         ],
-        "helen.evans": [*everyone],
+        "helen.evans": [*everyone, f"/requests/{court}/", "/notifications/"],
         "tom.taylor": ["/", "/requests/", f"/requests/{media}/", "/notifications/"],
         "ruth.clarke": [*everyone, f"/research/{study}/", "/research/new/"],
         "amy.wright": ["/", "/people/", "/requests/"],
