@@ -186,7 +186,6 @@ def pages(s: dict[str, Any]) -> dict[str, list[str]]:
             f"/people/{person.ref}/",
             f"/people/{s['second'].subject.ref}/",
             f"/cases/{case.ref}/",
-            f"/cases/{case.ref}/shares/",
             *[f"/entries/{e.pk}/" for e in s["entries"][:3]],
             f"/outbound/cases/{case.ref}/compose/",
             f"/disclosures/people/{person.ref}/",
