@@ -145,6 +145,25 @@ def build() -> dict[str, Any]:
             requester_name="Sarah Hughes",
         ),
     )
+    approved_study = research.submit_request(
+        sarah,
+        research.Submission(
+            title="Return home interviews",
+            purpose="Audit of return home interviews after a child goes missing",
+            lawful_basis="UK GDPR Art 6(1)(e)",
+            fields=["age_band"],
+            retention="Six months",
+            audience="Missing from care group",
+            requester_name="Sarah Hughes",
+        ),
+    )
+    research.decide_request(
+        staff["ruth.clarke"],
+        approved_study.pk,
+        approve=True,
+        reasons="A clear audit purpose; age bands only.",
+    )
+    other_entry = Entry.objects.filter(case=other).order_by("id").first()
     commercial = CommercialRecord.objects.order_by("id").first()
     return {
         "staff": staff,
@@ -162,6 +181,8 @@ def build() -> dict[str, Any]:
         "answered": answered,
         "sar": sar,
         "study": study,
+        "approved_study": approved_study,
+        "other_entry": other_entry,
         "alert": alert,
         "commercial": commercial,
     }
@@ -202,6 +223,9 @@ def pages(s: dict[str, Any]) -> dict[str, list[str]]:
             "/notifications/",
             "/research/new/",
             f"/research/{study}/",
+            f"/cases/{s['second'].ref}/",
+            f"/outbound/cases/{s['second'].ref}/compose/",
+            f"/research/{s['approved_study'].pk}/",
             f"/cases/{other.ref}/",
             f"/cases/{other.ref}/break-glass/",
         ],
@@ -242,6 +266,11 @@ def pages(s: dict[str, Any]) -> dict[str, list[str]]:
             f"/research/{study}/",
             "/staff/policy/publish/",
             f"/staff/{s['staff']['sarah.hughes'].pk}/reset-authenticator/",
+            f"/people/{other.subject.ref}/",
+            f"/cases/{other.ref}/",
+            *([f"/entries/{s['other_entry'].pk}/"] if s["other_entry"] is not None else []),
+            f"/disclosures/people/{s['second'].subject.ref}/",
+            f"/research/{s['approved_study'].pk}/",
         ],
         "helen.evans": [*everyone, f"/requests/{court}/", "/notifications/"],
         "tom.taylor": ["/", "/requests/", f"/requests/{media}/", "/notifications/"],
