@@ -103,6 +103,9 @@ def test_every_role_s_pages_pass_axe_at_wcag_2_2_aa_and_fit_320_pixels(chromium,
             tab.click("main button[type=submit]")
             _check_current(tab, axe_source, "/information-rights/requests/new/ (errors)", problems)
         context.close()
+    print(
+        f"axe checked {len(checked)} distinct pages ({len(by_role)} role and page pairs); refusals: {not_pages}"
+    )
     assert not problems, "\n".join(problems)
     assert len(checked) >= MINIMUM, f"only {len(checked)} distinct pages checked; not pages: {not_pages}"
     assert len(by_role) > len(checked)  # the shared pages were opened by several roles
