@@ -580,6 +580,10 @@ def record_outcome(
             "exemptions": list(req.exemptions.values_list("code", flat=True)),
         },
     )
+    from discretion.information_rights import foi_letters, notify
+
+    if foi_letters.needs_sign_off(req):
+        notify.answer_waits(req, actor)
     return req
 
 

@@ -153,7 +153,7 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         {
             "event": e,
             "staff": names.get(e.actor_id) if e.actor_id else None,
-            "what": HISTORY_LABELS.get(e.action, e.action),
+            "what": HISTORY_LABELS.get(e.action, "Recorded in the audit trail"),
         }
         for e in history
     ]
@@ -217,6 +217,7 @@ HISTORY_LABELS = {
     "alert.raised": "Raised",
     "alert.read": "Read",
     "alert.reviewed": "Reviewed",
+    "audit.break_glass_trail_read": "Read what was opened",
 }
 EVIDENCE_LABELS = {
     "reason": "Reason given",
