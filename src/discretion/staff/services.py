@@ -25,6 +25,7 @@ from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.csv_cells import safe_row
 from discretion.staff import misuse
+from discretion.staff.signed_in import LoadsSignedInStaff
 from discretion.staff.models import (
     SUPERVISED_TYPES,
     Absence,
@@ -276,8 +277,9 @@ def deactivate_ended_accounts(today: dt.date | None = None) -> list[int]:
     return ids
 
 
-class StaffBackend(ModelBackend):
-    """Refuses sign-in to accounts past their end date, even before the daily task locks them."""
+class StaffBackend(LoadsSignedInStaff, ModelBackend):
+    """Refuses sign-in to accounts past their end date, even before the daily task locks them.
+    Loads a session's account with what every request asks of it, in one query (signed_in)."""
 
     def user_can_authenticate(self, user: Any) -> bool:
         if isinstance(user, Staff) and user.has_ended():
