@@ -147,8 +147,10 @@ def acknowledge_current_policy(actor: Staff) -> Acknowledgement | None:
     if policy is None:
         return None
     ack, created = Acknowledgement.objects.get_or_create(staff=actor, policy=policy)
-    # The access module caches the answer on the actor for one request; it is now stale.
-    actor.__dict__.pop("_acknowledged_current_policy", None)
+    # The access module caches the answer on the actor for one request (loaded with the account:
+    # staff.signed_in); it is now stale. delattr reaches through request.user's lazy wrapper.
+    if hasattr(actor, "_acknowledged_current_policy"):
+        delattr(actor, "_acknowledged_current_policy")
     if created:
         audit.record(
             actor.pk,
