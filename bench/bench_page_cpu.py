@@ -78,7 +78,9 @@ def sign_in(username: str) -> tuple[Client, str]:
     )
     token = CSRF.search(response.content.decode()).group(1)  # type: ignore[union-attr]
     code = f"{totp(bytes.fromhex(security.DEMO_TOTP_KEY_HEX)):06d}"
-    home = client.post("/sign-in/two-factor/", {"csrfmiddlewaretoken": token, "code": code, "next": "/"}, follow=True)
+    home = client.post(
+        "/sign-in/two-factor/", {"csrfmiddlewaretoken": token, "code": code, "next": "/"}, follow=True
+    )
     text = home.content.decode()
     if home.status_code != 200 or "/cases/" not in text:
         raise SystemExit(f"{username} could not sign in: {home.status_code}")

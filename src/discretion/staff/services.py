@@ -25,7 +25,6 @@ from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.csv_cells import safe_row
 from discretion.staff import misuse
-from discretion.staff.signed_in import LoadsSignedInStaff
 from discretion.staff.models import (
     SUPERVISED_TYPES,
     Absence,
@@ -40,6 +39,7 @@ from discretion.staff.models import (
     Role,
     Staff,
 )
+from discretion.staff.signed_in import LoadsSignedInStaff
 
 
 class InvalidInput(ValueError):

@@ -39,9 +39,7 @@ def load(user_id: Any) -> Staff | None:
     )
     rows = Staff.objects.select_related("team").annotate(
         _has_policy=Exists(newest_policy),
-        _acknowledged=Subquery(
-            newest_policy.annotate(by=Exists(acknowledged_newest)).values("by")[:1]
-        ),
+        _acknowledged=Subquery(newest_policy.annotate(by=Exists(acknowledged_newest)).values("by")[:1]),
         _commercial=Exists(
             Permission.objects.filter(
                 content_type__app_label=COMMERCIAL_APP, codename=COMMERCIAL_CODENAME
@@ -61,8 +59,8 @@ def load(user_id: Any) -> Staff | None:
     staff = rows.filter(pk=user_id).first()
     if staff is None:
         return None
-    setattr(staff, ACKNOWLEDGED, (not staff._has_policy) or bool(staff._acknowledged))  # type: ignore[attr-defined]
-    setattr(staff, COMMERCIAL_PERMISSION, bool(staff._commercial))  # type: ignore[attr-defined]
+    setattr(staff, ACKNOWLEDGED, (not staff._has_policy) or bool(staff._acknowledged))
+    setattr(staff, COMMERCIAL_PERMISSION, bool(staff._commercial))
     if limit > 0:
         setattr(staff, NTH_LATEST_SIGN_IN, int(staff._nth_sign_in or 0))  # type: ignore[attr-defined]
     return staff
