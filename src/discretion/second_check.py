@@ -16,42 +16,15 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from django.core.files.base import File
-from django.db import models
 from django.utils import timezone
 
 from discretion import access
 from discretion.audit import services as audit
+from discretion.checked_documents import CheckedDocument
 from discretion.policy import Document
 from discretion.staff.models import Role, Staff
 
 MAX_NOTE = 4000
-
-
-class CheckedDocument(models.Model):
-    """A document that stands as a fact once `checked_by` a second person has `accepted` it."""
-
-    code = models.CharField(max_length=40)
-    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
-    original_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
-    description = models.TextField(blank=True, help_text="What was received (issuer, date, reference).")
-    uploaded_by = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    checked_by = models.ForeignKey(
-        "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    checked_at = models.DateTimeField(null=True, blank=True)
-    accepted = models.BooleanField(null=True, blank=True)
-    check_note = models.TextField(blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def counts(self) -> bool:
-        return bool(self.accepted) and self.checked_at is not None
 
 
 def checker_role(code: str) -> str:
@@ -137,3 +110,6 @@ def check(
         details={"document": doc.pk, "code": doc.code, "accepted": accept},
     )
     return doc
+
+
+__all__ = ["CheckedDocument", "check", "checker_role", "store"]
