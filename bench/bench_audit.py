@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "discretion.settings")
 if "DATABASE_URL" not in os.environ:
@@ -44,6 +45,29 @@ from discretion.audit.models import AuditEvent  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 PLAIN = "bench_plain_event"
+# Each writer and the sequencer report the CPU seconds they and their PostgreSQL backend spent
+# (process CPU time; the backend's read from /proc before its connection closes).
+_CPU: Any = None
+
+
+def _cpu_now() -> tuple[float, float]:
+    """This process's CPU seconds and its PostgreSQL backend's (the connection opened first, so
+    neither process start-up nor connecting is counted)."""
+    import psutil
+
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])  # type: ignore[index]
+    times = psutil.Process(pid).cpu_times()
+    return time.process_time(), times.user + times.system
+
+
+def _report_cpu(role: str, start: tuple[float, float]) -> None:
+    """Send the CPU this process and its backend spent since `start` to the parent."""
+    own, backend = _cpu_now()
+    if _CPU is not None:
+        _CPU.put((role, own - start[0], backend - start[1]))
 
 
 def machine() -> dict[str, object]:
@@ -71,6 +95,7 @@ def _chained_writer(writer: int, count: int, mode: str = "daemon") -> None:
 
     settings.AUDIT_SEQUENCER = mode
     try:
+        start = _cpu_now()
         for i in range(count):
             e = _event(writer, i)
             audit.record(
@@ -81,6 +106,7 @@ def _chained_writer(writer: int, count: int, mode: str = "daemon") -> None:
                 person_id=int(str(e["person_id"])),
                 details={"basis": "allocated"},
             )
+        _report_cpu("accept" if mode == "daemon" else "inline", start)
     finally:
         connections.close_all()
 
@@ -93,9 +119,11 @@ def _sequencer(stop: object) -> None:
     from discretion.audit import sequencer
 
     try:
+        start = _cpu_now()
         sequencer.follow(stop, poll=0.01)  # type: ignore[arg-type]
         while sequencer._integrate_once():  # the writers have finished: drain what they accepted
             pass
+        _report_cpu("integrate", start)
     finally:
         connections.close_all()
 
@@ -106,6 +134,7 @@ def _plain_writer(writer: int, count: int) -> None:
 
     details = canonical_details({"channel": "system", "basis": "allocated"})
     try:
+        start = _cpu_now()
         with connection.cursor() as cursor:
             for i in range(count):
                 e = _event(writer, i)
@@ -126,13 +155,20 @@ def _plain_writer(writer: int, count: int) -> None:
                     ],
                 )
                 cursor.fetchone()
+        _report_cpu("plain", start)
     finally:
         connections.close_all()
 
 
-def _run(target: object, writers: int, per_writer: int, *, sequencer: bool = False) -> float:
+def _run(
+    target: object, writers: int, per_writer: int, *, sequencer: bool = False
+) -> tuple[float, dict[str, float]]:
+    """Events per second, and CPU seconds per 1,000 events by role (each role: its processes'
+    own CPU plus their PostgreSQL backends')."""
+    global _CPU
     connections.close_all()  # each process opens its own connection
     ctx = multiprocessing.get_context("fork")
+    _CPU = ctx.Queue()
     procs = [ctx.Process(target=target, args=(w, per_writer)) for w in range(writers)]  # type: ignore[arg-type]
     stop = ctx.Event()
     follower = ctx.Process(target=_sequencer, args=(stop,)) if sequencer else None
@@ -151,7 +187,14 @@ def _run(target: object, writers: int, per_writer: int, *, sequencer: bool = Fal
         raise SystemExit("a writer or the sequencer failed")
     if AuditEvent.objects.filter(seq__isnull=True).exists():
         raise SystemExit("accepted events were left out of the chain")
-    return writers * per_writer / elapsed
+    events = writers * per_writer
+    cpu: dict[str, float] = {}
+    for _ in range(writers + (1 if follower is not None else 0)):
+        role, own, backend = _CPU.get(timeout=60)
+        cpu[f"{role}_process"] = cpu.get(f"{role}_process", 0.0) + own * 1000 / events
+        cpu[f"{role}_database"] = cpu.get(f"{role}_database", 0.0) + backend * 1000 / events
+    _CPU = None
+    return events / elapsed, cpu
 
 
 def setup_plain_table() -> None:
@@ -164,18 +207,32 @@ def setup_plain_table() -> None:
             raise SystemExit("bench_audit measures PostgreSQL (SQLite has one writer at a time)")
 
 
+def _median_cpu(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0]}
+
+
 def compare(writers: int, per_writer: int, rounds: int) -> dict[str, object]:
     chained, plain, inline = [], [], []
+    chained_cpu, plain_cpu, inline_cpu = [], [], []
     for _ in range(rounds):
-        chained.append(_run(_chained_writer, writers, per_writer, sequencer=True))
-        plain.append(_run(_plain_writer, writers, per_writer))
-        inline.append(_run(_inline_writer, writers, per_writer))
+        for rates, cpus, target, seq in (
+            (chained, chained_cpu, _chained_writer, True),
+            (plain, plain_cpu, _plain_writer, False),
+            (inline, inline_cpu, _inline_writer, False),
+        ):
+            rate, cpu = _run(target, writers, per_writer, sequencer=seq)
+            rates.append(rate)
+            cpus.append(cpu)
         print(
             f"  {writers} writers: chained {chained[-1]:.0f}/s, plain {plain[-1]:.0f}/s, "
             f"inline {inline[-1]:.0f}/s (load {os.getloadavg()[0]:.1f})",
             flush=True,
         )
     c, p, i = statistics.median(chained), statistics.median(plain), statistics.median(inline)
+    cpu = {**_median_cpu(chained_cpu), **_median_cpu(plain_cpu), **_median_cpu(inline_cpu)}
+    accept = cpu["accept_process"] + cpu["accept_database"]
+    integrate = cpu["integrate_process"] + cpu["integrate_database"]
+    plain_total = cpu["plain_process"] + cpu["plain_database"]
     return {
         "writers": writers,
         "events_per_round": writers * per_writer,
@@ -189,6 +246,20 @@ def compare(writers: int, per_writer: int, rounds: int) -> dict[str, object]:
         "inline_events_per_second": round(i, 1),
         "inline_rounds": [round(x, 1) for x in inline],
         "ratio_inline_to_plain": round(i / p, 3),
+        # CPU seconds per 1,000 events (median of the rounds): the writers' processes and their
+        # PostgreSQL backends ("accept"), the sequencer and its backend ("integrate"), the plain
+        # inserts' writers and backends ("plain"), and the inline writers (accept and integrate).
+        "cpu_seconds_per_1000_events": cpu,
+        "cpu_seconds_per_1000_events_totals": {
+            "accept": round(accept, 3),
+            "integrate": round(integrate, 3),
+            "chained": round(accept + integrate, 3),
+            "plain": round(plain_total, 3),
+            "inline": round(cpu["inline_process"] + cpu["inline_database"], 3),
+        },
+        # What the ratio is when the machine's cores are the limit (all writers busy): plain CPU
+        # per event over chained CPU per event. Load from other work cannot change it much.
+        "cpu_bound_ratio_chained_to_plain": round(plain_total / (accept + integrate), 3),
     }
 
 

@@ -20,7 +20,7 @@ scripts/with-postgres.sh $PY bench/bench_foundation.py --size small
 # council, single-user page times and the production stack under load (10, 40, 80 users;
 # audited and not).
 scripts/with-postgres.sh $PY bench/bench_audit.py
-scripts/with-postgres.sh bash -c "$PY bench/bench_pages.py --size medium && $PY bench/bench_load.py --size medium"
+scripts/with-postgres.sh bash -c "$PY bench/bench_pages.py --size medium && $PY bench/bench_page_cpu.py --size medium && $PY bench/bench_load.py --size medium"
 if [ "${BENCH_LARGE:-0}" = 1 ]; then
   # The council-sized data set (1,000,000 people, 10,000,000 entries; progress on stderr), then
   # the same page times and a load run at 40 users on it.

@@ -137,6 +137,8 @@ PAGE_READS: dict[str, Call] = {
     "staff:publish-policy": Call(both(frozenset({"igo", "admin"}))),
     "staff:alerts": Call(both(STAFF)),  # each sees the alerts sent to them (managers: their staff's)
     "staff:alert": Call(sides(frozenset({"manager_a", "igo"}), IGO), alert),
+    "staff:account-changes": Call(both(IGO)),
+    "staff:account-change": Call(both(IGO), P(change_id=lambda w, s: s.account_change.pk)),
 }
 
 # Pages nobody reaches by GET with a live answer in this world (POST-only, shown once, or open).
@@ -243,6 +245,12 @@ PAGE_WRITES: dict[str, Call] = {
         both(frozenset({"worker_a"})),
         P(staff_id=lambda w, s: w.staff["volunteer_a"].pk),
         lambda w, s: {"confirm": "yes"},
+    ),
+    # An information governance officer other than the administrator who made the change.
+    "staff:account-change": Call(
+        both(IGO),
+        P(change_id=lambda w, s: s.account_change.pk),
+        lambda w, s: {"decision": "confirm", "note": "New post"},
     ),
     "information_rights:request-action": Call(
         both(IGO), P(pk=lambda w, s: s.foi.pk, action=lambda w, s: "acknowledge"), lambda w, s: {}
@@ -485,6 +493,10 @@ API: dict[tuple[str, str], Call] = {
 # role outside the IGO (and the IGO's answer is not asserted here: tests/information_rights cover it).
 IGO_ONLY_STATEFUL = {
     ("post", "/api/information-rights/sar/{sar_id}/verify"),  # the world's cases are verified already
+    # A request made for someone else: evidence, its second check, the child's view (test_representatives).
+    ("post", "/api/information-rights/sar/{sar_id}/evidence"),
+    ("post", "/api/information-rights/sar/{sar_id}/evidence/{evidence_id}/check"),
+    ("post", "/api/information-rights/sar/{sar_id}/child"),
     ("post", "/api/information-rights/requests/{request_id}/extend"),
     ("post", "/api/information-rights/requests/{request_id}/exemptions"),
     ("post", "/api/information-rights/requests/{request_id}/outcome"),
@@ -672,6 +684,7 @@ def test_authorisation_matrix(world: Any) -> None:
                 "review_id": 1,
                 "page_id": 1,
                 "box_id": 1,
+                "evidence_id": 1,
             }
             url = _fill(path, params)
             for role, client in clients.items():

@@ -18,7 +18,10 @@ from .conftest import submission
 def test_submission_is_audited_and_needs_every_field(people, audit_actions):
     req = services.submit_request(people["worker"], submission())
     assert req.status == RequestStatus.SUBMITTED and req.k == 5
-    assert audit_actions(actor_id=people["worker"].pk) == ["research.submitted"]
+    assert audit_actions(actor_id=people["worker"].pk) == [
+        "research.submitted",
+        "notification.sent",
+    ]  # research governance is told
     with pytest.raises(services.InvalidInput, match="Enter the purpose"):
         services.submit_request(people["worker"], submission(purpose=" "))
     with pytest.raises(services.InvalidInput, match="Select the data wanted"):
@@ -56,7 +59,10 @@ def test_only_research_governance_decides_and_never_their_own(people, audit_acti
         services.decide_request(people["research2"], req.pk, approve=False, reasons="")
     refused = services.decide_request(people["research2"], req.pk, approve=False, reasons="Not proportionate")
     assert refused.status == RequestStatus.REFUSED
-    assert audit_actions(actor_id=people["research2"].pk) == ["research.refused"]
+    assert audit_actions(actor_id=people["research2"].pk) == [
+        "research.refused",
+        "notification.sent",
+    ]  # the submitter is told
     with pytest.raises(services.InvalidInput, match="already been decided"):
         services.decide_request(people["research2"], req.pk, approve=True, reasons="changed my mind")
     with pytest.raises(services.InvalidInput):

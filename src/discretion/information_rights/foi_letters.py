@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from discretion import access, deadlines
 from discretion.audit import services as audit
-from discretion.information_rights import exemptions
+from discretion.information_rights import exemptions, notify
 from discretion.information_rights.models import InfoRequest, Outcome, Regime
 from discretion.information_rights.services import (
     InvalidInput,
@@ -164,6 +164,7 @@ def sign_off_answer(actor: Staff, request_id: int) -> InfoRequest:
         object_id=req.pk,
         details={"prepared_by": req.answer_prepared_by_id, "published": req.published},
     )
+    notify.answer_signed_off(req, actor)
     return req
 
 

@@ -24,9 +24,11 @@ from django.utils import timezone
 
 from discretion import access
 from discretion.audit import services as audit
+from discretion.information_rights import notify
 from discretion.information_rights.models import (
     AttachmentReview,
     Decision,
+    InfoRequest,
     Reason,
     Redaction,
     RedactionDecision,
@@ -118,6 +120,7 @@ def ask_for_sign_off(actor: Staff, sar_id: int) -> SarCase:
     audit.record(
         actor.pk, "ir.sar.sign_off_asked", object_type="sar", object_id=sar.pk, person_id=sar.subject_id
     )
+    notify.bundle_waits(sar, actor)
     return sar
 
 
@@ -153,7 +156,36 @@ def sign_off(actor: Staff, sar_id: int) -> SarCase:
         person_id=sar.subject_id,
         details={"prepared_by": sar.prepared_by_id, "state": sar.prepared_state},
     )
+    notify.bundle_signed_off(sar, actor)
     return sar
+
+
+def waiting_for_sign_off(actor: Staff) -> tuple[list[InfoRequest], list[SarCase]]:
+    """The FOI and EIR answers and the subject-access bundles another officer prepared that wait for
+    `actor`'s sign-off (information governance only; anyone else has none). References and who
+    prepared them only, nothing personal, so the list itself is not an audited read."""
+    from discretion.information_rights.foi_letters import ANSWERED
+
+    if not is_igo(actor) or actor.is_supervised:
+        return [], []
+    answers = (
+        InfoRequest.objects.filter(
+            outcome__in=ANSWERED, answer_signed_off_by__isnull=True, answer_prepared_by__isnull=False
+        )
+        .exclude(answer_prepared_by=actor)
+        .select_related("answer_prepared_by")
+        .order_by("due_on", "id")
+    )
+    bundles = [
+        sar
+        for sar in SarCase.objects.filter(prepared_by__isnull=False, signed_off_by__isnull=True)
+        .exclude(status=SarStatus.RELEASED)
+        .exclude(prepared_by=actor)
+        .select_related("prepared_by")
+        .order_by("due_on", "id")
+        if sar.prepared_state == state_digest(sar)
+    ]
+    return list(answers[:100]), bundles[:100]
 
 
 def require_signed_off(sar: SarCase) -> None:

@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     RECORD_ACCESS_ASKED = "record_access_asked", "Asking to open records"
     RECORD_ACCESS_DECIDED = "record_access_decided", "Opening records decided"
     DOCUMENT_TO_CHECK = "document_to_check", "A document to check"
+    SIGN_OFF = "sign_off", "Waiting for your sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
 
 
 class Notification(models.Model):

@@ -37,6 +37,8 @@ EMAIL_SUBJECTS: dict[str, str] = {
     Kind.RECORD_ACCESS_ASKED: "A colleague asks you to agree to their opening records",
     Kind.RECORD_ACCESS_DECIDED: "Your request to open records has been decided",
     Kind.DOCUMENT_TO_CHECK: "A document is waiting for your check",
+    Kind.SIGN_OFF: "An answer or a bundle is waiting for your sign-off",
+    Kind.SIGNED_OFF: "An answer or a bundle you prepared was signed off",
 }
 
 

@@ -49,8 +49,9 @@ def _panel(check: services.Check | None) -> dict[str, Any]:
     }
 
 
-def _check_form(form: ComposeForm) -> services.Check | None:
-    """Findings for whatever the form holds so far (recipients only if they parse)."""
+def _check_form(actor: Staff, form: ComposeForm, case_id: int) -> services.Check | None:
+    """Findings for whatever the form holds so far (recipients only if they parse); audited when
+    they match known people, masked for people the sender has no relationship to."""
     data = form.data
     to: tuple[str, ...] = ()
     with contextlib.suppress(services.InvalidInput):
@@ -58,7 +59,7 @@ def _check_form(form: ComposeForm) -> services.Check | None:
     subject, body = str(data.get("subject", "")), str(data.get("body", ""))
     if not subject.strip() and not body.strip():
         return None
-    return services.check_message(to=to, subject=subject, body=body)
+    return services.check_for_sender(actor, to=to, subject=subject, body=body, case_id=case_id)
 
 
 @login_required
@@ -103,7 +104,7 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
         if not form.is_valid():
             status = 400
         elif action == "check":
-            check = _check_form(form)
+            check = _check_form(actor, form, view.case.pk)
         else:
             data = form.cleaned_data
             try:
@@ -162,15 +163,32 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
 @require_POST
 def check(request: HttpRequest, ref: str) -> HttpResponse:
     """The findings panel alone, for htmx's live check as the user types (nothing sent). Only for
-    someone who may work on the case: the findings say who in the text is on the council's records."""
+    someone who may work on the case and write out (never a volunteer or student): the findings say
+    who in the text is on the council's records, so each check that matches someone is audited."""
+    actor = _actor(request)
     try:
-        access.require_case_grant(_actor(request), ref=ref)
+        access.require_case_grant(actor, ref=ref)
     except access.NotFound:
         return not_found(request)
     except access.AccessDenied as exc:
         return refused(request, exc)
-    form = ComposeForm(request.POST)
-    return render(request, "outbound/_findings.html", _panel(_check_form(form)))
+    from discretion.records.models import Case
+
+    case_id = Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
+    try:
+        check = _check_form(actor, ComposeForm(request.POST), int(case_id or 0))
+    except access.NotPermitted:
+        return render(
+            request,
+            "web/refused.html",
+            {
+                "message": "Volunteers and work-experience students cannot write to people outside the "
+                "council. Ask the member of staff responsible for you.",
+                "can_break_glass": False,
+            },
+            status=403,
+        )
+    return render(request, "outbound/_findings.html", _panel(check))
 
 
 @login_required

@@ -163,12 +163,14 @@ def get_request_for(actor: Staff, request_id: int) -> Request:
 def _queue_rows(actor: Staff, *, for_display: bool = True) -> list[Request]:
     """Referred requests the actor may decide, urgent first, then the longest waiting (not audited:
     callers that show them audit; `waiting_count` shows only a number)."""
-    if actor.is_supervised:
-        return []
+    if actor.is_supervised or actor.role not in set(ROUTE_ROLES.values()):
+        return []  # no route is ever decided by this role (_may_act_for)
     candidates = Request.objects.filter(state=State.REFERRED).order_by("received_at", "id")
     if for_display:
         candidates = candidates.select_related("handler", "team").prefetch_related("subject_links", "tasks")
-    managed = set(actor.managed_teams.values_list("id", flat=True))
+    managed = (
+        set(actor.managed_teams.values_list("id", flat=True)) if actor.role == Role.TEAM_MANAGER else set()
+    )
     return urgent_first(
         r
         for r in candidates
@@ -208,6 +210,9 @@ def _checks(actor: Staff) -> tuple[list[RequestDocument], list[Request]]:
         )
         documents = list(pending.order_by("uploaded_at", "id")[:200])
         documents.sort(key=lambda d: not is_urgent(d.request))  # stable: urgent first, then oldest
+    if actor.role not in (Role.IGO, Role.TEAM_MANAGER):
+        # Only a team manager or information governance ever agrees (record_access.may_agree).
+        return documents, []
     asking = [
         row.request
         for row in RecordAccess.objects.filter(approved__isnull=True, ended_at__isnull=True)

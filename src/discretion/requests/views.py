@@ -691,6 +691,9 @@ def entries(request: HttpRequest, request_id: int) -> HttpResponse:
     error, anchor = "", ""
     try:
         req = services.get_request_for(actor, request_id)
+        if not release_form.is_bound:
+            # A release goes only to the contact recorded (and checked) with the request.
+            release_form = ReleaseForm(initial={"address": req.requester_contact})
         inform_open = TaskKind.INFORM_SUBJECT.value in services.open_tasks(req)
         if request.method == "POST":
             picks = {}

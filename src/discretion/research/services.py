@@ -25,7 +25,7 @@ from discretion.access import NotFound, NotPermitted
 from discretion.audit import services as audit
 from discretion.disclosures.models import Channel
 from discretion.disclosures.services import Recipient, Release, disclose, sha256_hex
-from discretion.research import anonymise
+from discretion.research import anonymise, notify
 from discretion.research.models import Extract, RequestStatus, ResearchRequest
 from discretion.staff.models import Role, Staff
 
@@ -171,6 +171,7 @@ def submit_request(actor: Staff, submission: Submission) -> ResearchRequest:
         object_id=req.pk,
         details={"external": s.is_external, "fields": req.fields, "pseudonyms": s.wants_pseudonyms},
     )
+    notify.submitted(req, actor)
     return req
 
 
@@ -240,6 +241,7 @@ def decide_request(
         reason=req.decision_reasons,
         details={"pseudonyms": approve_pseudonyms, "k": req.k},
     )
+    notify.decided(req, actor)
     return req
 
 
@@ -302,6 +304,9 @@ def make_extract(actor: Staff, request_id: int, *, pseudonymised: bool = False) 
         raise InvalidInput("Only approved requests can have an extract")
     if pseudonymised and not req.pseudonyms_approved:
         raise NotPermitted("Pseudonymised extracts need approval recorded for them.")
+    from discretion.research.basis import require_basis_for_outside_body
+
+    require_basis_for_outside_body(actor, req, pseudonymised=pseudonymised)
     key = pseudonym_key(req.pk) if pseudonymised else None
     source = _read_source_rows(actor, req)
     table = anonymise.anonymise(

@@ -39,6 +39,7 @@ from discretion.staff.models import (
     Role,
     Staff,
 )
+from discretion.staff.signed_in import LoadsSignedInStaff
 
 
 class InvalidInput(ValueError):
@@ -146,8 +147,10 @@ def acknowledge_current_policy(actor: Staff) -> Acknowledgement | None:
     if policy is None:
         return None
     ack, created = Acknowledgement.objects.get_or_create(staff=actor, policy=policy)
-    # The access module caches the answer on the actor for one request; it is now stale.
-    actor.__dict__.pop("_acknowledged_current_policy", None)
+    # The access module caches the answer on the actor for one request (loaded with the account:
+    # staff.signed_in); it is now stale. delattr reaches through request.user's lazy wrapper.
+    if hasattr(actor, "_acknowledged_current_policy"):
+        delattr(actor, "_acknowledged_current_policy")
     if created:
         audit.record(
             actor.pk,
@@ -276,8 +279,9 @@ def deactivate_ended_accounts(today: dt.date | None = None) -> list[int]:
     return ids
 
 
-class StaffBackend(ModelBackend):
-    """Refuses sign-in to accounts past their end date, even before the daily task locks them."""
+class StaffBackend(LoadsSignedInStaff, ModelBackend):
+    """Refuses sign-in to accounts past their end date, even before the daily task locks them.
+    Loads a session's account with what every request asks of it, in one query (signed_in)."""
 
     def user_can_authenticate(self, user: Any) -> bool:
         if isinstance(user, Staff) and user.has_ended():

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from discretion.access import NotFound, NotPermitted, break_glass_trail
-from discretion.staff import services
-from discretion.staff.forms import InductionForm, PublishPolicyForm, ReviewAlertForm
+from discretion.staff import accounts, services
+from discretion.staff.forms import DecideAccountChangeForm, InductionForm, PublishPolicyForm, ReviewAlertForm
 from discretion.staff.models import AlertKind, Briefing, Staff
 
 
@@ -153,7 +153,7 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         {
             "event": e,
             "staff": names.get(e.actor_id) if e.actor_id else None,
-            "what": HISTORY_LABELS.get(e.action, e.action),
+            "what": HISTORY_LABELS.get(e.action, "Recorded in the audit trail"),
         }
         for e in history
     ]
@@ -171,10 +171,53 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     )
 
 
+@login_required
+def account_changes(request: HttpRequest) -> HttpResponse:
+    """Changes to staff accounts' access waiting for information governance, and those decided."""
+    try:
+        items = list(accounts.changes_for(_actor(request))[:500])
+    except NotPermitted as exc:
+        return _refused(request, str(exc))
+    rows = [{"change": c, "what": accounts.describe(c.changes)} for c in items]
+    return render(request, "staff/account_changes.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_change(request: HttpRequest, change_id: int) -> HttpResponse:
+    """Confirm or refuse one change (an information governance officer other than who made it)."""
+    actor = _actor(request)
+    form = DecideAccountChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.decide_change(
+                actor,
+                change_id,
+                confirm=form.cleaned_data["decision"] == "confirm",
+                note=form.cleaned_data["note"],
+            )
+            return HttpResponseRedirect(reverse("staff:account-change", args=[change_id]))
+        except accounts.InvalidInput as exc:
+            form.add_error("note", str(exc))
+        except NotFound:
+            return render(request, "web/not_found.html", status=404)
+        except NotPermitted as exc:
+            form.add_error(None, str(exc))
+    try:
+        change = accounts.get_change_for(actor, change_id)
+    except NotFound:
+        return render(request, "web/not_found.html", status=404)
+    except NotPermitted as exc:
+        return _refused(request, str(exc))
+    context = {"change": change, "what": accounts.describe(change.changes), "form": form}
+    return render(request, "staff/account_change.html", context, status=400 if form.errors else 200)
+
+
 HISTORY_LABELS = {
     "alert.raised": "Raised",
     "alert.read": "Read",
     "alert.reviewed": "Reviewed",
+    "audit.break_glass_trail_read": "Read what was opened",
 }
 EVIDENCE_LABELS = {
     "reason": "Reason given",

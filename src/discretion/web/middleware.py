@@ -133,7 +133,7 @@ class SessionLimitsMiddleware:
             sign_in_seq = session.get(security.SIGN_IN_SEQ_KEY)
             if security.is_idle(last_seen, now):
                 return self._end(request, int(staff_id), "idle")
-            if sign_in_seq is not None and security.is_superseded(int(staff_id), int(sign_in_seq)):
+            if sign_in_seq is not None and self._superseded(request, int(staff_id), int(sign_in_seq)):
                 return self._end(request, int(staff_id), "elsewhere")
             if last_seen is None or now - last_seen >= security.LAST_SEEN_GRANULARITY_SECONDS:
                 session[security.LAST_SEEN_KEY] = now
@@ -148,6 +148,14 @@ class SessionLimitsMiddleware:
                 session[security.SIGN_IN_SEQ_KEY] = security.latest_sign_in_seq(int(staff_id))
                 session[security.LAST_SEEN_KEY] = security.now_seconds()
         return response
+
+    @staticmethod
+    def _superseded(request: HttpRequest, staff_id: int, sign_in_seq: int) -> bool:
+        from discretion.staff import security, signed_in
+
+        # The account as the session loads it carries the answer (staff.signed_in: one query).
+        known = signed_in.superseded(getattr(request, "user", None), staff_id, sign_in_seq)
+        return security.is_superseded(staff_id, sign_in_seq) if known is None else known
 
     def _end(self, request: HttpRequest, staff_id: int, why: str) -> HttpResponse:
         from urllib.parse import urlencode

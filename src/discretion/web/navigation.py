@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,14 @@ class NavItem:
     current: bool = False
 
 
-def _letters_count(actor: Staff) -> int:
+class _CountOf(Subquery):
+    """How many rows a queryset has, as an expression (so several counts are one query)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def _letters(actor: Staff) -> QuerySet[Any]:
     from discretion.disclosures.models import Channel, OutboxMessage
 
     rows = OutboxMessage.objects.filter(
@@ -36,13 +43,27 @@ def _letters_count(actor: Staff) -> int:
     )
     if actor.role != Role.IGO:
         rows = rows.filter(disclosure__released_by=actor)
-    return rows.count()
+    return rows
 
 
-def _alerts_count(actor: Staff) -> int:
+def _own_counts(actor: Staff) -> dict[str, int]:
+    """Letters to post, open alerts and unread notifications of a member of staff who is not
+    supervised: in one query, as the navigation of every page shows them."""
+    from discretion.notifications.models import Notification
     from discretion.staff import services as staff
 
-    return staff.alerts_for(actor, open_only=True).count()
+    parts = {
+        "letters": _letters(actor),
+        "alerts": staff.alerts_for(actor, open_only=True),
+        "unread": Notification.objects.filter(recipient=actor, read_at__isnull=True),
+    }
+    row = (
+        Staff.objects.filter(pk=actor.pk)
+        .annotate(**{name: _CountOf(qs.order_by().values("pk")) for name, qs in parts.items()})
+        .values(*parts)
+        .first()
+    )
+    return {name: int((row or {}).get(name) or 0) for name in parts}
 
 
 def _due_count(today: dt.date) -> int:
@@ -69,16 +90,22 @@ def may_use_commercial_records(actor: Staff) -> bool:
     system administrator (who keeps the records in the admin)."""
     if actor.is_supervised or actor.role == Role.ADMIN:
         return False
-    return actor.role == Role.TEAM_MANAGER or actor.has_perm(COMMERCIAL_PERMISSION)
+    if actor.role == Role.TEAM_MANAGER:
+        return True
+    from discretion.staff.signed_in import may_use_commercial_permission
+
+    # Loaded with the signed-in account (staff.signed_in), else asked of the backends.
+    granted = may_use_commercial_permission(actor)
+    return actor.has_perm(COMMERCIAL_PERMISSION) if granted is None else granted
 
 
 def items_for(actor: Staff, path: str) -> list[NavItem]:
     """The links `actor` can use, in the order they work in."""
-    from discretion.notifications.services import unread_count
     from discretion.requests.services import waiting_count
 
     role = actor.role
     supervised = actor.is_supervised
+    own = _own_counts(actor) if not supervised else {"letters": 0, "alerts": 0, "unread": 0}
     items: list[tuple[str, str, int, str]] = [
         ("My cases" if supervised else "My work", reverse("web:home"), 0, ""),
     ]
@@ -87,7 +114,7 @@ def items_for(actor: Staff, path: str) -> list[NavItem]:
     if role != Role.ADMIN and not supervised:
         waiting = waiting_count(actor)
         items.append(("Requests", reverse("requests:queue"), waiting, f"{waiting} waiting for you"))
-    letters = _letters_count(actor) if not supervised else 0
+    letters = own["letters"]
     if not supervised and (role in (Role.PRACTITIONER, Role.TEAM_MANAGER, Role.IGO) or letters):
         items.append(("Letters to post", reverse("disclosures:print-queue"), letters, f"{letters} to post"))
         items.append(("Secure links sent", reverse("disclosures:links"), 0, ""))
@@ -104,9 +131,15 @@ def items_for(actor: Staff, path: str) -> list[NavItem]:
     if not supervised:
         # Managers, governance and administrators review alerts; anyone else sees the link only
         # while an alert sent to them waits (a volunteer they supervise tried to send data out).
-        alerts = _alerts_count(actor)
+        alerts = own["alerts"]
         if alerts or role in (Role.IGO, Role.TEAM_MANAGER, Role.ADMIN):
             items.append(("Alerts", reverse("staff:alerts"), alerts, f"{alerts} not yet reviewed"))
+    if role == Role.IGO and not supervised:
+        from discretion.staff.accounts import changes_for, may_decide
+
+        waiting = changes_for(actor, pending_only=True).count() if may_decide(actor) else 0
+        if waiting:  # an administrator's change to an account's access waits for a second person
+            items.append(("Staff access", reverse("staff:account-changes"), waiting, f"{waiting} to confirm"))
     if role in (Role.IGO, Role.TEAM_MANAGER, Role.ADMIN) and not supervised:
         items.append(("Compliance", reverse("staff:compliance"), 0, ""))
     if may_use_commercial_records(actor):
@@ -114,7 +147,7 @@ def items_for(actor: Staff, path: str) -> list[NavItem]:
     if role == Role.ADMIN and actor.is_staff:
         items.append(("Administration", reverse("admin:index"), 0, ""))
     if not supervised:
-        unread = unread_count(actor)
+        unread = own["unread"]
         items.append(("Notifications", reverse("notifications:list"), unread, f"{unread} unread"))
     home = reverse("web:home")
     return [

@@ -241,6 +241,29 @@ def _information_rights(actor: Staff) -> Section:
     )
 
 
+def _sign_offs(actor: Staff) -> Section | None:
+    """Four eyes: answers and bundles another officer prepared, waiting for this one's sign-off."""
+    from discretion.information_rights import review
+
+    answers, bundles = review.waiting_for_sign_off(actor)
+    items = [
+        Item(
+            href=reverse("information_rights:request", args=[r.pk]),
+            label=r.ref,
+            detail=f"The answer, prepared by {r.answer_prepared_by.display_name if r.answer_prepared_by else 'another officer'}.",
+        )
+        for r in answers
+    ] + [
+        Item(
+            href=reverse("information_rights:sar-review", args=[s.pk]),
+            label=s.ref,
+            detail=f"The subject access bundle, prepared by {s.prepared_by.display_name if s.prepared_by else 'another officer'}.",
+        )
+        for s in bundles
+    ]
+    return Section("sign-off", "Waiting for your sign-off", items, "Nothing waiting for your sign-off.")
+
+
 def _research(actor: Staff) -> Section:
     from discretion.research import services as research
     from discretion.research.models import RequestStatus
@@ -309,6 +332,8 @@ def work_for(actor: Staff) -> Work:
         sections.append(_to_decide(actor, "Waiting for your decision"))
         sections.extend(_checks(actor))
         sections.append(_information_rights(actor))
+        signing = _sign_offs(actor)
+        sections.extend([signing] if signing and signing.items else [])
         letters = _letters(actor)
         sections.extend([letters] if letters else [])
         sections.append(_alerts(actor))

@@ -107,3 +107,16 @@ def plain_action(value: object) -> str:
 def plain_code(value: object) -> str:
     """Any other stored code ("info_request", "break_glass") with its underscores as spaces."""
     return str(value or "").replace("_", " ").replace(".", " ")
+
+
+@register.filter
+def policy_paragraphs(value: object) -> str:
+    """The rules a release rested on ("1.1-record", "2.2-safeguarding") as the council's policy
+    paragraphs they cite ("Policy 1.1, 2.2"), never as rule ids."""
+    from discretion.policy.council import default_council_config
+
+    wording = default_council_config().rules
+    rules = [str(r) for r in value] if isinstance(value, list | tuple) else []
+    paragraphs = {wording[r].paragraph if r in wording else r.split("-")[0] for r in rules}
+    ordered = sorted(paragraphs, key=lambda p: [int(n) if n.isdigit() else 0 for n in p.split(".")])
+    return f"Policy {', '.join(ordered)}" if ordered else "–"
