@@ -5,7 +5,7 @@ here. Each decides whether the actor may see the record (the basis), writes an a
 (the read, or the refusal), and returns only what that basis allows. A view, API endpoint or
 command that queries these records directly is a bug.
 
-Need to know (policy 1.2, 2.4; DESIGN "One door to personal data"):
+Need to know (policy 1.2, 2.4; docs/architecture.md, "The two doors"):
 - staff allocated to a case, while allocated;
 - the team manager of the case's team, or of a worker currently allocated to it;
 - a volunteer or work-experience student: only the cases their responsible member of staff has
@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -37,18 +38,27 @@ from django.utils import timezone
 
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
-from discretion.disclosures.models import Channel, OutboxMessage
 from discretion.errors import AccessDenied as AccessDenied
 from discretion.errors import InvalidInput
 from discretion.errors import NotFound as NotFound
 from discretion.errors import NotPermitted as NotPermitted
 from discretion.errors import PolicyNotAcknowledged as PolicyNotAcknowledged
 from discretion.records.identifiers import name_key
-from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName, Relationship
-from discretion.requests.grants import Scope, request_case_ids, request_grants, request_scopes
+from discretion.records.models import (
+    Address,
+    Attachment,
+    BreakGlass,
+    Case,
+    Entry,
+    Person,
+    PersonName,
+    Relationship,
+)
+from discretion.records.search import matching_person_ids
 from discretion.staff.alerts import raise_alert
 from discretion.staff.models import (
     Acknowledgement,
+    Alert,
     AlertKind,
     Allocation,
     CaseShare,
@@ -127,8 +137,51 @@ class Grant:
 SUPERVISED_GRANT = Grant(Basis.SUPERVISED, hidden=ENTRY_FLAGS, masks_identifiers=True)
 
 
-def _request_grant(scope: Scope) -> Grant:
-    return Grant(Basis.REQUEST_HANDLER, hidden=ENTRY_FLAGS - scope.flags, ordinary=scope.ordinary)
+# --- bases an app grants (registered by the app, so this module knows no app above it) ---------
+
+
+class Scope(Protocol):
+    """What a registered basis lets its holder see of one case: entries with no flag or not, and
+    which flagged kinds."""
+
+    @property
+    def ordinary(self) -> bool: ...
+
+    @property
+    def flags(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True)
+class RegisteredBasis:
+    """A basis for opening records that an app grants beyond allocation, team and break-glass
+    (the requests app: the handler of an agreed request, policy 2.2-2.4). Consulted last, and never
+    for volunteers or students.
+
+    `scopes(actor_id, case_ids)`: what of each of those cases it opens; `case_ids(actor_id)`: every
+    case it opens, as a subquery; `opens_person(actor_id, person_id)`: whether it opens the person's
+    own record, which then shows all but `person_hides`."""
+
+    basis: Basis
+    scopes: Callable[[int, list[int]], Mapping[int, Scope]]
+    case_ids: Callable[[int], IdQuery]
+    opens_person: Callable[[int, int], bool]
+    person_hides: frozenset[str] = frozenset()
+
+
+_registered: dict[Basis, RegisteredBasis] = {}
+
+
+def register_basis(source: RegisteredBasis) -> None:
+    """Called from an app's `AppConfig.ready`; registering the same basis again replaces it."""
+    _registered[source.basis] = source
+
+
+def registered_bases() -> tuple[RegisteredBasis, ...]:
+    return tuple(_registered.values())
+
+
+def _scoped_grant(basis: Basis, scope: Scope) -> Grant:
+    return Grant(basis, hidden=ENTRY_FLAGS - scope.flags, ordinary=scope.ordinary)
 
 
 def mask_identifier(value: str) -> str:
@@ -243,10 +296,12 @@ def case_grants(actor: Staff, case_ids: Iterable[int]) -> dict[int, Grant]:
             break
         for case_id in granted_among(rest):
             grants.setdefault(case_id, Grant(basis))
-    rest = [case_id for case_id in wanted if case_id not in grants]
-    if rest:  # last: a request opens only part of a record, and only with four eyes
-        for case_id, scope in request_scopes(actor.pk, rest).items():
-            grants[case_id] = _request_grant(scope)
+    for source in registered_bases():  # last: a request opens only part of a record, with four eyes
+        rest = [case_id for case_id in wanted if case_id not in grants]
+        if not rest:
+            break
+        for case_id, scope in source.scopes(actor.pk, rest).items():
+            grants.setdefault(case_id, _scoped_grant(source.basis, scope))
     return grants
 
 
@@ -262,11 +317,10 @@ def accessible_case_ids(actor: Staff) -> IdQuery | None:
         return None
     if actor.is_supervised:
         return _shared_case_ids(actor, today)
-    ids = Case.objects.filter(
-        Q(id__in=_allocated_case_ids(actor.pk, today))
-        | Q(id__in=_break_glass_case_ids(actor))
-        | Q(id__in=request_case_ids(actor.pk))
-    )
+    granted = Q(id__in=_allocated_case_ids(actor.pk, today)) | Q(id__in=_break_glass_case_ids(actor))
+    for source in registered_bases():
+        granted |= Q(id__in=source.case_ids(actor.pk))
+    ids = Case.objects.filter(granted)
     if actor.role == Role.TEAM_MANAGER:
         ids = Case.objects.filter(Q(id__in=ids.values("id")) | Q(id__in=_managed_case_ids(actor, today)))
     return ids.values_list("id", flat=True)
@@ -286,8 +340,9 @@ def _person_grant(actor: Staff, person: Person) -> tuple[Grant | None, dict[int,
     grants = case_grants(actor, case_ids)
     granted = [grants[case_id] for case_id in case_ids if case_id in grants]
     best = next((g for g in granted if not g.is_restricted), granted[0] if granted else None)
-    if best is None and not actor.is_supervised and request_grants(actor.pk, person.pk):
-        best = Grant(Basis.REQUEST_HANDLER, hidden=frozenset({SPECIAL_CATEGORY}))
+    if best is None and not actor.is_supervised:
+        source = next((b for b in registered_bases() if b.opens_person(actor.pk, person.pk)), None)
+        best = Grant(source.basis, hidden=source.person_hides) if source is not None else None
     if best is None and actor.role == Role.IGO and not actor.is_supervised:
         best = Grant(Basis.INFORMATION_GOVERNANCE)
     return best, grants
@@ -612,7 +667,6 @@ def search_people(
 ) -> SearchResults:
     """Fuzzy search by name (aliases too) and date of birth, filtered by need to know."""
     _require_active(actor)
-    from discretion.records.search import matching_person_ids
 
     ids = matching_person_ids(query, date_of_birth=date_of_birth, limit=limit * 4)
     allowed_cases = accessible_case_ids(actor)
@@ -738,8 +792,6 @@ def read_for_research(actor: Staff, request_id: int, fields: list[str]) -> list[
             object_type="research_request",
             object_id=request_id,
         )
-    from discretion.records.models import Address
-
     cases = list(
         Case.objects.filter(subject__is_child=True)
         .order_by("id")
@@ -781,24 +833,30 @@ def may_handle_letter(actor: Staff, released_by_id: int) -> bool:
     )
 
 
-def open_letter_for(actor: Staff, message_id: int) -> OutboxMessage:
-    """A release by post, to print. Its content is personal data, so the read is checked and
-    audited here like any other read: one event per person whose information it holds."""
+@dataclass(frozen=True)
+class LetterRelease:
+    """What the door needs to know of a release by post (the disclosures app looks it up)."""
+
+    disclosure_id: int
+    released_by_id: int
+    person_ids: list[int]
+    message_id: int
+    content_sha256: str
+
+
+def read_letter(actor: Staff, release: LetterRelease | None) -> None:
+    """May the actor print this release by post? Its content is personal data, so the read is
+    checked and audited here like any other read: one event per person whose information it holds.
+    `None` (no such letter) and a refusal get the same dull NotFound."""
     _require_active(actor)
-    message = (
-        OutboxMessage.objects.select_related("disclosure")
-        .filter(pk=message_id, channel=Channel.POST, disclosure__isnull=False)
-        .first()
-    )
-    if message is None or message.disclosure is None:
+    if release is None:
         raise NotFound("No such letter.")
-    disclosure = message.disclosure
-    people = list(disclosure.subjects.values_list("person_id", flat=True))
-    if not may_handle_letter(actor, disclosure.released_by_id):
+    people = release.person_ids
+    if not may_handle_letter(actor, release.released_by_id):
         _refuse(
             actor,
             object_type="disclosure",
-            object_id=disclosure.pk,
+            object_id=release.disclosure_id,
             person_id=people[0] if people else None,
             case_id=None,
             message="",
@@ -809,10 +867,9 @@ def open_letter_for(actor: Staff, message_id: int) -> OutboxMessage:
         "disclosure.printed",
         people,
         object_type="disclosure",
-        object_id=disclosure.pk,
-        details={"message": message.pk, "sha256": disclosure.content_sha256},
+        object_id=release.disclosure_id,
+        details={"message": release.message_id, "sha256": release.content_sha256},
     )
-    return message
 
 
 # --- audit reads ------------------------------------------------------------------------
@@ -842,6 +899,27 @@ def normalise_query(query: str) -> str:
     return name_key(query)
 
 
+# --- ids and references ---------------------------------------------------------------------
+# Ids and references only, for the register, the audit and links between pages: nothing of a
+# record is returned, so these are not audited reads (ids only in URLs and logs).
+
+
+def case_id_for_ref(ref: str) -> int | None:
+    """The id of case `ref`, or None (for an action that then checks access by id)."""
+    return Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
+
+
+def case_refs(case_ids: Iterable[int]) -> dict[int, str]:
+    """The reference of each of these cases, by id (for a link or a label)."""
+    return dict(Case.objects.filter(pk__in=list(case_ids)).values_list("pk", "ref"))
+
+
+def person_ids_for_refs(refs: Iterable[str]) -> list[int]:
+    """The ids of the people with these references, sorted (for the register and the audit)."""
+    wanted = list(refs)
+    return sorted(Person.objects.filter(ref__in=wanted).values_list("id", flat=True)) if wanted else []
+
+
 # --- the audit trail of a break-glass access, for the manager reviewing its alert -----------------
 
 TRAIL_ACTIONS = {
@@ -868,19 +946,27 @@ class BreakGlassTrail:
     rows: list[TrailRow]
 
 
+AlertReviewer = Callable[[Staff], QuerySet[Alert]]
+_alert_reviewer: AlertReviewer | None = None
+
+
+def register_alert_reviewer(alerts_for: AlertReviewer) -> None:
+    """The staff app says which alerts an actor may review (from its `AppConfig.ready`): a trail
+    is shown only for those."""
+    global _alert_reviewer
+    _alert_reviewer = alerts_for
+
+
 def break_glass_trail(actor: Staff, alert_id: int) -> BreakGlassTrail:
     """What a member of staff opened during a break-glass access: the part of the audit trail that
     the alert's reviewer needs (their own team's alert, or any for information governance), and no
     more: that member of staff's reads while the access lasted. The look is itself audited against
     the child whose record was opened."""
-    import json
-
-    from discretion.staff.models import Alert
-    from discretion.staff.services import alerts_for
-
     _require_active(actor)
+    if _alert_reviewer is None:
+        raise NotFound("No such alert.")
     try:
-        alert = alerts_for(actor).filter(pk=alert_id, kind=AlertKind.BREAK_GLASS).first()
+        alert = _alert_reviewer(actor).filter(pk=alert_id, kind=AlertKind.BREAK_GLASS).first()
     except NotPermitted:  # a role that oversees nobody (the refusal is audited there)
         raise NotFound("No such alert.") from None
     grant_id = alert.evidence.get("break_glass") if alert is not None else None

@@ -17,13 +17,11 @@ from ninja.security import HttpBearer, SessionAuth
 
 from discretion.errors import DiscretionError
 from discretion.staff.models import Staff
+from discretion.staff.tokens import BEARER_STAFF, staff_for_token
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
-        from discretion.staff.tokens import staff_for_token
-        from discretion.web.middleware import BEARER_STAFF
-
         # The policy gate (web.middleware) has already looked the token up for this request.
         staff = getattr(request, BEARER_STAFF) if hasattr(request, BEARER_STAFF) else staff_for_token(token)
         if staff is not None:

@@ -39,9 +39,12 @@ from discretion.outbound import recipients as recipient_prompts
 from discretion.outbound.models import RecipientKey
 from discretion.outbound.subjects import get_index
 from discretion.requests.message_basis import MessageBasis, basis_for_message, record_answered
+from discretion.secure_domains import DEFAULT_SECURE_DOMAINS as DEFAULT_SECURE_DOMAINS
+from discretion.secure_domains import domain_of as domain_of
+from discretion.secure_domains import is_secure_domain as is_secure_domain
+from discretion.secure_domains import secure_domains as secure_domains
 from discretion.staff.models import Role, Staff
 
-DEFAULT_SECURE_DOMAINS = ("gov.uk", "nhs.net", "police.uk", "cjsm.net", "gcsx.gov.uk")
 # The outbox channel for ordinary e-mail that carries no service-user personal data. Not a disclosure
 # channel: `Channel` lists only the routes personal data may take.
 PLAIN_EMAIL = "email"
@@ -120,22 +123,6 @@ class PartFinding:
         if part == "attachment":
             return f"Attachment {int(number) + 1}" if number.isdigit() else "An attachment"
         return {"subject": "Subject line", "body": "Message"}.get(part, part.capitalize())
-
-
-def secure_domains() -> tuple[str, ...]:
-    return tuple(
-        d.lower().lstrip(".") for d in getattr(settings, "OUTBOUND_SECURE_DOMAINS", DEFAULT_SECURE_DOMAINS)
-    )
-
-
-def domain_of(address: str) -> str:
-    return address.rsplit("@", 1)[-1].strip().lower().rstrip(".")
-
-
-def is_secure_domain(address: str) -> bool:
-    """The address is on a secure-domain list entry or a subdomain of one (`*.gov.uk`)."""
-    domain = domain_of(address)
-    return any(domain == d or domain.endswith("." + d) for d in secure_domains())
 
 
 @dataclass(frozen=True)
@@ -329,10 +316,8 @@ def _refuse(
 
 
 def _person_ids(refs: Sequence[str]) -> list[int]:
-    from discretion.records.models import Person
-
     # Ids only (for the register and audit), never displayed: not a read of the records.
-    return sorted(Person.objects.filter(ref__in=refs).values_list("id", flat=True)) if refs else []
+    return access.person_ids_for_refs(refs)
 
 
 def _package(subject: str, body: str, attachments: Sequence[OutgoingAttachment]) -> tuple[bytes, str]:

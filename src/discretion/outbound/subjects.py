@@ -27,7 +27,9 @@ from typing import Any
 
 from django.conf import settings
 
+from discretion.bootstrap import database_has_table, setup_django
 from discretion.detect import DEFAULT_CASE_REF_PATTERNS, Address, StaffMember, Subject, SubjectIndex
+from discretion.errors import InvalidInput
 
 DEFAULT_INDEX_MAX_AGE = 600.0
 
@@ -218,13 +220,9 @@ def staff_changed(sender: Any, **kwargs: Any) -> None:
 
 def subjects_provider() -> tuple[list[Subject], list[StaffMember]]:
     """Known people and staff from the database, for `discretion scan` without --subjects."""
-    from discretion.cli_support import UsageError
-    from discretion.commands import setup_django
-
     setup_django()
     from django.db import DatabaseError
 
-    from discretion.commands import database_has_table
     from discretion.records.models import Person
 
     if not database_has_table(Person._meta.db_table):
@@ -232,7 +230,7 @@ def subjects_provider() -> tuple[list[Subject], list[StaffMember]]:
     try:
         return load_subjects(), load_staff()
     except DatabaseError as exc:
-        raise UsageError(
+        raise InvalidInput(
             f"cannot read known people from the database ({exc.__class__.__name__}); "
             "run `discretion manage migrate` or give --subjects FILE"
         ) from None

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from discretion.access import break_glass_trail
+from discretion.access import break_glass_trail, case_refs
 from discretion.errors import InvalidInput, NotFound, NotPermitted
 from discretion.staff import services
 from discretion.staff.forms import InductionForm, PublishPolicyForm, ReviewAlertForm
@@ -177,7 +177,6 @@ EVIDENCE_LABELS = {
 
 def _evidence(alert: Any) -> list[tuple[str, str]]:
     """The alert's evidence in plain words: references and counts, not internal ids."""
-    from discretion.records.models import Case
     from discretion.requests.forms import CATEGORY_LABELS
 
     rows: list[tuple[str, str]] = []
@@ -186,7 +185,7 @@ def _evidence(alert: Any) -> list[tuple[str, str]]:
             continue  # shown as the access itself, with what was opened
         label = EVIDENCE_LABELS.get(key, key.replace("_", " ").capitalize())
         if key == "cases" and isinstance(value, list):
-            text = ", ".join(Case.objects.filter(pk__in=value).order_by("ref").values_list("ref", flat=True))
+            text = ", ".join(sorted(case_refs(value).values()))
         elif key == "agreed_by":
             text = str(Staff.objects.filter(pk=value).first() or "")
         elif key == "request":

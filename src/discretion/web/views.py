@@ -200,11 +200,7 @@ def person(request: HttpRequest, ref: str) -> HttpResponse:
     try:
         view = access.get_person_for(actor, ref=ref)
     except access.AccessDenied as exc:
-        case_ref = None
-        if exc.case_id is not None:
-            from discretion.records.models import Case
-
-            case_ref = Case.objects.filter(pk=exc.case_id).values_list("ref", flat=True).first()
+        case_ref = access.case_refs([exc.case_id]).get(exc.case_id) if exc.case_id is not None else None
         return error_page(request, exc, case_ref=case_ref)
     return render(request, "web/person.html", {"view": view, "error": error}, status=400 if error else 200)
 
@@ -299,15 +295,13 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse | FileR
 @login_required
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest, ref: str) -> HttpResponse:
-    from discretion.records.models import Case
-
     actor = _actor(request)
     # The role is checked before the reference is looked up, so a refused role cannot probe refs.
     if not access.can_break_glass(actor):
         return error_page(
             request, access.refusal(actor, "access.break_glass", "Your role cannot use break-glass access.")
         )
-    case_id = Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
+    case_id = access.case_id_for_ref(ref)
     if case_id is None:
         return not_found_page(request)
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
