@@ -9,7 +9,7 @@ error knows how the fronts show it:
 - the CLI (`discretion.cli`): one handler writes the message as one line on stderr and exits with
   `exit_code`.
 
-Exit codes keep the CLI contract (DESIGN "Contracts"): 2 for anything the user asked that cannot
+Exit codes keep the CLI contract (README, "Command line"): 2 for anything the user asked that cannot
 be done as asked (bad input, a refusal, an unknown reference: the message says which), 1 for a
 check that ran and failed (`audit verify`), 0 for success. HTTP statuses: 400 bad input, 403 not
 permitted, 404 not found (deliberately the same dull answer for "missing" and for a record the
