@@ -1083,7 +1083,7 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         )
     selections = list(req.selections.all())
     # What leaves is read through the one door, as the handler: each entry's read is audited and
-    # its need-to-know basis checked again (docs/architecture.md, "The two doors").
+    # its need-to-know basis checked again (DESIGN "One door to personal data").
     picked = sorted(
         ((access.get_entry_for(actor, s.entry_id)[0], s.reason) for s in selections),
         key=lambda pair: (pair[0].occurred_on, pair[0].pk),
