@@ -43,7 +43,6 @@ from discretion.errors import InvalidInput
 from discretion.errors import NotFound as NotFound
 from discretion.errors import NotPermitted as NotPermitted
 from discretion.errors import PolicyNotAcknowledged as PolicyNotAcknowledged
-from discretion.records.identifiers import name_key
 from discretion.records.models import (
     Address,
     Attachment,
@@ -893,10 +892,6 @@ def who_has_viewed(actor: Staff, person_ref: str, *, limit: int = 500) -> tuple[
     events = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-id")[:limit])
     audit.record(actor.pk, "audit.read", object_type="person", object_id=person.pk, person_id=person.pk)
     return person, events
-
-
-def normalise_query(query: str) -> str:
-    return name_key(query)
 
 
 # --- ids and references ---------------------------------------------------------------------

@@ -23,12 +23,6 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def fail_usage(message: str) -> int:
-    """Print one line on stderr and return the usage exit code."""
-    sys.stderr.write(f"discretion: error: {message}\n")
-    return EXIT_USAGE
-
-
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     try:

@@ -638,33 +638,6 @@ def send_message(
         return Sent(chosen, check, tuple(r.message for r in releases), tuple(releases))
 
 
-def parse_raw_message(raw: str) -> tuple[str, str, list[OutgoingAttachment]]:
-    """A message as a mail server holds it: the subject with RFC 2047 encoded words decoded, every
-    text part with its transfer encoding (base64, quoted-printable) undone, and the attachments."""
-    import email
-    from email import policy
-    from email.message import EmailMessage
-
-    message = email.message_from_string(raw, policy=policy.default)
-    if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):
-        raise InvalidInput("raw is not an e-mail message")
-    texts: list[str] = []
-    attachments: list[OutgoingAttachment] = []
-    for part in message.walk():
-        if part.is_multipart():
-            continue
-        decoded = part.get_payload(decode=True)
-        payload = decoded if isinstance(decoded, bytes) else b""
-        name = part.get_filename()
-        if name is None and part.get_content_maintype() == "text":
-            texts.append(payload.decode(part.get_content_charset() or "utf-8", errors="replace"))
-        else:
-            attachments.append(
-                OutgoingAttachment(name or "attachment", bytes(payload), part.get_content_type())
-            )
-    return str(message.get("Subject", "")), "\n\n".join(texts), attachments
-
-
 def check_for_mail_server(
     actor: Staff,
     *,
