@@ -12,7 +12,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from discretion import access
 from discretion.api import BearerToken, actor
+from discretion.disclosures.services import refuse_supervised_release
 from discretion.errors import InvalidInput, NotPermitted
 from discretion.outbound import extract, mailcheck, recipients, services
 from discretion.outbound.relay.rules import max_message_bytes, sender_staff
@@ -179,12 +181,9 @@ def send(request: HttpRequest, ref: str, payload: MessageIn) -> Status[SentOut]:
     """Write to someone outside the council about a case: the same gateway as the compose page
     (need to know on the case; personal data only as the answer to an approved request, by a secure
     route, registered; never from a volunteer or student). A block is a 403 saying what was found."""
-    from discretion import access
 
     staff = actor(request)
     if staff.is_supervised:  # an attempt to send: refused, audited, their supervisor told (policy 1.2)
-        from discretion.disclosures.services import refuse_supervised_release
-
         refuse_supervised_release(staff, [], what="outbound API")
         raise NotPermitted(
             "Volunteers and work-experience students cannot write to people outside the council."

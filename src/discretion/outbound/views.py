@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discretion import access, keyed
+from discretion.disclosures.services import refuse_supervised_release
 from discretion.outbound import recipients, services
 from discretion.outbound.forms import ComposeForm
 from discretion.requests import message_basis
@@ -61,8 +62,6 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
     actor = _actor(request)
     if actor.is_supervised:  # policy 1.2: they never send anything about a case outside the council
         if request.method == "POST":  # an attempt to send: refused, audited, their supervisor told
-            from discretion.disclosures.services import refuse_supervised_release
-
             refuse_supervised_release(actor, [], what="compose page")
         else:
             access.refusal(actor, "outbound.compose", "Volunteers and students cannot write out.")

@@ -7,10 +7,11 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from discretion.access import has_acknowledged_current_policy
 from discretion.api import actor
 from discretion.errors import InvalidInput, NotFound
 from discretion.staff import services
-from discretion.staff.models import Alert
+from discretion.staff.models import Alert, PolicyVersion
 
 router = Router(tags=["staff"])
 
@@ -125,8 +126,6 @@ class PolicyOut(Schema):
 def current_policy(request: HttpRequest) -> PolicyOut:
     """The Confidentiality Policy in force, and whether you have acknowledged it (open before the
     policy gate: it is what the gate asks for)."""
-    from discretion.access import has_acknowledged_current_policy
-    from discretion.staff.models import PolicyVersion
 
     staff = actor(request)
     policy = PolicyVersion.current()

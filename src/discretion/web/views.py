@@ -18,8 +18,10 @@ from django_otp import login as otp_login
 from discretion import access
 from discretion.errors import InvalidInput
 from discretion.records import services as records
+from discretion.records import sharing
 from discretion.staff import security
 from discretion.staff.models import PolicyVersion, Staff
+from discretion.staff.services import acknowledge_current_policy
 from discretion.web.forms import (
     AcknowledgeForm,
     AttachmentForm,
@@ -30,6 +32,7 @@ from discretion.web.forms import (
 )
 from discretion.web.pages import actor as _actor
 from discretion.web.pages import error_page, not_found_page
+from discretion.web.worklist import work_for
 
 # Old names, kept while the pages of requests/ and disclosures/ still import them from here.
 refused = error_page
@@ -151,8 +154,6 @@ def acknowledge_policy(request: HttpRequest) -> HttpResponse:
         next_url = reverse("web:home")
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and policy is not None:
-        from discretion.staff.services import acknowledge_current_policy
-
         acknowledge_current_policy(_actor(request))
         return HttpResponseRedirect(next_url)
     return render(
@@ -166,7 +167,6 @@ def acknowledge_policy(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's home is their work: the queues it owns, urgent first (web.worklist)."""
-    from discretion.web.worklist import work_for
 
     return render(request, "web/home.html", {"work": work_for(_actor(request))})
 
@@ -207,8 +207,6 @@ def person(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def case(request: HttpRequest, ref: str) -> HttpResponse:
-    from discretion.records import sharing
-
     actor = _actor(request)
     try:
         view = access.get_case_for(actor, ref=ref)
@@ -233,7 +231,6 @@ def case(request: HttpRequest, ref: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def case_shares(request: HttpRequest, ref: str) -> HttpResponse:
     """The responsible member of staff shares this case with a volunteer or student, or stops."""
-    from discretion.records import sharing
 
     actor = _actor(request)
     username = request.POST.get("supervisee", "")
