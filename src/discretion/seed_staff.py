@@ -155,37 +155,31 @@ def build_staff(
     workers_by_team[teams[1].id].append(by_username["imran.khan"])
     workers_by_team[teams[1].id].append(by_username["dan.brown"])
     per_team = max(2, spec.children // spec.teams // 18)
+    names = given_f + given_m
+
+    def invented(prefix: str, role: Role, team: Team) -> Staff:
+        nonlocal next_staff
+        first, last = rng.choice(names), rng.choice(family)
+        member = Staff(
+            id=next_staff,
+            username=f"{prefix}{next_staff}.{last.lower()}",
+            first_name=first,
+            last_name=last,
+            role=role,
+            team_id=team.id,
+            password=password,
+        )
+        staff.append(member)
+        next_staff += 1
+        return member
+
     for team in teams:
         if team.id == teams[0].id:
             team.manager_id = by_username["priya.patel"].id
         else:
-            first, last = rng.choice(given_f + given_m), rng.choice(family)
-            manager = Staff(
-                id=next_staff,
-                username=f"tm{next_staff}.{last.lower()}",
-                first_name=first,
-                last_name=last,
-                role=Role.TEAM_MANAGER,
-                team_id=team.id,
-                password=password,
-            )
-            staff.append(manager)
-            team.manager_id = manager.id
-            next_staff += 1
+            team.manager_id = invented("tm", Role.TEAM_MANAGER, team).id
         for _ in range(per_team):
-            first, last = rng.choice(given_f + given_m), rng.choice(family)
-            worker = Staff(
-                id=next_staff,
-                username=f"sw{next_staff}.{last.lower()}",
-                first_name=first,
-                last_name=last,
-                role=Role.PRACTITIONER,
-                team_id=team.id,
-                password=password,
-            )
-            staff.append(worker)
-            workers_by_team[team.id].append(worker)
-            next_staff += 1
+            workers_by_team[team.id].append(invented("sw", Role.PRACTITIONER, team))
     Staff.objects.bulk_create(staff, batch_size=2000)
     Team.objects.bulk_update(teams, ["manager_id"])
     # policy 1.2: confidentiality discussed at induction; volunteers and students briefed by
