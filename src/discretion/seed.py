@@ -84,6 +84,28 @@ class SeedReport:
     seconds: float = 0.0
 
 
+def person_rows(
+    rng: random.Random, pools: tuple[list[str], list[str]], given: str, fam: str, child: bool
+) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """A new person's invented details (ethnicity, NHS number for nine in ten) and their names:
+    legal, sometimes a known-as name, and for some adults a previous surname. `pools` are the given
+    and family names to draw from. Shared by every size of council (seed_bulk)."""
+    any_given, family = pools
+    fields = {
+        "given_names": given,
+        "family_name": fam,
+        "ethnicity": rng.choice(ETHNICITIES),
+        "nhs_number": _nhs_number(rng) if rng.random() < 0.9 else "",
+    }
+    names = [name_rows(given, fam, "legal")]
+    if rng.random() < 0.12:
+        alias_given = given.split()[0][:3] if child else rng.choice(any_given)
+        names.append(name_rows(alias_given, fam, "known_as"))
+    if not child and rng.random() < 0.15:
+        names.append(name_rows(given, rng.choice(family), "previous"))
+    return fields, names
+
+
 @dataclass
 class _Rows:
     """Rows waiting to be written in one batch (bulk inserts, in foreign-key order)."""
@@ -140,30 +162,18 @@ class _Families:
         self.rows = _Rows()
 
     def new_person(self, given: str, fam: str, dob: dt.date, gender: str, child: bool) -> Person:
-        rng = self.rng
         self.person_id += 1
-        person_id = self.person_id
+        fields, names = person_rows(self.rng, (self.given_f + self.given_m, self.family), given, fam, child)
         person = Person(
-            id=person_id,
-            ref=f"P{person_id:06d}",
-            given_names=given,
-            family_name=fam,
+            id=self.person_id,
+            ref=f"P{self.person_id:06d}",
             date_of_birth=dob,
             gender=gender,
-            ethnicity=rng.choice(ETHNICITIES),
             is_child=child,
-            nhs_number=_nhs_number(rng) if rng.random() < 0.9 else "",
+            **fields,
         )
         self.rows.people.append(person)
-        names = self.rows.names
-        names.append(PersonName(person_id=person_id, **name_rows(given, fam, "legal")))
-        if rng.random() < 0.12:
-            alias_given = given.split()[0][:3] if child else rng.choice(self.given_f + self.given_m)
-            names.append(PersonName(person_id=person_id, **name_rows(alias_given, fam, "known_as")))
-        if not child and rng.random() < 0.15:
-            names.append(
-                PersonName(person_id=person_id, **name_rows(given, rng.choice(self.family), "previous"))
-            )
+        self.rows.names += [PersonName(person_id=self.person_id, **row) for row in names]
         return person
 
     def household(self) -> None:
