@@ -48,6 +48,7 @@ class Side:
     link: Any = None  # a release by secure link, not yet expired
     notification: Any = None  # the team manager told of the referral
     alert: Any = None
+    account_change: Any = None  # an administrator's change to the side's worker's role, waiting
     research: Any = None
     commercial: Any = None
     question: Any = None
@@ -107,6 +108,7 @@ def build(world: Any) -> MatrixWorld:
     from discretion.research import commercial
     from discretion.research import services as research
     from discretion.research.models import CommercialRecord
+    from discretion.staff import accounts
     from discretion.staff.alerts import raise_alert
 
     team_a, team_b = world.team("Chorley Safeguarding"), world.team("Burnley Children in Need")
@@ -184,6 +186,9 @@ def build(world: Any) -> MatrixWorld:
             recipient=manager, object_type="request", object_id=str(side.referred.pk)
         )
         side.alert = raise_alert("bulk_reading", about=worker, recipient=manager, summary="Read 300 records")
+        side.account_change = accounts.hold_change(
+            staff["admin"], worker, {"role": ["practitioner", "team_manager"]}
+        )
         side.research = research.submit_request(
             worker,
             research.Submission(

@@ -137,6 +137,8 @@ PAGE_READS: dict[str, Call] = {
     "staff:publish-policy": Call(both(frozenset({"igo", "admin"}))),
     "staff:alerts": Call(both(STAFF)),  # each sees the alerts sent to them (managers: their staff's)
     "staff:alert": Call(sides(frozenset({"manager_a", "igo"}), IGO), alert),
+    "staff:account-changes": Call(both(IGO)),
+    "staff:account-change": Call(both(IGO), P(change_id=lambda w, s: s.account_change.pk)),
 }
 
 # Pages nobody reaches by GET with a live answer in this world (POST-only, shown once, or open).
@@ -243,6 +245,12 @@ PAGE_WRITES: dict[str, Call] = {
         both(frozenset({"worker_a"})),
         P(staff_id=lambda w, s: w.staff["volunteer_a"].pk),
         lambda w, s: {"confirm": "yes"},
+    ),
+    # An information governance officer other than the administrator who made the change.
+    "staff:account-change": Call(
+        both(IGO),
+        P(change_id=lambda w, s: s.account_change.pk),
+        lambda w, s: {"decision": "confirm", "note": "New post"},
     ),
     "information_rights:request-action": Call(
         both(IGO), P(pk=lambda w, s: s.foi.pk, action=lambda w, s: "acknowledge"), lambda w, s: {}

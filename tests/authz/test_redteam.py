@@ -209,3 +209,248 @@ def test_a_check_made_on_a_letter_does_not_stand_for_a_phone_call(scene: Any) ->
     assert (
         req.requester_contact == "dr.who@nhs.example" and req.facts["requester"]["identity_verified"] is False
     )
+
+
+# --- hardening H2: replacing a recipient's encryption key ------------------------------------------
+
+
+def _pgp_key(email: str) -> Any:
+    import pgpy
+    from pgpy.constants import HashAlgorithm, KeyFlags, PubKeyAlgorithm, SymmetricKeyAlgorithm
+
+    key = pgpy.PGPKey.new(PubKeyAlgorithm.RSAEncryptOrSign, 2048)
+    key.add_uid(
+        pgpy.PGPUID.new("x", email=email),
+        usage={KeyFlags.EncryptCommunications},
+        hashes=[HashAlgorithm.SHA256],
+        ciphers=[SymmetricKeyAlgorithm.AES256],
+    )
+    return key
+
+
+def test_only_information_governance_replaces_a_recipients_key(scene: Any, world: Any) -> None:
+    from discretion.outbound import services as outbound
+    from discretion.outbound.models import RecipientKey
+    from discretion.staff.models import Alert
+
+    real, mine = _pgp_key("dsl@school.example"), _pgp_key("dsl@school.example")
+    igo = world.staff("information_governance")
+    first = outbound.register_recipient_key(igo, address="dsl@school.example", public_key=str(real.pubkey))
+    # The same key again is no replacement: a team manager may register it.
+    same = outbound.register_recipient_key(
+        scene["manager"], address="dsl@school.example", public_key=str(real.pubkey)
+    )
+    assert same.fingerprint == first.fingerprint
+    for who in (scene["manager"], world.staff("administrator")):
+        with pytest.raises(access.NotPermitted, match="only information governance"):
+            outbound.register_recipient_key(who, address="dsl@school.example", public_key=str(mine.pubkey))
+        access.flush_pending_refusals()
+        assert AuditEvent.objects.filter(action="outbound.key_replace.refused", actor_id=who.pk).exists()
+    assert RecipientKey.objects.get(address="dsl@school.example").fingerprint == first.fingerprint
+    assert not Alert.objects.exists()
+
+    # Information governance may, audited with both fingerprints, and the other officers are alerted.
+    swapped = outbound.register_recipient_key(igo, address="dsl@school.example", public_key=str(mine.pubkey))
+    assert swapped.pk == first.pk and swapped.fingerprint != first.fingerprint
+    event = AuditEvent.objects.get(action="outbound.key_replaced", actor_id=igo.pk)
+    assert first.fingerprint in event.details and swapped.fingerprint in event.details
+    alert = Alert.objects.get(kind="key_replaced", subject_staff=igo)
+    assert "dsl@school.example" in alert.summary
+    other_igo = world.staff("information_governance")
+    from discretion.staff import services as staff_services
+
+    assert list(staff_services.alerts_for(other_igo)) == [alert]
+
+
+# --- probe 1: the outbound finder as an "is this person known to us?" oracle --------------------
+
+UNRELATED = b"personal data of someone on the council&#x27;s records"
+
+
+def _looked_at(igo: Any, person: Any) -> list[tuple[int | None, str]]:
+    _person, events = access.who_has_viewed(igo, person.ref)
+    return [(e.actor_id, e.action) for e in events]
+
+
+def test_a_compose_check_is_audited_and_says_nothing_of_a_stranger(scene: Any, world: Any) -> None:
+    sarah = _client(scene["sarah"])
+    url = f"/outbound/cases/{scene['kayden_case'].ref}/compose/check/"
+    known = sarah.post(url, {"to": "x@example.org", "subject": "", "body": "Jordan Blackwood 14/09/2012"})
+    assert known.status_code == 200 and b"contains personal data" in known.content
+    assert UNRELATED in known.content  # which record, or that it is a child's: not said
+    assert scene["jordan"].ref.encode() not in known.content and b"child" not in known.content
+    igo = world.staff("information_governance")
+    assert (scene["sarah"].pk, "outbound.checked") in _looked_at(igo, scene["jordan"])
+    # Her own case's child is named as such.
+    own = sarah.post(url, {"to": "", "subject": "", "body": "Kayden Walsh"})
+    assert b"<mark>Kayden Walsh</mark>" in own.content and UNRELATED not in own.content
+    assert (scene["sarah"].pk, "outbound.checked") in _looked_at(igo, scene["kayden"])
+    # The "Check message" button on the page is the same check.
+    page = sarah.post(
+        f"/outbound/cases/{scene['kayden_case'].ref}/compose/",
+        {"to": "x@example.org", "subject": "", "body": "Jordan Blackwood", "action": "check"},
+    )
+    assert page.status_code == 200 and UNRELATED in page.content
+    assert _looked_at(igo, scene["jordan"]).count((scene["sarah"].pk, "outbound.checked")) == 2
+
+
+def test_a_volunteer_cannot_run_the_check(scene: Any, world: Any) -> None:
+    from discretion.records import sharing
+    from discretion.staff.models import Alert
+
+    sharing.share_case(
+        scene["sarah"], ref=scene["kayden_case"].ref, supervisee_username=scene["amy"].username
+    )
+    amy = _client(scene["amy"])
+    url = f"/outbound/cases/{scene['kayden_case'].ref}/compose/check/"
+    known = amy.post(url, {"to": "", "subject": "", "body": "Jordan Blackwood"})
+    unknown = amy.post(url, {"to": "", "subject": "", "body": "Jordan Blackmore"})
+    assert known.status_code == unknown.status_code == 403
+    assert b"Blackwood" not in known.content and b"personal data of someone" not in known.content
+    refused = AuditEvent.objects.filter(action="disclosure.release.refused", actor_id=scene["amy"].pk)
+    assert refused.count() == 2 and refused.filter(person_id=scene["jordan"].pk).exists()
+    assert Alert.objects.filter(kind="supervised_release", subject_staff=scene["amy"]).count() == 2
+    # Nor by the mail-server check API.
+    from discretion.staff.tokens import issue_api_token
+
+    api = Client(
+        raise_request_exception=False,
+        headers={"Authorization": f"Bearer {issue_api_token(scene['amy'], name='x')}"},
+    )
+    r = api.post(
+        "/api/outbound/check",
+        {"to": ["a@example.org"], "body": "Jordan Blackwood"},
+        content_type="application/json",
+    )
+    assert r.status_code == 403 and "Blackwood" not in r.content.decode()
+    assert Alert.objects.filter(kind="supervised_release", subject_staff=scene["amy"]).count() == 3
+
+
+def test_the_mail_server_check_names_the_person_in_the_audit_not_to_the_caller(
+    scene: Any, world: Any
+) -> None:
+    from discretion.staff.tokens import issue_api_token
+
+    admin = world.staff("administrator")
+    api = Client(
+        raise_request_exception=False,
+        headers={"Authorization": f"Bearer {issue_api_token(admin, name='me')}"},
+    )
+    r = api.post(
+        "/api/outbound/check",
+        {"to": ["a@example.org"], "body": "Jordan Blackwood 14/09/2012"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["contains_personal_data"] is True
+    shown = {(f["what"], f["why"]) for f in r.json()["findings"]}
+    assert shown == {("personal data of someone on the council's records",) * 2}
+    assert scene["jordan"].ref not in r.content.decode()
+    igo = world.staff("information_governance")
+    assert (admin.pk, "outbound.checked") in _looked_at(igo, scene["jordan"])
+
+
+# --- probe 2: `discretion scan` against the council's records -----------------------------------
+
+
+def _scan(monkeypatch: Any, capsys: Any, argv: list[str], text: str) -> tuple[int, str, str]:
+    import io
+
+    from discretion import cli, commands
+
+    monkeypatch.setattr(commands, "database_has_table", lambda table: True)
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_scan_needs_a_named_permitted_member_of_staff(
+    scene: Any, world: Any, monkeypatch, capsys
+) -> None:
+    from discretion.staff.models import Alert
+
+    before = AuditEvent.objects.count()
+    for argv in (
+        ["scan"],
+        ["scan", "--as", "nobody.here"],
+        ["scan", "--json", "--as", scene["amy"].username],
+    ):
+        code, out, err = _scan(monkeypatch, capsys, argv, "Jordan Blackwood 14/09/2012")
+        assert (
+            (code, out) == (2, "") and err.count("\n") == 1 and err.startswith("discretion scan: error:")
+        ), argv
+    assert "--as USERNAME" in _scan(monkeypatch, capsys, ["scan"], "x")[2]
+    # Nobody was scanned for; the volunteer's attempt is audited and her supervisor told.
+    assert not AuditEvent.objects.filter(action="outbound.checked").exists()
+    assert AuditEvent.objects.filter(action="disclosure.release.refused", actor_id=scene["amy"].pk).exists()
+    assert Alert.objects.filter(kind="supervised_release", subject_staff=scene["amy"]).exists()
+    assert AuditEvent.objects.count() > before
+
+
+def test_cli_scan_is_audited_and_masks_strangers(
+    scene: Any, world: Any, monkeypatch, capsys, tmp_path
+) -> None:
+    import json
+
+    sarah = scene["sarah"].username
+    code, out, _ = _scan(monkeypatch, capsys, ["scan", "--as", sarah], "Jordan Blackwood 14/09/2012")
+    assert code == 0 and "PERSON" in out and scene["jordan"].ref not in out
+    assert "personal data of someone on the council's records" in out
+    code, out, _ = _scan(monkeypatch, capsys, ["scan", "--json", "--as", sarah], "Kayden Walsh")
+    assert json.loads(out)["findings"][0]["subject_ref"] == scene["kayden"].ref  # her own case
+    igo = world.staff("information_governance")
+    assert (scene["sarah"].pk, "outbound.checked") in _looked_at(igo, scene["jordan"])
+    assert (scene["sarah"].pk, "outbound.checked") in _looked_at(igo, scene["kayden"])
+    # Information governance sees every reference (audit is their relationship to every record).
+    code, out, _ = _scan(
+        monkeypatch,
+        capsys,
+        ["scan", "--jsonl", "--as", igo.username],
+        '{"id": 1, "text": "Jordan Blackwood"}\n',
+    )
+    assert json.loads(out)["findings"][0]["subject_ref"] == scene["jordan"].ref
+    assert AuditEvent.objects.filter(
+        action="outbound.checked", actor_id=igo.pk, person_id=scene["jordan"].pk
+    ).exists()
+    # A scan with its own list of people reads nothing of the council's: no --as needed, no audit.
+    n = AuditEvent.objects.filter(action="outbound.checked").count()
+    people = tmp_path / "people.json"
+    people.write_text(json.dumps([{"ref": "P1", "given_names": "Jordan", "family_name": "Blackwood"}]))
+    code, out, _ = _scan(
+        monkeypatch, capsys, ["scan", "--json", "--subjects", str(people)], "Jordan Blackwood"
+    )
+    assert code == 0 and json.loads(out)["findings"][0]["subject_ref"] == "P1"
+    assert AuditEvent.objects.filter(action="outbound.checked").count() == n
+
+
+# --- probe 17: a refused research extract or decision, by API --------------------------------------
+
+
+def test_a_social_workers_research_extract_and_decision_are_refused_audited_and_dull(
+    scene: Any, world: Any
+) -> None:
+    from discretion.research import services as research
+
+    rg, rg2 = world.staff("research_governance"), world.staff("research_governance")
+    req = research.submit_request(
+        rg,
+        research.Submission(
+            title="t",
+            purpose="p",
+            lawful_basis="b",
+            fields=["age_band"],
+            retention="r",
+            audience="a",
+            requester_name="R",
+        ),
+    )
+    research.decide_request(rg2, req.pk, approve=True, reasons="ok")
+    sarah = _client(scene["sarah"])
+    calls = (("extracts", {"pseudonymised": True}), ("decision", {"approve": True, "reasons": "x"}))
+    for path, body in calls:
+        real = sarah.post(f"/api/research/requests/{req.pk}/{path}", body, content_type="application/json")
+        missing = sarah.post(f"/api/research/requests/999999/{path}", body, content_type="application/json")
+        assert real.status_code == missing.status_code, path
+        assert real.json() == missing.json(), path
+    actions = set(AuditEvent.objects.filter(actor_id=scene["sarah"].pk).values_list("action", flat=True))
+    assert {"research.extract.refused", "research.decide.refused"} <= actions

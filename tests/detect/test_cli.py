@@ -51,12 +51,14 @@ def test_scan_json(monkeypatch, capsys, files) -> None:
     assert body["findings"][0]["text"] == "Kayden Walsh"
 
 
-def test_scan_human_summary_without_subjects_uses_patterns(monkeypatch, capsys) -> None:
-    code, out, _ = run(monkeypatch, capsys, ["scan"], "Kayden Walsh NHS 943 476 5919")
+def test_scan_human_summary_without_subjects_uses_patterns(monkeypatch, capsys, world) -> None:
+    # Against the council's database (here with nobody on its records), as a named member of staff.
+    who = ["--as", world.staff().username]
+    code, out, _ = run(monkeypatch, capsys, ["scan", *who], "Kayden Walsh NHS 943 476 5919")
     assert code == 0
     assert "Personal data found: 1 finding(s)." in out
     assert "NHS_NUMBER" in out and "Kayden" not in out
-    code, out, _ = run(monkeypatch, capsys, ["scan"], "We hope to see you in May.")
+    code, out, _ = run(monkeypatch, capsys, ["scan", *who], "We hope to see you in May.")
     assert out == "No personal data found.\n"
 
 
@@ -68,7 +70,7 @@ def test_scan_uses_provider_when_no_subjects_file(monkeypatch, capsys) -> None:
 
     parser = OneLineParser(prog="discretion")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
-    cli.register(sub, subjects_provider=lambda: ([Subject.from_json(KAYDEN)], []))
+    cli.register(sub, subjects_provider=lambda as_user: cli.KnownPeople([Subject.from_json(KAYDEN)]))
     args: argparse.Namespace = parser.parse_args(["scan", "--json"])
     monkeypatch.setattr(sys, "stdin", io.StringIO("kayden walsh"))
     assert args.func(args) == 0
@@ -96,7 +98,9 @@ def test_scan_jsonl_in_order(monkeypatch, capsys, files) -> None:
         (["scan", "--jsonl"], '{"text": "x"}\n', "stdin line 1: id"),
     ],
 )
-def test_scan_bad_input_exits_2_one_line(monkeypatch, capsys, argv, stdin, needle) -> None:
+def test_scan_bad_input_exits_2_one_line(monkeypatch, capsys, world, argv, stdin, needle) -> None:
+    if "--jsonl" in argv:  # against the council's records: as a named member of staff
+        argv = [*argv, "--as", world.staff().username]
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     try:
         code = main(argv)

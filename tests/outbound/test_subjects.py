@@ -93,7 +93,7 @@ def test_a_sign_in_does_not_rebuild_but_a_staff_change_does(scene: Any) -> None:
 def test_scan_command_reads_people_from_the_database(scene: Any, monkeypatch: Any, capsys: Any) -> None:
     parser = argparse.ArgumentParser()
     scan_cli.register(parser.add_subparsers(dest="command"), subjects_provider=subjects.subjects_provider)
-    args = parser.parse_args(["scan", "--json"])
+    args = parser.parse_args(["scan", "--json", "--as", scene.worker.username])
     monkeypatch.setattr("sys.stdin", io.StringIO("Kayden Walsh was seen today. Sarah Hughes"))
 
     assert args.func(args) == 0

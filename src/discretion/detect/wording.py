@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from discretion.detect.model import Finding, Label, Subject
@@ -54,3 +55,13 @@ def plain(finding: Finding, subject: Subject | None = None, *, today: dt.date) -
     if finding.label is Label.PERSON and finding.subject_ref is None:
         return "the name of someone on the council's records"
     return _WHAT[finding.label]
+
+
+# What a caller is told about a match with someone they have no relationship to: that it is someone
+# on the records, never which record (nor whether a child), so the finder is no directory.
+UNRELATED = "personal data of someone on the council's records"
+
+
+def masked(finding: Finding) -> Finding:
+    """The finding as shown to someone with no relationship to its subject: no reference, no why."""
+    return dataclasses.replace(finding, subject_ref=None, why=UNRELATED)

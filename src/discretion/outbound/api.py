@@ -16,7 +16,7 @@ from discretion import access
 from discretion.api import BearerToken, actor
 from discretion.disclosures.services import refuse_supervised_release
 from discretion.errors import InvalidInput, NotPermitted
-from discretion.outbound import extract, mailcheck, recipients, services
+from discretion.outbound import extract, finder_access, mailcheck, recipients, services
 from discretion.outbound.relay.rules import max_message_bytes, sender_staff
 from discretion.staff.models import Role, Staff
 
@@ -78,8 +78,12 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
     data), `secure_only` (deliver only over TLS to a secure domain or encrypted to the registered key),
     `block` (personal data to a recipient with no secure route: send it from Discretion by secure link)."""
     staff = actor(request)
+    message = "Only a mail-server service account can check outgoing mail."
+    if staff.is_supervised:  # as for a send: refused, audited, their responsible member of staff told
+        finder_access.refuse_supervised(staff, [], what="check API")
+        raise HttpError(403, message)
     if staff.role not in SERVICE_ROLES:
-        raise NotPermitted("Only a mail-server service account can check outgoing mail.")
+        raise HttpError(403, str(access.refusal(staff, "outbound.check", message)))
     limit = max_message_bytes()
     size = len(payload.subject.encode()) + len(payload.body.encode()) + len(payload.raw.encode())
     size += sum(len(a.content_base64) * 3 // 4 for a in payload.attachments)
@@ -116,7 +120,7 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
                 what=f.plain,
                 why=f.finding.why,
             )
-            for f in result.findings
+            for f in result.shown_findings
         ],
         reason=result.reason(),
         secure_routes=[str(r) for r in result.routes() if r is not services.Route.EMAIL],

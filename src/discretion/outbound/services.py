@@ -16,6 +16,7 @@ Audit rows hold labels, positions and ids, never the text found.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import io
 import warnings
@@ -35,6 +36,7 @@ from discretion.disclosures.models import Channel, OutboxMessage
 from discretion.disclosures.services import Recipient, Release, disclose, refuse_supervised_release
 from discretion.errors import DiscretionError
 from discretion.errors import InvalidInput as InvalidInput
+from discretion.outbound import finder_access
 from discretion.outbound import recipients as recipient_prompts
 from discretion.outbound.models import RecipientKey
 from discretion.outbound.subjects import get_index
@@ -97,6 +99,13 @@ class PartFinding:
 
     part: str
     finding: Finding
+    # About someone the caller has no relationship to: said only as "someone on the records".
+    unrelated: bool = False
+
+    def masked(self) -> PartFinding:
+        from discretion.detect.wording import masked
+
+        return PartFinding(self.part, masked(self.finding), unrelated=True)
 
     def to_json(self, *, with_text: bool = False) -> dict[str, object]:
         return {"part": self.part, **self.finding.to_json(with_text=with_text)}
@@ -112,9 +121,10 @@ class PartFinding:
     @property
     def plain(self) -> str:
         """In plain English: "a child's name" (outbound/wording.py)."""
+        from discretion.detect.wording import UNRELATED
         from discretion.outbound.wording import what
 
-        return what(self)
+        return UNRELATED if self.unrelated else what(self)
 
     @property
     def plain_where(self) -> str:
@@ -133,6 +143,20 @@ class Check:
     findings: tuple[PartFinding, ...]
     unscanned: tuple[str, ...]  # attachments that could not be read as text: treated as personal data
     keyed: frozenset[str] = field(default_factory=frozenset)  # recipients with a registered key
+    # The people the caller has a relationship to (outbound/finder_access.py); a finding about anyone
+    # else is shown masked. None: no caller to ask about (shown as found).
+    related: frozenset[str] | None = None
+
+    def _shown(self, pf: PartFinding) -> PartFinding:
+        ref = pf.finding.subject_ref
+        if self.related is None or ref is None or ref in self.related:
+            return pf
+        return pf.masked()
+
+    @property
+    def shown_findings(self) -> list[PartFinding]:
+        """Every finding as the caller may see it."""
+        return [self._shown(f) for f in self.findings]
 
     @property
     def contains_personal_data(self) -> bool:
@@ -169,7 +193,7 @@ class Check:
 
     @property
     def personal_findings(self) -> list[PartFinding]:
-        return [f for f in self.findings if is_service_user_personal_data([f.finding])]
+        return [self._shown(f) for f in self.findings if is_service_user_personal_data([f.finding])]
 
     @property
     def subject_refs(self) -> list[str]:
@@ -268,6 +292,30 @@ def check_message(
     return Check(recipients, tuple(findings), tuple(unscanned), keyed)
 
 
+def check_for_sender(
+    actor: Staff, *, to: Sequence[str], subject: str, body: str, case_id: int | None = None
+) -> Check:
+    """A member of staff checks a message before sending it (the compose page's "Check message" and
+    its live check). Not for volunteers or students (refused, audited, alerted); a check matching
+    known people is audited naming them; findings about people the sender has no relationship to are
+    masked (outbound/finder_access.py)."""
+    finder_access.require_may_check(actor)
+    check = check_message(to=to, subject=subject, body=body)
+    if actor.is_supervised:
+        raise finder_access.refuse_supervised(actor, check.subject_refs, what="message check")
+    check = dataclasses.replace(check, related=finder_access.related_refs(actor, check.subject_refs))
+    if check.subject_refs:
+        finder_access.record_check(
+            actor,
+            check.subject_refs,
+            via="compose",
+            object_type="case" if case_id else "",
+            object_id=case_id or "",
+            details=check.audit_details(),
+        )
+    return check
+
+
 class Blocked(DiscretionError):
     """The message may not go by the route asked for. The block has been audited."""
 
@@ -363,11 +411,27 @@ def key_fingerprint(public_key: str) -> str:
 
 
 def register_recipient_key(actor: Staff, *, address: str, public_key: str) -> RecipientKey:
-    """An IGO, team manager or administrator registers a recipient's encryption key (policy 1.1)."""
-    if actor.role not in KEY_MANAGERS:
+    """An IGO, team manager or administrator registers a recipient's encryption key (policy 1.1).
+
+    Replacing a key already registered for the address (a different fingerprint) would quietly send
+    that recipient's next messages to whoever holds the new key: only information governance may do
+    it, audited with the old and new fingerprints, and the other officers are alerted. Anyone else's
+    attempt is refused and audited. Registering the same key again changes nothing."""
+    if actor.role not in KEY_MANAGERS or actor.is_supervised:
         raise access.NotPermitted("Only information governance or a team manager can register keys.")
     (clean_address,) = parse_recipients(address)
     fingerprint = key_fingerprint(public_key)
+    existing = RecipientKey.objects.filter(address=clean_address).first()
+    replacing = existing is not None and existing.fingerprint != fingerprint
+    if replacing and actor.role != Role.IGO:
+        raise access.refusal(
+            actor,
+            "outbound.key_replace",
+            "A key is already registered for this address: only information governance can replace it.",
+            object_type="recipient_key",
+            object_id=existing.pk if existing else "",
+            details={"fingerprint": fingerprint, "domain": domain_of(clean_address)},
+        )
     with transaction.atomic():
         key, _ = RecipientKey.objects.update_or_create(
             address=clean_address,
@@ -378,13 +442,33 @@ def register_recipient_key(actor: Staff, *, address: str, public_key: str) -> Re
                 "revoked": False,
             },
         )
+        details: dict[str, object] = {"fingerprint": fingerprint, "domain": domain_of(clean_address)}
+        if replacing:
+            assert existing is not None
+            details = {**details, "old_fingerprint": existing.fingerprint, "old_revoked": existing.revoked}
         audit.record(
             actor.pk,
-            "outbound.key_registered",
+            "outbound.key_replaced" if replacing else "outbound.key_registered",
             object_type="recipient_key",
             object_id=key.pk,
-            details={"fingerprint": fingerprint, "domain": domain_of(clean_address)},
+            details=details,
         )
+        if replacing:
+            from discretion.staff.alerts import raise_alert
+            from discretion.staff.models import AlertKind
+
+            assert existing is not None
+            raise_alert(
+                AlertKind.KEY_REPLACED,
+                about=actor,
+                summary=f"{actor.display_name} replaced the encryption key of {clean_address} "
+                f"(…{existing.fingerprint[-16:]} → …{fingerprint[-16:]})",
+                evidence={
+                    "what": clean_address,
+                    "from": existing.fingerprint,
+                    "to": fingerprint,
+                },
+            )
     return key
 
 
@@ -476,6 +560,7 @@ def send_message(
     if case_id is not None:
         access.get_case_for(actor, case_id)
     check = check_message(to=recipients, subject=subject, body=body, attachments=attachments)
+    check = dataclasses.replace(check, related=finder_access.related_refs(actor, check.subject_refs))
     person_ids = _person_ids(check.subject_refs)
 
     basis: MessageBasis | None = None

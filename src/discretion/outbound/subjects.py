@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from discretion.bootstrap import database_has_table, setup_django
 from discretion.detect import DEFAULT_CASE_REF_PATTERNS, StaffMember, Subject, SubjectIndex
 from discretion.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from discretion.detect.cli import KnownPeople
 
 DEFAULT_INDEX_MAX_AGE = 600.0
 
@@ -167,19 +170,38 @@ def staff_changed(sender: Any, **kwargs: Any) -> None:
 # --- the `discretion scan` default source ------------------------------------------------------
 
 
-def subjects_provider() -> tuple[list[Subject], list[StaffMember]]:
-    """Known people and staff from the database, for `discretion scan` without --subjects."""
+def subjects_provider(as_user: str | None = None) -> KnownPeople:
+    """Known people and staff from the database, for `discretion scan` without --subjects. The person
+    asking (`--as`) must be a current, unsupervised member of staff; each scan is audited as theirs,
+    naming whoever it matched, and findings about people they have no relationship to are masked
+    (outbound/finder_access.py). With no council database set up, patterns only (nothing to read)."""
+    from discretion.detect.cli import KnownPeople
+
     setup_django()
     from django.db import DatabaseError
 
+    from discretion import access
+    from discretion.outbound import finder_access
     from discretion.records import finder
 
     if not database_has_table(finder.person_table()):
-        return [], []  # no council database set up: no known people, patterns only
+        return KnownPeople()  # no council database set up: no known people, patterns only
     try:
-        return load_subjects(), load_staff()
+        actor = finder_access.scanner(as_user)
+        subjects, staff = load_subjects(), load_staff()
+    except (LookupError, access.NotPermitted) as exc:
+        access.flush_pending_refusals()
+        raise InvalidInput(str(exc)) from None
     except DatabaseError as exc:
         raise InvalidInput(
             f"cannot read known people from the database ({exc.__class__.__name__}); "
             "run `discretion manage migrate` or give --subjects FILE"
         ) from None
+
+    def record(refs: list[str]) -> None:
+        finder_access.record_check(actor, refs, via="cli", object_type="scan")
+
+    def related(refs: Collection[str]) -> frozenset[str]:
+        return finder_access.related_refs(actor, refs)
+
+    return KnownPeople(subjects, staff, record=record, related=related)

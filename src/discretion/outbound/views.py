@@ -20,6 +20,7 @@ from discretion.disclosures.services import refuse_supervised_release
 from discretion.outbound import recipients, services
 from discretion.outbound.forms import ComposeForm
 from discretion.requests import message_basis
+from discretion.staff.models import Staff
 from discretion.web.pages import actor as _actor
 from discretion.web.pages import error_page, refused_page
 
@@ -44,8 +45,9 @@ def _panel(check: services.Check | None) -> dict[str, Any]:
     }
 
 
-def _check_form(form: ComposeForm) -> services.Check | None:
-    """Findings for whatever the form holds so far (recipients only if they parse)."""
+def _check_form(actor: Staff, form: ComposeForm, case_id: int) -> services.Check | None:
+    """Findings for whatever the form holds so far (recipients only if they parse); audited when
+    they match known people, masked for people the sender has no relationship to."""
     data = form.data
     to: tuple[str, ...] = ()
     with contextlib.suppress(services.InvalidInput):
@@ -53,7 +55,7 @@ def _check_form(form: ComposeForm) -> services.Check | None:
     subject, body = str(data.get("subject", "")), str(data.get("body", ""))
     if not subject.strip() and not body.strip():
         return None
-    return services.check_message(to=to, subject=subject, body=body)
+    return services.check_for_sender(actor, to=to, subject=subject, body=body, case_id=case_id)
 
 
 @login_required
@@ -89,7 +91,7 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
         if not form.is_valid():
             status = 400
         elif action == "check":
-            check = _check_form(form)
+            check = _check_form(actor, form, view.case.pk)
         else:
             data = form.cleaned_data
             try:
@@ -148,10 +150,23 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
 @require_POST
 def check(request: HttpRequest, ref: str) -> HttpResponse:
     """The findings panel alone, for htmx's live check as the user types (nothing sent). Only for
-    someone who may work on the case: the findings say who in the text is on the council's records."""
-    access.require_case_grant(_actor(request), ref=ref)
-    form = ComposeForm(request.POST)
-    return render(request, "outbound/_findings.html", _panel(_check_form(form)))
+    someone who may work on the case and write out (never a volunteer or student): the findings say
+    who in the text is on the council's records, so each check that matches someone is audited."""
+    actor = _actor(request)
+    try:
+        access.require_case_grant(actor, ref=ref)
+    except access.AccessDenied as exc:
+        return error_page(request, exc)
+    case_id = access.case_id_for_ref(ref)
+    try:
+        check = _check_form(actor, ComposeForm(request.POST), int(case_id or 0))
+    except access.NotPermitted:
+        return refused_page(
+            request,
+            "Volunteers and work-experience students cannot write to people outside the "
+            "council. Ask the member of staff responsible for you.",
+        )
+    return render(request, "outbound/_findings.html", _panel(check))
 
 
 @login_required

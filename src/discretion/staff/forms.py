@@ -88,3 +88,18 @@ class ReviewAlertForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter what you found"},
     )
+
+
+class DecideAccountChangeForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("confirm", "Confirm: the change takes effect"),
+            ("refuse", "Refuse: the account stays as it is"),
+        ],
+        error_messages={"required": "Select confirm or refuse", "invalid_choice": "Select confirm or refuse"},
+    )
+    note = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for your decision"},
+    )

@@ -142,6 +142,9 @@ class AlertKind(models.TextChoices):
     REQUEST_ACCESS = "request_access", "Records opened for a request"
     SELF_REQUEST = "self_request", "A request logged for oneself"
     SUPERVISED_RELEASE = "supervised_release", "A volunteer or student tried to send personal data"
+    ACCOUNT_CHANGE = "account_change", "A change to a staff account's access"
+    ACCOUNT_TAKEOVER = "account_takeover", "Second factor reset and password set by one person"
+    KEY_REPLACED = "key_replaced", "A recipient's encryption key was replaced"
 
 
 class AlertOutcome(models.TextChoices):
@@ -267,3 +270,38 @@ class DetectionRun(models.Model):
 
     class Meta:
         ordering = ["-to_seq"]
+
+
+class AccountChangeState(models.TextChoices):
+    PENDING = "pending", "Waiting for information governance"
+    CONFIRMED = "confirmed", "Confirmed"
+    REFUSED = "refused", "Refused"
+
+
+class AccountChange(models.Model):
+    """A change an administrator made to an account that gives it access to records (a role that
+    reads records or decides releases, an account switched on again, a volunteer made an employee).
+    It takes effect only once an information governance officer other than the administrator
+    confirms it (staff/accounts.py)."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="account_changes")
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    # {"role": ["press_office", "information_governance"], "is_active": [false, true]}: from, to.
+    changes = models.JSONField(default=dict)
+    state = models.CharField(
+        max_length=16, choices=AccountChangeState.choices, default=AccountChangeState.PENDING
+    )
+    decided_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=models.Q(state="pending"),
+                name="one_pending_account_change",
+            )
+        ]

@@ -466,6 +466,9 @@ def reset_authenticator(actor: Staff, staff_id: int, *, reason: str) -> int:
                 reason=reason.strip(),
                 details={"devices": ids},
             )
+            from discretion.staff.accounts import note_credential_reset
+
+            note_credential_reset(actor, target.pk, what="second_factor")
     finally:
         _resetting.reset(token)
     return len(ids)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("policy/publish/", views.publish_policy, name="publish-policy"),
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<int:alert_id>/", views.alert, name="alert"),
+    path("account-changes/", views.account_changes, name="account-changes"),
+    path("account-changes/<int:change_id>/", views.account_change, name="account-change"),
 ]

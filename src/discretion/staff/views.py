@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from discretion.access import break_glass_trail, case_refs
 from discretion.errors import InvalidInput, NotFound, NotPermitted
-from discretion.staff import services
-from discretion.staff.forms import InductionForm, PublishPolicyForm, ReviewAlertForm
+from discretion.staff import accounts, services
+from discretion.staff.forms import DecideAccountChangeForm, InductionForm, PublishPolicyForm, ReviewAlertForm
 from discretion.staff.models import AlertKind, Briefing, Staff
 from discretion.web.pages import actor as _actor
 from discretion.web.pages import refused_page
@@ -148,6 +148,48 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         {"alert": item, "form": form, "history": rows, "evidence": _evidence(item), "trail": trail},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def account_changes(request: HttpRequest) -> HttpResponse:
+    """Changes to staff accounts' access waiting for information governance, and those decided."""
+    try:
+        items = list(accounts.changes_for(_actor(request))[:500])
+    except NotPermitted as exc:
+        return refused_page(request, str(exc))
+    rows = [{"change": c, "what": accounts.describe(c.changes)} for c in items]
+    return render(request, "staff/account_changes.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_change(request: HttpRequest, change_id: int) -> HttpResponse:
+    """Confirm or refuse one change (an information governance officer other than who made it)."""
+    actor = _actor(request)
+    form = DecideAccountChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.decide_change(
+                actor,
+                change_id,
+                confirm=form.cleaned_data["decision"] == "confirm",
+                note=form.cleaned_data["note"],
+            )
+            return HttpResponseRedirect(reverse("staff:account-change", args=[change_id]))
+        except accounts.InvalidInput as exc:
+            form.add_error("note", str(exc))
+        except NotFound:
+            return render(request, "web/not_found.html", status=404)
+        except NotPermitted as exc:
+            form.add_error(None, str(exc))
+    try:
+        change = accounts.get_change_for(actor, change_id)
+    except NotFound:
+        return render(request, "web/not_found.html", status=404)
+    except NotPermitted as exc:
+        return refused_page(request, str(exc))
+    context = {"change": change, "what": accounts.describe(change.changes), "form": form}
+    return render(request, "staff/account_change.html", context, status=400 if form.errors else 200)
 
 
 HISTORY_LABELS = {

@@ -21,7 +21,7 @@ from django.http import HttpRequest
 
 from discretion.audit import services as audit
 
-_FIELDS_ATTR = "discretion_admin_fields"
+FIELDS_ATTR = "discretion_admin_fields"
 
 
 def _field_names(form: BaseForm | None, formsets: Any, *, add: bool) -> list[str]:
@@ -46,7 +46,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def construct_change_message(
         self, request: HttpRequest, form: Any, formsets: Any, add: bool = False
     ) -> list[dict[str, Any]]:
-        setattr(request, _FIELDS_ATTR, _field_names(form, formsets, add=add))
+        setattr(request, FIELDS_ATTR, _field_names(form, formsets, add=add))
         message: list[dict[str, Any]] = super().construct_change_message(request, form, formsets, add)
         return message
 
@@ -64,12 +64,12 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def log_addition(self, request: HttpRequest, obj: Model, message: Any) -> Any:
         entry = super().log_addition(request, obj, message)
-        self._audit(request, "admin.added", obj, getattr(request, _FIELDS_ATTR, []))
+        self._audit(request, "admin.added", obj, getattr(request, FIELDS_ATTR, []))
         return entry
 
     def log_change(self, request: HttpRequest, obj: Model, message: Any) -> Any:
         entry = super().log_change(request, obj, message)
-        self._audit(request, "admin.changed", obj, getattr(request, _FIELDS_ATTR, []))
+        self._audit(request, "admin.changed", obj, getattr(request, FIELDS_ATTR, []))
         return entry
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:

@@ -105,6 +105,12 @@ def items_for(actor: Staff, path: str) -> list[NavItem]:
         alerts = _alerts_count(actor)
         if alerts or role in (Role.IGO, Role.TEAM_MANAGER, Role.ADMIN):
             items.append(("Alerts", reverse("staff:alerts"), alerts, f"{alerts} not yet reviewed"))
+    if role == Role.IGO and not supervised:
+        from discretion.staff.accounts import changes_for, may_decide
+
+        waiting = changes_for(actor, pending_only=True).count() if may_decide(actor) else 0
+        if waiting:  # an administrator's change to an account's access waits for a second person
+            items.append(("Staff access", reverse("staff:account-changes"), waiting, f"{waiting} to confirm"))
     if role in (Role.IGO, Role.TEAM_MANAGER, Role.ADMIN) and not supervised:
         items.append(("Compliance", reverse("staff:compliance"), 0, ""))
     if may_use_commercial_records(actor):
