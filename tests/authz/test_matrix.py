@@ -493,6 +493,10 @@ API: dict[tuple[str, str], Call] = {
 # role outside the IGO (and the IGO's answer is not asserted here: tests/information_rights cover it).
 IGO_ONLY_STATEFUL = {
     ("post", "/api/information-rights/sar/{sar_id}/verify"),  # the world's cases are verified already
+    # A request made for someone else: evidence, its second check, the child's view (test_representatives).
+    ("post", "/api/information-rights/sar/{sar_id}/evidence"),
+    ("post", "/api/information-rights/sar/{sar_id}/evidence/{evidence_id}/check"),
+    ("post", "/api/information-rights/sar/{sar_id}/child"),
     ("post", "/api/information-rights/requests/{request_id}/extend"),
     ("post", "/api/information-rights/requests/{request_id}/exemptions"),
     ("post", "/api/information-rights/requests/{request_id}/outcome"),
@@ -680,6 +684,7 @@ def test_authorisation_matrix(world: Any) -> None:
                 "review_id": 1,
                 "page_id": 1,
                 "box_id": 1,
+                "evidence_id": 1,
             }
             url = _fill(path, params)
             for role, client in clients.items():

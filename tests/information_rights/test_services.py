@@ -20,7 +20,7 @@ from discretion.information_rights.models import (
     Reminder,
     SarStatus,
 )
-from tests.information_rights.conftest import sign_off
+from tests.information_rights.conftest import entitle, sign_off
 
 
 def pdf_text(content: bytes) -> str:
@@ -249,6 +249,8 @@ def test_the_childs_expectations_exemption_is_for_a_parents_request_only(world, 
         services.verify_identity(
             igo, sar.pk, evidence="Passport", received_on=dt.date(2026, 11, 3), subject_ref=child.ref
         )
+        if kind == "parent":
+            entitle(world, igo, sar.pk)  # parental responsibility shown and checked (ICO)
         services.compile_records(igo, sar.pk)
         return sar.pk
 
@@ -307,8 +309,10 @@ def test_an_entry_recorded_as_about_others_is_proposed_whole_even_when_a_name_is
 def test_a_child_who_understands_and_refuses_is_not_answered_through_the_parent(world, igo):
     child, *_ = _sar_world(world)
     sar = _verified_sar(igo, child, requester_kind="parent", child_understands=True, child_consents=False)
-    services.compile_records(igo, sar.pk)
+    entitle(world, igo, sar.pk)
     with pytest.raises(services.InvalidInput, match="respond to the child"):
+        services.compile_records(igo, sar.pk)
+    with pytest.raises(services.InvalidInput):
         services.release_bundle(igo, sar.pk)
 
 
@@ -343,6 +347,7 @@ def test_a_parent_is_not_a_third_party_to_themselves(world, igo):
     """ICO right of access: what is about the requester is theirs; only others are withheld."""
     child, _mum, _case, (e1, _e2, _e3) = _sar_world(world)
     sar = _verified_sar(igo, child, requester_kind="parent", child_understands=False)  # Roxanne Pellow
+    entitle(world, igo, sar.pk)
     services.compile_records(igo, sar.pk)
     assert not Redaction.objects.filter(sar=sar, entry_id=e1.pk).exists()
     own = _verified_sar(igo, child)  # the child's own request: Roxanne is a third party to them

@@ -13,7 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from discretion.information_rights.models import InfoRequest, Redaction, SarCase
-from tests.information_rights.conftest import sign_off
+from tests.information_rights.conftest import entitle, sign_off
 
 
 def _log(client, **extra):
@@ -238,6 +238,15 @@ def test_sar_intake_to_bundle_without_redacted_text(igo_client, world, audit_act
         {"verify-evidence": "Passport and birth certificate", "verify-subject_ref": child.ref},
     )
     assert r.status_code == 302
+    entitle(
+        world,
+        igo_client.igo,
+        sar.pk,
+        understands=True,
+        reason="Aged 11, mature, asked about his records himself",
+        consents=True,
+        child_view="Agreed with his social worker that his mother may see them",
+    )
     r = igo_client.post(reverse("information_rights:sar-action", args=[sar.pk, "compile"]))
     assert r["Location"] == reverse("information_rights:sar-review", args=[sar.pk])
     review = igo_client.get(r["Location"])

@@ -12,9 +12,9 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from discretion.api import actor
-from discretion.information_rights import foi_letters, services
+from discretion.information_rights import foi_letters, representation, services
 from discretion.information_rights import review as redaction_review
-from discretion.information_rights.models import InfoRequest, SarCase, SarReview
+from discretion.information_rights.models import InfoRequest, SarCase, SarEvidence, SarReview
 
 router = Router(tags=["information rights"])
 T = TypeVar("T")
@@ -600,3 +600,85 @@ def accept_proposed(request: HttpRequest, sar_id: int) -> list[int]:
 from discretion.information_rights.documents.api import router as documents_router  # noqa: E402
 
 router.add_router("", documents_router)
+
+
+# --- a request made for someone else (ICO right of access: on behalf of others; children) ------
+
+
+class EvidenceIn(Schema):
+    code: str  # "parental_responsibility" or "written_authority"
+    description: str
+
+
+class EvidenceCheckIn(Schema):
+    accept: bool
+    note: str
+
+
+class EvidenceOut(Schema):
+    id: int
+    code: str
+    description: str
+    checked: bool
+    accepted: bool | None
+    still_needed: list[str]  # what must still be done before the records are compiled or released
+
+
+class ChildIn(Schema):
+    understands: bool
+    reason: str
+    consents: bool | None = None
+    child_view: str = ""
+    best_interests: str = ""
+
+
+class ChildOut(Schema):
+    id: int
+    child_understands: bool | None
+    child_consents: bool | None
+    still_needed: list[str]
+
+
+def _evidence_out(e: SarEvidence) -> EvidenceOut:
+    return EvidenceOut(
+        id=e.pk,
+        code=e.code,
+        description=e.description,
+        checked=e.checked_at is not None,
+        accepted=e.accepted,
+        still_needed=representation.unmet(e.sar),
+    )
+
+
+@router.post("/sar/{sar_id}/evidence", response={201: EvidenceOut})
+def add_sar_evidence(request: HttpRequest, sar_id: int, payload: EvidenceIn) -> Status[EvidenceOut]:
+    """Evidence that the requester may act for the person (parental responsibility, written
+    authority): it counts once a second information governance officer has checked it."""
+    staff = actor(request)
+    return Status(
+        201, _evidence_out(_call(lambda: representation.add_evidence(staff, sar_id, **payload.dict())))
+    )
+
+
+@router.post("/sar/{sar_id}/evidence/{evidence_id}/check", response=EvidenceOut)
+def check_sar_evidence(
+    request: HttpRequest, sar_id: int, evidence_id: int, payload: EvidenceCheckIn
+) -> EvidenceOut:
+    staff = actor(request)
+    return _evidence_out(
+        _call(lambda: representation.check_evidence(staff, sar_id, evidence_id, **payload.dict()))
+    )
+
+
+@router.post("/sar/{sar_id}/child", response=ChildOut)
+def record_sar_child(request: HttpRequest, sar_id: int, payload: ChildIn) -> ChildOut:
+    """A parent's request: whether the child understands it and why; their view, or why answering
+    the parent is in their best interests."""
+    staff = actor(request)
+    sar = _call(lambda: representation.record_child(staff, sar_id, **payload.dict()))
+    return ChildOut(
+        id=sar.pk,
+        child_understands=sar.child_understands,
+        child_consents=sar.child_consents,
+        still_needed=representation.unmet(sar),
+    )

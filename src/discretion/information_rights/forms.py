@@ -10,6 +10,7 @@ from discretion.information_rights import exemptions
 from discretion.information_rights.dates import GovUKDateField
 from discretion.information_rights.models import (
     Decision,
+    EvidenceKind,
     Outcome,
     Reason,
     Regime,
@@ -201,3 +202,42 @@ class AddRedactionForm(forms.Form):
     passage = _text("Passage to redact", max_length=5000, textarea=True)
     reason = _choice("Reason", Reason.choices)
     note = _text("Note", required=False)
+
+
+# --- a request made for someone else ----------------------------------------------------------
+
+_YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class AddEvidenceForm(forms.Form):
+    code = _choice("What the evidence is", [("", "Select"), *EvidenceKind.choices])
+    description = _text("What was received (issuer, date, reference)", max_length=2000, textarea=True)
+
+
+class CheckEvidenceForm(forms.Form):
+    evidence = forms.IntegerField(
+        label="Evidence number",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"required": "Enter the evidence number", "invalid": "Enter the evidence number"},
+    )
+    accept = _choice("Does it show the requester may act for the person?", [("", "Select"), *_YES_NO])
+    note = _text("What you checked", max_length=4000, textarea=True)
+
+
+class ChildViewForm(forms.Form):
+    understands = _choice("Does the child understand the request?", [("", "Select"), *_YES_NO])
+    reason = _text("Why you judge so (the child's age and maturity)", max_length=2000, textarea=True)
+    consents = _choice(
+        "If so, does the child consent to the parent seeing their records?",
+        [("", "Not asked"), *_YES_NO],
+        required=False,
+    )
+    child_view = _text(
+        "The child's view: how and when they gave it", required=False, max_length=2000, textarea=True
+    )
+    best_interests = _text(
+        "Or why answering the parent is in the child's best interests",
+        required=False,
+        max_length=2000,
+        textarea=True,
+    )

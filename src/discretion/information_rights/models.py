@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from discretion.checked_documents import CheckedDocument
+
 
 class CalendarChange(models.TextChoices):
     ADDED = "added", "Added (a one-off holiday)"
@@ -232,6 +234,12 @@ class SarCase(models.Model):
         "staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    # A request made for a child by a parent (ICO right of access, children's data): the officer's
+    # judgement of whether the child understands the request, and why; the child's view; or why
+    # answering the parent is in the child's best interests.
+    competence_reason = models.TextField(blank=True)
+    child_view = models.TextField(blank=True)
+    best_interests_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.ref
@@ -357,3 +365,24 @@ from discretion.information_rights.documents.models import (  # noqa: E402  (tab
 )
 
 __all__ = ["DocumentStatus", "PageBox", "PageBoxDecision", "PageSource", "SarDocument", "SarPage"]
+
+
+class EvidenceKind(models.TextChoices):
+    PARENTAL_RESPONSIBILITY = (
+        "parental_responsibility",
+        "Evidence of parental responsibility (birth certificate, parental responsibility or child "
+        "arrangements order, adoption or special guardianship order)",
+    )
+    WRITTEN_AUTHORITY = "written_authority", "The person's own signed written authority"
+
+
+class SarEvidence(CheckedDocument):
+    """What shows that someone asking for another person's records may act for them (ICO right of
+    access: requests made on behalf of others): it counts once a second officer has checked it."""
+
+    sar = models.ForeignKey(SarCase, on_delete=models.CASCADE, related_name="evidence")
+    code = models.CharField(max_length=40, choices=EvidenceKind.choices)
+    file = models.FileField(upload_to="sar-evidence/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -936,16 +936,14 @@ def open_sar(
     written_authority: bool = False,
     from_request: InfoRequest | None = None,
 ) -> SarCase:
-    """Intake: who asks, for whom. A parent asking for a child: record whether the child can
-    understand and consents (policy 2.3; ICO: a child who understands holds the right). A
-    representative needs written authority (policy 2.2)."""
+    """Intake: who asks, for whom. A parent asking for a child: whether the child can understand and
+    consents, if known yet (policy 2.3; ICO: a child who understands holds the right). A
+    representative needs written authority (policy 2.2), shown and checked before anything is compiled."""
     _require_igo(actor)
     if requester_kind not in Requester.values:
         raise InvalidInput("Select who is asking")
-    if requester_kind == Requester.PARENT and child_understands is None:
-        raise InvalidInput("Select whether the child is old enough to understand the request")
-    if requester_kind == Requester.PARENT and child_understands and child_consents is None:
-        raise InvalidInput("Select whether the child consents")
+    # Whether the child understands, and their view, may be recorded now or later; nothing is compiled
+    # or released until they are (information_rights.representation).
     if requester_kind == Requester.REPRESENTATIVE and not written_authority:
         raise InvalidInput(
             "A representative needs the person's written authority: confirm it has been received"
@@ -1059,6 +1057,9 @@ def compile_records(actor: Staff, sar_id: int) -> CompiledSar:
         raise InvalidInput("Verify the requester's identity first")
     if sar.status == SarStatus.RELEASED:
         raise InvalidInput("The bundle has been released")
+    from discretion.information_rights.representation import require_entitled
+
+    require_entitled(sar)  # a request made for someone else: entitlement shown and checked first
     compiled = compile_sar(actor, sar, propose=True)
     from discretion.information_rights.documents.pipeline import schedule
 
@@ -1218,6 +1219,9 @@ def build_bundle(actor: Staff, sar_id: int) -> bytes:
         sar = _get_sar(sar_id)
         if sar.status in (SarStatus.AWAITING_ID,) or sar.subject_id is None or sar.compiled_at is None:
             raise InvalidInput("Verify identity and compile the records first")
+        from discretion.information_rights.representation import require_entitled
+
+        require_entitled(sar)  # still entitled now (evidence, the child's view): checked at every build
         compiled = compile_sar(actor, sar, propose=False)
         if set(compiled.entry_ids) != set(sar.entry_ids):
             # Records written since the compile have had no redactions proposed or reviewed.

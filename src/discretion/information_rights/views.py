@@ -15,7 +15,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from discretion import access
 from discretion.csv_cells import safe_row
-from discretion.information_rights import exemptions, foi_letters, forms, pdf, review, review_page, services
+from discretion.information_rights import (
+    exemptions,
+    foi_letters,
+    forms,
+    pdf,
+    representation,
+    review,
+    review_page,
+    services,
+)
 from discretion.information_rights.compile import redacted
 from discretion.information_rights.dates import GovUKDateField
 from discretion.information_rights.models import SarCase, SarStatus
@@ -451,6 +460,31 @@ SAR_ACTIONS: dict[str, Action] = {
         "Extend by two months (Art 12(3))",
         lambda a, pk, d: services.extend_sar(a, pk, reason=d["reason"]),
     ),
+    "add-evidence": (
+        forms.AddEvidenceForm,
+        "Add evidence that the requester may act for the person",
+        lambda a, pk, d: representation.add_evidence(a, pk, code=d["code"], description=d["description"]),
+    ),
+    "check-evidence": (
+        forms.CheckEvidenceForm,
+        "Check evidence (a second information governance officer)",
+        lambda a, pk, d: representation.check_evidence(
+            a, pk, d["evidence"], accept=d["accept"] == "yes", note=d["note"]
+        ),
+    ),
+    "record-child": (
+        forms.ChildViewForm,
+        "Record the child's understanding and view",
+        lambda a, pk, d: representation.record_child(
+            a,
+            pk,
+            understands=d["understands"] == "yes",
+            reason=d["reason"],
+            consents=None if not d["consents"] else d["consents"] == "yes",
+            child_view=d["child_view"],
+            best_interests=d["best_interests"],
+        ),
+    ),
     "compile": (
         None,
         "Compile the records and propose redactions",
@@ -530,7 +564,16 @@ SAR_ACTIONS: dict[str, Action] = {
     "ask-sign-off": (None, "Ask for sign-off", lambda a, pk, d: review.ask_for_sign_off(a, pk)),
     "sign-off": (None, "Sign off the bundle", lambda a, pk, d: review.sign_off(a, pk)),
 }
-SAR_PAGE_ACTIONS = ("verify", "clarification", "extend", "compile")
+SAR_PAGE_ACTIONS = (
+    "verify",
+    "clarification",
+    "extend",
+    "add-evidence",
+    "check-evidence",
+    "record-child",
+    "compile",
+)
+ACTING_FOR_OTHERS_ACTIONS = ("add-evidence", "check-evidence", "record-child")
 
 
 def _sar_page(
@@ -553,6 +596,10 @@ def _sar_page(
         names = ["internal-review"] + (["decide-internal-review"] if open_review else [])
     elif sar.compiled_at is not None:
         names = [n for n in names if n != "verify"]
+    if sar.requester_kind not in representation.ACTING_FOR_OTHERS:
+        names = [n for n in names if n not in ACTING_FOR_OTHERS_ACTIONS]
+    elif sar.requester_kind != "parent":
+        names = [n for n in names if n != "record-child"]
     actions = _action_forms(SAR_ACTIONS, names, failed, bound)
     for action in actions:
         if action["name"] == "decide-internal-review" and open_review and not action["form"].is_bound:
@@ -571,6 +618,8 @@ def _sar_page(
             "prepared_current": bool(sar.prepared_state) and sar.prepared_state == review.state_digest(sar),
             "can_sign": review.who_can_sign_off(sar.prepared_by_id),
             "due": _sar_due(sar),
+            "evidence": list(sar.evidence.select_related("uploaded_by", "checked_by")),
+            "still_needed": representation.unmet(sar) if sar.status != SarStatus.RELEASED else [],
         },
         status=status,
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from discretion.checked_documents import CheckedDocument
+
 # --- research (policy 1.4) -------------------------------------------------------------------
 
 
@@ -68,6 +70,25 @@ class Extract(models.Model):
 
     class Meta:
         ordering = ["-made_at", "-id"]
+
+
+class BasisKind(models.TextChoices):
+    WRITTEN_CONSENT = "written_consent", "Written consent of the people in the data"
+    COURT_ORDER = "court_order", "Court order"
+    LEGAL_GATEWAY = "legal_basis_statement", "Statement of the legal gateway (the statute that allows it)"
+
+
+class ResearchBasisDocument(CheckedDocument):
+    """The lawful basis for giving an outside body personal (pseudonymised) data: consent, a court
+    order or a legal gateway (policy 2.2: external researchers only with written consent or a court
+    order). It counts once a second person has checked it (`discretion.second_check`)."""
+
+    request = models.ForeignKey(ResearchRequest, on_delete=models.CASCADE, related_name="basis_documents")
+    code = models.CharField(max_length=40, choices=BasisKind.choices)
+    file = models.FileField(upload_to="research-basis/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ["id"]
 
 
 # --- commercial confidentiality (policy 1.3) -------------------------------------------------

@@ -302,6 +302,9 @@ def make_extract(actor: Staff, request_id: int, *, pseudonymised: bool = False) 
         raise InvalidInput("Only approved requests can have an extract")
     if pseudonymised and not req.pseudonyms_approved:
         raise NotPermitted("Pseudonymised extracts need approval recorded for them.")
+    from discretion.research.basis import require_basis_for_outside_body
+
+    require_basis_for_outside_body(actor, req, pseudonymised=pseudonymised)
     key = pseudonym_key(req.pk) if pseudonymised else None
     source = _read_source_rows(actor, req)
     table = anonymise.anonymise(
