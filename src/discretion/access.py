@@ -39,16 +39,19 @@ from django.utils import timezone
 
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
+from discretion.detect import SubjectIndex
 from discretion.errors import AccessDenied as AccessDenied
 from discretion.errors import InvalidInput
 from discretion.errors import NotFound as NotFound
 from discretion.errors import NotPermitted as NotPermitted
 from discretion.errors import PolicyNotAcknowledged as PolicyNotAcknowledged
+from discretion.records.finder import load_subjects
 from discretion.records.models import (
     Address,
     Attachment,
     BreakGlass,
     Case,
+    CaseMember,
     Entry,
     Person,
     PersonName,
@@ -221,10 +224,6 @@ def mask_identifiers_in(text: str, index: Any) -> tuple[str, int]:
 def _case_people_index(case_id: int) -> Any:
     """The finder's index of one case's people (their names, numbers and homes), so their addresses
     are known when written out in an entry."""
-    from discretion.detect import SubjectIndex
-    from discretion.outbound.subjects import load_subjects
-    from discretion.records.models import CaseMember
-
     people = set(CaseMember.objects.filter(case_id=case_id).values_list("person_id", flat=True))
     people |= set(Case.objects.filter(pk=case_id).values_list("subject_id", flat=True))
     return SubjectIndex(load_subjects(people))
