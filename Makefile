@@ -56,6 +56,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 
 bench: install system-packages
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

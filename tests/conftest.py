@@ -17,11 +17,14 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.browser.conftest import ARGS, CHROMIUM
 
-# No timing in tests (CI is a loaded 2-core box): no deadlines, no "input generation is slow".
+# One profile, for CI and for every machine alike (CI is a loaded 2-core box, and a developer's is
+# shared): no deadline, and no health check that times anything (too_slow is the only one; the
+# others count sizes or rejections, which load does not change). Failing examples are printed
+# as a blob to reproduce with @reproduce_failure.
 hypothesis_settings.register_profile(
-    "discretion", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
-hypothesis_settings.load_profile("discretion")
+hypothesis_settings.load_profile("ci")
 
 _counter = itertools.count(1)
 

@@ -15,15 +15,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from discretion import access
+from discretion.errors import DiscretionError
 from discretion.staff.models import Staff
+from discretion.staff.tokens import BEARER_STAFF, staff_for_token
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
-        from discretion.staff.tokens import staff_for_token
-        from discretion.web.middleware import BEARER_STAFF
-
         # The policy gate (web.middleware) has already looked the token up for this request.
         staff = getattr(request, BEARER_STAFF) if hasattr(request, BEARER_STAFF) else staff_for_token(token)
         if staff is not None:
@@ -56,26 +54,10 @@ def actor(request: HttpRequest) -> Staff:
     return user
 
 
-@api.exception_handler(access.AccessDenied)
-def _denied(request: HttpRequest, exc: access.AccessDenied) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": str(exc), "can_break_glass": exc.can_break_glass}, status=403
-    )
-
-
-@api.exception_handler(access.NotPermitted)
-def _not_permitted(request: HttpRequest, exc: access.NotPermitted) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=403)
-
-
-@api.exception_handler(access.PolicyNotAcknowledged)
-def _not_acknowledged(request: HttpRequest, exc: access.PolicyNotAcknowledged) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=403)
-
-
-@api.exception_handler(access.NotFound)
-def _not_found(request: HttpRequest, exc: access.NotFound) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=404)
+@api.exception_handler(DiscretionError)
+def _refused(request: HttpRequest, exc: DiscretionError) -> HttpResponse:
+    """Every service refusal: its own status, `detail` the message (errors.py)."""
+    return api.create_response(request, {"detail": str(exc), **exc.extra()}, status=exc.http_status)
 
 
 @api.exception_handler(ValidationError)

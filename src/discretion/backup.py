@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from discretion.bootstrap import setup_django
 from discretion.cli_support import EXIT_FAILED, EXIT_OK, UsageError
 
 
@@ -66,8 +67,6 @@ def _libpq_env(settings_dict: dict[str, Any]) -> dict[str, str]:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from discretion.commands import setup_django
-
     setup_django()
     from django.db import connection
 
@@ -112,8 +111,6 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from discretion.commands import setup_django
-
     setup_django()
     from django.db import connection
 

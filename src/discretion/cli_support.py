@@ -6,13 +6,13 @@ import argparse
 import sys
 from typing import NoReturn
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+from discretion.errors import EXIT_FAILED as EXIT_FAILED
+from discretion.errors import EXIT_OK as EXIT_OK
+from discretion.errors import EXIT_USAGE as EXIT_USAGE
+from discretion.errors import InvalidInput
 
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line on stderr, exit code 2."""
+# Bad input from the user: one line on stderr, exit code 2 (the CLI's name for errors.InvalidInput).
+UsageError = InvalidInput
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -21,12 +21,6 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(EXIT_USAGE)
-
-
-def fail_usage(message: str) -> int:
-    """Print one line on stderr and return the usage exit code."""
-    sys.stderr.write(f"discretion: error: {message}\n")
-    return EXIT_USAGE
 
 
 def positive_int(text: str) -> int:

@@ -9,33 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from discretion.bootstrap import database_has_table as database_has_table
+from discretion.bootstrap import setup_django as setup_django
 from discretion.cli_support import EXIT_FAILED, EXIT_OK, OneLineParser, UsageError, positive_int
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "discretion.settings")
-    import django
-
-    django.setup()
-
-
-def database_has_table(table: str) -> bool:
-    """Whether the configured database exists and has been migrated as far as `table`.
-
-    Commands that only read optional council data (calendar one-off days, known people) use it
-    so they still work where no database has been set up, without creating one.
-    """
-    setup_django()
-    from django.db import DatabaseError, connection
-
-    if connection.vendor == "sqlite":
-        name = str(connection.settings_dict["NAME"])
-        if name != ":memory:" and not Path(name).exists():
-            return False
-    try:
-        return table in connection.introspection.table_names()
-    except DatabaseError:
-        return False
 
 
 def register(subparsers: Any) -> None:
@@ -323,8 +299,6 @@ def run_audit_show(args: argparse.Namespace) -> int:
         _person, events = access.who_has_viewed(actor, args.person, limit=args.limit)
     except access.NotFound:
         raise UsageError(f"unknown person reference {args.person!r}") from None
-    except (access.NotPermitted, access.PolicyNotAcknowledged, access.AccessDenied) as exc:
-        raise UsageError(str(exc)) from None
     names = Staff.objects.in_bulk({e.actor_id for e in events if e.actor_id})
     for event in events:
         who = names.get(event.actor_id) if event.actor_id else None

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from discretion.bootstrap import setup_django
 from discretion.cli_support import EXIT_FAILED, EXIT_OK, positive_int
 
 DAILY_DELIVERY_LIMIT = 1000
@@ -55,8 +56,6 @@ def _deliver(limit: int) -> dict[str, int]:
 
 
 def run_deliver(args: argparse.Namespace) -> int:
-    from discretion.commands import setup_django
-
     setup_django()
     counts = _deliver(args.limit)
     print(json.dumps(counts))
@@ -92,8 +91,6 @@ def _daily_jobs() -> list[tuple[str, Callable[[], tuple[bool, object]]]]:
 
 
 def run_daily(args: argparse.Namespace) -> int:
-    from discretion.commands import setup_django
-
     setup_django()
     summary: dict[str, dict[str, object]] = {}
     for name, job in _daily_jobs():

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from discretion.bootstrap import setup_django
 from discretion.cli_support import EXIT_OK
 
 log = logging.getLogger("discretion.scheduler")
@@ -83,8 +84,6 @@ def build_scheduler(run: Callable[[tuple[str, ...]], int] = run_job) -> Any:
 
 
 def run_scheduler(args: argparse.Namespace) -> int:
-    from discretion.commands import setup_django
-
     setup_django()
     from discretion.safety import refuse_to_start
 

@@ -37,13 +37,11 @@ from discretion.records.models import (
     PersonName,
     Relationship,
 )
-from discretion.records.search import name_rows
 from discretion.seed import (
     ANCHOR,
     CASE_KINDS,
     CONFIDENTIAL_NOTES,
     DEMO_PASSWORD,
-    ETHNICITIES,
     NOTES,
     SCHOOLS,
     SPECIAL_NOTES,
@@ -53,9 +51,9 @@ from discretion.seed import (
     SeedReport,
     Size,
     _date_between,
-    _nhs_number,
     _postcode,
     build_staff,
+    person_rows,
 )
 from discretion.staff.models import Allocation, Role, Staff
 
@@ -218,24 +216,18 @@ def _chunk(
     def new_person(given: str, fam: str, dob: dt.date, gender: str, child: bool) -> int:
         counters["person_id"] += 1
         pid = counters["person_id"]
+        fields, names = person_rows(rng, (any_given, family), given, fam, child)
         people.add(
             id=pid,
             ref=f"P{pid:07d}",
-            given_names=given,
-            family_name=fam,
             date_of_birth=dob,
             gender=gender,
-            ethnicity=rng.choice(ETHNICITIES),
             is_child=child,
-            nhs_number=_nhs_number(rng) if rng.random() < 0.9 else "",
             created_at=now,
+            **fields,
         )
-        person_names.add(person_id=pid, **name_rows(given, fam, "legal"))
-        if rng.random() < 0.12:
-            alias = given.split()[0][:3] if child else rng.choice(any_given)
-            person_names.add(person_id=pid, **name_rows(alias, fam, "known_as"))
-        if not child and rng.random() < 0.15:
-            person_names.add(person_id=pid, **name_rows(given, rng.choice(family), "previous"))
+        for row in names:
+            person_names.add(person_id=pid, **row)
         return pid
 
     made = 0

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from discretion.bootstrap import setup_django
 from discretion.cli_support import EXIT_OK, UsageError, positive_int
 
 
@@ -71,8 +72,6 @@ def sequencer_process() -> bool:
 def run_serve(args: argparse.Namespace) -> int:
     if ":" not in args.bind:
         raise UsageError(f"--bind must be HOST:PORT, not {args.bind!r}")
-    from discretion.commands import setup_django
-
     setup_django()
     from django.core.exceptions import ImproperlyConfigured
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from discretion import access
 from discretion.audit.models import AuditEvent
+from discretion.disclosures import letters
 from discretion.disclosures import services as disclosures
 from discretion.disclosures.models import OutboxMessage
 from tests.disclosures.test_link_and_register import _released
@@ -38,18 +39,18 @@ def test_the_releaser_and_an_igo_see_the_letter_others_do_not(world) -> None:
 
 def test_printing_is_a_read_through_the_one_door_audited_against_the_child(world) -> None:
     c, release = _posted_letter(world)
-    message = access.open_letter_for(c.igo, release.message.pk)
+    message = letters.open_letter_for(c.igo, release.message.pk)
     assert bytes(message.payload).startswith(b"%PDF-")
     printed = AuditEvent.objects.get(action="disclosure.printed")
     assert printed.actor_id == c.igo.pk and printed.person_id == c.child.pk
     assert json.loads(printed.details)["sha256"] == release.disclosure.content_sha256
     with pytest.raises(access.NotFound):
-        access.open_letter_for(c.stranger, release.message.pk)
+        letters.open_letter_for(c.stranger, release.message.pk)
     refused = AuditEvent.objects.get(action="access.refused", actor_id=c.stranger.pk)
     assert refused.object_type == "disclosure" and refused.person_id == c.child.pk
     secure = _released(world)[1]
     with pytest.raises(access.NotFound):  # only letters are printed
-        access.open_letter_for(c.igo, secure.message.pk)
+        letters.open_letter_for(c.igo, secure.message.pk)
 
 
 def test_recording_the_posting_checks_the_date_and_leaves_the_queue(world) -> None:

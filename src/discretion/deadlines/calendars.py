@@ -260,12 +260,6 @@ def add_working_days(start: date, count: int, calendar: WorkingCalendar | None =
     return day
 
 
-def next_working_day_on_or_after(day: date, calendar: WorkingCalendar) -> date:
-    while not calendar.is_working_day(day):
-        day += ONE_DAY
-    return day
-
-
 class Rag(enum.StrEnum):
     """Dashboard status of a clock."""
 

@@ -56,7 +56,6 @@ _NOT_FAMOUS = re.compile(
     r"no relation|heard every joke|gets that a lot|i know!|\(i know\)",
     re.IGNORECASE,
 )
-_INITIAL = re.compile(r"[A-Z]\.?$")
 # Boxed-form writing: one character a box, "M A R S H", "0 4 / 0 4 / 2 0 1 7", "P R 2 5  4 S E".
 _SPACED_RUN = re.compile(r"(?<![^\s:])(?:[A-Za-z0-9/.\-] {1,2}){3,}[A-Za-z0-9](?![^\s,;])")
 _ADDRESS_AFTER = re.compile(r"\s*<[^<>@\s]+@([^<>\s]+)>")
@@ -547,18 +546,6 @@ class Context:
         if tail.startswith("."):  # "A.S. (9, …)", "Mia F. (Y4)"
             tail = tail[1:]
         return bool(_AGE_AFTER.match(tail) or _SCHOOL_AFTER.match(tail))
-
-    def initial_after(self, j: int) -> str | None:
-        k = j + 1
-        if k < len(self.words) and _INITIAL.match(self.raw(k)) and self.gap(k) in {" ", ""}:
-            return self.raw(k)[0].lower()
-        return None
-
-    def initial_before(self, i: int) -> str | None:
-        k = i - 1
-        if k >= 0 and _INITIAL.match(self.raw(k)) and len(self.raw(k)) == 1:
-            return self.raw(k)[0].lower()
-        return None
 
     def family_reference(self, i: int) -> bool:
         """ "the Darwen twins", "the Kirkham boys", "the Adeyemi family", "Popescu children"."""

@@ -382,9 +382,6 @@ class SubjectIndex:
             found = self._ref_sets[token] = frozenset(self.token_refs.get(token, ()))
         return found
 
-    def token_count(self, token: str) -> int:
-        return len(self.token_refs.get(token, ()))
-
     def subject_has_token(self, ref: str, token: str) -> bool:
         tokens = self._tokens_of.get(ref)
         if tokens is None:

@@ -8,9 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from discretion import access
 from discretion.api import actor
-from discretion.disclosures import sent, services
+from discretion.disclosures import letters, sent, services
 from discretion.disclosures.models import Disclosure, OutboxMessage
 
 router = Router(tags=["disclosures"])
@@ -131,7 +130,7 @@ def print_letter(request: HttpRequest, message_id: int) -> HttpResponse:
     """The released content, to print; audited against each person it holds."""
     from discretion.disclosures.views import letter_download
 
-    message = access.open_letter_for(actor(request), message_id)
+    message = letters.open_letter_for(actor(request), message_id)
     return letter_download(message)
 
 

@@ -34,6 +34,7 @@ from django.urls import reverse
 from discretion.audit import services as audit
 from discretion.disclosures import links
 from discretion.disclosures.models import Channel, OutboxMessage
+from discretion.secure_domains import is_secure_domain
 
 PGP_ARMOUR = "-----BEGIN PGP MESSAGE-----"
 SMTP_TIMEOUT = 30
@@ -95,8 +96,6 @@ def _send_email(message: OutboxMessage) -> None:
     if channel == Channel.SECURE_LINK:
         email = _email(message, body=_secure_link_body(message))
     elif channel == Channel.SECURE_EMAIL:
-        from discretion.outbound.services import is_secure_domain
-
         # The secure-domain list may have changed since the gateway queued the message (policy 1.1).
         if not is_secure_domain(address):
             raise DeliveryRefused(f"{_domain(address)} is no longer on the secure-domain list.")

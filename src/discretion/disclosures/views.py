@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from discretion import access
-from discretion.disclosures import files, sent, services
+from discretion.disclosures import files, letters, sent, services
 from discretion.disclosures.models import Disclosure, OutboxMessage
 from discretion.information_rights.dates import GovUKDateField, GovUKDateInput
 from discretion.staff.models import Staff
@@ -186,7 +186,7 @@ def print_queue(request: HttpRequest) -> HttpResponse:
 def print_letter(request: HttpRequest, message_id: int) -> HttpResponse:
     """The released content, to print: read through the access module and audited."""
     try:
-        message = access.open_letter_for(_actor(request), message_id)
+        message = letters.open_letter_for(_actor(request), message_id)
     except access.NotFound:
         return not_found(request)
     return letter_download(message)

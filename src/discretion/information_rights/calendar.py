@@ -18,7 +18,7 @@ def cli_overrides() -> CalendarOverrides:
 
     if not apps.ready:
         django.setup()
-    from discretion.commands import database_has_table
+    from discretion.bootstrap import database_has_table
     from discretion.information_rights.models import CalendarDay
     from discretion.information_rights.services import load_overrides
 

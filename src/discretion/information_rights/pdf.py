@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -244,6 +245,33 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return tagged_pdf.TaggedParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
+@dataclass(frozen=True)
+class _BundleStyles:
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    section: ParagraphStyle
+    sub: ParagraphStyle
+    small: ParagraphStyle
+    list_item: ParagraphStyle
+    attachment: ParagraphStyle
+
+    @classmethod
+    def make(cls) -> _BundleStyles:
+        styles = getSampleStyleSheet()
+        body = styles["BodyText"]
+        return cls(
+            title=styles["Title"],
+            heading=styles["Heading1"],
+            body=body,
+            section=ParagraphStyle("Section", parent=styles["Heading1"]),
+            sub=styles["Heading3"],
+            small=ParagraphStyle("Small", parent=body, fontSize=8, textColor="#505a5f"),
+            list_item=ParagraphStyle("ListItem", parent=body, leftIndent=4 * mm),
+            attachment=ParagraphStyle("AttachmentHeading", parent=styles["Heading4"]),
+        )
+
+
 def render_bundle(
     sar: SarCase,
     compiled: CompiledSar,
@@ -255,91 +283,116 @@ def render_bundle(
 ) -> bytes:
     """The bundle. `attachment_contents` holds the files of the attachments the reviewer included
     (read through access); any other attachment is only listed."""
-    contents = attachment_contents or {}
-    styles = getSampleStyleSheet()
-    body = styles["BodyText"]
-    section = ParagraphStyle("Section", parent=styles["Heading1"])
-    sub = styles["Heading3"]
-    small = ParagraphStyle("Small", parent=body, fontSize=8, textColor="#505a5f")
-    list_item = ParagraphStyle("ListItem", parent=body, leftIndent=4 * mm)
-    attachment_style = ParagraphStyle("AttachmentHeading", parent=styles["Heading4"])
-    flow_styles = {"body": body, "small": small, "attachment": attachment_style}
+    st = _BundleStyles.make()
     reserved: dict[tuple[int, int], int] = {}
     merged: dict[int, list[Any]] = {}
     story: list[Any] = []
-    person = compiled.person
-    today = timezone.localdate()
+    story += _cover_letter(sar, compiled, council_name, signer, contact or {}, st)
+    story += _contents_page(st)
+    story += _about_you(compiled, st)
+    story += _case_sections(compiled, attachment_contents or {}, st, reserved=reserved, merged=merged)
+    story += _shared_with(compiled, st)
+    buffer = io.BytesIO()
+    title = f"Subject access {sar.ref}"
+    doc = _Doc(buffer, title=title, author=council_name)
+    with tagged_pdf.tagging() as tagger:
+        doc.multiBuild(story)
+    content = _merge(buffer.getvalue(), reserved, merged) if merged else buffer.getvalue()
+    return tagged_pdf.finish(content, tagger, title=title, author=council_name)
 
-    # Cover letter: UK GDPR Article 15(1) and (2).
-    story.append(_p(council_name + " – Children's Services", styles["Title"]))
-    story.append(_p(f"{today:%-d %B %Y}", body))
-    story.append(_p(f"Dear {sar.requester_name},", body))
-    story.append(
+
+def _cover_letter(
+    sar: SarCase,
+    compiled: CompiledSar,
+    council_name: str,
+    signer: str,
+    contact: dict[str, str],
+    st: _BundleStyles,
+) -> list[Any]:
+    """The cover letter: what UK GDPR Article 15(1) and (2) say the requester is told."""
+    body = st.body
+    today = timezone.localdate()
+    recipients = sorted(
+        {r.recipient_organisation or r.recipient_category or "an individual" for r in compiled.recipients}
+    )
+    story = [
+        _p(council_name + " – Children's Services", st.title),
+        _p(f"{today:%-d %B %Y}", body),
+        _p(f"Dear {sar.requester_name},", body),
         _p(
             f"Your subject access request {sar.ref}, received on {sar.received_on:%-d %B %Y}, "
-            f"for the records we hold about {person.full_name}.",
+            f"for the records we hold about {compiled.person.full_name}.",
             body,
-        )
-    )
-    story.append(
+        ),
         _p(
             "This bundle contains a copy of the personal data we hold. Some information has been removed "
             "where the law requires it: information about other people, information given in confidence, "
             "and information whose release could cause serious harm. Each removal is marked "
             "[redacted], with the reason where giving it would not itself reveal what was withheld.",
             body,
-        )
-    )
-    story.append(_p("Why we hold it (purposes): " + PURPOSES + ".", body))
-    story.append(_p("What we hold (categories): " + CATEGORIES + ".", body))
-    recipients = sorted(
-        {r.recipient_organisation or r.recipient_category or "an individual" for r in compiled.recipients}
-    )
-    story.append(
+        ),
+        _p("Why we hold it (purposes): " + PURPOSES + ".", body),
+        _p("What we hold (categories): " + CATEGORIES + ".", body),
         _p(
             "Who it has been shared with (recipients, from our disclosure register): "
             + ("; ".join(recipients) if recipients else "no one outside Children's Services")
             + ".",
             body,
-        )
-    )
-    story.append(_p("How long we keep it: " + RETENTION, body))
-    story.append(_p("Where it came from: " + SOURCES + ".", body))
-    story.append(_p("Your rights:", body))
-    for right in RIGHTS:
-        story.append(_p("• You have the right " + right + ".", list_item))
+        ),
+        _p("How long we keep it: " + RETENTION, body),
+        _p("Where it came from: " + SOURCES + ".", body),
+        _p("Your rights:", body),
+    ]
+    story += [_p("• You have the right " + right + ".", st.list_item) for right in RIGHTS]
     story.append(_p("We do not make decisions about you by automated means alone.", body))
-    story += _contact_and_signature(council_name, contact or {}, signer, body)
+    story += _contact_and_signature(council_name, contact, signer, body)
     story.append(PageBreak())
+    return story
 
+
+def _contents_page(st: _BundleStyles) -> list[Any]:
     toc = tagged_pdf.TaggedContents()
     toc.levelStyles = [
-        ParagraphStyle("TOC0", parent=body, fontSize=11, leading=14),
-        ParagraphStyle("TOC1", parent=body, fontSize=10, leading=13, leftIndent=12 * mm),
+        ParagraphStyle("TOC0", parent=st.body, fontSize=11, leading=14),
+        ParagraphStyle("TOC1", parent=st.body, fontSize=10, leading=13, leftIndent=12 * mm),
     ]
-    story.append(_p("Contents", styles["Heading1"]))
-    story.append(toc)
-    story.append(PageBreak())
+    return [_p("Contents", st.heading), toc, PageBreak()]
 
-    story.append(_p("About you", section))
-    story.append(_p(f"Name: {person.full_name}", body))
+
+def _about_you(compiled: CompiledSar, st: _BundleStyles) -> list[Any]:
+    person = compiled.person
+    story = [_p("About you", st.section), _p(f"Name: {person.full_name}", st.body)]
     if compiled.aliases:
-        story.append(_p("Other names: " + ", ".join(compiled.aliases), body))
+        story.append(_p("Other names: " + ", ".join(compiled.aliases), st.body))
     if person.date_of_birth:
-        story.append(_p(f"Date of birth: {person.date_of_birth:%-d %B %Y}", body))
-    story.append(_p(f"Our reference: {person.ref}", body))
+        story.append(_p(f"Date of birth: {person.date_of_birth:%-d %B %Y}", st.body))
+    story.append(_p(f"Our reference: {person.ref}", st.body))
+    return story
 
+
+def _case_sections(
+    compiled: CompiledSar,
+    contents: dict[int, bytes],
+    st: _BundleStyles,
+    *,
+    reserved: dict[tuple[int, int], int],
+    merged: dict[int, list[Any]],
+) -> list[Any]:
+    """Each case: its entries as redacted, and the attachments the reviewer included (their pages
+    are reserved here and merged into the bundle after it is built)."""
+    flow_styles = {"body": st.body, "small": st.small, "attachment": st.attachment}
+    story: list[Any] = []
     for compiled_case in compiled.cases:
         case = compiled_case.case
         story.append(PageBreak())
         if compiled_case.own:
-            story.append(_p(f"Case {case.ref}: {case.kind} (opened {case.opened_on:%-d %B %Y})", section))
+            story.append(_p(f"Case {case.ref}: {case.kind} (opened {case.opened_on:%-d %B %Y})", st.section))
         else:  # another child's file: its reference and kind are that child's, not the requester's
-            story.append(_p("Entries about you in another child's records", section))
+            story.append(_p("Entries about you in another child's records", st.section))
         for entry in compiled_case.entries:
             author = entry.author.display_name if entry.author else "Children's Services"
-            story.append(_p(f"{entry.get_kind_display()} – {entry.occurred_on:%-d %B %Y} – {author}", sub))
-            story.append(_p(redacted(entry.text, compiled.withheld.get(entry.pk, [])), body))
+            story.append(_p(f"{entry.get_kind_display()} – {entry.occurred_on:%-d %B %Y} – {author}", st.sub))
+            story.append(_p(redacted(entry.text, compiled.withheld.get(entry.pk, [])), st.body))
             for att in compiled.attachments.get(entry.pk, []):
                 story += _attachment_story(
                     att,
@@ -350,27 +403,22 @@ def render_bundle(
                     frame=(A4[0] - 40 * mm, A4[1] - 40 * mm),
                 )
             story.append(Spacer(1, 2 * mm))
+    return story
 
-    story.append(PageBreak())
-    story.append(_p("Who your information was shared with", section))
+
+def _shared_with(compiled: CompiledSar, st: _BundleStyles) -> list[Any]:
+    story = [PageBreak(), _p("Who your information was shared with", st.section)]
     if not compiled.recipients:
-        story.append(_p("Our disclosure register records no sharing outside Children's Services.", body))
+        story.append(_p("Our disclosure register records no sharing outside Children's Services.", st.body))
     for d in compiled.recipients:
         story.append(
             _p(
                 f"{d.released_at:%-d %B %Y}: {d.recipient_organisation or d.recipient_category} "
                 f"– {d.purpose or d.summary}",
-                body,
+                st.body,
             )
         )
-
-    buffer = io.BytesIO()
-    title = f"Subject access {sar.ref}"
-    doc = _Doc(buffer, title=title, author=council_name)
-    with tagged_pdf.tagging() as tagger:
-        doc.multiBuild(story)
-    content = _merge(buffer.getvalue(), reserved, merged) if merged else buffer.getvalue()
-    return tagged_pdf.finish(content, tagger, title=title, author=council_name)
+    return story
 
 
 def _contact_and_signature(

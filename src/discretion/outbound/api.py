@@ -14,6 +14,8 @@ from ninja.errors import HttpError
 
 from discretion import access
 from discretion.api import BearerToken, actor
+from discretion.disclosures.services import refuse_supervised_release
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.outbound import extract, finder_access, mailcheck, recipients, services
 from discretion.outbound.relay.rules import max_message_bytes, sender_staff
 from discretion.staff.models import Role, Staff
@@ -99,12 +101,12 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
             )
         if payload.raw:
             if not payload.raw.strip() or ":" not in payload.raw.split("\n", 1)[0]:
-                raise services.InvalidInput("raw is not an e-mail message")
+                raise InvalidInput("raw is not an e-mail message")
             _, found = extract.message_parts(payload.raw.encode("utf-8", errors="replace"), budget=4 * limit)
             parts += found
         result = mailcheck.check_for_mail_server(staff, sender=payload.sender, to=payload.to, parts=parts)
         prompts = _prompts(staff, payload, result)
-    except services.InvalidInput as exc:
+    except InvalidInput as exc:  # the mail server's contract: a message it cannot parse is 422
         raise HttpError(422, str(exc)) from None
     return CheckOut(
         verdict=str(result.verdict),
@@ -157,7 +159,7 @@ def _base64(text: str, name: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise services.InvalidInput(f"attachment {name}: content_base64 is not valid base64") from None
+        raise InvalidInput(f"attachment {name}: content_base64 is not valid base64") from None
 
 
 class MessageIn(Schema):
@@ -183,34 +185,26 @@ def send(request: HttpRequest, ref: str, payload: MessageIn) -> Status[SentOut]:
     """Write to someone outside the council about a case: the same gateway as the compose page
     (need to know on the case; personal data only as the answer to an approved request, by a secure
     route, registered; never from a volunteer or student). A block is a 403 saying what was found."""
-    from discretion import access
 
     staff = actor(request)
     if staff.is_supervised:  # an attempt to send: refused, audited, their supervisor told (policy 1.2)
-        from discretion.disclosures.services import refuse_supervised_release
-
         refuse_supervised_release(staff, [], what="outbound API")
-        raise HttpError(
-            403, "Volunteers and work-experience students cannot write to people outside the council."
+        raise NotPermitted(
+            "Volunteers and work-experience students cannot write to people outside the council."
         )
     view = access.get_case_for(staff, ref=ref)
-    try:
-        sent = services.send_message(
-            staff,
-            to=payload.to,
-            subject=payload.subject,
-            body=payload.body,
-            route=payload.route or None,
-            case_id=view.case.pk,
-            request_id=payload.request_id,
-            recipient_name=payload.recipient_name,
-            recipient_organisation=payload.recipient_organisation,
-            purpose=payload.purpose,
-        )
-    except services.Blocked as exc:
-        raise HttpError(403, str(exc)) from None
-    except services.InvalidInput as exc:
-        raise HttpError(400, str(exc)) from None
+    sent = services.send_message(
+        staff,
+        to=payload.to,
+        subject=payload.subject,
+        body=payload.body,
+        route=payload.route or None,
+        case_id=view.case.pk,
+        request_id=payload.request_id,
+        recipient_name=payload.recipient_name,
+        recipient_organisation=payload.recipient_organisation,
+        purpose=payload.purpose,
+    )
     return Status(
         201,
         SentOut(

@@ -11,13 +11,14 @@ class OutboundConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from discretion.outbound import subjects
-        from discretion.records.models import Address, Person, PersonName
+        from discretion.records.finder import DETAIL_MODELS
+        from discretion.records.finder import PERSON_MODEL as Person
         from discretion.staff.models import Staff
 
         uid = "discretion.outbound.subjects"
         post_save.connect(subjects.person_saved, sender=Person, dispatch_uid=f"{uid}.person_saved")
         post_delete.connect(subjects.person_deleted, sender=Person, dispatch_uid=f"{uid}.person_deleted")
-        for model in (PersonName, Address):
+        for model in DETAIL_MODELS:
             for signal, kind in ((post_save, "saved"), (post_delete, "deleted")):
                 signal.connect(
                     subjects.person_detail_changed,

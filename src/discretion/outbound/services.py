@@ -34,14 +34,19 @@ from discretion.audit import services as audit
 from discretion.detect import Finding, is_service_user_personal_data, scan
 from discretion.disclosures.models import Channel, OutboxMessage
 from discretion.disclosures.services import Recipient, Release, disclose, refuse_supervised_release
+from discretion.errors import DiscretionError
+from discretion.errors import InvalidInput as InvalidInput
 from discretion.outbound import finder_access
 from discretion.outbound import recipients as recipient_prompts
 from discretion.outbound.models import RecipientKey
 from discretion.outbound.subjects import get_index
 from discretion.requests.message_basis import MessageBasis, basis_for_message, record_answered
+from discretion.secure_domains import DEFAULT_SECURE_DOMAINS as DEFAULT_SECURE_DOMAINS
+from discretion.secure_domains import domain_of as domain_of
+from discretion.secure_domains import is_secure_domain as is_secure_domain
+from discretion.secure_domains import secure_domains as secure_domains
 from discretion.staff.models import Role, Staff
 
-DEFAULT_SECURE_DOMAINS = ("gov.uk", "nhs.net", "police.uk", "cjsm.net", "gcsx.gov.uk")
 # The outbox channel for ordinary e-mail that carries no service-user personal data. Not a disclosure
 # channel: `Channel` lists only the routes personal data may take.
 PLAIN_EMAIL = "email"
@@ -69,10 +74,6 @@ class Verdict(enum.StrEnum):
     ALLOW = "allow"
     SECURE_ONLY = "secure_only"
     BLOCK = "block"
-
-
-class InvalidInput(ValueError):
-    """Input the sender can correct; the message says how."""
 
 
 @dataclass(frozen=True)
@@ -132,22 +133,6 @@ class PartFinding:
         if part == "attachment":
             return f"Attachment {int(number) + 1}" if number.isdigit() else "An attachment"
         return {"subject": "Subject line", "body": "Message"}.get(part, part.capitalize())
-
-
-def secure_domains() -> tuple[str, ...]:
-    return tuple(
-        d.lower().lstrip(".") for d in getattr(settings, "OUTBOUND_SECURE_DOMAINS", DEFAULT_SECURE_DOMAINS)
-    )
-
-
-def domain_of(address: str) -> str:
-    return address.rsplit("@", 1)[-1].strip().lower().rstrip(".")
-
-
-def is_secure_domain(address: str) -> bool:
-    """The address is on a secure-domain list entry or a subdomain of one (`*.gov.uk`)."""
-    domain = domain_of(address)
-    return any(domain == d or domain.endswith("." + d) for d in secure_domains())
 
 
 @dataclass(frozen=True)
@@ -331,8 +316,10 @@ def check_for_sender(
     return check
 
 
-class Blocked(Exception):
+class Blocked(DiscretionError):
     """The message may not go by the route asked for. The block has been audited."""
+
+    http_status = 403
 
     def __init__(self, message: str, check: Check) -> None:
         super().__init__(message)
@@ -377,10 +364,8 @@ def _refuse(
 
 
 def _person_ids(refs: Sequence[str]) -> list[int]:
-    from discretion.records.models import Person
-
     # Ids only (for the register and audit), never displayed: not a read of the records.
-    return sorted(Person.objects.filter(ref__in=refs).values_list("id", flat=True)) if refs else []
+    return access.person_ids_for_refs(refs)
 
 
 def _package(subject: str, body: str, attachments: Sequence[OutgoingAttachment]) -> tuple[bytes, str]:
@@ -736,33 +721,6 @@ def send_message(
             },
         )
         return Sent(chosen, check, tuple(r.message for r in releases), tuple(releases))
-
-
-def parse_raw_message(raw: str) -> tuple[str, str, list[OutgoingAttachment]]:
-    """A message as a mail server holds it: the subject with RFC 2047 encoded words decoded, every
-    text part with its transfer encoding (base64, quoted-printable) undone, and the attachments."""
-    import email
-    from email import policy
-    from email.message import EmailMessage
-
-    message = email.message_from_string(raw, policy=policy.default)
-    if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):
-        raise InvalidInput("raw is not an e-mail message")
-    texts: list[str] = []
-    attachments: list[OutgoingAttachment] = []
-    for part in message.walk():
-        if part.is_multipart():
-            continue
-        decoded = part.get_payload(decode=True)
-        payload = decoded if isinstance(decoded, bytes) else b""
-        name = part.get_filename()
-        if name is None and part.get_content_maintype() == "text":
-            texts.append(payload.decode(part.get_content_charset() or "utf-8", errors="replace"))
-        else:
-            attachments.append(
-                OutgoingAttachment(name or "attachment", bytes(payload), part.get_content_type())
-            )
-    return str(message.get("Subject", "")), "\n\n".join(texts), attachments
 
 
 def check_for_mail_server(

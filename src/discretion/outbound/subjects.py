@@ -21,63 +21,26 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from discretion.bootstrap import database_has_table, setup_django
+from discretion.detect import DEFAULT_CASE_REF_PATTERNS, StaffMember, Subject, SubjectIndex
+from discretion.errors import InvalidInput
+
 if TYPE_CHECKING:
     from discretion.detect.cli import KnownPeople
-
-from discretion.detect import DEFAULT_CASE_REF_PATTERNS, Address, StaffMember, Subject, SubjectIndex
 
 DEFAULT_INDEX_MAX_AGE = 600.0
 
 
-def _subject(row: tuple[Any, ...], aliases: list[str], addresses: list[Address]) -> Subject:
-    _pk, ref, given, family, dob, nhs, is_child = row
-    return Subject(
-        ref=ref,
-        family_name=family,
-        given_names=given or "",
-        aliases=tuple(aliases),
-        dob=dob,
-        addresses=tuple(addresses),
-        nhs_number=nhs or None,
-        is_child=bool(is_child),
-    )
-
-
 def load_subjects(person_ids: Iterable[int] | None = None) -> list[Subject]:
-    """Every person on the records (or just `person_ids`) as finder subjects, in three queries."""
-    from discretion.records.models import Address as AddressRow
-    from discretion.records.models import NameKind, Person, PersonName
+    """Every person on the records (or just `person_ids`) as finder subjects (records.finder)."""
+    from discretion.records import finder
 
-    people = Person.objects.order_by("id")
-    names = PersonName.objects.exclude(kind=NameKind.LEGAL)
-    addresses = AddressRow.objects.all()
-    if person_ids is not None:
-        ids = sorted(set(person_ids))
-        people = people.filter(id__in=ids)
-        names = names.filter(person_id__in=ids)
-        addresses = addresses.filter(person_id__in=ids)
-    aliases: dict[int, list[str]] = defaultdict(list)
-    for person_id, given, family in names.values_list("person_id", "given_names", "family_name").iterator(
-        chunk_size=5000
-    ):
-        aliases[person_id].append(f"{given} {family}".strip())
-    homes: dict[int, list[Address]] = defaultdict(list)
-    for person_id, line1, town, postcode in addresses.values_list(
-        "person_id", "line1", "town", "postcode"
-    ).iterator(chunk_size=5000):
-        homes[person_id].append(Address(line1=line1, town=town or None, postcode=postcode or None))
-    return [
-        _subject(row, aliases.get(row[0], []), homes.get(row[0], []))
-        for row in people.values_list(
-            "id", "ref", "given_names", "family_name", "date_of_birth", "nhs_number", "is_child"
-        ).iterator(chunk_size=5000)
-    ]
+    return finder.load_subjects(person_ids)
 
 
 def load_staff() -> list[StaffMember]:
@@ -123,28 +86,16 @@ _cache = _Cache()
 
 
 def _high_water() -> tuple[int, int, int]:
-    from django.db.models import Max
+    from discretion.records import finder
 
-    from discretion.records.models import Address as AddressRow
-    from discretion.records.models import Person, PersonName
-
-    return (
-        Person.objects.aggregate(m=Max("id"))["m"] or 0,
-        PersonName.objects.aggregate(m=Max("id"))["m"] or 0,
-        AddressRow.objects.aggregate(m=Max("id"))["m"] or 0,
-    )
+    return finder.high_water()
 
 
 def _catch_up(index: SubjectIndex) -> None:
     """Upsert people added (or given a new name or address) by other processes since the last look."""
-    from discretion.records.models import Address as AddressRow
-    from discretion.records.models import Person, PersonName
+    from discretion.records import finder
 
-    changed: set[int] = set(Person.objects.filter(id__gt=_cache.max_person_id).values_list("id", flat=True))
-    changed.update(PersonName.objects.filter(id__gt=_cache.max_name_id).values_list("person_id", flat=True))
-    changed.update(
-        AddressRow.objects.filter(id__gt=_cache.max_address_id).values_list("person_id", flat=True)
-    )
+    changed = finder.people_changed_since((_cache.max_person_id, _cache.max_name_id, _cache.max_address_id))
     if not changed:
         return
     for subject in load_subjects(changed):
@@ -224,28 +175,25 @@ def subjects_provider(as_user: str | None = None) -> KnownPeople:
     asking (`--as`) must be a current, unsupervised member of staff; each scan is audited as theirs,
     naming whoever it matched, and findings about people they have no relationship to are masked
     (outbound/finder_access.py). With no council database set up, patterns only (nothing to read)."""
-    from discretion.cli_support import UsageError
-    from discretion.commands import setup_django
     from discretion.detect.cli import KnownPeople
 
     setup_django()
     from django.db import DatabaseError
 
     from discretion import access
-    from discretion.commands import database_has_table
     from discretion.outbound import finder_access
-    from discretion.records.models import Person
+    from discretion.records import finder
 
-    if not database_has_table(Person._meta.db_table):
+    if not database_has_table(finder.person_table()):
         return KnownPeople()  # no council database set up: no known people, patterns only
     try:
         actor = finder_access.scanner(as_user)
         subjects, staff = load_subjects(), load_staff()
     except (LookupError, access.NotPermitted) as exc:
         access.flush_pending_refusals()
-        raise UsageError(str(exc)) from None
+        raise InvalidInput(str(exc)) from None
     except DatabaseError as exc:
-        raise UsageError(
+        raise InvalidInput(
             f"cannot read known people from the database ({exc.__class__.__name__}); "
             "run `discretion manage migrate` or give --subjects FILE"
         ) from None

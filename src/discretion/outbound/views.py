@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discretion import access, keyed
+from discretion.disclosures.services import refuse_supervised_release
 from discretion.outbound import recipients, services
 from discretion.outbound.forms import ComposeForm
 from discretion.requests import message_basis
 from discretion.staff.models import Staff
-from discretion.web.views import not_found, refused
+from discretion.web.pages import actor as _actor
+from discretion.web.pages import error_page, refused_page
 
 SESSION_KEY = "outbound_sent"
 SEND_ACTIONS = {
@@ -29,12 +31,6 @@ SEND_ACTIONS = {
     "secure_email": services.Route.SECURE_EMAIL,
     "encrypted_email": services.Route.ENCRYPTED_EMAIL,
 }
-
-
-def _actor(request: HttpRequest) -> Staff:
-    user = request.user
-    assert isinstance(user, Staff)
-    return user
 
 
 def _panel(check: services.Check | None) -> dict[str, Any]:
@@ -68,27 +64,18 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
     actor = _actor(request)
     if actor.is_supervised:  # policy 1.2: they never send anything about a case outside the council
         if request.method == "POST":  # an attempt to send: refused, audited, their supervisor told
-            from discretion.disclosures.services import refuse_supervised_release
-
             refuse_supervised_release(actor, [], what="compose page")
         else:
             access.refusal(actor, "outbound.compose", "Volunteers and students cannot write out.")
-        return render(
+        return refused_page(
             request,
-            "web/refused.html",
-            {
-                "message": "Volunteers and work-experience students cannot write to people outside the "
-                "council. Ask the member of staff responsible for you.",
-                "can_break_glass": False,
-            },
-            status=403,
+            "Volunteers and work-experience students cannot write to people outside the "
+            "council. Ask the member of staff responsible for you.",
         )
     try:
         view = access.get_case_for(actor, ref=ref)
-    except access.NotFound:
-        return not_found(request)
     except access.AccessDenied as exc:
-        return refused(request, exc, case_ref=ref)
+        return error_page(request, exc, case_ref=ref)
     form = ComposeForm(
         request.POST or None,
         answerable=message_basis.requests_to_answer(actor),
@@ -168,25 +155,16 @@ def check(request: HttpRequest, ref: str) -> HttpResponse:
     actor = _actor(request)
     try:
         access.require_case_grant(actor, ref=ref)
-    except access.NotFound:
-        return not_found(request)
     except access.AccessDenied as exc:
-        return refused(request, exc)
-    from discretion.records.models import Case
-
-    case_id = Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
+        return error_page(request, exc)
+    case_id = access.case_id_for_ref(ref)
     try:
         check = _check_form(actor, ComposeForm(request.POST), int(case_id or 0))
     except access.NotPermitted:
-        return render(
+        return refused_page(
             request,
-            "web/refused.html",
-            {
-                "message": "Volunteers and work-experience students cannot write to people outside the "
-                "council. Ask the member of staff responsible for you.",
-                "can_break_glass": False,
-            },
-            status=403,
+            "Volunteers and work-experience students cannot write to people outside the "
+            "council. Ask the member of staff responsible for you.",
         )
     return render(request, "outbound/_findings.html", _panel(check))
 

@@ -101,7 +101,7 @@ def decide(facts: RequestFacts, config: CouncilConfig | None = None) -> Decision
     routes = {route for _, found in fired for route in found.routes}
     conditions = {condition for _, found in fired for condition in found.conditions}
     if outcome is Outcome.SHARE and conditions & BEFORE_RELEASE:
-        # "share" is a promise that the release may happen now (DESIGN: the decision contract).
+        # "share" is a promise that the release may happen now (docs/architecture.md: the flow of a request, step 2).
         if Condition.MANAGER_APPROVAL in conditions:
             outcome = Outcome.REFER
             routes.add(Route.MANAGER)

@@ -179,10 +179,6 @@ def is_research(f: RequestFacts) -> bool:
     )
 
 
-def is_internal_research(f: RequestFacts) -> bool:
-    return is_research(f) and f.category in INTERNAL
-
-
 def governed_elsewhere(f: RequestFacts) -> bool:
     """A specific paragraph (1.4 research, 1.5, 3, statutory access) governs this request."""
     return (

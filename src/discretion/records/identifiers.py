@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from discretion.detect.patterns import nhs_checksum_ok
+
 _NHS_SEPARATORS = re.compile(r"[\s-]")
 
 
@@ -14,14 +16,7 @@ def normalise_nhs_number(value: str) -> str:
 
 def nhs_number_is_valid(value: str) -> bool:
     """NHS numbers are ten digits whose last is a modulus-11 check digit (NHS Data Dictionary)."""
-    digits = normalise_nhs_number(value)
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
+    return nhs_checksum_ok(normalise_nhs_number(value))
 
 
 def format_nhs_number(value: str) -> str:

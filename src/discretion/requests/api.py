@@ -307,7 +307,7 @@ def add_document(
     """The handler attaches a document that came with the request (a PDF, image or Word file). It
     counts only once a second person has checked it."""
     from discretion.requests import documents as documents_
-    from discretion.web.forms import sniff_content_type
+    from discretion.uploads import sniff_content_type
 
     staff = actor(request)
     services.get_request_for(staff, request_id)

@@ -8,7 +8,7 @@ from django import forms
 
 from discretion.policy import Category, Channel, Document, Information, Purpose
 from discretion.requests.models import InformOutcome, TaskKind
-from discretion.web.forms import AttachmentForm
+from discretion.uploads import AttachmentForm
 
 CATEGORY_LABELS = {
     "colleague": "A colleague in the council",

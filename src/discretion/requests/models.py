@@ -74,7 +74,7 @@ class RequestSubject(models.Model):
 
 
 class DecisionRecord(models.Model):
-    """Every decision with the facts it was made on (DESIGN: stored with its facts, as history)."""
+    """Every decision with the facts it was made on (stored with its facts, as history: docs/architecture.md)."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="decisions")
     made_at = models.DateTimeField(default=timezone.now)

@@ -6,8 +6,26 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from discretion.staff.models import AlertOutcome, Staff
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password",
+        "inactive": "This account is not active",
+    }
+
+
+class TwoFactorForm(forms.Form):
+    """The 6-digit code from an authenticator app; the service checks it."""
+
+    code = forms.CharField(
+        max_length=20,
+        strip=True,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
 
 
 def _date_parts(data: dict[str, Any], prefix: str, label: str) -> dt.date | None:

@@ -138,179 +138,213 @@ def detect(
 ) -> list[Finding]:
     """Every signal over `events` (in sequence order). `baseline` is reads per hour per actor from
     an earlier period; without one, only the absolute minimum applies to bulk reading."""
-    t = thresholds
-    zone = ZoneInfo(t.timezone)
-    baseline = baseline or {}
-    findings: dict[str, Finding] = {}
-
-    def add(f: Finding) -> None:
-        findings.setdefault(f.key, f)
-
-    last_by_ip: dict[int, dict[str, Event]] = defaultdict(dict)  # each address's latest event, per actor
-    refusals: dict[int, deque[Event]] = defaultdict(deque)
-    glass: dict[int, deque[Event]] = defaultdict(deque)
-    reads: dict[int, deque[Event]] = defaultdict(deque)  # each actor's reads in the last 60 minutes
-    bulk: dict[str, tuple[int, list[Event]]] = {}  # the largest burst per actor and day
-    sessions: dict[int, dict[str, Event]] = defaultdict(dict)  # each session's latest event, per actor
-    hour = dt.timedelta(hours=1)
-    concurrent_window = dt.timedelta(minutes=t.concurrent_minutes)
-    refusal_window = dt.timedelta(minutes=t.refusal_minutes)
-    day = dt.timedelta(days=1)
-
+    detector = _Detector(staff, thresholds, baseline or {})
     for e in events:
-        actor = e.actor_id
-        local = e.at.astimezone(zone)
-        local_day = local.date()
-        facts = staff.get(actor)
+        detector.see(e)
+    return detector.findings()
 
-        # Same account from two addresses at once, or in impossible succession (policy 1.2).
-        seen = last_by_ip[actor]
+
+@dataclass
+class _Seen:
+    """One event with the local day and time it happened on (in the council's time zone)."""
+
+    event: Event
+    local: dt.datetime
+
+    @property
+    def day(self) -> dt.date:
+        return self.local.date()
+
+
+class _Detector:
+    """Walks the events once, keeping for each actor only the recent events each signal needs."""
+
+    def __init__(self, staff: Mapping[int, StaffFacts], t: Thresholds, baseline: Mapping[int, float]) -> None:
+        self.staff, self.t, self.baseline = staff, t, baseline
+        self.zone = ZoneInfo(t.timezone)
+        self.found: dict[str, Finding] = {}
+        self.last_by_ip: dict[int, dict[str, Event]] = defaultdict(dict)  # each address's latest event
+        self.sessions: dict[int, dict[str, Event]] = defaultdict(dict)  # each session's latest event
+        self.refusals: dict[int, deque[Event]] = defaultdict(deque)
+        self.glass: dict[int, deque[Event]] = defaultdict(deque)
+        self.reads: dict[int, deque[Event]] = defaultdict(deque)  # each actor's reads in the last hour
+        self.bulk: dict[str, tuple[int, list[Event]]] = {}  # the largest burst per actor and day
+        self.concurrent_window = dt.timedelta(minutes=t.concurrent_minutes)
+
+    def add(self, f: Finding) -> None:
+        self.found.setdefault(f.key, f)
+
+    def see(self, e: Event) -> None:
+        seen = _Seen(e, e.at.astimezone(self.zone))
+        facts = self.staff.get(e.actor_id)
+        self.two_addresses(seen)
+        self.two_sessions(seen)
+        if facts is not None:
+            self.absent_or_ended(seen, facts)
+        if e.action == REFUSED:
+            self.refusal_burst(seen)
+        elif e.action == BREAK_GLASS:
+            self.break_glass_burst(seen)
+        if e.action in READ_ACTIONS:
+            self.bulk_reading(e)
+        if e.action in DATA_ACTIONS and facts is not None and facts.role not in self.t.any_hour_roles:
+            self.out_of_hours(seen, facts)
+
+    def two_addresses(self, s: _Seen) -> None:
+        """Same account from two addresses at once, or in impossible succession (policy 1.2)."""
+        e = s.event
+        seen = self.last_by_ip[e.actor_id]
         if e.ip and len(seen) == 1 and e.ip in seen:
             seen[e.ip] = e  # the common case: the same address as before
         elif e.ip:
-            for ip in [ip for ip, w in seen.items() if e.at - w.at > concurrent_window]:
+            for ip in [ip for ip, w in seen.items() if e.at - w.at > self.concurrent_window]:
                 del seen[ip]
             other = max((w for ip, w in seen.items() if ip != e.ip), key=lambda w: w.seq, default=None)
             if other is not None:
-                add(
-                    _concurrent(
-                        other, e, local_day, f"from two addresses within {t.concurrent_minutes} minutes"
-                    )
-                )
+                how = f"from two addresses within {self.t.concurrent_minutes} minutes"
+                self.add(_concurrent(other, e, s.day, how))
             seen[e.ip] = e
 
-        # ... or from two devices: another session's events fall between this session's (A, B, A),
-        # even from one address (an office behind one router). A new sign-in ending the old
-        # session is not that: the old session is not used again.
-        active = sessions[actor]
+    def two_sessions(self, s: _Seen) -> None:
+        """... or from two devices: another session's events fall between this session's (A, B, A),
+        even from one address (an office behind one router). A new sign-in ending the old session
+        is not that: the old session is not used again."""
+        e = s.event
+        active = self.sessions[e.actor_id]
         if e.session and len(active) == 1 and e.session in active:
             active[e.session] = e  # the common case: the same session as before
         elif e.session:
-            for key in [k for k, w in active.items() if e.at - w.at > concurrent_window]:
+            for key in [k for k, w in active.items() if e.at - w.at > self.concurrent_window]:
                 del active[key]
             mine = active.get(e.session)
             later = [w for k, w in active.items() if k != e.session and mine is not None and w.seq > mine.seq]
             if later:
                 other = max(later, key=lambda w: w.seq)
-                add(
-                    _concurrent(
-                        other, e, local_day, f"in two sessions at once within {t.concurrent_minutes} minutes"
-                    )
-                )
+                how = f"in two sessions at once within {self.t.concurrent_minutes} minutes"
+                self.add(_concurrent(other, e, s.day, how))
             active[e.session] = e
 
-        # Signed in, or used records, while recorded as absent; any use after the end date.
-        if facts is not None:
-            if (e.action in SIGN_INS or e.action in DATA_ACTIONS) and facts.absent_on(local_day):
-                add(
-                    Finding(
-                        ABSENT_SIGN_IN,
-                        actor,
-                        f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
-                        f"{'Signed in' if e.action in SIGN_INS else 'Records used'} on {local_day} "
-                        "while recorded as absent",
-                        {"events": [e.seq], "date": local_day.isoformat()},
-                    )
+    def absent_or_ended(self, s: _Seen, facts: StaffFacts) -> None:
+        """Signed in, or used records, while recorded as absent; any use after the end date."""
+        e, day, actor = s.event, s.day, s.event.actor_id
+        if not (e.action in SIGN_INS or e.action in DATA_ACTIONS):
+            return
+        key = f"{ABSENT_SIGN_IN}:{actor}:{day}"
+        if facts.absent_on(day):
+            what = "Signed in" if e.action in SIGN_INS else "Records used"
+            self.add(
+                Finding(
+                    ABSENT_SIGN_IN,
+                    actor,
+                    key,
+                    f"{what} on {day} while recorded as absent",
+                    {"events": [e.seq], "date": day.isoformat()},
                 )
-            elif (
-                facts.end_on is not None
-                and local_day > facts.end_on
-                and (e.action in SIGN_INS or e.action in DATA_ACTIONS)
-            ):
-                add(
-                    Finding(
-                        ABSENT_SIGN_IN,
-                        actor,
-                        f"{ABSENT_SIGN_IN}:{actor}:{local_day}",
-                        f"Account used on {local_day}, after its end date {facts.end_on}",
-                        {
-                            "events": [e.seq],
-                            "date": local_day.isoformat(),
-                            "end_on": facts.end_on.isoformat(),
-                        },
-                    )
-                )
-
-        # Opening records of children not allocated: refusals and break-glass bursts.
-        if e.action == REFUSED:
-            q = refusals[actor]
-            q.append(e)
-            while e.at - q[0].at > refusal_window:
-                q.popleft()
-            if len(q) >= t.refusals:
-                add(
-                    Finding(
-                        UNALLOCATED_ACCESS,
-                        actor,
-                        f"{UNALLOCATED_ACCESS}:refused:{actor}:{local_day}",
-                        f"{len(q)} refused attempts to open records within {t.refusal_minutes} minutes",
-                        {
-                            "events": [x.seq for x in q],
-                            "people": sorted({x.person_id for x in q if x.person_id is not None}),
-                        },
-                    )
-                )
-        elif e.action == BREAK_GLASS:
-            q = glass[actor]
-            q.append(e)
-            while e.at - q[0].at > day:
-                q.popleft()
-            if len(q) >= t.break_glass:
-                add(
-                    Finding(
-                        UNALLOCATED_ACCESS,
-                        actor,
-                        f"{UNALLOCATED_ACCESS}:break_glass:{actor}:{local_day}",
-                        f"{len(q)} break-glass openings within 24 hours",
-                        {"events": [x.seq for x in q], "cases": [x.object_id for x in q]},
-                    )
-                )
-
-        # Bulk reading: reads in any 60 minutes against the actor's own usual rate.
-        if e.action in READ_ACTIONS:
-            window = reads[actor]
-            window.append(e)
-            while e.at - window[0].at >= hour:
-                window.popleft()
-            if len(window) >= max(float(t.bulk_min_reads), t.bulk_factor * baseline.get(actor, 0.0)):
-                key = f"{BULK_READING}:{actor}:{local_day}"
-                if len(window) > bulk.get(key, (0, []))[0]:
-                    bulk[key] = (len(window), list(window))
-
-        # Out-of-hours use of personal data by a role that does not work then.
-        if e.action in DATA_ACTIONS and facts is not None and facts.role not in t.any_hour_roles:
-            weekend = (local.weekday() >= 5 or local_day in t.holidays) and not t.working_weekends
-            if weekend or not (t.working_start <= local.hour < t.working_end):
-                add(
-                    Finding(
-                        OUT_OF_HOURS,
-                        actor,
-                        f"{OUT_OF_HOURS}:{actor}:{local_day}",
-                        f"Records used out of hours ({local:%a %H:%M})",
-                        {
-                            "events": [e.seq],
-                            "local_time": local.isoformat(timespec="minutes"),
-                            "role": facts.role,
-                        },
-                    )
-                )
-
-    for key, (count, burst) in bulk.items():
-        actor = burst[0].actor_id
-        usual = baseline.get(actor, 0.0)
-        add(
-            Finding(
-                BULK_READING,
-                actor,
-                key,
-                f"{count} records read within 60 minutes (usually {usual:.1f} an hour)",
-                {
-                    "events": [x.seq for x in burst[:50]],
-                    "count": count,
-                    "from": burst[0].at.isoformat(timespec="minutes"),
-                    "to": burst[-1].at.isoformat(timespec="minutes"),
-                    "baseline": round(usual, 2),
-                },
             )
-        )
-    return list(findings.values())
+        elif facts.end_on is not None and day > facts.end_on:
+            self.add(
+                Finding(
+                    ABSENT_SIGN_IN,
+                    actor,
+                    key,
+                    f"Account used on {day}, after its end date {facts.end_on}",
+                    {"events": [e.seq], "date": day.isoformat(), "end_on": facts.end_on.isoformat()},
+                )
+            )
+
+    def refusal_burst(self, s: _Seen) -> None:
+        """Opening records of children not allocated: a burst of refusals."""
+        e, t = s.event, self.t
+        q = _within(self.refusals[e.actor_id], e, dt.timedelta(minutes=t.refusal_minutes))
+        if len(q) >= t.refusals:
+            self.add(
+                Finding(
+                    UNALLOCATED_ACCESS,
+                    e.actor_id,
+                    f"{UNALLOCATED_ACCESS}:refused:{e.actor_id}:{s.day}",
+                    f"{len(q)} refused attempts to open records within {t.refusal_minutes} minutes",
+                    {
+                        "events": [x.seq for x in q],
+                        "people": sorted({x.person_id for x in q if x.person_id is not None}),
+                    },
+                )
+            )
+
+    def break_glass_burst(self, s: _Seen) -> None:
+        """... and of break-glass openings within a day."""
+        e = s.event
+        q = _within(self.glass[e.actor_id], e, dt.timedelta(days=1))
+        if len(q) >= self.t.break_glass:
+            self.add(
+                Finding(
+                    UNALLOCATED_ACCESS,
+                    e.actor_id,
+                    f"{UNALLOCATED_ACCESS}:break_glass:{e.actor_id}:{s.day}",
+                    f"{len(q)} break-glass openings within 24 hours",
+                    {"events": [x.seq for x in q], "cases": [x.object_id for x in q]},
+                )
+            )
+
+    def bulk_reading(self, e: Event) -> None:
+        """Reads in any 60 minutes against the actor's own usual rate: the largest burst a day."""
+        window = self.reads[e.actor_id]
+        window.append(e)
+        while e.at - window[0].at >= HOUR:
+            window.popleft()
+        t = self.t
+        if len(window) >= max(float(t.bulk_min_reads), t.bulk_factor * self.baseline.get(e.actor_id, 0.0)):
+            key = f"{BULK_READING}:{e.actor_id}:{e.at.astimezone(self.zone).date()}"
+            if len(window) > self.bulk.get(key, (0, []))[0]:
+                self.bulk[key] = (len(window), list(window))
+
+    def out_of_hours(self, s: _Seen, facts: StaffFacts) -> None:
+        """Use of personal data out of hours by a role that does not work then."""
+        t, local, day, e = self.t, s.local, s.day, s.event
+        weekend = (local.weekday() >= 5 or day in t.holidays) and not t.working_weekends
+        if weekend or not (t.working_start <= local.hour < t.working_end):
+            self.add(
+                Finding(
+                    OUT_OF_HOURS,
+                    e.actor_id,
+                    f"{OUT_OF_HOURS}:{e.actor_id}:{day}",
+                    f"Records used out of hours ({local:%a %H:%M})",
+                    {
+                        "events": [e.seq],
+                        "local_time": local.isoformat(timespec="minutes"),
+                        "role": facts.role,
+                    },
+                )
+            )
+
+    def findings(self) -> list[Finding]:
+        """Every finding so far, then one for each day's largest bulk-reading burst."""
+        for key, (count, burst) in self.bulk.items():
+            actor = burst[0].actor_id
+            usual = self.baseline.get(actor, 0.0)
+            self.add(
+                Finding(
+                    BULK_READING,
+                    actor,
+                    key,
+                    f"{count} records read within 60 minutes (usually {usual:.1f} an hour)",
+                    {
+                        "events": [x.seq for x in burst[:50]],
+                        "count": count,
+                        "from": burst[0].at.isoformat(timespec="minutes"),
+                        "to": burst[-1].at.isoformat(timespec="minutes"),
+                        "baseline": round(usual, 2),
+                    },
+                )
+            )
+        return list(self.found.values())
+
+
+HOUR = dt.timedelta(hours=1)
+
+
+def _within(q: deque[Event], e: Event, span: dt.timedelta) -> deque[Event]:
+    """Add `e` to the actor's recent events and drop those more than `span` before it."""
+    q.append(e)
+    while e.at - q[0].at > span:
+        q.popleft()
+    return q

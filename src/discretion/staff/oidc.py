@@ -40,6 +40,7 @@ import requests
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.staff import security
+from discretion.staff.forms import SignInForm
 from discretion.staff.models import Staff
 from discretion.staff.services import StaffBackend
 
@@ -321,8 +322,6 @@ class IdPVerifiedBackend(StaffBackend):
 
 
 def refused_page(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
-    from discretion.web.forms import SignInForm
-
     context = {"form": SignInForm(request), "error": message, "next": ""}
     return render(request, "web/sign_in.html", context, status=status)
 

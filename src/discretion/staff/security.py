@@ -36,6 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
+from discretion.staff.forms import SignInForm
 from discretion.staff.models import Role, Staff
 
 DEVICE_NAME = "Authenticator app"
@@ -361,8 +362,6 @@ def lockout_response(
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The sign-in page with a GOV.UK error, for every attempt refused by the lockout; audited."""
-    from discretion.web.forms import SignInForm
-
     username = str((credentials or {}).get("username") or request.POST.get("username", ""))
     staff_id = get_user_model().objects.filter(username=username).values_list("pk", flat=True).first()
     audit.record(

@@ -13,6 +13,10 @@ from discretion import keyed
 from discretion.audit import services as audit
 from discretion.staff.models import ApiToken, Staff
 
+# Where the policy gate (web.middleware) leaves the staff a bearer token belongs to, so the API's
+# own authentication does not look the token up twice.
+BEARER_STAFF = "_discretion_bearer_staff"
+
 PURPOSE = "api-token"
 
 

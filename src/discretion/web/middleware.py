@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from discretion.audit.context import AuditContext, reset_context, set_context
 from discretion.audit.services import session_digest
+from discretion.staff.tokens import BEARER_STAFF as BEARER_STAFF
 
 
 class AuditContextMiddleware:
@@ -83,9 +84,6 @@ class PolicyAcknowledgementMiddleware:
             {"detail": "Read and acknowledge the current Confidentiality Policy first (policy 1.2)."},
             status=403,
         )
-
-
-BEARER_STAFF = "_discretion_bearer_staff"
 
 
 def _signed_in_staff(request: HttpRequest) -> Any:

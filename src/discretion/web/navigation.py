@@ -14,6 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from discretion.access import has_acknowledged_current_policy
+from discretion.disclosures.models import Channel, OutboxMessage
+from discretion.information_rights.models import InfoRequest, SarCase
+from discretion.requests.services import waiting_count
+from discretion.research.models import RequestStatus, ResearchRequest
+from discretion.staff import services as staff
 from discretion.staff.models import Role, Staff
 
 COMMERCIAL_PERMISSION = "research.view_commercial_records"
@@ -36,8 +42,6 @@ class _CountOf(Subquery):
 
 
 def _letters(actor: Staff) -> QuerySet[Any]:
-    from discretion.disclosures.models import Channel, OutboxMessage
-
     rows = OutboxMessage.objects.filter(
         channel=Channel.POST, posted_on__isnull=True, disclosure__isnull=False
     )
@@ -50,7 +54,6 @@ def _own_counts(actor: Staff) -> dict[str, int]:
     """Letters to post, open alerts and unread notifications of a member of staff who is not
     supervised: in one query, as the navigation of every page shows them."""
     from discretion.notifications.models import Notification
-    from discretion.staff import services as staff
 
     parts = {
         "letters": _letters(actor),
@@ -68,7 +71,6 @@ def _own_counts(actor: Staff) -> dict[str, int]:
 
 def _due_count(today: dt.date) -> int:
     """Open FOI, EIR and subject-access cases due by the end of this week, or overdue."""
-    from discretion.information_rights.models import InfoRequest, SarCase
 
     week_end = today + dt.timedelta(days=6 - today.weekday())
     running_foi = Q(clarification_requested_on__isnull=True) | Q(clarification_received_on__isnull=False)
@@ -79,8 +81,6 @@ def _due_count(today: dt.date) -> int:
 
 
 def _research_count(actor: Staff) -> int:
-    from discretion.research.models import RequestStatus, ResearchRequest
-
     return ResearchRequest.objects.filter(status=RequestStatus.SUBMITTED).exclude(submitted_by=actor).count()
 
 
@@ -101,8 +101,6 @@ def may_use_commercial_records(actor: Staff) -> bool:
 
 def items_for(actor: Staff, path: str) -> list[NavItem]:
     """The links `actor` can use, in the order they work in."""
-    from discretion.requests.services import waiting_count
-
     role = actor.role
     supervised = actor.is_supervised
     own = _own_counts(actor) if not supervised else {"letters": 0, "alerts": 0, "unread": 0}
@@ -175,7 +173,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, Staff) or not user.is_authenticated or request.path.startswith("/admin/"):
         return {}
-    from discretion.access import has_acknowledged_current_policy
 
     if not has_acknowledged_current_policy(user):
         return {"signed_in_as": SimpleLazyObject(lambda: role_label(user))}

@@ -15,7 +15,15 @@ from django.urls import reverse
 from django.utils import dateformat
 
 from discretion import access
+from discretion.disclosures import services as disclosures
+from discretion.information_rights import services as ir
+from discretion.requests import labels, record_access, services
+from discretion.requests.forms import CATEGORY_LABELS, DOCUMENT_LABELS, PURPOSE_LABELS
 from discretion.requests.models import Request, State
+from discretion.requests.urgency import urgent_reason
+from discretion.research import services as research
+from discretion.research.models import RequestStatus
+from discretion.staff import services as staff
 from discretion.staff.models import Role, Staff
 
 
@@ -58,9 +66,6 @@ def _when(value: Any) -> str:
 
 
 def _request_item(req: Request, detail: str, *, href: str = "") -> Item:
-    from discretion.requests.forms import CATEGORY_LABELS, PURPOSE_LABELS
-    from discretion.requests.urgency import urgent_reason
-
     purpose = PURPOSE_LABELS.get(str(req.facts.get("purpose", "")), "")
     who = CATEGORY_LABELS.get(req.category, "Someone")
     about = f"{who}, {purpose[:1].lower()}{purpose[1:]}" if purpose and purpose != "Something else" else who
@@ -76,8 +81,6 @@ def _request_item(req: Request, detail: str, *, href: str = "") -> Item:
 
 
 def _to_decide(actor: Staff, title: str, empty: str = "Nothing waiting for your decision.") -> Section:
-    from discretion.requests import labels, services
-
     rows = services.queue_for(actor)
     items = [
         _request_item(
@@ -91,9 +94,6 @@ def _to_decide(actor: Staff, title: str, empty: str = "Nothing waiting for your 
 
 
 def _checks(actor: Staff) -> list[Section]:
-    from discretion.requests import services
-    from discretion.requests.forms import DOCUMENT_LABELS
-
     documents, asking = services.checks_for(actor)
     sections = []
     if actor.role in (Role.LEGAL, Role.IGO):
@@ -130,8 +130,6 @@ NEXT_STEPS = {
 
 
 def _handling(actor: Staff) -> Section:
-    from discretion.requests import record_access, services
-
     items = []
     for r in services.my_requests(actor):
         step = NEXT_STEPS.get(State(r.state), r.get_state_display())
@@ -146,8 +144,6 @@ def _handling(actor: Staff) -> Section:
 
 
 def _letters(actor: Staff) -> Section | None:
-    from discretion.disclosures import services as disclosures
-
     letters = disclosures.print_queue(actor)
     if not letters and actor.role != Role.IGO:
         return None
@@ -171,8 +167,6 @@ def _letters(actor: Staff) -> Section | None:
 
 
 def _alerts(actor: Staff) -> Section:
-    from discretion.staff import services as staff
-
     alerts = list(staff.alerts_for(actor, open_only=True)[:50])
     items = [
         Item(
@@ -204,7 +198,6 @@ RAG_TAGS = {
 
 def _information_rights(actor: Staff) -> Section:
     """FOI, EIR and subject-access cases by due date, with their RAG status (words and colour)."""
-    from discretion.information_rights import services as ir
 
     board = ir.dashboard(actor)
     items = []
@@ -265,9 +258,6 @@ def _sign_offs(actor: Staff) -> Section | None:
 
 
 def _research(actor: Staff) -> Section:
-    from discretion.research import services as research
-    from discretion.research.models import RequestStatus
-
     waiting = research.requests_for(actor).filter(status=RequestStatus.SUBMITTED).exclude(submitted_by=actor)
     items = [
         Item(

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from discretion.bootstrap import setup_django
 from discretion.cli_support import EXIT_OK, UsageError
 
 
@@ -33,8 +34,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from discretion.commands import setup_django
-
     setup_django()
     from discretion.outbound.relay.forward import TLS_MODES, NextHop
     from discretion.outbound.relay.server import Relay, config_from_settings

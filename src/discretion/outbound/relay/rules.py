@@ -25,19 +25,21 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from django.conf import settings
 from django.db import transaction
 
+from discretion import access
 from discretion.audit import services as audit
 from discretion.disclosures.models import Channel, Disclosure
 from discretion.disclosures.services import Recipient, Release, disclose
 from discretion.outbound import extract
 from discretion.outbound.mailcheck import check_parts
 from discretion.outbound.services import Check, domain_of, is_secure_domain
-from discretion.requests.message_basis import MessageBasis
+from discretion.requests.message_basis import MessageBasis, basis_for_message
 from discretion.staff.models import Staff
 
 SOURCE = "smtp_relay"
@@ -116,10 +118,8 @@ def cited_request(message: EmailMessage) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _person_ids(refs: list[str]) -> list[int]:
-    from discretion.records.models import Person
-
-    return sorted(Person.objects.filter(ref__in=refs).values_list("id", flat=True)) if refs else []
+def _person_ids(refs: Sequence[str]) -> list[int]:
+    return access.person_ids_for_refs(refs)
 
 
 def lawful_basis(
@@ -127,9 +127,6 @@ def lawful_basis(
 ) -> Basis | str:
     """The cited request as a lawful basis (the compose page's own check, requests.message_basis), or
     why it is not one (plain English)."""
-    from discretion import access
-    from discretion.requests.message_basis import basis_for_message
-
     try:
         found = basis_for_message(actor, request_id, person_ids=person_ids, recipients=recipients)
     except (access.NotPermitted, access.NotFound) as exc:
