@@ -20,17 +20,10 @@ from django.utils import timezone
 from discretion import access
 from discretion.audit import services as audit
 from discretion.policy import Document
+from discretion.requests.fact_changes import without_approvals
 from discretion.requests.models import RequestDocument, RequestEvent, State
-from discretion.requests.services import (
-    InvalidInput,
-    NotPermitted,
-    _locked,
-    _redecide,
-    _require_handler,
-    _require_undecided,
-    _without_approvals,
-    handlers_of,
-)
+from discretion.requests.permissions import handlers_of, lock_request, require_handler, require_undecided
+from discretion.requests.workflow import InvalidInput, NotPermitted, redecide
 from discretion.staff.models import Role, Staff
 
 FINISHED = {State.RELEASED, State.REFUSED, State.CLOSED}
@@ -47,9 +40,9 @@ def add_document(
 ) -> RequestDocument:
     """The handler attaches a document that came with the request. It is not yet a fact: it waits
     for a second person's check (`check_document`)."""
-    req = _locked(request_id, actor)
-    _require_handler(actor, req)
-    _require_undecided(req)
+    req = lock_request(request_id, actor)
+    require_handler(actor, req)
+    require_undecided(req)
     if code not in {d.value for d in Document}:
         raise InvalidInput("Select what the document is")
     content = upload.read()
@@ -100,7 +93,7 @@ def check_document(
     """A second person with the right role checks a document: accepted, it becomes a fact and the
     decision is made again; rejected, it stays on file and counts for nothing."""
     access._require_active(actor)
-    req = _locked(request_id, actor)
+    req = lock_request(request_id, actor)
     doc = RequestDocument.objects.filter(pk=document_id, request=req).first()
     if doc is None:
         raise access.NotFound("No such document.")
@@ -159,4 +152,4 @@ def _take_as_fact(actor: Staff, req: Any, code: str) -> None:
         changes["consent"] = "written"
     facts = {**req.facts, **changes}
     if req.state in {State.RECEIVED, State.NEED_MORE, State.REFERRED, State.APPROVED, State.PREPARING}:
-        _redecide(req, actor, _without_approvals(req, actor, facts))
+        redecide(req, actor, without_approvals(req, actor, facts))

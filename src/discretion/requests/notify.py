@@ -70,7 +70,7 @@ def deciders(req: Request) -> list[Staff]:
             people += [manager] if manager is not None else []
         elif role is not None:
             people += _current(role)
-    from discretion.requests.services import handlers_of
+    from discretion.requests.permissions import handlers_of
 
     barred = handlers_of(req) | {req.requester_staff_id}
     return [p for p in people if p.pk not in barred]
@@ -156,7 +156,7 @@ def document_to_check(req: Request, doc: RequestDocument, actor: Staff) -> None:
     """Legal Services for a court order, information governance for the rest."""
     from discretion.requests.documents import checker_role
     from discretion.requests.forms import DOCUMENT_LABELS
-    from discretion.requests.services import handlers_of
+    from discretion.requests.permissions import handlers_of
 
     barred = handlers_of(req) | {req.requester_staff_id}
     checkers = [s for s in _current(checker_role(doc.code)) if s.pk not in barred]

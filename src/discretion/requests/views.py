@@ -474,7 +474,7 @@ def _detail_context(actor: Staff, req: Request) -> dict[str, Any]:
         else "",
         "can_decide": req.state == State.REFERRED
         and actor.pk not in services.handlers_of(req) | {req.requester_staff_id}
-        and any(services._may_act_for(actor, req, r) for r in decision.get("route_to", [])),
+        and any(services.may_act_for(actor, req, r) for r in decision.get("route_to", [])),
         "is_handler": actor.pk == req.handler_id,
         "events": [
             {"event": e, "label": labels.event_label(e.action), "state": _state_change(e)}
