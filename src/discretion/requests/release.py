@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from discretion import access
@@ -15,6 +18,7 @@ from discretion.policy import (
     Document,
     Outcome,
 )
+from discretion.records.models import Entry
 from discretion.requests import labels
 from discretion.requests import notify as notify_
 from discretion.requests.bundle_pdf import render_request_bundle
@@ -22,6 +26,7 @@ from discretion.requests.grants import scope_for
 from discretion.requests.models import (
     Approval,
     Request,
+    Selection,
     State,
     TaskKind,
 )
@@ -78,6 +83,22 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
     register entry and outbox in one transaction. Never plain e-mail (policy 1.1)."""
     req = lock_request(request_id, actor)
     require_handler(actor, req)
+    _require_releasable(req)
+    _require_recipient_address(req, channel, address)
+    selections = list(req.selections.all())
+    picked = _entries_to_release(actor, req, selections)
+    release = _disclose(actor, req, selections, picked, channel=channel, address=address.strip())
+    req.disclosure = release.disclosure
+    req.save(update_fields=["disclosure"])
+    record_event(
+        req, actor, "released", to_state=State.RELEASED, note=f"Register entry {release.disclosure.pk}"
+    )
+    notify_.released(req, actor)
+    return release
+
+
+def _require_releasable(req: Request) -> None:
+    """A share decision with its entries chosen; nothing that must come first still open."""
     unmet = unmet_conditions(req)
     if req.outcome in (Outcome.NEED_MORE, Outcome.REFER) and unmet:
         raise NotPermitted("Before release: " + "; ".join(labels.condition_labels(unmet)))
@@ -85,6 +106,10 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         raise NotPermitted("The policy decision on this request is not to share.")
     if req.state != State.PREPARING:
         raise NotPermitted("Choose the entries to release first.")
+
+
+def _require_recipient_address(req: Request, channel: str, address: str) -> None:
+    """A secure link or a letter, to the person who asked at the contact recorded (policy 1.1, 2.4)."""
     if channel not in RELEASE_CHANNELS:
         raise InvalidInput("Select a secure download link or print and post")
     if not address.strip():
@@ -94,9 +119,6 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
             else "Enter the recipient's postal address"
         )
     if channel == ReleaseChannel.SECURE_LINK:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import validate_email
-
         try:
             validate_email(address.strip())
         except ValidationError:
@@ -112,23 +134,40 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
             f"with their entitlement (policy 2.4): {req.requester_contact or 'none recorded yet'}. "
             "If they gave another address, correct the request's contact details first."
         )
-    selections = list(req.selections.all())
-    # What leaves is read through the one door, as the handler: each entry's read is audited and
-    # its need-to-know basis checked again (DESIGN "One door to personal data").
+
+
+def _entries_to_release(
+    actor: Staff, req: Request, selections: Sequence[Selection]
+) -> list[tuple[Entry, str]]:
+    """The selected entries with their reasons, oldest first. What leaves is read through the one
+    door, as the handler: each entry's read is audited and its need-to-know basis checked again
+    (DESIGN "One door to personal data"); the decision may have changed since they were picked."""
     picked = sorted(
         ((access.get_entry_for(actor, s.entry_id)[0], s.reason) for s in selections),
         key=lambda pair: (pair[0].occurred_on, pair[0].pk),
     )
     third, confidential = release_allowances(req)
     scope = scope_for(req.facts.get("information", []))
-    for entry, _ in picked:  # the decision may have changed since the entries were picked
+    for entry, _ in picked:
         if (
             (entry.confidential_source and not confidential)
             or (entry.third_party and not third)
             or not scope.covers(entry)
         ):
             raise NotPermitted(f"Entry {entry.pk} can no longer be released; choose the entries again.")
-    content = render_request_bundle(req, picked)
+    return picked
+
+
+def _disclose(
+    actor: Staff,
+    req: Request,
+    selections: Sequence[Selection],
+    picked: Sequence[tuple[Entry, str]],
+    *,
+    channel: str,
+    address: str,
+) -> disclosures.Release:
+    """The bundle through the one door out, registered with the decision's reasons and approver."""
     decision = current_decision(req)
     approver = (
         Approval.objects.filter(request=req, approved=True)
@@ -136,17 +175,16 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         .order_by("-decided_at")
         .first()
     )
-    legal_basis = "; ".join(f"{r.text} (policy {r.paragraph})" for r in decision.reasons)
-    release = disclosures.disclose(
+    return disclosures.disclose(
         actor,
         recipient=disclosures.Recipient(
             name=req.requester_name,
             organisation=req.requester_organisation,
             category=req.category,
-            address=address.strip(),
+            address=address,
         ),
         channel=ReleaseChannel(channel),
-        content=content,
+        content=render_request_bundle(req, picked),
         content_name=f"disclosure-request-{req.pk}.pdf",
         source="request",
         source_id=str(req.pk),
@@ -158,7 +196,7 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         ),
         entry_ids=[s.entry_id for s in selections],
         purpose=str(req.facts.get("purpose", "")),
-        legal_basis=legal_basis,
+        legal_basis="; ".join(f"{r.text} (policy {r.paragraph})" for r in decision.reasons),
         rules=list(decision.rules),
         approved_by=approver.decided_by if approver else None,
         summary=f"{len(selections)} entries for request {req.pk}",
@@ -167,10 +205,3 @@ def release_request(actor: Staff, request_id: int, *, channel: str, address: str
         if channel == ReleaseChannel.SECURE_LINK
         else "Print, check and post by recorded delivery.",
     )
-    req.disclosure = release.disclosure
-    req.save(update_fields=["disclosure"])
-    record_event(
-        req, actor, "released", to_state=State.RELEASED, note=f"Register entry {release.disclosure.pk}"
-    )
-    notify_.released(req, actor)
-    return release
