@@ -38,6 +38,11 @@ from django.utils import timezone
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.disclosures.models import Channel, OutboxMessage
+from discretion.errors import AccessDenied as AccessDenied
+from discretion.errors import InvalidInput
+from discretion.errors import NotFound as NotFound
+from discretion.errors import NotPermitted as NotPermitted
+from discretion.errors import PolicyNotAcknowledged as PolicyNotAcknowledged
 from discretion.records.identifiers import name_key
 from discretion.records.models import Attachment, BreakGlass, Case, Entry, Person, PersonName, Relationship
 from discretion.requests.grants import Scope, request_case_ids, request_grants, request_scopes
@@ -63,35 +68,6 @@ class Basis(StrEnum):
     INFORMATION_GOVERNANCE = "information_governance"
     REQUEST_HANDLER = "request_handler"
     BREAK_GLASS = "break_glass"
-
-
-class AccessDenied(Exception):
-    """The actor may not open this record. The refusal has been audited."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        case_id: int | None = None,
-        person_id: int | None = None,
-        can_break_glass: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.case_id = case_id
-        self.person_id = person_id
-        self.can_break_glass = can_break_glass
-
-
-class NotFound(Exception):
-    """No such record (deliberately the same dull answer whatever the reason)."""
-
-
-class PolicyNotAcknowledged(Exception):
-    """policy 1.2: no access to personal data until the current policy is acknowledged."""
-
-
-class NotPermitted(Exception):
-    """The actor's role does not allow this action."""
 
 
 # Entry flags a basis may be barred from (records.Entry's boolean fields of the same names).
@@ -685,7 +661,7 @@ def break_glass(actor: Staff, case_id: int, reason: str) -> BreakGlass:
         )
     reason = reason.strip()
     if len(reason) < 10:
-        raise ValueError("Enter the reason you need to open this record (at least 10 characters).")
+        raise InvalidInput("Enter the reason you need to open this record (at least 10 characters).")
     with transaction.atomic():
         return _break_glass(actor, _case(case_id), reason)
 

@@ -15,7 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from discretion import access
+from discretion.errors import DiscretionError
 from discretion.staff.models import Staff
 
 
@@ -56,26 +56,10 @@ def actor(request: HttpRequest) -> Staff:
     return user
 
 
-@api.exception_handler(access.AccessDenied)
-def _denied(request: HttpRequest, exc: access.AccessDenied) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": str(exc), "can_break_glass": exc.can_break_glass}, status=403
-    )
-
-
-@api.exception_handler(access.NotPermitted)
-def _not_permitted(request: HttpRequest, exc: access.NotPermitted) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=403)
-
-
-@api.exception_handler(access.PolicyNotAcknowledged)
-def _not_acknowledged(request: HttpRequest, exc: access.PolicyNotAcknowledged) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=403)
-
-
-@api.exception_handler(access.NotFound)
-def _not_found(request: HttpRequest, exc: access.NotFound) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=404)
+@api.exception_handler(DiscretionError)
+def _refused(request: HttpRequest, exc: DiscretionError) -> HttpResponse:
+    """Every service refusal: its own status, `detail` the message (errors.py)."""
+    return api.create_response(request, {"detail": str(exc), **exc.extra()}, status=exc.http_status)
 
 
 @api.exception_handler(ValidationError)

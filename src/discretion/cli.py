@@ -11,7 +11,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from discretion.cli_support import EXIT_USAGE, OneLineParser, UsageError
+from discretion.cli_support import OneLineParser
+from discretion.errors import DiscretionError, one_line
 
 # Modules that each expose register(subparsers) adding one or more subcommands whose
 # parser sets `func` to a callable taking the parsed namespace and returning an exit code.
@@ -62,9 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     token = set_context(AuditContext(channel="cli"))
     try:
         return int(args.func(args))
-    except UsageError as exc:
-        sys.stderr.write(f"discretion {args.command}: error: {exc}\n")
-        return EXIT_USAGE
+    except DiscretionError as exc:  # every refusal and bad input: one line on stderr (errors.py)
+        sys.stderr.write(f"discretion {args.command}: error: {one_line(exc)}\n")
+        return exc.exit_code
     finally:
         if "django" in sys.modules and _django_ready():
             from discretion.access import flush_pending_refusals

@@ -6,13 +6,13 @@ import argparse
 import sys
 from typing import NoReturn
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+from discretion.errors import EXIT_FAILED as EXIT_FAILED
+from discretion.errors import EXIT_OK as EXIT_OK
+from discretion.errors import EXIT_USAGE as EXIT_USAGE
+from discretion.errors import InvalidInput
 
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line on stderr, exit code 2."""
+# Bad input from the user: one line on stderr, exit code 2 (the CLI's name for errors.InvalidInput).
+UsageError = InvalidInput
 
 
 class OneLineParser(argparse.ArgumentParser):

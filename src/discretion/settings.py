@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "discretion.web.middleware.SessionLimitsMiddleware",
     "discretion.web.middleware.TwoFactorMiddleware",
     "discretion.web.middleware.PolicyAcknowledgementMiddleware",
+    # A service refusal no page view caught becomes its page (errors.py), never a server error.
+    "discretion.web.pages.RefusalMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the GOV.UK error page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -9,16 +9,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from discretion import access
 from discretion.notifications import services
-from discretion.staff.models import Staff
-from discretion.web.views import not_found
-
-
-def _actor(request: HttpRequest) -> Staff:
-    user = request.user
-    assert isinstance(user, Staff)
-    return user
+from discretion.web.pages import actor as _actor
 
 
 @login_required
@@ -33,10 +25,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
-    try:
-        row = services.open_notification(_actor(request), notification_id)
-    except access.NotFound:
-        return not_found(request)
+    row = services.open_notification(_actor(request), notification_id)  # NotFound: the dull 404
     link = row.link if url_has_allowed_host_and_scheme(row.link, allowed_hosts=None) else ""
     return HttpResponseRedirect(link if link.startswith("/") else reverse("notifications:list"))
 

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from discretion.api import BearerToken, actor
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.outbound import extract, mailcheck, recipients, services
 from discretion.outbound.relay.rules import max_message_bytes, sender_staff
 from discretion.staff.models import Role, Staff
@@ -76,7 +77,7 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
     `block` (personal data to a recipient with no secure route: send it from Discretion by secure link)."""
     staff = actor(request)
     if staff.role not in SERVICE_ROLES:
-        raise HttpError(403, "Only a mail-server service account can check outgoing mail.")
+        raise NotPermitted("Only a mail-server service account can check outgoing mail.")
     limit = max_message_bytes()
     size = len(payload.subject.encode()) + len(payload.body.encode()) + len(payload.raw.encode())
     size += sum(len(a.content_base64) * 3 // 4 for a in payload.attachments)
@@ -94,12 +95,12 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
             )
         if payload.raw:
             if not payload.raw.strip() or ":" not in payload.raw.split("\n", 1)[0]:
-                raise services.InvalidInput("raw is not an e-mail message")
+                raise InvalidInput("raw is not an e-mail message")
             _, found = extract.message_parts(payload.raw.encode("utf-8", errors="replace"), budget=4 * limit)
             parts += found
         result = mailcheck.check_for_mail_server(staff, sender=payload.sender, to=payload.to, parts=parts)
         prompts = _prompts(staff, payload, result)
-    except services.InvalidInput as exc:
+    except InvalidInput as exc:  # the mail server's contract: a message it cannot parse is 422
         raise HttpError(422, str(exc)) from None
     return CheckOut(
         verdict=str(result.verdict),
@@ -152,7 +153,7 @@ def _base64(text: str, name: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise services.InvalidInput(f"attachment {name}: content_base64 is not valid base64") from None
+        raise InvalidInput(f"attachment {name}: content_base64 is not valid base64") from None
 
 
 class MessageIn(Schema):
@@ -185,27 +186,22 @@ def send(request: HttpRequest, ref: str, payload: MessageIn) -> Status[SentOut]:
         from discretion.disclosures.services import refuse_supervised_release
 
         refuse_supervised_release(staff, [], what="outbound API")
-        raise HttpError(
-            403, "Volunteers and work-experience students cannot write to people outside the council."
+        raise NotPermitted(
+            "Volunteers and work-experience students cannot write to people outside the council."
         )
     view = access.get_case_for(staff, ref=ref)
-    try:
-        sent = services.send_message(
-            staff,
-            to=payload.to,
-            subject=payload.subject,
-            body=payload.body,
-            route=payload.route or None,
-            case_id=view.case.pk,
-            request_id=payload.request_id,
-            recipient_name=payload.recipient_name,
-            recipient_organisation=payload.recipient_organisation,
-            purpose=payload.purpose,
-        )
-    except services.Blocked as exc:
-        raise HttpError(403, str(exc)) from None
-    except services.InvalidInput as exc:
-        raise HttpError(400, str(exc)) from None
+    sent = services.send_message(
+        staff,
+        to=payload.to,
+        subject=payload.subject,
+        body=payload.body,
+        route=payload.route or None,
+        case_id=view.case.pk,
+        request_id=payload.request_id,
+        recipient_name=payload.recipient_name,
+        recipient_organisation=payload.recipient_organisation,
+        purpose=payload.purpose,
+    )
     return Status(
         201,
         SentOut(

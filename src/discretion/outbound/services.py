@@ -33,6 +33,8 @@ from discretion.audit import services as audit
 from discretion.detect import Finding, is_service_user_personal_data, scan
 from discretion.disclosures.models import Channel, OutboxMessage
 from discretion.disclosures.services import Recipient, Release, disclose, refuse_supervised_release
+from discretion.errors import DiscretionError
+from discretion.errors import InvalidInput as InvalidInput
 from discretion.outbound import recipients as recipient_prompts
 from discretion.outbound.models import RecipientKey
 from discretion.outbound.subjects import get_index
@@ -67,10 +69,6 @@ class Verdict(enum.StrEnum):
     ALLOW = "allow"
     SECURE_ONLY = "secure_only"
     BLOCK = "block"
-
-
-class InvalidInput(ValueError):
-    """Input the sender can correct; the message says how."""
 
 
 @dataclass(frozen=True)
@@ -283,8 +281,10 @@ def check_message(
     return Check(recipients, tuple(findings), tuple(unscanned), keyed)
 
 
-class Blocked(Exception):
+class Blocked(DiscretionError):
     """The message may not go by the route asked for. The block has been audited."""
+
+    http_status = 403
 
     def __init__(self, message: str, check: Check) -> None:
         super().__init__(message)

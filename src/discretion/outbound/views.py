@@ -19,8 +19,8 @@ from discretion import access, keyed
 from discretion.outbound import recipients, services
 from discretion.outbound.forms import ComposeForm
 from discretion.requests import message_basis
-from discretion.staff.models import Staff
-from discretion.web.views import not_found, refused
+from discretion.web.pages import actor as _actor
+from discretion.web.pages import error_page, refused_page
 
 SESSION_KEY = "outbound_sent"
 SEND_ACTIONS = {
@@ -29,12 +29,6 @@ SEND_ACTIONS = {
     "secure_email": services.Route.SECURE_EMAIL,
     "encrypted_email": services.Route.ENCRYPTED_EMAIL,
 }
-
-
-def _actor(request: HttpRequest) -> Staff:
-    user = request.user
-    assert isinstance(user, Staff)
-    return user
 
 
 def _panel(check: services.Check | None) -> dict[str, Any]:
@@ -72,22 +66,15 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
             refuse_supervised_release(actor, [], what="compose page")
         else:
             access.refusal(actor, "outbound.compose", "Volunteers and students cannot write out.")
-        return render(
+        return refused_page(
             request,
-            "web/refused.html",
-            {
-                "message": "Volunteers and work-experience students cannot write to people outside the "
-                "council. Ask the member of staff responsible for you.",
-                "can_break_glass": False,
-            },
-            status=403,
+            "Volunteers and work-experience students cannot write to people outside the "
+            "council. Ask the member of staff responsible for you.",
         )
     try:
         view = access.get_case_for(actor, ref=ref)
-    except access.NotFound:
-        return not_found(request)
     except access.AccessDenied as exc:
-        return refused(request, exc, case_ref=ref)
+        return error_page(request, exc, case_ref=ref)
     form = ComposeForm(
         request.POST or None,
         answerable=message_basis.requests_to_answer(actor),
@@ -163,12 +150,7 @@ def compose(request: HttpRequest, ref: str) -> HttpResponse:
 def check(request: HttpRequest, ref: str) -> HttpResponse:
     """The findings panel alone, for htmx's live check as the user types (nothing sent). Only for
     someone who may work on the case: the findings say who in the text is on the council's records."""
-    try:
-        access.require_case_grant(_actor(request), ref=ref)
-    except access.NotFound:
-        return not_found(request)
-    except access.AccessDenied as exc:
-        return refused(request, exc)
+    access.require_case_grant(_actor(request), ref=ref)
     form = ComposeForm(request.POST)
     return render(request, "outbound/_findings.html", _panel(_check_form(form)))
 

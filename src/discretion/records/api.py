@@ -103,12 +103,7 @@ def break_glass(request: HttpRequest, ref: str, payload: BreakGlassIn) -> Status
     case_id = Case.objects.filter(ref=ref).values_list("pk", flat=True).first()
     if case_id is None:
         raise access.NotFound("No such case.")
-    try:
-        grant = access.break_glass(actor(request), case_id, payload.reason)
-    except ValueError as exc:
-        from ninja.errors import HttpError
-
-        raise HttpError(400, str(exc)) from None
+    grant = access.break_glass(actor(request), case_id, payload.reason)
     return Status(201, {"case": ref, "expires_at": grant.expires_at.isoformat()})
 
 

@@ -13,16 +13,13 @@ from django.utils import timezone
 
 from discretion import access
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput as InvalidInput
 from discretion.records.identifiers import nhs_number_is_valid, normalise_nhs_number
 from discretion.records.models import Attachment, Person, PersonName
 from discretion.records.search import name_rows
 from discretion.staff.models import Staff
 
 WRITE_BASES = {access.Basis.ALLOCATED, access.Basis.TEAM_MANAGER, access.Basis.BREAK_GLASS}
-
-
-class InvalidInput(ValueError):
-    """Input a user can correct; the message says how."""
 
 
 def add_attachment(

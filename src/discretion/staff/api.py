@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from discretion.api import actor
+from discretion.errors import InvalidInput, NotFound
 from discretion.staff import services
 from discretion.staff.models import Alert
 
@@ -94,32 +94,23 @@ def compliance(request: HttpRequest) -> list[ComplianceOut]:
 
 @router.post("/inductions", response={201: dict[str, int]})
 def record_induction(request: HttpRequest, payload: InductionIn) -> Status[dict[str, int]]:
-    try:
-        induction = services.record_induction(
-            actor(request), payload.staff_id, discussed_on=payload.discussed_on, notes=payload.notes
-        )
-    except services.InvalidInput as exc:
-        raise HttpError(400, str(exc)) from None
+    induction = services.record_induction(
+        actor(request), payload.staff_id, discussed_on=payload.discussed_on, notes=payload.notes
+    )
     return Status(201, {"id": induction.pk})
 
 
 @router.post("/absences", response={201: dict[str, int]})
 def record_absence(request: HttpRequest, payload: AbsenceIn) -> Status[dict[str, int]]:
-    try:
-        absence = services.record_absence(
-            actor(request), payload.staff_id, start_on=payload.start_on, end_on=payload.end_on
-        )
-    except services.InvalidInput as exc:
-        raise HttpError(400, str(exc)) from None
+    absence = services.record_absence(
+        actor(request), payload.staff_id, start_on=payload.start_on, end_on=payload.end_on
+    )
     return Status(201, {"id": absence.pk})
 
 
 @router.post("/supervised/{staff_id}/activate", response=dict[str, object])
 def activate_supervised(request: HttpRequest, staff_id: int) -> dict[str, object]:
-    try:
-        briefing = services.activate_supervised(actor(request), staff_id)
-    except services.InvalidInput as exc:
-        raise HttpError(400, str(exc)) from None
+    briefing = services.activate_supervised(actor(request), staff_id)
     return {"staff_id": staff_id, "active": True, "briefing": briefing.pk}
 
 
@@ -140,7 +131,7 @@ def current_policy(request: HttpRequest) -> PolicyOut:
     staff = actor(request)
     policy = PolicyVersion.current()
     if policy is None:
-        raise HttpError(404, "No policy has been published.")
+        raise NotFound("No policy has been published.")
     return PolicyOut(
         version=policy.version,
         title=policy.title,
@@ -154,25 +145,22 @@ def acknowledge_policy(request: HttpRequest) -> PolicyOut:
     """You have read the current Confidentiality Policy and will keep to it (policy 1.2)."""
     staff = actor(request)
     if services.acknowledge_current_policy(staff) is None:
-        raise HttpError(404, "No policy has been published.")
+        raise NotFound("No policy has been published.")
     return current_policy(request)
 
 
 @router.post("/policy-versions", response={201: dict[str, object]})
 def publish_policy(request: HttpRequest, payload: PolicyIn) -> Status[dict[str, object]]:
-    try:
-        policy = services.publish_policy_version(
-            actor(request), version=payload.version, title=payload.title, text=payload.text
-        )
-    except services.InvalidInput as exc:
-        raise HttpError(400, str(exc)) from None
+    policy = services.publish_policy_version(
+        actor(request), version=payload.version, title=payload.title, text=payload.text
+    )
     return Status(201, {"id": policy.pk, "version": policy.version})
 
 
 @router.get("/alerts", response=list[AlertOut])
 def alerts(request: HttpRequest, show: str = "open") -> list[AlertOut]:
     if show not in {"open", "all"}:
-        raise HttpError(400, "show must be open or all")
+        raise InvalidInput("show must be open or all")
     return [_alert(a) for a in services.alerts_for(actor(request), open_only=show == "open")[:500]]
 
 
@@ -183,12 +171,7 @@ def alert(request: HttpRequest, alert_id: int) -> AlertOut:
 
 @router.post("/alerts/{alert_id}/review", response=AlertOut)
 def review_alert(request: HttpRequest, alert_id: int, payload: AlertReviewIn) -> AlertOut:
-    try:
-        return _alert(
-            services.review_alert(actor(request), alert_id, outcome=payload.outcome, note=payload.note)
-        )
-    except services.InvalidInput as exc:
-        raise HttpError(400, str(exc)) from None
+    return _alert(services.review_alert(actor(request), alert_id, outcome=payload.outcome, note=payload.note))
 
 
 class SupervisedIn(Schema):
@@ -201,8 +184,5 @@ class SupervisedIn(Schema):
 
 @router.post("/supervised", response={201: dict[str, object]})
 def register_supervised(request: HttpRequest, payload: SupervisedIn) -> Status[dict[str, object]]:
-    try:
-        member = services.register_supervised(actor(request), **payload.dict())
-    except services.InvalidInput as exc:
-        raise HttpError(400, str(exc)) from None
+    member = services.register_supervised(actor(request), **payload.dict())
     return Status(201, {"id": member.pk, "active": member.is_active})

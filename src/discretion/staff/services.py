@@ -24,6 +24,7 @@ from discretion.access import NotFound, NotPermitted, refusal
 from discretion.audit import services as audit
 from discretion.audit.models import AuditEvent
 from discretion.csv_cells import safe_row
+from discretion.errors import InvalidInput as InvalidInput
 from discretion.staff import misuse
 from discretion.staff.models import (
     SUPERVISED_TYPES,
@@ -39,11 +40,6 @@ from discretion.staff.models import (
     Role,
     Staff,
 )
-
-
-class InvalidInput(ValueError):
-    """Input a user can correct; the message says how."""
-
 
 # --- who may -----------------------------------------------------------------------------
 

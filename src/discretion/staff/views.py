@@ -10,28 +10,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from discretion.access import NotFound, NotPermitted, break_glass_trail
+from discretion.access import break_glass_trail
+from discretion.errors import InvalidInput, NotFound, NotPermitted
 from discretion.staff import services
 from discretion.staff.forms import InductionForm, PublishPolicyForm, ReviewAlertForm
 from discretion.staff.models import AlertKind, Briefing, Staff
-
-
-def _actor(request: HttpRequest) -> Staff:
-    user = request.user
-    assert isinstance(user, Staff)
-    return user
-
-
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "web/refused.html", {"message": message, "can_break_glass": False}, status=403)
+from discretion.web.pages import actor as _actor
+from discretion.web.pages import refused_page
 
 
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
-    try:
-        rows = services.compliance(_actor(request))
-    except NotPermitted as exc:
-        return _refused(request, str(exc))
+    rows = services.compliance(_actor(request))  # NotPermitted: the refused page
     if request.GET.get("format") == "csv":
         response = HttpResponse(services.compliance_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="staff-compliance.csv"'
@@ -44,10 +34,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_induction(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    try:
-        starters = services.overseen_staff(actor).filter(is_active=True).order_by("last_name", "username")
-    except NotPermitted as exc:
-        return _refused(request, str(exc))
+    starters = services.overseen_staff(actor).filter(is_active=True).order_by("last_name", "username")
     form = InductionForm(request.POST or None, starters=starters)
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,7 +45,7 @@ def record_induction(request: HttpRequest) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
             return HttpResponseRedirect(reverse("staff:compliance"))
-        except services.InvalidInput as exc:
+        except InvalidInput as exc:
             form.add_error("discussed_day", str(exc))
         except NotPermitted as exc:
             form.add_error("staff", str(exc))
@@ -80,7 +67,7 @@ def activate_supervised(request: HttpRequest, staff_id: int) -> HttpResponse:
     actor = _actor(request)
     member = Staff.objects.filter(pk=staff_id, responsible_staff=actor).first()
     if member is None:
-        return _refused(request, "Only the named responsible member of staff can confirm the briefing.")
+        return refused_page(request, "Only the named responsible member of staff can confirm the briefing.")
     error = None
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
@@ -89,7 +76,7 @@ def activate_supervised(request: HttpRequest, staff_id: int) -> HttpResponse:
             try:
                 services.activate_supervised(actor, staff_id)
                 return HttpResponseRedirect(reverse("staff:supervisees"))
-            except (services.InvalidInput, NotPermitted) as exc:
+            except (InvalidInput, NotPermitted) as exc:
                 error = str(exc)
     return render(
         request, "staff/activate.html", {"member": member, "error": error}, status=400 if error else 200
@@ -101,13 +88,15 @@ def activate_supervised(request: HttpRequest, staff_id: int) -> HttpResponse:
 def publish_policy(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not services.is_governance(actor):
-        return _refused(request, "Only information governance or an administrator can publish the policy.")
+        return refused_page(
+            request, "Only information governance or an administrator can publish the policy."
+        )
     form = PublishPolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.publish_policy_version(actor, **form.cleaned_data)
             return HttpResponseRedirect(reverse("staff:compliance"))
-        except services.InvalidInput as exc:
+        except InvalidInput as exc:
             form.add_error("version", str(exc))
     return render(request, "staff/publish_policy.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -115,10 +104,7 @@ def publish_policy(request: HttpRequest) -> HttpResponse:
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    try:
-        items = list(services.alerts_for(actor, open_only=request.GET.get("show") != "all")[:500])
-    except NotPermitted as exc:
-        return _refused(request, str(exc))
+    items = list(services.alerts_for(actor, open_only=request.GET.get("show") != "all")[:500])
     return render(
         request, "staff/alerts.html", {"alerts": items, "show_all": request.GET.get("show") == "all"}
     )
@@ -135,18 +121,11 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
                 actor, alert_id, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
             )
             return HttpResponseRedirect(reverse("staff:alert", args=[alert_id]))
-        except services.InvalidInput as exc:
+        except InvalidInput as exc:
             form.add_error("outcome", str(exc))
         except NotPermitted as exc:
             form.add_error(None, str(exc))
-        except NotFound:
-            return render(request, "web/not_found.html", status=404)
-    try:
-        item = services.get_alert_for(actor, alert_id)
-    except NotFound:
-        return render(request, "web/not_found.html", status=404)
-    except NotPermitted as exc:
-        return _refused(request, str(exc))
+    item = services.get_alert_for(actor, alert_id)  # NotFound, NotPermitted: their pages
     history = services.alert_history(item)
     names = Staff.objects.in_bulk({e.actor_id for e in history if e.actor_id})
     rows = [
