@@ -7,6 +7,7 @@ from django.db import transaction
 
 from discretion import access
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.policy import (
     Route,
 )
@@ -19,7 +20,7 @@ from discretion.requests.models import (
     State,
 )
 from discretion.requests.permissions import handlers_of, lock_request, may_act_for
-from discretion.requests.workflow import InvalidInput, NotPermitted, record_event, redecide
+from discretion.requests.workflow import record_event, redecide
 from discretion.staff.models import Staff
 
 # Routes whose approval is a fact the policy reads (`approvals`).

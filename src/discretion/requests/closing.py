@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from discretion import access
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.requests.models import (
     Request,
     State,
 )
 from discretion.requests.permissions import lock_request, may_act_for, require_handler
-from discretion.requests.workflow import InvalidInput, NotPermitted, record_event
+from discretion.requests.workflow import record_event
 from discretion.staff.models import Staff
 
 

@@ -19,11 +19,12 @@ from django.utils import timezone
 
 from discretion import access
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.policy import Document
 from discretion.requests.fact_changes import without_approvals
 from discretion.requests.models import RequestDocument, RequestEvent, State
 from discretion.requests.permissions import handlers_of, lock_request, require_handler, require_undecided
-from discretion.requests.workflow import InvalidInput, NotPermitted, redecide
+from discretion.requests.workflow import redecide
 from discretion.staff.models import Role, Staff
 
 FINISHED = {State.RELEASED, State.REFUSED, State.CLOSED}

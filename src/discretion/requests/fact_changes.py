@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from discretion.errors import InvalidInput
 from discretion.policy import (
     Document,
 )
@@ -20,7 +21,7 @@ from discretion.requests.models import (
     TaskKind,
 )
 from discretion.requests.permissions import lock_request, require_handler, require_undecided
-from discretion.requests.workflow import InvalidInput, record_event, redecide
+from discretion.requests.workflow import record_event, redecide
 from discretion.staff.models import Staff
 
 # What the handler may correct directly. What must be shown is not here: documents come only from

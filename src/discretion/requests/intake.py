@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from discretion import access
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput
 from discretion.policy import (
     FactsError,
     parse_facts,
@@ -22,7 +23,7 @@ from discretion.requests.models import (
     RequestSubject,
     State,
 )
-from discretion.requests.workflow import InvalidInput, redecide
+from discretion.requests.workflow import redecide
 from discretion.staff.alerts import raise_alert
 from discretion.staff.models import AlertKind, Role, Staff
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from discretion import access
 from discretion.audit import services as audit
+from discretion.errors import NotPermitted
 from discretion.policy import (
     Document,
     Route,
@@ -13,7 +14,7 @@ from discretion.requests.models import (
     Request,
     State,
 )
-from discretion.requests.workflow import OPEN_STATES, NotPermitted
+from discretion.requests.workflow import OPEN_STATES
 from discretion.staff.models import Role, Staff
 
 # Who may act on a referral to each route (policy 1.4–1.5, 2.4).

@@ -13,6 +13,7 @@ from django.db import transaction
 from discretion import access
 from discretion.disclosures import services as disclosures
 from discretion.disclosures.models import Channel as ReleaseChannel
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.policy import (
     Condition,
     Document,
@@ -32,7 +33,7 @@ from discretion.requests.models import (
 )
 from discretion.requests.permissions import lock_request, require_handler
 from discretion.requests.selection import release_allowances
-from discretion.requests.workflow import InvalidInput, NotPermitted, current_decision, record_event
+from discretion.requests.workflow import current_decision, record_event
 from discretion.staff.models import Staff
 
 RELEASE_CHANNELS = {ReleaseChannel.SECURE_LINK, ReleaseChannel.POST}

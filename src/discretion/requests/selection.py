@@ -10,6 +10,7 @@ from django.db import transaction
 
 from discretion import access
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.policy import (
     Condition,
     Document,
@@ -24,7 +25,7 @@ from discretion.requests.models import (
     State,
 )
 from discretion.requests.permissions import lock_request, require_handler
-from discretion.requests.workflow import InvalidInput, NotPermitted, record_event
+from discretion.requests.workflow import record_event
 from discretion.staff.models import Staff
 
 

@@ -9,6 +9,7 @@ leaves only through `discretion.disclosures.services.disclose`.
 
 from __future__ import annotations
 
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.requests.approvals import ask_for_record_access, decide_record_access, decide_referral
 from discretion.requests.closing import close_request
 from discretion.requests.fact_changes import set_facts
@@ -23,7 +24,7 @@ from discretion.requests.permissions import (
 from discretion.requests.release import release_request, requester_addresses, unmet_conditions
 from discretion.requests.selection import Candidate, candidates_for, select_entries
 from discretion.requests.tasks_done import complete_task, open_tasks
-from discretion.requests.workflow import InvalidInput, NotPermitted, current_decision
+from discretion.requests.workflow import current_decision
 from discretion.requests.worklists import (
     checks_for,
     history,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.requests import labels
 from discretion.requests.models import (
     InformOutcome,
@@ -18,7 +19,7 @@ from discretion.requests.models import (
     TaskKind,
 )
 from discretion.requests.permissions import lock_request, require_handler
-from discretion.requests.workflow import InvalidInput, NotPermitted, redecide
+from discretion.requests.workflow import redecide
 from discretion.staff.models import Staff
 
 # Which fact a completed verification task sets.

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from discretion import access
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput
 from discretion.policy import (
     FactsError,
     Outcome,
@@ -27,15 +27,6 @@ from discretion.requests.models import (
     State,
 )
 from discretion.staff.models import Staff
-
-
-class InvalidInput(ValueError):
-    """Bad input: the message is a GOV.UK error message ("Enter…", "Select…")."""
-
-
-# The actor's role, or the request's state, does not allow this action (one vocabulary with access).
-NotPermitted = access.NotPermitted
-
 
 OPEN_STATES = {State.RECEIVED, State.NEED_MORE, State.REFERRED}
 
