@@ -50,7 +50,9 @@ def _state() -> dict[str, Any]:
 
     police = requests.log_request(
         sarah,
-        requester=requests.Requester(name="DC Rao", category="police", organisation="Lancashire Police"),
+        requester=requests.RequesterDetails(
+            name="DC Rao", category="police", organisation="Lancashire Police"
+        ),
         channel="phone",
         person_ids=[case.subject_id],
         information=["child_personal"],

@@ -76,7 +76,7 @@ class PickIn(Schema):
     reason: str
 
 
-class SelectionIn(Schema):
+class EntryPicksIn(Schema):
     entries: list[PickIn]
 
 
@@ -116,7 +116,7 @@ def create(request: HttpRequest, payload: IntakeIn) -> Status[Any]:
         person_ids.append(access.get_person_for(staff, ref=ref).person.pk)
     req = services.log_request(
         staff,
-        requester=services.Requester(**payload.requester.dict()),
+        requester=services.RequesterDetails(**payload.requester.dict()),
         channel=payload.channel,
         person_ids=person_ids,
         information=payload.information,
@@ -250,7 +250,7 @@ def candidates(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
 
 
 @router.put("/{request_id}/selection", response=RequestOut)
-def selection(request: HttpRequest, request_id: int, payload: SelectionIn) -> RequestOut:
+def selection(request: HttpRequest, request_id: int, payload: EntryPicksIn) -> RequestOut:
     staff = actor(request)
     services.select_entries(staff, request_id, {p.entry_id: p.reason for p in payload.entries})
     return _out(staff, services.get_request_for(staff, request_id))

@@ -29,7 +29,9 @@ from discretion.staff.models import AlertKind, Role, Staff
 
 
 @dataclass(frozen=True)
-class Requester:
+class RequesterDetails:
+    """Who is asking, as the handler took it down (the policy reads only their category)."""
+
     name: str
     category: str
     organisation: str = ""
@@ -44,7 +46,7 @@ def _same_name(a: str, b: str) -> bool:
     return " ".join(a.lower().split()) == " ".join(b.lower().split()) and bool(a.strip())
 
 
-def _colleague(actor: Staff, requester: Requester) -> Staff | None:
+def _colleague(actor: Staff, requester: RequesterDetails) -> Staff | None:
     """The account of a colleague asking (category colleague), which must exist and be current."""
     if requester.category != "colleague":
         return None
@@ -62,7 +64,7 @@ def _colleague(actor: Staff, requester: Requester) -> Staff | None:
     return found
 
 
-def _refuse_self_request(actor: Staff, requester: Requester, colleague: Staff | None) -> None:
+def _refuse_self_request(actor: Staff, requester: RequesterDetails, colleague: Staff | None) -> None:
     """Nobody handles a request they are making themselves: the request would give its own requester
     access with nobody else looking (policy 1.2, 2.4). Refused, audited and alerted to the manager."""
     contact = requester.contact.strip().lower()
@@ -91,7 +93,7 @@ def _refuse_self_request(actor: Staff, requester: Requester, colleague: Staff | 
 def log_request(
     actor: Staff,
     *,
-    requester: Requester,
+    requester: RequesterDetails,
     channel: str,
     person_ids: Sequence[int] = (),
     information: Sequence[str] = (),
@@ -155,7 +157,7 @@ def log_request(
 
 def _log(
     actor: Staff,
-    requester: Requester,
+    requester: RequesterDetails,
     channel: str,
     people: list[int],
     facts: dict[str, Any],

@@ -94,9 +94,9 @@ def start(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("requests:step", args=["who"]))
 
 
-def _requester(draft: dict[str, Any]) -> services.Requester:
+def _requester(draft: dict[str, Any]) -> services.RequesterDetails:
     who = draft.get("who", {})
-    return services.Requester(
+    return services.RequesterDetails(
         name=who.get("name", ""),
         category=who.get("category", ""),
         organisation=who.get("organisation", ""),

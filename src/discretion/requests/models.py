@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from discretion.policy import RequestFacts, parse_facts
+
 
 class State(models.TextChoices):
     RECEIVED = "received", "Received"
@@ -62,6 +64,11 @@ class Request(models.Model):
     @property
     def outcome(self) -> str:
         return str(self.decision.get("outcome", ""))
+
+    @property
+    def request_facts(self) -> RequestFacts:
+        """The stored facts, typed (stored by `facts_to_json` from parsed facts, so they parse)."""
+        return parse_facts(self.facts)
 
 
 class RequestSubject(models.Model):

@@ -14,11 +14,8 @@ from discretion import access
 from discretion.disclosures import services as disclosures
 from discretion.disclosures.models import Channel as ReleaseChannel
 from discretion.errors import InvalidInput, NotPermitted
-from discretion.policy import (
-    Condition,
-    Document,
-    Outcome,
-)
+from discretion.policy import Approval as PolicyApproval
+from discretion.policy import Condition, Consent, Document, Outcome
 from discretion.records.models import Entry
 from discretion.requests import labels
 from discretion.requests import notify as notify_
@@ -62,17 +59,16 @@ def goes_to_the_requester(req: Request, channel: str, address: str) -> bool:
 
 def unmet_conditions(req: Request) -> list[str]:
     """Conditions of a share decision that are not yet met; a release waits for all of them."""
-    facts = req.facts
-    requester = facts.get("requester", {})
+    facts = req.request_facts
     done = {t.kind: t.outcome for t in req.tasks.all() if t.voided_at is None}
     checks = {
-        Condition.VERIFY_IDENTITY: bool(requester.get("identity_verified")),
-        Condition.VERIFY_ENTITLEMENT: bool(requester.get("entitlement_verified")),
-        Condition.REQUEST_IN_WRITING: bool(facts.get("in_writing")),
+        Condition.VERIFY_IDENTITY: facts.requester.identity_verified,
+        Condition.VERIFY_ENTITLEMENT: facts.requester.entitlement_verified,
+        Condition.REQUEST_IN_WRITING: facts.in_writing,
         Condition.INFORM_SUBJECT: TaskKind.INFORM_SUBJECT in done,
-        Condition.MANAGER_APPROVAL: "manager" in facts.get("approvals", []),
-        Condition.OBTAIN_CONSENT: facts.get("consent") != "none",
-        Condition.COURT_ORDER: Document.COURT_ORDER in facts.get("documents", []),  # once checked
+        Condition.MANAGER_APPROVAL: PolicyApproval.MANAGER in facts.approvals,
+        Condition.OBTAIN_CONSENT: facts.consent is not Consent.NONE,
+        Condition.COURT_ORDER: Document.COURT_ORDER in facts.documents,  # once checked
         Condition.ANONYMISE: False,  # anonymised extracts are issued by research governance, not here
     }
     return [c for c in req.decision.get("conditions", []) if not checks.get(c, True)]
@@ -148,7 +144,7 @@ def _entries_to_release(
         key=lambda pair: (pair[0].occurred_on, pair[0].pk),
     )
     third, confidential = release_allowances(req)
-    scope = scope_for(req.facts.get("information", []))
+    scope = scope_for(req.request_facts.information)
     for entry, _ in picked:
         if (
             (entry.confidential_source and not confidential)
@@ -196,7 +192,7 @@ def _disclose(
             | {entry.case.subject_id for entry, _ in picked}
         ),
         entry_ids=[s.entry_id for s in selections],
-        purpose=str(req.facts.get("purpose", "")),
+        purpose=str(req.request_facts.purpose),
         legal_basis="; ".join(f"{r.text} (policy {r.paragraph})" for r in decision.reasons),
         rules=list(decision.rules),
         approved_by=approver.decided_by if approver else None,

@@ -14,6 +14,7 @@ from discretion.errors import InvalidInput, NotPermitted
 from discretion.policy import (
     Condition,
     Document,
+    Information,
     Outcome,
 )
 from discretion.records.models import Entry
@@ -25,7 +26,7 @@ from discretion.requests.models import (
     State,
 )
 from discretion.requests.permissions import lock_request, require_handler
-from discretion.requests.workflow import record_event
+from discretion.requests.workflow import current_decision, record_event
 from discretion.staff.models import Staff
 
 
@@ -38,16 +39,15 @@ class Candidate:
 
 def release_allowances(req: Request) -> tuple[bool, bool]:
     """(third-party allowed, confidential-source allowed) under the current decision."""
-    decision = req.decision
-    share = decision.get("outcome") == Outcome.SHARE
-    information = set(req.facts.get("information", []))
-    conditions = set(decision.get("conditions", []))
-    third = share and "third_party_personal" in information
+    decision = current_decision(req)
+    facts = req.request_facts
+    share = decision.outcome is Outcome.SHARE
+    third = share and Information.THIRD_PARTY_PERSONAL in facts.information
     confidential = (
         share
-        and "confidential_source" in information
-        and Condition.WITHHOLD_CONFIDENTIAL_SOURCE not in conditions
-        and Document.COURT_ORDER in req.facts.get("documents", [])
+        and Information.CONFIDENTIAL_SOURCE in facts.information
+        and Condition.WITHHOLD_CONFIDENTIAL_SOURCE not in decision.conditions
+        and Document.COURT_ORDER in facts.documents
     )  # policy 3; 1.5
     return third, confidential
 
@@ -74,7 +74,7 @@ def candidates_for(actor: Staff, req: Request) -> list[Candidate]:
         )
     third, confidential = release_allowances(req)
     # Whatever basis the handler opens the record on, only the kinds of information asked for go.
-    scope = scope_for(req.facts.get("information", []))
+    scope = scope_for(req.request_facts.information)
     seen: set[int] = set()
     out: list[Candidate] = []
     # Only the cases of the people the request names (a sibling's case they appear in is not theirs).

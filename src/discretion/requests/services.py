@@ -13,7 +13,7 @@ from discretion.errors import InvalidInput, NotPermitted
 from discretion.requests.approvals import ask_for_record_access, decide_record_access, decide_referral
 from discretion.requests.closing import close_request
 from discretion.requests.fact_changes import set_facts
-from discretion.requests.intake import Requester, log_request
+from discretion.requests.intake import RequesterDetails, log_request
 from discretion.requests.permissions import (
     ROUTE_ROLES,
     get_request_for,
@@ -39,7 +39,7 @@ __all__ = [
     "Candidate",
     "InvalidInput",
     "NotPermitted",
-    "Requester",
+    "RequesterDetails",
     "ask_for_record_access",
     "candidates_for",
     "checks_for",

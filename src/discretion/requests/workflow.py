@@ -9,6 +9,7 @@ from typing import Any
 from discretion.audit import services as audit
 from discretion.errors import InvalidInput
 from discretion.policy import (
+    Decision,
     FactsError,
     Outcome,
     decide,
@@ -34,7 +35,8 @@ OPEN_STATES = {State.RECEIVED, State.NEED_MORE, State.REFERRED}
 FINISHED_STATES = {State.RELEASED, State.REFUSED, State.CLOSED}
 
 
-def current_decision(req: Request) -> Any:
+def current_decision(req: Request) -> Decision:
+    """The stored decision, typed."""
     return decision_from_json(req.decision)
 
 
