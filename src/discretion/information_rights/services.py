@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from discretion import access, deadlines
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput as InvalidInput
+from discretion.errors import NotPermitted as NotPermitted
 from discretion.information_rights import exemptions
 from discretion.information_rights.compile import CompiledSar, compile_sar
 from discretion.information_rights.models import (
@@ -44,14 +46,6 @@ from discretion.information_rights.models import (
 )
 from discretion.records.models import Attachment, Person
 from discretion.staff.models import Role, Staff
-
-
-class InvalidInput(ValueError):
-    """Bad input from the user; the message says what to enter."""
-
-
-NotPermitted = access.NotPermitted
-
 
 # --- calendar -----------------------------------------------------------------------------
 
