@@ -341,7 +341,10 @@ def sar_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def sar_bundle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Build the bundle and download it: a POST, since building it records the bundle's digest,
+    marks the case ready and is audited."""
     try:
         content = services.build_bundle(pages.actor(request), pk)
         sar = services.get_sar_for(pages.actor(request), pk)
