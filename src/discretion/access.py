@@ -24,6 +24,7 @@ a record that does not exist, so no role can use the door to learn who is on the
 from __future__ import annotations
 
 import contextvars
+import copy as _copy
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -137,6 +138,61 @@ def mask_identifier(value: str) -> str:
     if not digits:
         return ""
     return "\u2022" * max(len(digits) - 3, 0) + digits[-3:]
+
+
+_WITHHELD_WORDS = {
+    "EMAIL": "[e-mail address withheld]",
+    "ADDRESS": "[address withheld]",
+    "POSTCODE": "[postcode withheld]",
+}
+
+
+def mask_identifiers_in(text: str, index: Any) -> tuple[str, int]:
+    """`text` with every identifier the finder sees in it masked (policy 1.2: those under supervision
+    see no identifier in full): numbers as `mask_identifier` shows them (the last 3 only), an e-mail
+    address, home address or postcode replaced by words saying one was withheld. Returns the text
+    and how many were masked."""
+    from discretion.detect.identifiers import identifier_spans
+
+    spans = identifier_spans(text, index)
+    if not spans:
+        return text, 0
+    out, pos = [], 0
+    for start, end, label in spans:
+        out.append(text[pos:start])
+        out.append(_WITHHELD_WORDS.get(str(label)) or mask_identifier(text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out), len(spans)
+
+
+def _case_people_index(case_id: int) -> Any:
+    """The finder's index of one case's people (their names, numbers and homes), so their addresses
+    are known when written out in an entry."""
+    from discretion.detect import SubjectIndex
+    from discretion.outbound.subjects import load_subjects
+    from discretion.records.models import CaseMember
+
+    people = set(CaseMember.objects.filter(case_id=case_id).values_list("person_id", flat=True))
+    people |= set(Case.objects.filter(pk=case_id).values_list("subject_id", flat=True))
+    return SubjectIndex(load_subjects(people))
+
+
+def _shown_entries(case_id: int, entries: list[Entry], grant: Grant) -> tuple[list[Entry], int]:
+    """The entries as this grant may see them: for a grant that masks identifiers, copies whose title
+    and text have every identifier masked (the stored entry is never touched). Returns how many
+    identifiers were masked."""
+    if not grant.masks_identifiers or not entries:
+        return entries, 0
+    index = _case_people_index(case_id)
+    shown, masked = [], 0
+    for entry in entries:
+        copy = _copy.copy(entry)  # Django copies the instance's state and cached relations
+        copy.text, in_text = mask_identifiers_in(entry.text, index)
+        copy.title, in_title = mask_identifiers_in(entry.title, index)
+        shown.append(copy)
+        masked += in_text + in_title
+    return shown, masked
 
 
 # --- who may ------------------------------------------------------------------------------
@@ -448,14 +504,17 @@ def get_case_for(actor: Staff, case_id: int | None = None, *, ref: str | None = 
     _require_active(actor)
     case = _case(case_id) if case_id is not None else _case_by_ref(str(ref))
     grant = _grant_or_refuse(actor, case)
-    entries = list(_visible_entries(case, grant))
+    entries, masked = _shown_entries(case.pk, list(_visible_entries(case, grant)), grant)
+    details: dict[str, Any] = {"basis": grant.basis.value, "entries": [e.pk for e in entries]}
+    if masked:
+        details["identifiers_masked"] = masked
     audit.record(
         actor.pk,
         "case.read",
         object_type="case",
         object_id=case.pk,
         person_id=case.subject_id,
-        details={"basis": grant.basis.value, "entries": [e.pk for e in entries]},
+        details=details,
     )
     return CaseView(case, grant, entries)
 
@@ -513,13 +572,17 @@ def get_entry_for(actor: Staff, entry_id: int) -> tuple[Entry, Grant]:
             case_id=entry.case_id,
             message="You do not have a need to know this entry.",
         )
+    [entry], masked = _shown_entries(entry.case_id, [entry], grant)
+    details: dict[str, Any] = {"basis": grant.basis.value}
+    if masked:
+        details["identifiers_masked"] = masked
     audit.record(
         actor.pk,
         "entry.read",
         object_type="entry",
         object_id=entry.pk,
         person_id=entry.case.subject_id,
-        details={"basis": grant.basis.value},
+        details=details,
     )
     return entry, grant
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from discretion.detect.unmask import plain
+
 _APOSTROPHES = "'\u2019\u02bc"
 # Letters that carry no combining mark to strip but are written plainly in English text.
 _PLAIN = {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe"}
@@ -50,6 +52,7 @@ def _fold(ch: str) -> str:
     """A letter as it is matched: case-folded, accents dropped (Zoë and Zoe, Yılmaz and Yilmaz)."""
     if ch.isascii():
         return ch.casefold()
+    ch = plain(ch) or ch  # a look-alike from another script reads as the Latin letter (as in scan)
     stripped = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     folded = stripped.casefold()
     return "".join(_PLAIN.get(c, c) for c in folded) or ch.casefold()

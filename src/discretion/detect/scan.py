@@ -15,6 +15,7 @@ lone first name far from the full name still counts, then for everything.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from discretion.detect.knowledge import (
 from discretion.detect.model import Finding, Label, ScanResult, is_service_user_personal_data
 from discretion.detect.normalise import normalise
 from discretion.detect.patterns import PatternMatch, find_anchor_patterns, find_patterns
+from discretion.detect.unmask import unmask
 from discretion.detect.words import COMMON_WORDS
 
 # "Nearby" for a single name and its corroborating identifier: about a short paragraph.
@@ -106,7 +108,22 @@ def _pick(refs: tuple[str, ...], confirmed: set[str]) -> str | None:
 
 
 def scan(text: str, index: SubjectIndex) -> ScanResult:
-    """Personal data in `text`, with offsets into the original text. Pure: no I/O."""
+    """Personal data in `text`, with offsets into the original text. Pure: no I/O.
+
+    The text is read unmasked first (detect/unmask.py: invisible format characters dropped, NFKC,
+    look-alike letters read as the Latin ones), and each finding is mapped back to the original."""
+    unmasked = unmask(text)
+    result = _scan(unmasked.text, index)
+    if unmasked.origin is None:
+        return result
+    findings = []
+    for f in result.findings:
+        start, end = unmasked.span(f.start, f.end)
+        findings.append(dataclasses.replace(f, start=start, end=end, text=text[start:end]))
+    return ScanResult(contains_personal_data=result.contains_personal_data, findings=findings)
+
+
+def _scan(text: str, index: SubjectIndex) -> ScanResult:
     n = len(text)
     if n <= WINDOW_CHARS + 2 * MARGIN_CHARS:
         window = _Window(text, 0, n, index)

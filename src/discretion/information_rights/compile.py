@@ -39,6 +39,9 @@ THIRD_PARTY_LABELS = frozenset(
 class CompiledCase:
     case: Case
     entries: list[Entry]
+    # The subject's own case (in full), or another child's case, of which only the entries about the
+    # subject are in the bundle, everything else in them proposed for redaction.
+    own: bool = True
 
 
 @dataclass
@@ -108,6 +111,34 @@ def _index(
     return detect.SubjectIndex(subjects=subjects, staff=staff), third_refs
 
 
+def _mentions(entry: Entry, index: detect.SubjectIndex, subject_ref: str) -> list[tuple[int, int]]:
+    """Where the entry names the subject (their name, an alias, their date of birth or NHS number)."""
+    return [(f.start, f.end) for f in detect.scan(entry.text, index).findings if f.subject_ref == subject_ref]
+
+
+def _about_someone_else(
+    entry: Entry, index: detect.SubjectIndex, subject_ref: str
+) -> list[tuple[int, int, str]]:
+    """An entry in another child's file that mentions the subject: that child's data, i.e. every
+    sentence that does not name the subject, is proposed for redaction, and in the sentences that do,
+    what the finder ties to anyone else (the reviewer may release what is about the subject)."""
+    from discretion.information_rights.review import sentences
+
+    text = entry.text
+    if entry.confidential_source:
+        return [(0, len(text), Reason.CONFIDENTIAL_SOURCE.value)]
+    if entry.special_category or entry.third_party:
+        # The other child's health or other special-category data, or recorded as about others.
+        reason = Reason.THIRD_PARTY_SPECIAL if entry.special_category else Reason.THIRD_PARTY
+        return [(0, len(text), reason.value)]
+    mentions = _mentions(entry, index, subject_ref)
+    out = []
+    for sentence in sentences(text):
+        if not any(a < sentence.end and b > sentence.start for a, b in mentions):
+            out.append((sentence.start, sentence.end, Reason.THIRD_PARTY.value))
+    return out
+
+
 def _proposals(entry: Entry, index: detect.SubjectIndex, third_refs: set[str]) -> list[tuple[int, int, str]]:
     text = entry.text
     whole = (0, len(text))
@@ -134,10 +165,28 @@ def compile_sar(actor: Staff, sar: SarCase, *, propose: bool = True) -> Compiled
     if sar.subject_id is None:
         raise access.NotFound("No subject recorded.")
     person_view = access.get_person_for(actor, sar.subject_id)
+    subject = person_view.person
+    # Right of access (UK GDPR Art 15) is to the requester-subject's own personal data: their own case
+    # files in full, and from any other child's file (a sibling's, where they are a member) only the
+    # entries that are about them, never that child's whole file.
+    views = [access.get_case_for(actor, case.pk) for case in person_view.cases]
+    own_ids = [v.case.pk for v in views if v.case.subject_id == subject.pk]
+    others = [v for v in views if v.case.subject_id != subject.pk]
+    index, third_refs = _index(
+        actor,
+        subject,
+        [v.case.pk for v in views],
+        sar.requester_name if sar.requester_kind != "self" else "",
+    )
     cases = []
-    for case in person_view.cases:
-        view = access.get_case_for(actor, case.pk)
-        cases.append(CompiledCase(view.case, sorted(view.entries, key=lambda e: (e.occurred_on, e.pk))))
+    for view in views:
+        entries = sorted(view.entries, key=lambda e: (e.occurred_on, e.pk))
+        if view.case.pk not in own_ids:
+            entries = [e for e in entries if _mentions(e, index, subject.ref)]
+            if not entries:
+                continue
+        cases.append(CompiledCase(view.case, entries, own=view.case.pk in own_ids))
+    other_case_ids = {v.case.pk for v in others}
     entry_ids = [e.pk for c in cases for e in c.entries]
     attachments: dict[int, list[Attachment]] = {}
     for att_id in Attachment.objects.filter(entry_id__in=entry_ids).values_list("id", flat=True):
@@ -152,12 +201,16 @@ def compile_sar(actor: Staff, sar: SarCase, *, propose: bool = True) -> Compiled
     )
     existing = {(r.entry_id, r.start, r.end, r.reason): r.decision for r in Redaction.objects.filter(sar=sar)}
     if propose:
-        asker = sar.requester_name if sar.requester_kind != "self" else ""
-        index, third_refs = _index(actor, person_view.person, [c.case.pk for c in cases], asker)
+        third_refs |= {v.case.subject.ref for v in others}  # the other child is a third party, always
         new = []
         for c in cases:
             for entry in c.entries:
-                for start, end, reason in _proposals(entry, index, third_refs):
+                proposed = (
+                    _about_someone_else(entry, index, subject.ref) + _proposals(entry, index, third_refs)
+                    if c.case.pk in other_case_ids
+                    else _proposals(entry, index, third_refs)
+                )
+                for start, end, reason in proposed:
                     if (entry.pk, start, end, reason) not in existing:
                         existing[(entry.pk, start, end, reason)] = Decision.PROPOSED
                         new.append(
@@ -188,6 +241,7 @@ def compile_sar(actor: Staff, sar: SarCase, *, propose: bool = True) -> Compiled
         person_id=sar.subject_id,
         details={
             "cases": [c.case.pk for c in cases],
+            "other_childrens_cases": sorted(c.case.pk for c in cases if not c.own),
             "entries": len(entry_ids),
             "attachments": sum(len(v) for v in attachments.values()),
             "recipients": len(compiled.recipients),

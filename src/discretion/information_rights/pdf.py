@@ -332,7 +332,10 @@ def render_bundle(
     for compiled_case in compiled.cases:
         case = compiled_case.case
         story.append(PageBreak())
-        story.append(_p(f"Case {case.ref}: {case.kind} (opened {case.opened_on:%-d %B %Y})", section))
+        if compiled_case.own:
+            story.append(_p(f"Case {case.ref}: {case.kind} (opened {case.opened_on:%-d %B %Y})", section))
+        else:  # another child's file: its reference and kind are that child's, not the requester's
+            story.append(_p("Entries about you in another child's records", section))
         for entry in compiled_case.entries:
             author = entry.author.display_name if entry.author else "Children's Services"
             story.append(_p(f"{entry.get_kind_display()} – {entry.occurred_on:%-d %B %Y} – {author}", sub))
