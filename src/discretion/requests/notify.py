@@ -42,7 +42,7 @@ def _about(req: Request) -> str:
     from discretion.requests.forms import CATEGORY_LABELS, PURPOSE_LABELS
 
     who = CATEGORY_LABELS.get(req.category, "Someone")
-    purpose = str(req.facts.get("purpose", ""))
+    purpose = req.stored_facts.purpose
     why = PURPOSE_LABELS.get(purpose, "") if purpose and purpose != "other" else ""
     return f"{who}, {why[:1].lower()}{why[1:]}" if why else who
 

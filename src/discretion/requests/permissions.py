@@ -131,5 +131,5 @@ def require_undecided(req: Request) -> None:
         raise NotPermitted(
             f"This request is {req.get_state_display().lower()}; its facts can no longer change."
         )
-    if req.category == "media" or req.facts.get("purpose") == "media_story":
+    if req.category == "media" or req.stored_facts.purpose == "media_story":
         raise NotPermitted("Media enquiries are handled by the press office (policy 1.5).")

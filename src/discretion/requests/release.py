@@ -15,7 +15,7 @@ from discretion.disclosures import services as disclosures
 from discretion.disclosures.models import Channel as ReleaseChannel
 from discretion.errors import InvalidInput, NotPermitted
 from discretion.policy import Approval as PolicyApproval
-from discretion.policy import Condition, Consent, Document, Outcome
+from discretion.policy import Condition, Document, Outcome
 from discretion.records.models import Entry
 from discretion.requests import labels
 from discretion.requests import notify as notify_
@@ -59,15 +59,15 @@ def goes_to_the_requester(req: Request, channel: str, address: str) -> bool:
 
 def unmet_conditions(req: Request) -> list[str]:
     """Conditions of a share decision that are not yet met; a release waits for all of them."""
-    facts = req.request_facts
+    facts = req.stored_facts
     done = {t.kind: t.outcome for t in req.tasks.all() if t.voided_at is None}
     checks = {
-        Condition.VERIFY_IDENTITY: facts.requester.identity_verified,
-        Condition.VERIFY_ENTITLEMENT: facts.requester.entitlement_verified,
+        Condition.VERIFY_IDENTITY: facts.identity_verified,
+        Condition.VERIFY_ENTITLEMENT: facts.entitlement_verified,
         Condition.REQUEST_IN_WRITING: facts.in_writing,
         Condition.INFORM_SUBJECT: TaskKind.INFORM_SUBJECT in done,
         Condition.MANAGER_APPROVAL: PolicyApproval.MANAGER in facts.approvals,
-        Condition.OBTAIN_CONSENT: facts.consent is not Consent.NONE,
+        Condition.OBTAIN_CONSENT: facts.has_consent,
         Condition.COURT_ORDER: Document.COURT_ORDER in facts.documents,  # once checked
         Condition.ANONYMISE: False,  # anonymised extracts are issued by research governance, not here
     }
@@ -144,7 +144,7 @@ def _entries_to_release(
         key=lambda pair: (pair[0].occurred_on, pair[0].pk),
     )
     third, confidential = release_allowances(req)
-    scope = scope_for(req.request_facts.information)
+    scope = scope_for(req.stored_facts.information)
     for entry, _ in picked:
         if (
             (entry.confidential_source and not confidential)
@@ -192,7 +192,7 @@ def _disclose(
             | {entry.case.subject_id for entry, _ in picked}
         ),
         entry_ids=[s.entry_id for s in selections],
-        purpose=str(req.request_facts.purpose),
+        purpose=req.stored_facts.purpose,
         legal_basis="; ".join(f"{r.text} (policy {r.paragraph})" for r in decision.reasons),
         rules=list(decision.rules),
         approved_by=approver.decided_by if approver else None,

@@ -26,7 +26,7 @@ from discretion.requests.models import (
     State,
 )
 from discretion.requests.permissions import lock_request, require_handler
-from discretion.requests.workflow import current_decision, record_event
+from discretion.requests.workflow import record_event
 from discretion.staff.models import Staff
 
 
@@ -39,14 +39,14 @@ class Candidate:
 
 def release_allowances(req: Request) -> tuple[bool, bool]:
     """(third-party allowed, confidential-source allowed) under the current decision."""
-    decision = current_decision(req)
-    facts = req.request_facts
-    share = decision.outcome is Outcome.SHARE
+    decision = req.decision
+    facts = req.stored_facts
+    share = decision.get("outcome") == Outcome.SHARE
     third = share and Information.THIRD_PARTY_PERSONAL in facts.information
     confidential = (
         share
         and Information.CONFIDENTIAL_SOURCE in facts.information
-        and Condition.WITHHOLD_CONFIDENTIAL_SOURCE not in decision.conditions
+        and Condition.WITHHOLD_CONFIDENTIAL_SOURCE not in decision.get("conditions", [])
         and Document.COURT_ORDER in facts.documents
     )  # policy 3; 1.5
     return third, confidential
@@ -74,7 +74,7 @@ def candidates_for(actor: Staff, req: Request) -> list[Candidate]:
         )
     third, confidential = release_allowances(req)
     # Whatever basis the handler opens the record on, only the kinds of information asked for go.
-    scope = scope_for(req.request_facts.information)
+    scope = scope_for(req.stored_facts.information)
     seen: set[int] = set()
     out: list[Candidate] = []
     # Only the cases of the people the request names (a sibling's case they appear in is not theirs).

@@ -84,7 +84,7 @@ def complete_task(
         raise InvalidInput("Enter how the task was done")
     if len(note) > 4000 or len(reason) > 4000:
         raise InvalidInput("What you did must be 4000 characters or fewer")
-    if kind == TaskKind.VERIFY_ENTITLEMENT and req.facts.get("channel") == "phone":
+    if kind == TaskKind.VERIFY_ENTITLEMENT and req.stored_facts.channel == "phone":
         if not callback_number.strip():
             raise InvalidInput("Enter the number you called back on")
         if not number_source.strip():
