@@ -62,8 +62,14 @@ def test_review_a_scanned_page_accept_draw_release(page, world):
     page.goto(f"/information-rights/sar/{sar.pk}/review/")
     for form in page.locator("form.attachment-review").all():
         form.locator("button[value=yes]").click()
+    # Four eyes (issue 12): the reviewer asks, a second officer signs off, then the release is confirmed.
+    from discretion.information_rights import review
+
+    review.ask_for_sign_off(igo, sar.pk)
+    review.sign_off(world.staff("information_governance"), sar.pk)
     page.goto(f"/information-rights/sar/{sar.pk}/")
-    page.click("text=Release through the secure link")
+    page.click("text=Check and release the bundle")
+    page.click("#release")
     assert "released" in page.locator("main").inner_text().lower()
     sar.refresh_from_db()
     assert sar.status == SarStatus.RELEASED

@@ -111,7 +111,7 @@ def test_release_tells_whoever_approved_it(c: Any) -> None:
         c.worker, req.pk, "inform_subject", note="", outcome="not_possible", reason="He is missing."
     )
     services.select_entries(c.worker, req.pk, {c.visit.pk: "Places he goes"})
-    services.release_request(c.worker, req.pk, channel="post", address="Police HQ")
+    services.release_request(c.worker, req.pk, channel="post", address="1 High St")
     assert [n.kind for n in _mine(c.manager)] == ["referred", "released"]
 
 

@@ -34,7 +34,7 @@ def test_not_possible_now_needs_a_reason_and_then_does_not_block_release(world: 
     req.refresh_from_db()
     assert "inform_subject" not in services.unmet_conditions(req)
     services.select_entries(c.worker, req.pk, {c.visit.pk: "Places he goes"})
-    release = services.release_request(c.worker, req.pk, channel="post", address="Police HQ")
+    release = services.release_request(c.worker, req.pk, channel="post", address="1 High St")
     assert release.disclosure.pk
     (event,) = RequestEvent.objects.filter(request=req, action="task_done", note__startswith="Tell the child")
     assert "Not told: it is not possible now" in event.note and "He is missing." in event.note

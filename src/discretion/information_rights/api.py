@@ -528,7 +528,7 @@ def send_letter(request: HttpRequest, request_id: int, payload: LetterIn) -> Inf
     return _req_out(foi_letters.send_letter(staff, request_id))
 
 
-class SelectionIn(Schema):
+class RedactionSelectionIn(Schema):
     entry_id: int
     start: int
     end: int
@@ -538,7 +538,7 @@ class SelectionIn(Schema):
 
 
 @router.post("/sar/{sar_id}/redactions/selection", response={201: list[int]})
-def redact_selection(request: HttpRequest, sar_id: int, payload: SelectionIn) -> Status[list[int]]:
+def redact_selection(request: HttpRequest, sar_id: int, payload: RedactionSelectionIn) -> Status[list[int]]:
     made = redaction_review.redact_selection(actor(request), sar_id, **payload.dict())
     return Status(201, [r.pk for r in made])
 

@@ -61,7 +61,7 @@ class PageOut(Schema):
     boxes: list[BoxOut]
 
 
-class DecisionIn(Schema):
+class BoxDecisionIn(Schema):
     decision: str
     note: str = ""
 
@@ -164,7 +164,7 @@ def decide_duplicates(request: HttpRequest, page_id: int) -> dict[str, int]:
 
 
 @router.post("/boxes/{box_id}/decision", response=BoxOut)
-def decide_box(request: HttpRequest, box_id: int, payload: DecisionIn) -> BoxOut:
+def decide_box(request: HttpRequest, box_id: int, payload: BoxDecisionIn) -> BoxOut:
     return _box(
         _call(
             lambda: services.decide_box(actor(request), box_id, decision=payload.decision, note=payload.note)
@@ -178,7 +178,7 @@ def resize_box(request: HttpRequest, box_id: int, payload: GeometryIn) -> BoxOut
 
 
 @router.post("/boxes/{box_id}/apply-to-all", response=dict[str, int])
-def apply_to_all(request: HttpRequest, box_id: int, payload: DecisionIn) -> dict[str, int]:
+def apply_to_all(request: HttpRequest, box_id: int, payload: BoxDecisionIn) -> dict[str, int]:
     return {
         "changed": _call(lambda: services.apply_to_all(actor(request), box_id, decision=payload.decision))
     }
