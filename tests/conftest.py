@@ -189,7 +189,7 @@ def approved_request(world: World, handler: Any, person: Any, *addresses: str) -
         world.case(person, team, workers=(handler,))
     req = requests.log_request(
         handler,
-        requester=requests.Requester(
+        requester=requests.RequesterDetails(
             name="Ms Patel",
             category="other_agency",
             organisation="Primary school",

@@ -76,7 +76,7 @@ def _prepared_request(worker: Any, side: Side, key: str) -> Any:
     """A GP's section 47 request, every check done and an entry chosen: ready to release."""
     from discretion.requests import services as requests
 
-    gp = requests.Requester(
+    gp = requests.RequesterDetails(
         name="Dr Okafor",
         category="other_agency",
         contact=f"gp.{key}@nhs.example, 1 Surgery Lane",
@@ -153,7 +153,7 @@ def build(world: Any) -> MatrixWorld:
             content_type="application/pdf",
             size=len(PDF),
         )
-        police = requests.Requester(name="DC Rao", category="police", organisation="County Police")
+        police = requests.RequesterDetails(name="DC Rao", category="police", organisation="County Police")
         side.referred = requests.log_request(
             worker,
             requester=police,

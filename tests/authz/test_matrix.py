@@ -147,7 +147,8 @@ NOT_READ = {
     "web:oidc-callback", "web:health", "disclosures:download",  # open pages: the gate test covers them
     "requests:start",  # redirects to the first question
     "outbound:sent",  # shown once after sending
-    "information_rights:request-letter", "information_rights:sar-review", "information_rights:sar-bundle",
+    "information_rights:request-letter", "information_rights:sar-review",
+    "information_rights:sar-bundle",  # a POST: building the bundle records its digest (tests/information_rights)
     # A notification opens by redirecting to what it is about, and marking all read is a POST that
     # touches only the caller's own: tests/notifications (another's is the dull 404, audited).
     "notifications:open", "notifications:read-all",

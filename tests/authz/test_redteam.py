@@ -59,7 +59,7 @@ def test_an_igo_who_asked_cannot_handle_her_own_request(scene: Any, world: Any) 
     note = world.entry(scene["kayden_case"], "Kayden's mother disclosed...", title="Strategy")
     req = requests.log_request(
         scene["sarah"],
-        requester=requests.Requester(
+        requester=requests.RequesterDetails(
             name="Gareth Morgan", category="colleague", colleague="gareth.morgan", works_with_child=True
         ),
         channel="in_person",
@@ -77,7 +77,7 @@ def test_one_igo_cannot_both_approve_and_release_a_request(scene: Any, world: An
     gareth = world.staff("information_governance")
     req = requests.log_request(
         scene["sarah"],
-        requester=requests.Requester(name="DC Rao", category="police", contact="rao@police.uk"),
+        requester=requests.RequesterDetails(name="DC Rao", category="police", contact="rao@police.uk"),
         channel="letter",
         person_ids=[scene["kayden"].pk],
         information=["child_personal"],
@@ -91,7 +91,7 @@ def test_one_igo_cannot_both_approve_and_release_a_request(scene: Any, world: An
     other_igo = world.staff("information_governance")
     req2 = requests.log_request(
         scene["sarah"],
-        requester=requests.Requester(name="DC Rao", category="police", contact="rao@police.uk"),
+        requester=requests.RequesterDetails(name="DC Rao", category="police", contact="rao@police.uk"),
         channel="letter",
         person_ids=[scene["kayden"].pk],
         information=["child_personal"],
@@ -110,7 +110,7 @@ def test_break_glass_is_no_basis_for_a_release_without_a_second_person(scene: An
     access.break_glass(scene["sarah"], scene["jordan_case"].pk, "Worried about this child")
     req = requests.log_request(
         scene["sarah"],
-        requester=requests.Requester(
+        requester=requests.RequesterDetails(
             name="Mr X", category="other_agency", works_with_child=True, contact="x@example.org"
         ),
         channel="secure_email",
@@ -128,7 +128,7 @@ def test_break_glass_is_no_basis_for_a_release_without_a_second_person(scene: An
 def test_the_press_office_cannot_tell_request_ids_apart(scene: Any, world: Any) -> None:
     req = requests.log_request(
         scene["sarah"],
-        requester=requests.Requester(name="DC Rao", category="police"),
+        requester=requests.RequesterDetails(name="DC Rao", category="police"),
         channel="letter",
         person_ids=[scene["kayden"].pk],
         information=["child_personal"],
@@ -152,7 +152,7 @@ def test_a_request_for_non_personal_information_releases_no_case_notes(scene: An
     visit = world.entry(scene["kayden_case"], "Kayden lives with his mother.", title="Visit")
     req = requests.log_request(
         sarah,
-        requester=requests.Requester(name="Mr X", category="other_agency", contact="x@example.org"),
+        requester=requests.RequesterDetails(name="Mr X", category="other_agency", contact="x@example.org"),
         channel="phone",
         person_ids=[kayden.pk],
         information=["non_personal"],
@@ -187,7 +187,7 @@ def test_a_check_made_on_a_letter_does_not_stand_for_a_phone_call(scene: Any) ->
     sarah, kayden = scene["sarah"], scene["kayden"]
     req = requests.log_request(
         sarah,
-        requester=requests.Requester(name="Dr Who", category="other_agency", works_with_child=True),
+        requester=requests.RequesterDetails(name="Dr Who", category="other_agency", works_with_child=True),
         channel="letter",
         person_ids=[kayden.pk],
         information=["child_personal"],

@@ -46,7 +46,7 @@ def build() -> dict[str, Any]:
 
     police = requests.log_request(
         sarah,
-        requester=requests.Requester(
+        requester=requests.RequesterDetails(
             name="DC Rao",
             category="police",
             organisation="Lancashire Police",
@@ -65,7 +65,7 @@ def build() -> dict[str, Any]:
     # A section 47 enquiry released by secure link: the sender's "sent" view and the recipient's page.
     enquiry = requests.log_request(
         sarah,
-        requester=requests.Requester(
+        requester=requests.RequesterDetails(
             name="Dr Khan", category="other_agency", organisation="Preston GP surgery",
             contact="dr.khan@nhs.example", works_with_child=True,
         ),
@@ -86,7 +86,7 @@ def build() -> dict[str, Any]:
     # A solicitor's request with a court order that waits for Legal Services' check.
     court = requests.log_request(
         sarah,
-        requester=requests.Requester(
+        requester=requests.RequesterDetails(
             name="M Patel", category="solicitor", organisation="Patel & Co", contact="1 Court Street, Preston"
         ),
         channel="letter",
@@ -101,7 +101,7 @@ def build() -> dict[str, Any]:
     )  # fmt: skip
     media = requests.log_request(
         sarah,
-        requester=requests.Requester(name="J Reporter", category="media", organisation="Evening Post"),
+        requester=requests.RequesterDetails(name="J Reporter", category="media", organisation="Evening Post"),
         channel="phone",
         purpose="media_story",
         summary="Will the council comment on the foster carer shortage?",

@@ -147,7 +147,7 @@ def test_a_notification_reaches_the_approver_who_approves_with_the_evidence(worl
     _named(c, worker="sarah.hughes", manager="priya.patel")
     req = services.log_request(
         c.worker,
-        requester=services.Requester(name="DC Rao", category="police", organisation="County Police", contact="01632 960123"),
+        requester=services.RequesterDetails(name="DC Rao", category="police", organisation="County Police", contact="01632 960123"),
         channel="phone",
         person_ids=[c.child.pk],
         information=["child_personal"],

@@ -266,7 +266,8 @@ def test_sar_intake_to_bundle_without_redacted_text(igo_client, world, audit_act
         {"decide-redaction": first.pk, "decide-decision": "accepted"},
     )
     assert r.status_code == 302
-    bundle = igo_client.get(reverse("information_rights:sar-bundle", args=[sar.pk]))
+    assert igo_client.get(reverse("information_rights:sar-bundle", args=[sar.pk])).status_code == 405
+    bundle = igo_client.post(reverse("information_rights:sar-bundle", args=[sar.pk]))
     assert bundle.status_code == 200 and bundle["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(bundle.content))
     text = "\n".join(p.extract_text() or "" for p in reader.pages)

@@ -135,7 +135,7 @@ def test_record_access_asked_and_agreed(c: Any, world: Any) -> None:
     world.case(other, world.team())
     req = services.log_request(
         c.worker,
-        requester=services.Requester(name="Ms Head", category="other_agency", works_with_child=True),
+        requester=services.RequesterDetails(name="Ms Head", category="other_agency", works_with_child=True),
         channel="secure_email",
         person_ids=[c.child.pk],
         information=["child_personal"],

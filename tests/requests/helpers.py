@@ -66,7 +66,7 @@ def log(
 
     return services.log_request(
         c.worker,
-        requester=services.Requester(
+        requester=services.RequesterDetails(
             name="A Requester",
             category=category,
             organisation="Org",

@@ -39,7 +39,7 @@ def _sibling_scene(world):
 def _s47_about(c, person):
     req = services.log_request(
         c.worker,
-        requester=services.Requester(
+        requester=services.RequesterDetails(
             name="Dr Okafor", category="other_agency", organisation="NHS", works_with_child=True
         ),
         channel="secure_email",
@@ -115,7 +115,7 @@ def test_whoever_approves_a_referral_also_agrees_to_open_the_records(world) -> N
     c, sister, her_case, note, _family, other_manager = _sibling_scene(world)
     req = services.log_request(
         c.worker,
-        requester=services.Requester(name="DC Rao", category="police", organisation="County Police"),
+        requester=services.RequesterDetails(name="DC Rao", category="police", organisation="County Police"),
         channel="letter",
         person_ids=[sister.pk],
         information=["child_personal"],
@@ -140,14 +140,16 @@ def test_nobody_handles_a_request_they_make_themselves(world, audit_actions) -> 
     worker.email = "kim.worker@council.example"
     worker.save()
     attempts = [
-        services.Requester(
+        services.RequesterDetails(
             name="Anyone", category="colleague", colleague=worker.username, works_with_child=True
         ),
-        services.Requester(
+        services.RequesterDetails(
             name="Anyone", category="colleague", colleague=worker.email, works_with_child=True
         ),
-        services.Requester(name=worker.get_full_name(), category="other_agency", works_with_child=True),
-        services.Requester(name="Dr X", category="other_agency", contact=worker.email.upper()),
+        services.RequesterDetails(
+            name=worker.get_full_name(), category="other_agency", works_with_child=True
+        ),
+        services.RequesterDetails(name="Dr X", category="other_agency", contact=worker.email.upper()),
     ]
     for requester in attempts:
         with pytest.raises(access.NotPermitted, match="making yourself"):
@@ -171,7 +173,9 @@ def test_a_colleagues_request_names_their_account_and_never_opens_anything_to_th
     with pytest.raises(services.InvalidInput, match="username or council e-mail"):
         services.log_request(
             c.worker,
-            requester=services.Requester(name="A colleague", category="colleague", works_with_child=True),
+            requester=services.RequesterDetails(
+                name="A colleague", category="colleague", works_with_child=True
+            ),
             channel="in_person",
             person_ids=[sister.pk],
             information=["child_personal"],
@@ -179,7 +183,7 @@ def test_a_colleagues_request_names_their_account_and_never_opens_anything_to_th
         )
     req = services.log_request(
         c.worker,
-        requester=services.Requester(
+        requester=services.RequesterDetails(
             name="A colleague", category="colleague", colleague=colleague.username, works_with_child=True
         ),
         channel="in_person",

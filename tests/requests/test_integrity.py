@@ -124,7 +124,7 @@ def test_overlong_intake_text_is_an_error_not_cut_short(world, client) -> None:
     with pytest.raises(services.InvalidInput, match="200 characters or fewer"):
         services.log_request(
             c.worker,
-            requester=services.Requester(name="A" * 201, category="other_agency"),
+            requester=services.RequesterDetails(name="A" * 201, category="other_agency"),
             channel="letter",
             person_ids=[c.child.pk],
             information=["child_personal"],

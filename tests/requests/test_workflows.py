@@ -438,7 +438,7 @@ def test_picking_a_child_without_need_to_know_is_refused_and_audited(world, audi
     with pytest.raises(access.AccessDenied):
         services.log_request(
             c.stranger,
-            requester=services.Requester(name="DC Rao", category="police"),
+            requester=services.RequesterDetails(name="DC Rao", category="police"),
             channel="phone",
             person_ids=[c.child.pk],
             purpose="missing_child",

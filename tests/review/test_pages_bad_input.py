@@ -106,7 +106,7 @@ def test_every_page_with_real_ids_and_bad_input_is_not_500(world: Any) -> None:
 
 
 def test_every_case_page_action_with_bad_input_is_not_500(world: Any) -> None:
-    from discretion.information_rights import views
+    from discretion.information_rights import foi_views, sar_views
     from tests.review.test_api_bad_input import _real_world
 
     igo = world.staff("information_governance")
@@ -132,8 +132,8 @@ def test_every_case_page_action_with_bad_input_is_not_500(world: Any) -> None:
     }
     failures = []
     for prefix, names, pk in (
-        ("requests", views.REQUEST_ACTIONS, ids["info"]),
-        ("sar", views.SAR_ACTIONS, ids["sar_id"]),
+        ("requests", foi_views.REQUEST_ACTIONS, ids["info"]),
+        ("sar", sar_views.SAR_ACTIONS, ids["sar_id"]),
     ):
         for name in names:
             path = f"/information-rights/{prefix}/{pk}/{name}/"

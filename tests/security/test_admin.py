@@ -105,7 +105,7 @@ def council(world, settings) -> dict[str, Any]:
 
     requests.log_request(
         worker,
-        requester=requests.Requester(name="Imogen Fairweather-Stroud", category="other_agency"),
+        requester=requests.RequesterDetails(name="Imogen Fairweather-Stroud", category="other_agency"),
         channel="email",
         summary="Wants the school reports of the Okonkwo-Baxter twins",
     )

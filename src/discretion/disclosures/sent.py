@@ -2,7 +2,7 @@
 
 Senders see the links they sent, and information governance every link, each with where it has got
 to: queued, sent, opened, downloaded, expired or revoked. Either can revoke a link that has not yet
-expired (audited; a revoked link refuses every download, `services.redeem_link`). The recipient's
+expired (audited; a revoked link refuses every download, `link_redemption.redeem_link`). The recipient's
 page names the council and the sender and says when the link expires; a link the recipient opens is
 marked opened (the first time, audited with no actor: the recipient has no account).
 """
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from discretion.access import NotFound, refusal
 from discretion.audit import services as audit
-from discretion.disclosures import links, services
+from discretion.disclosures import link_redemption, links
 from discretion.disclosures.models import DisclosedPerson, Disclosure, OutboxStatus, SecureLink
 from discretion.staff.models import Role, Staff
 
@@ -93,7 +93,7 @@ class SentLink:
         if self.status is LinkStatus.REVOKED and link.revoked_at is not None:
             who = link.revoked_by.display_name if link.revoked_by else "someone"
             return f"Revoked by {who}: {link.revoked_reason}".strip(": ")
-        if link.failed_codes >= services.MAX_FAILED_CODES:
+        if link.failed_codes >= link_redemption.MAX_FAILED_CODES:
             return "Locked after too many wrong codes."
         if link.downloads:
             return f"Downloaded {link.downloads} of {link.max_downloads} times."
@@ -206,7 +206,7 @@ def for_recipient(token: str) -> ForRecipient | None:
     opening is recorded and audited (no actor: the recipient has no account)."""
     from discretion.audit.context import current_context
 
-    if services._is_throttled(current_context().ip):
+    if link_redemption.is_throttled(current_context().ip):
         return None
     link = (
         SecureLink.objects.select_related("message__disclosure__released_by__team")
@@ -216,7 +216,7 @@ def for_recipient(token: str) -> ForRecipient | None:
     disclosure = link.message.disclosure if link is not None else None
     if link is None or disclosure is None:
         with transaction.atomic():
-            services._refuse(services.NOT_VALID, details={"link": None, "page": True})
+            link_redemption.refuse_download(link_redemption.NOT_VALID, details={"link": None, "page": True})
         return None
     now = timezone.now()
     refusal_text = ""
@@ -224,7 +224,7 @@ def for_recipient(token: str) -> ForRecipient | None:
         refusal_text = "This link has been withdrawn by the council. Contact the sender if you still need it."
     elif link.expires_at <= now:
         refusal_text = "This link has expired. Ask the sender for a new one."
-    elif link.failed_codes >= services.MAX_FAILED_CODES:
+    elif link.failed_codes >= link_redemption.MAX_FAILED_CODES:
         refusal_text = "This link is locked after too many wrong codes. Ask the sender for a new one."
     elif link.downloads >= link.max_downloads:
         refusal_text = "This link has been used the maximum number of times."

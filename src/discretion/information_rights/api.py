@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
-from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from discretion.api import actor
 from discretion.information_rights import foi_letters, representation, services
@@ -17,14 +14,6 @@ from discretion.information_rights import review as redaction_review
 from discretion.information_rights.models import InfoRequest, SarCase, SarEvidence, SarReview
 
 router = Router(tags=["information rights"])
-T = TypeVar("T")
-
-
-def _call(fn: Callable[[], T]) -> T:
-    try:
-        return fn()
-    except services.InvalidInput as exc:
-        raise HttpError(400, str(exc)) from None
 
 
 class RequestIn(Schema):
@@ -127,7 +116,7 @@ class InformationLetterOut(Schema):
 
 @router.post("/requests", response={201: InformationRequestOut})
 def log_request(request: HttpRequest, payload: RequestIn) -> Status[InformationRequestOut]:
-    req = _call(lambda: services.log_request(actor(request), **payload.dict()))
+    req = services.log_request(actor(request), **payload.dict())
     return Status(201, _req_out(req))
 
 
@@ -138,26 +127,22 @@ def get_request(request: HttpRequest, request_id: int) -> InformationRequestOut:
 
 @router.post("/requests/{request_id}/acknowledge", response=InformationLetterOut)
 def acknowledge(request: HttpRequest, request_id: int) -> InformationLetterOut:
-    return InformationLetterOut(text=_call(lambda: services.acknowledge(actor(request), request_id)))
+    return InformationLetterOut(text=services.acknowledge(actor(request), request_id))
 
 
 @router.post("/requests/{request_id}/assign", response=InformationRequestOut)
 def assign(request: HttpRequest, request_id: int, payload: AssignIn) -> InformationRequestOut:
     return _req_out(
-        _call(
-            lambda: services.assign(
-                actor(request), request_id, service_area=payload.service_area, handler_id=payload.handler_id
-            )
+        services.assign(
+            actor(request), request_id, service_area=payload.service_area, handler_id=payload.handler_id
         )
     )
 
 
 @router.post("/requests/{request_id}/searches", response={201: dict[str, int]})
 def add_search(request: HttpRequest, request_id: int, payload: SearchIn) -> Status[dict[str, int]]:
-    row = _call(
-        lambda: services.add_search(
-            actor(request), request_id, place=payload.place, hours=payload.hours, found=payload.found
-        )
+    row = services.add_search(
+        actor(request), request_id, place=payload.place, hours=payload.hours, found=payload.found
     )
     return Status(201, {"id": row.pk})
 
@@ -165,10 +150,8 @@ def add_search(request: HttpRequest, request_id: int, payload: SearchIn) -> Stat
 @router.post("/requests/{request_id}/clarification", response=InformationRequestOut)
 def clarification(request: HttpRequest, request_id: int, payload: ClarificationIn) -> InformationRequestOut:
     return _req_out(
-        _call(
-            lambda: services.record_clarification(
-                actor(request), request_id, requested_on=payload.requested_on, received_on=payload.received_on
-            )
+        services.record_clarification(
+            actor(request), request_id, requested_on=payload.requested_on, received_on=payload.received_on
         )
     )
 
@@ -176,39 +159,31 @@ def clarification(request: HttpRequest, request_id: int, payload: ClarificationI
 @router.post("/requests/{request_id}/extend", response=InformationRequestOut)
 def extend(request: HttpRequest, request_id: int, payload: ExtendIn) -> InformationRequestOut:
     return _req_out(
-        _call(
-            lambda: services.extend(
-                actor(request), request_id, new_due_on=payload.new_due_on, reason=payload.reason
-            )
-        )
+        services.extend(actor(request), request_id, new_due_on=payload.new_due_on, reason=payload.reason)
     )
 
 
 @router.post("/requests/{request_id}/exemptions", response={201: dict[str, int]})
 def add_exemption(request: HttpRequest, request_id: int, payload: ExemptionIn) -> Status[dict[str, int]]:
-    claim = _call(lambda: services.add_exemption(actor(request), request_id, **payload.dict()))
+    claim = services.add_exemption(actor(request), request_id, **payload.dict())
     return Status(201, {"id": claim.pk})
 
 
 @router.post("/requests/{request_id}/outcome", response=InformationRequestOut)
 def outcome(request: HttpRequest, request_id: int, payload: OutcomeIn) -> InformationRequestOut:
-    return _req_out(_call(lambda: services.record_outcome(actor(request), request_id, **payload.dict())))
+    return _req_out(services.record_outcome(actor(request), request_id, **payload.dict()))
 
 
 @router.post("/requests/{request_id}/transfer", response={201: dict[str, int | str]})
 def transfer(request: HttpRequest, request_id: int, payload: TransferIn) -> Status[dict[str, int | str]]:
-    sar = _call(
-        lambda: services.transfer_to_sar(actor(request), request_id, requester_kind=payload.requester_kind)
-    )
+    sar = services.transfer_to_sar(actor(request), request_id, requester_kind=payload.requester_kind)
     return Status(201, {"id": sar.pk, "ref": sar.ref})
 
 
 @router.post("/requests/{request_id}/reviews", response={201: ReviewOut})
 def review(request: HttpRequest, request_id: int, payload: InformationReviewIn) -> Status[ReviewOut]:
-    r = _call(
-        lambda: services.request_review(
-            actor(request), request_id, received_on=payload.received_on, extended=payload.extended
-        )
+    r = services.request_review(
+        actor(request), request_id, received_on=payload.received_on, extended=payload.extended
     )
     return Status(201, ReviewOut(id=r.pk, received_on=r.received_on, due_on=r.due_on, outcome=r.outcome))
 
@@ -360,7 +335,7 @@ class InformationReleaseOut(Schema):
 
 @router.post("/sar", response={201: SarOut})
 def open_sar(request: HttpRequest, payload: SarIn) -> Status[SarOut]:
-    return Status(201, _sar_out(_call(lambda: services.open_sar(actor(request), **payload.dict()))))
+    return Status(201, _sar_out(services.open_sar(actor(request), **payload.dict())))
 
 
 @router.get("/sar/{sar_id}", response=SarOut)
@@ -370,25 +345,25 @@ def get_sar(request: HttpRequest, sar_id: int) -> SarOut:
 
 @router.post("/sar/{sar_id}/verify", response=SarOut)
 def verify(request: HttpRequest, sar_id: int, payload: VerifyIn) -> SarOut:
-    return _sar_out(_call(lambda: services.verify_identity(actor(request), sar_id, **payload.dict())))
+    return _sar_out(services.verify_identity(actor(request), sar_id, **payload.dict()))
 
 
 @router.post("/sar/{sar_id}/clarification", response=SarOut)
 def sar_clarification(request: HttpRequest, sar_id: int, payload: ClarificationIn) -> SarOut:
     """Art 12A: the clock stops from the day a clarification is asked for until it arrives."""
-    return _sar_out(_call(lambda: services.sar_clarification(actor(request), sar_id, **payload.dict())))
+    return _sar_out(services.sar_clarification(actor(request), sar_id, **payload.dict()))
 
 
 @router.post("/sar/{sar_id}/extend", response=SarOut)
 def extend_sar(request: HttpRequest, sar_id: int, payload: ExtendIn) -> SarOut:
     """Art 12(3): two further months, notified within the first month."""
-    return _sar_out(_call(lambda: services.extend_sar(actor(request), sar_id, reason=payload.reason)))
+    return _sar_out(services.extend_sar(actor(request), sar_id, reason=payload.reason))
 
 
 @router.post("/sar/{sar_id}/compile", response=list[RedactionOut])
 def compile_records(request: HttpRequest, sar_id: int) -> list[RedactionOut]:
     staff = actor(request)
-    _call(lambda: services.compile_records(staff, sar_id))
+    services.compile_records(staff, sar_id)
     return redactions(request, sar_id)
 
 
@@ -411,17 +386,13 @@ def redactions(request: HttpRequest, sar_id: int) -> list[RedactionOut]:
 
 @router.post("/sar/{sar_id}/redactions", response={201: list[int]})
 def add_redaction(request: HttpRequest, sar_id: int, payload: AddRedactionIn) -> Status[list[int]]:
-    made = _call(lambda: services.add_redaction(actor(request), sar_id, **payload.dict()))
+    made = services.add_redaction(actor(request), sar_id, **payload.dict())
     return Status(201, [r.pk for r in made])
 
 
 @router.post("/redactions/{redaction_id}/decision", response=RedactionOut)
 def decide(request: HttpRequest, redaction_id: int, payload: DecideIn) -> RedactionOut:
-    r = _call(
-        lambda: services.decide_redaction(
-            actor(request), redaction_id, decision=payload.decision, note=payload.note
-        )
-    )
+    r = services.decide_redaction(actor(request), redaction_id, decision=payload.decision, note=payload.note)
     return RedactionOut(
         id=r.pk,
         entry_id=r.entry_id,
@@ -435,13 +406,13 @@ def decide(request: HttpRequest, redaction_id: int, payload: DecideIn) -> Redact
 
 @router.get("/sar/{sar_id}/bundle")
 def bundle(request: HttpRequest, sar_id: int) -> HttpResponse:
-    content = _call(lambda: services.build_bundle(actor(request), sar_id))
+    content = services.build_bundle(actor(request), sar_id)
     return HttpResponse(content, content_type="application/pdf")
 
 
 @router.post("/sar/{sar_id}/release", response=InformationReleaseOut)
 def release(request: HttpRequest, sar_id: int) -> InformationReleaseOut:
-    sar, token, code = _call(lambda: services.release_bundle(actor(request), sar_id))
+    sar, token, code = services.release_bundle(actor(request), sar_id)
     return InformationReleaseOut(disclosure_id=sar.disclosure_id or 0, link_token=token, link_code=code)
 
 
@@ -460,10 +431,8 @@ class AttachmentDecisionOut(Schema):
 def decide_attachment(
     request: HttpRequest, sar_id: int, attachment_id: int, payload: AttachmentDecisionIn
 ) -> AttachmentDecisionOut:
-    row = _call(
-        lambda: services.decide_attachment(
-            actor(request), sar_id, attachment_id, include=payload.include, note=payload.note
-        )
+    row = services.decide_attachment(
+        actor(request), sar_id, attachment_id, include=payload.include, note=payload.note
     )
     return AttachmentDecisionOut(
         attachment_id=row.attachment_id, include=row.include, decided_at=row.decided_at
@@ -495,7 +464,7 @@ def _sar_review_out(r: SarReview) -> SarReviewOut:
 
 @router.post("/sar/{sar_id}/reviews", response={201: SarReviewOut})
 def sar_review(request: HttpRequest, sar_id: int, payload: SarReviewIn) -> Status[SarReviewOut]:
-    r = _call(lambda: services.request_sar_review(actor(request), sar_id, received_on=payload.received_on))
+    r = services.request_sar_review(actor(request), sar_id, received_on=payload.received_on)
     return Status(201, _sar_review_out(r))
 
 
@@ -503,10 +472,8 @@ def sar_review(request: HttpRequest, sar_id: int, payload: SarReviewIn) -> Statu
 def decide_sar_review(
     request: HttpRequest, sar_id: int, review_id: int, payload: DecideReviewIn
 ) -> SarReviewOut:
-    r = _call(
-        lambda: services.decide_sar_review(
-            actor(request), sar_id, review_id, outcome=payload.outcome, notes=payload.notes
-        )
+    r = services.decide_sar_review(
+        actor(request), sar_id, review_id, outcome=payload.outcome, notes=payload.notes
     )
     return _sar_review_out(r)
 
@@ -523,7 +490,7 @@ class SignOffOut(Schema):
 @router.post("/sar/{sar_id}/sign-off-request", response=SignOffOut)
 def ask_for_sar_sign_off(request: HttpRequest, sar_id: int) -> SignOffOut:
     """The reviewer has finished: a second information governance officer must sign off."""
-    sar = _call(lambda: redaction_review.ask_for_sign_off(actor(request), sar_id))
+    sar = redaction_review.ask_for_sign_off(actor(request), sar_id)
     return SignOffOut(
         prepared_by=sar.prepared_by.username if sar.prepared_by else "", signed_off_by="", signed_off_at=None
     )
@@ -532,7 +499,7 @@ def ask_for_sar_sign_off(request: HttpRequest, sar_id: int) -> SignOffOut:
 @router.post("/sar/{sar_id}/sign-off", response=SignOffOut)
 def sign_off_sar(request: HttpRequest, sar_id: int) -> SignOffOut:
     """Someone other than the officer who prepared the bundle signs it off before release."""
-    sar = _call(lambda: redaction_review.sign_off(actor(request), sar_id))
+    sar = redaction_review.sign_off(actor(request), sar_id)
     return SignOffOut(
         prepared_by=sar.prepared_by.username if sar.prepared_by else "",
         signed_off_by=sar.signed_off_by.username if sar.signed_off_by else "",
@@ -544,7 +511,7 @@ def sign_off_sar(request: HttpRequest, sar_id: int) -> SignOffOut:
 def sign_off_answer(request: HttpRequest, request_id: int) -> InformationRequestOut:
     """Someone other than the officer who recorded the answer signs it off; then it is published
     (if asked for) and may be sent."""
-    return _req_out(_call(lambda: foi_letters.sign_off_answer(actor(request), request_id)))
+    return _req_out(foi_letters.sign_off_answer(actor(request), request_id))
 
 
 class LetterIn(Schema):
@@ -557,8 +524,8 @@ def send_letter(request: HttpRequest, request_id: int, payload: LetterIn) -> Inf
     that it was posted."""
     staff = actor(request)
     if payload.posted:
-        return _req_out(_call(lambda: foi_letters.record_posted(staff, request_id)))
-    return _req_out(_call(lambda: foi_letters.send_letter(staff, request_id)))
+        return _req_out(foi_letters.record_posted(staff, request_id))
+    return _req_out(foi_letters.send_letter(staff, request_id))
 
 
 class RedactionSelectionIn(Schema):
@@ -572,7 +539,7 @@ class RedactionSelectionIn(Schema):
 
 @router.post("/sar/{sar_id}/redactions/selection", response={201: list[int]})
 def redact_selection(request: HttpRequest, sar_id: int, payload: RedactionSelectionIn) -> Status[list[int]]:
-    made = _call(lambda: redaction_review.redact_selection(actor(request), sar_id, **payload.dict()))
+    made = redaction_review.redact_selection(actor(request), sar_id, **payload.dict())
     return Status(201, [r.pk for r in made])
 
 
@@ -585,16 +552,14 @@ class ExtentIn(Schema):
 @router.post("/sar/{sar_id}/redactions/{redaction_id}/extent", response=list[int])
 def change_extent(request: HttpRequest, sar_id: int, redaction_id: int, payload: ExtentIn) -> list[int]:
     """Widen or narrow a redaction to run from one word of the entry to another (0 is the first)."""
-    red = _call(
-        lambda: redaction_review.change_extent(actor(request), sar_id, redaction_id, **payload.dict())
-    )
+    red = redaction_review.change_extent(actor(request), sar_id, redaction_id, **payload.dict())
     return [red.start, red.end]
 
 
 @router.post("/sar/{sar_id}/redactions/accept-proposed", response=list[int])
 def accept_proposed(request: HttpRequest, sar_id: int) -> list[int]:
     """Accept every proposed redaction still open."""
-    return [r.pk for r in _call(lambda: redaction_review.accept_proposed(actor(request), sar_id))]
+    return [r.pk for r in redaction_review.accept_proposed(actor(request), sar_id)]
 
 
 from discretion.information_rights.documents.api import router as documents_router  # noqa: E402
@@ -655,9 +620,7 @@ def add_sar_evidence(request: HttpRequest, sar_id: int, payload: EvidenceIn) -> 
     """Evidence that the requester may act for the person (parental responsibility, written
     authority): it counts once a second information governance officer has checked it."""
     staff = actor(request)
-    return Status(
-        201, _evidence_out(_call(lambda: representation.add_evidence(staff, sar_id, **payload.dict())))
-    )
+    return Status(201, _evidence_out(representation.add_evidence(staff, sar_id, **payload.dict())))
 
 
 @router.post("/sar/{sar_id}/evidence/{evidence_id}/check", response=EvidenceOut)
@@ -665,9 +628,7 @@ def check_sar_evidence(
     request: HttpRequest, sar_id: int, evidence_id: int, payload: EvidenceCheckIn
 ) -> EvidenceOut:
     staff = actor(request)
-    return _evidence_out(
-        _call(lambda: representation.check_evidence(staff, sar_id, evidence_id, **payload.dict()))
-    )
+    return _evidence_out(representation.check_evidence(staff, sar_id, evidence_id, **payload.dict()))
 
 
 @router.post("/sar/{sar_id}/child", response=ChildOut)
@@ -675,7 +636,7 @@ def record_sar_child(request: HttpRequest, sar_id: int, payload: ChildIn) -> Chi
     """A parent's request: whether the child understands it and why; their view, or why answering
     the parent is in their best interests."""
     staff = actor(request)
-    sar = _call(lambda: representation.record_child(staff, sar_id, **payload.dict()))
+    sar = representation.record_child(staff, sar_id, **payload.dict())
     return ChildOut(
         id=sar.pk,
         child_understands=sar.child_understands,

@@ -30,10 +30,10 @@ from discretion.information_rights import exemptions, notify
 from discretion.information_rights.models import InfoRequest, Outcome, Regime
 from discretion.information_rights.services import (
     InvalidInput,
-    _get_request,
-    _publish,
-    _require_igo,
     compute_request_due,
+    get_info_request,
+    publish_to_log,
+    require_igo,
 )
 from discretion.staff.models import Staff
 
@@ -128,8 +128,8 @@ def is_email(contact: str) -> bool:
 
 
 def _closed_answer(actor: Staff, request_id: int) -> InfoRequest:
-    _require_igo(actor)
-    req = _get_request(request_id)
+    require_igo(actor)
+    req = get_info_request(request_id)
     if req.is_open:
         raise InvalidInput("Record the outcome first")
     if req.outcome not in ANSWERED:
@@ -155,7 +155,7 @@ def sign_off_answer(actor: Staff, request_id: int) -> InfoRequest:
     req.answer_signed_off_by, req.answer_signed_off_at = actor, timezone.now()
     if req.publish_requested and not req.published:
         req.published = True
-        req.disclosure_id = _publish(actor, req)
+        req.disclosure_id = publish_to_log(actor, req)
     req.save(update_fields=["answer_signed_off_by", "answer_signed_off_at", "published", "disclosure_id"])
     audit.record(
         actor.pk,

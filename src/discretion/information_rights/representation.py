@@ -26,15 +26,11 @@ from django.utils import timezone
 
 from discretion import access, second_check
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput
+from discretion.information_rights.inputs import required_text
 from discretion.information_rights.models import EvidenceKind, Requester, SarCase, SarEvidence, SarStatus
-from discretion.information_rights.services import (
-    InvalidInput,
-    _get_sar,
-    _require_igo,
-    _sar_open,
-    _text,
-    sar_nation,
-)
+from discretion.information_rights.permissions import lock_sar, require_igo, require_sar_open
+from discretion.information_rights.services import sar_nation
 from discretion.staff.models import Staff
 
 LIKELY_TO_UNDERSTAND_AGE = 12
@@ -154,15 +150,17 @@ def add_evidence(
 ) -> SarEvidence:
     """The officer records the evidence that came with a request made for someone else. It is not
     yet a fact: it waits for a second officer's check (`check_evidence`)."""
-    _require_igo(actor)
-    sar = _get_sar(sar_id)
-    _sar_open(sar)
+    require_igo(actor)
+    sar = lock_sar(sar_id)
+    require_sar_open(sar)
     if code not in EvidenceKind.values:
         raise InvalidInput("Select what the evidence is")
     evidence = SarEvidence(
         sar=sar,
         code=code,
-        description=_text(description, "Enter what was received (issuer, date, reference)", max_length=2000),
+        description=required_text(
+            description, "Enter what was received (issuer, date, reference)", max_length=2000
+        ),
         uploaded_by=actor,
     )
     second_check.store(evidence, upload, name=name, content_type=content_type, stem=f"sar-{sar.pk}")
@@ -181,9 +179,9 @@ def add_evidence(
 @transaction.atomic
 def check_evidence(actor: Staff, sar_id: int, evidence_id: int, *, accept: bool, note: str) -> SarEvidence:
     """A second information governance officer, who is not handling the request, checks the evidence."""
-    _require_igo(actor)
-    sar = _get_sar(sar_id)
-    _sar_open(sar)
+    require_igo(actor)
+    sar = lock_sar(sar_id)
+    require_sar_open(sar)
     evidence = SarEvidence.objects.filter(pk=evidence_id, sar=sar).first()
     if evidence is None:
         raise access.NotFound("No such evidence.")
@@ -217,15 +215,15 @@ def record_child(
     """For a parent's request: the officer's judgement of whether the child understands the request
     and why; if so, the child's view (do they consent?) or why answering the parent is in the child's
     best interests."""
-    _require_igo(actor)
-    sar = _get_sar(sar_id)
-    _sar_open(sar)
+    require_igo(actor)
+    sar = lock_sar(sar_id)
+    require_sar_open(sar)
     if sar.requester_kind != Requester.PARENT:
         raise InvalidInput("The child's view is recorded for a parent's request only")
     if sar.status == SarStatus.RELEASED:
         raise InvalidInput("The bundle has been released")
     sar.child_understands = understands
-    sar.competence_reason = _text(
+    sar.competence_reason = required_text(
         reason, "Enter why you judge so (the child's age and maturity)", max_length=2000
     )
     if understands:

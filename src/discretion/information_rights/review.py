@@ -36,7 +36,7 @@ from discretion.information_rights.models import (
     SarCase,
     SarStatus,
 )
-from discretion.information_rights.services import InvalidInput, _get_sar, _require_igo, is_igo
+from discretion.information_rights.services import InvalidInput, is_igo, lock_sar, require_igo
 from discretion.staff.models import Role, Staff
 
 WORD = re.compile(r"\S+")
@@ -108,8 +108,8 @@ def who_can_sign_off(prepared_by_id: int | None) -> list[Staff]:
 @transaction.atomic
 def ask_for_sign_off(actor: Staff, sar_id: int) -> SarCase:
     """The reviewer has finished: the review as it now stands waits for a second officer."""
-    _require_igo(actor)
-    sar = _get_sar(sar_id)
+    require_igo(actor)
+    sar = lock_sar(sar_id)
     if sar.status == SarStatus.RELEASED:
         raise InvalidInput("The bundle has been released")
     if sar.compiled_at is None or sar.status not in (SarStatus.REVIEW, SarStatus.READY):
@@ -127,8 +127,8 @@ def ask_for_sign_off(actor: Staff, sar_id: int) -> SarCase:
 @transaction.atomic
 def sign_off(actor: Staff, sar_id: int) -> SarCase:
     """A second information governance officer signs off the bundle before it is released."""
-    _require_igo(actor)
-    sar = _get_sar(sar_id)
+    require_igo(actor)
+    sar = lock_sar(sar_id)
     if sar.status == SarStatus.RELEASED:
         raise InvalidInput("The bundle has been released")
     if sar.prepared_by_id is None:
@@ -202,8 +202,8 @@ def require_signed_off(sar: SarCase) -> None:
 
 def _reviewable(actor: Staff, sar_id: int, entry_id: int, reason: str) -> tuple[SarCase, str]:
     """The case and the entry's text (read through access), once the rules allow a redaction."""
-    _require_igo(actor)
-    sar = _get_sar(sar_id)
+    require_igo(actor)
+    sar = lock_sar(sar_id)
     if sar.status not in (SarStatus.REVIEW, SarStatus.READY):
         raise InvalidInput("Compile the records before adding redactions")
     if reason not in Reason.values:
@@ -350,7 +350,7 @@ def change_extent(
     note: str = "",
 ) -> Redaction:
     """Widen or narrow a redaction to run from one word to another; the redaction is then accepted."""
-    _require_igo(actor)
+    require_igo(actor)
     red = (
         Redaction.objects.select_for_update()
         .select_related("sar")
@@ -386,8 +386,8 @@ def change_extent(
 @transaction.atomic
 def accept_proposed(actor: Staff, sar_id: int, *, entry_id: int | None = None) -> list[Redaction]:
     """Accept every proposal still open (in one entry, or in the whole bundle)."""
-    _require_igo(actor)
-    sar = _get_sar(sar_id)
+    require_igo(actor)
+    sar = lock_sar(sar_id)
     if sar.status == SarStatus.RELEASED:
         raise InvalidInput("The bundle has been released")
     open_ = Redaction.objects.select_for_update().filter(sar=sar, decision=Decision.PROPOSED)

@@ -9,10 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Body, File, Form, Router, Schema, Status, UploadedFile
-from ninja.errors import HttpError
 
 from discretion import access
 from discretion.api import actor
+from discretion.errors import InvalidInput
 from discretion.requests import services
 from discretion.requests.models import Request
 from discretion.staff.models import Staff
@@ -76,7 +76,7 @@ class PickIn(Schema):
     reason: str
 
 
-class SelectionIn(Schema):
+class EntryPicksIn(Schema):
     entries: list[PickIn]
 
 
@@ -108,32 +108,25 @@ def _out(staff: Staff, req: Request) -> RequestOut:
     )
 
 
-def _bad(exc: Exception) -> HttpError:
-    return HttpError(400, str(exc))
-
-
 @router.post("/", response={201: RequestOut})
 def create(request: HttpRequest, payload: IntakeIn) -> Status[Any]:
     staff = actor(request)
     person_ids = []
     for ref in payload.person_refs:
         person_ids.append(access.get_person_for(staff, ref=ref).person.pk)
-    try:
-        req = services.log_request(
-            staff,
-            requester=services.Requester(**payload.requester.dict()),
-            channel=payload.channel,
-            person_ids=person_ids,
-            information=payload.information,
-            purpose=payload.purpose,
-            summary=payload.summary,
-            in_writing=payload.in_writing,
-            consent=payload.consent,
-            claims_legal_right=payload.claims_legal_right,
-            in_doubt=payload.in_doubt,
-        )
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+    req = services.log_request(
+        staff,
+        requester=services.RequesterDetails(**payload.requester.dict()),
+        channel=payload.channel,
+        person_ids=person_ids,
+        information=payload.information,
+        purpose=payload.purpose,
+        summary=payload.summary,
+        in_writing=payload.in_writing,
+        consent=payload.consent,
+        claims_legal_right=payload.claims_legal_right,
+        in_doubt=payload.in_doubt,
+    )
     return Status(201, _out(staff, req))
 
 
@@ -213,39 +206,30 @@ def decision(request: HttpRequest, request_id: int) -> dict[str, Any]:
 def facts(request: HttpRequest, request_id: int, payload: Body[dict[str, Any]]) -> RequestOut:
     staff = actor(request)
     services.get_request_for(staff, request_id)
-    try:
-        req = services.set_facts(staff, request_id, payload)
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+    req = services.set_facts(staff, request_id, payload)
     return _out(staff, req)
 
 
 @router.post("/{request_id}/referral", response=RequestOut)
 def referral(request: HttpRequest, request_id: int, payload: ReferralIn) -> RequestOut:
     staff = actor(request)
-    try:
-        services.decide_referral(staff, request_id, approve=payload.approve, reasoning=payload.reasoning)
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+    services.decide_referral(staff, request_id, approve=payload.approve, reasoning=payload.reasoning)
     return _out(staff, services.get_request_for(staff, request_id))
 
 
 @router.post("/{request_id}/tasks", response=RequestOut)
 def task(request: HttpRequest, request_id: int, payload: TaskIn) -> RequestOut:
     staff = actor(request)
-    try:
-        services.complete_task(
-            staff,
-            request_id,
-            payload.kind,
-            note=payload.note,
-            callback_number=payload.callback_number,
-            number_source=payload.number_source,
-            outcome=payload.outcome,
-            reason=payload.reason,
-        )
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+    services.complete_task(
+        staff,
+        request_id,
+        payload.kind,
+        note=payload.note,
+        callback_number=payload.callback_number,
+        number_source=payload.number_source,
+        outcome=payload.outcome,
+        reason=payload.reason,
+    )
     return _out(staff, services.get_request_for(staff, request_id))
 
 
@@ -266,23 +250,17 @@ def candidates(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
 
 
 @router.put("/{request_id}/selection", response=RequestOut)
-def selection(request: HttpRequest, request_id: int, payload: SelectionIn) -> RequestOut:
+def selection(request: HttpRequest, request_id: int, payload: EntryPicksIn) -> RequestOut:
     staff = actor(request)
-    try:
-        services.select_entries(staff, request_id, {p.entry_id: p.reason for p in payload.entries})
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+    services.select_entries(staff, request_id, {p.entry_id: p.reason for p in payload.entries})
     return _out(staff, services.get_request_for(staff, request_id))
 
 
 @router.post("/{request_id}/release", response={201: ReleaseOut})
 def release(request: HttpRequest, request_id: int, payload: ReleaseIn) -> Status[Any]:
-    try:
-        result = services.release_request(
-            actor(request), request_id, channel=payload.channel, address=payload.address
-        )
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+    result = services.release_request(
+        actor(request), request_id, channel=payload.channel, address=payload.address
+    )
     return Status(
         201,
         ReleaseOut(
@@ -312,26 +290,23 @@ def add_document(
     staff = actor(request)
     services.get_request_for(staff, request_id)
     if file.size is None or file.size > settings.ATTACHMENT_MAX_BYTES:
-        raise HttpError(
-            400, f"The file must be smaller than {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}MB"
+        raise InvalidInput(
+            f"The file must be smaller than {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}MB"
         )
     head = file.read(16)
     file.seek(0)
     content_type = sniff_content_type(file.name or "", head)
     if content_type is None:
-        raise HttpError(400, "The file must be a PDF, PNG, JPEG or Word document")
-    try:
-        doc = documents_.add_document(
-            staff,
-            request_id,
-            code,
-            file,
-            name=file.name or "document",
-            content_type=content_type,
-            size=file.size,
-        )
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+        raise InvalidInput("The file must be a PDF, PNG, JPEG or Word document")
+    doc = documents_.add_document(
+        staff,
+        request_id,
+        code,
+        file,
+        name=file.name or "document",
+        content_type=content_type,
+        size=file.size,
+    )
     return Status(201, _document(doc))
 
 
@@ -344,12 +319,7 @@ def check_document(
 
     staff = actor(request)
     services.get_request_for(staff, request_id)
-    try:
-        doc = documents_.check_document(
-            staff, request_id, document_id, accept=payload.accept, note=payload.note
-        )
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+    doc = documents_.check_document(staff, request_id, document_id, accept=payload.accept, note=payload.note)
     return _document(doc)
 
 
@@ -359,10 +329,7 @@ def ask_record_access(request: HttpRequest, request_id: int, payload: RecordAcce
     records the request is about (four eyes)."""
     staff = actor(request)
     services.get_request_for(staff, request_id)
-    try:
-        row = services.ask_for_record_access(staff, request_id, reason=payload.reason)
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+    row = services.ask_for_record_access(staff, request_id, reason=payload.reason)
     return Status(201, {"request_id": request_id, "asked_at": row.asked_at.isoformat(), "status": "asked"})
 
 
@@ -370,12 +337,9 @@ def ask_record_access(request: HttpRequest, request_id: int, payload: RecordAcce
 def decide_record_access(request: HttpRequest, request_id: int, payload: RecordAccessDecisionIn) -> Any:
     staff = actor(request)
     services.get_request_for(staff, request_id)
-    try:
-        row = services.decide_record_access(
-            staff, request_id, approve=payload.approve, reasoning=payload.reasoning
-        )
-    except services.InvalidInput as exc:
-        raise _bad(exc) from None
+    row = services.decide_record_access(
+        staff, request_id, approve=payload.approve, reasoning=payload.reasoning
+    )
     return {
         "request_id": request_id,
         "approved": row.approved,

@@ -18,18 +18,12 @@ from django.db import transaction
 
 from discretion import access, second_check
 from discretion.audit import services as audit
+from discretion.errors import InvalidInput, NotPermitted
 from discretion.policy import Document
+from discretion.requests.fact_changes import without_approvals
 from discretion.requests.models import RequestDocument, RequestEvent, State
-from discretion.requests.services import (
-    InvalidInput,
-    NotPermitted,
-    _locked,
-    _redecide,
-    _require_handler,
-    _require_undecided,
-    _without_approvals,
-    handlers_of,
-)
+from discretion.requests.permissions import handlers_of, lock_request, require_handler, require_undecided
+from discretion.requests.workflow import redecide
 from discretion.staff.models import Staff
 
 FINISHED = {State.RELEASED, State.REFUSED, State.CLOSED}
@@ -44,9 +38,9 @@ def add_document(
 ) -> RequestDocument:
     """The handler attaches a document that came with the request. It is not yet a fact: it waits
     for a second person's check (`check_document`)."""
-    req = _locked(request_id, actor)
-    _require_handler(actor, req)
-    _require_undecided(req)
+    req = lock_request(request_id, actor)
+    require_handler(actor, req)
+    require_undecided(req)
     if code not in {d.value for d in Document}:
         raise InvalidInput("Select what the document is")
     content = upload.read()
@@ -97,7 +91,7 @@ def check_document(
     """A second person with the right role checks a document: accepted, it becomes a fact and the
     decision is made again; rejected, it stays on file and counts for nothing."""
     access._require_active(actor)
-    req = _locked(request_id, actor)
+    req = lock_request(request_id, actor)
     doc = RequestDocument.objects.filter(pk=document_id, request=req).first()
     if doc is None:
         raise access.NotFound("No such document.")
@@ -136,4 +130,4 @@ def _take_as_fact(actor: Staff, req: Any, code: str) -> None:
         changes["consent"] = "written"
     facts = {**req.facts, **changes}
     if req.state in {State.RECEIVED, State.NEED_MORE, State.REFERRED, State.APPROVED, State.PREPARING}:
-        _redecide(req, actor, _without_approvals(req, actor, facts))
+        redecide(req, actor, without_approvals(req, actor, facts))

@@ -16,13 +16,9 @@ from discretion import access
 from discretion.policy import Outcome
 from discretion.requests import labels
 from discretion.requests.models import Approval, Request, State
-from discretion.requests.services import (
-    _event,
-    _require_handler,
-    current_decision,
-    requester_addresses,
-    unmet_conditions,
-)
+from discretion.requests.permissions import require_handler
+from discretion.requests.release import requester_addresses, unmet_conditions
+from discretion.requests.workflow import current_decision, record_event
 from discretion.staff.models import Staff
 
 
@@ -55,7 +51,7 @@ def basis_for_message(
     req = Request.objects.filter(pk=request_id).first()
     if req is None:
         raise access.NotFound("No such request.")
-    _require_handler(actor, req)
+    require_handler(actor, req)
     unmet = unmet_conditions(req)
     if unmet:
         raise access.NotPermitted(
@@ -99,4 +95,4 @@ def record_answered(actor: Staff, basis: MessageBasis, disclosure_id: int) -> No
     if req.disclosure_id is None:
         req.disclosure_id = disclosure_id
         req.save(update_fields=["disclosure"])
-    _event(req, actor, "released", to_state=State.RELEASED, note=f"Message, disclosure {disclosure_id}")
+    record_event(req, actor, "released", to_state=State.RELEASED, note=f"Message, disclosure {disclosure_id}")

@@ -4,6 +4,8 @@ release, and every state change (policy 1.1–3)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -62,6 +64,61 @@ class Request(models.Model):
     @property
     def outcome(self) -> str:
         return str(self.decision.get("outcome", ""))
+
+    @property
+    def stored_facts(self) -> StoredFacts:
+        """The facts the current decision was made on, read by name."""
+        return StoredFacts(self.facts)
+
+
+@dataclass(frozen=True)
+class StoredFacts:
+    """A request's stored facts (the policy's vocabulary, `discretion.policy.facts`), read by name
+    rather than by key. Lenient as the stored JSON is: a fact never recorded reads as absent."""
+
+    raw: Mapping[str, Any]
+
+    @property
+    def _requester(self) -> Mapping[str, Any]:
+        requester = self.raw.get("requester", {})
+        return requester if isinstance(requester, Mapping) else {}
+
+    @property
+    def purpose(self) -> str:
+        return str(self.raw.get("purpose", ""))
+
+    @property
+    def channel(self) -> str:
+        return str(self.raw.get("channel", ""))
+
+    @property
+    def information(self) -> frozenset[str]:
+        return frozenset(self.raw.get("information", []))
+
+    @property
+    def documents(self) -> frozenset[str]:
+        return frozenset(self.raw.get("documents", []))
+
+    @property
+    def approvals(self) -> frozenset[str]:
+        return frozenset(self.raw.get("approvals", []))
+
+    @property
+    def in_writing(self) -> bool:
+        return bool(self.raw.get("in_writing"))
+
+    @property
+    def has_consent(self) -> bool:
+        """Any consent other than "none" (written consent counts once its document is checked)."""
+        return self.raw.get("consent") != "none"
+
+    @property
+    def identity_verified(self) -> bool:
+        return bool(self._requester.get("identity_verified"))
+
+    @property
+    def entitlement_verified(self) -> bool:
+        return bool(self._requester.get("entitlement_verified"))
 
 
 class RequestSubject(models.Model):

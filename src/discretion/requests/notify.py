@@ -42,7 +42,7 @@ def _about(req: Request) -> str:
     from discretion.requests.forms import CATEGORY_LABELS, PURPOSE_LABELS
 
     who = CATEGORY_LABELS.get(req.category, "Someone")
-    purpose = str(req.facts.get("purpose", ""))
+    purpose = req.stored_facts.purpose
     why = PURPOSE_LABELS.get(purpose, "") if purpose and purpose != "other" else ""
     return f"{who}, {why[:1].lower()}{why[1:]}" if why else who
 
@@ -70,7 +70,7 @@ def deciders(req: Request) -> list[Staff]:
             people += [manager] if manager is not None else []
         elif role is not None:
             people += _current(role)
-    from discretion.requests.services import handlers_of
+    from discretion.requests.permissions import handlers_of
 
     barred = handlers_of(req) | {req.requester_staff_id}
     return [p for p in people if p.pk not in barred]
@@ -156,7 +156,7 @@ def document_to_check(req: Request, doc: RequestDocument, actor: Staff) -> None:
     """Legal Services for a court order, information governance for the rest."""
     from discretion.requests.documents import checker_role
     from discretion.requests.forms import DOCUMENT_LABELS
-    from discretion.requests.services import handlers_of
+    from discretion.requests.permissions import handlers_of
 
     barred = handlers_of(req) | {req.requester_staff_id}
     checkers = [s for s in _current(checker_role(doc.code)) if s.pk not in barred]

@@ -73,7 +73,7 @@ def status_of(req: Request) -> Status:
 def may_agree(actor: Staff, req: Request) -> bool:
     """The handler's team manager or an information governance officer; never the handler or the
     colleague asking."""
-    from discretion.requests.services import handlers_of
+    from discretion.requests.permissions import handlers_of
 
     if actor.is_supervised or not actor.is_active:
         return False
@@ -149,7 +149,7 @@ def decide(actor: Staff, req: Request, *, approve: bool, reasoning: str) -> Reco
 def agree_on_approval(approver: Staff, req: Request, *, reasoning: str) -> RecordAccess | None:
     """Whoever approves a request on referral also agrees that its handler may open its records
     (they have seen who and what it is about): four eyes without asking twice."""
-    from discretion.requests.services import handlers_of
+    from discretion.requests.permissions import handlers_of
 
     if approver.pk in handlers_of(req) | {req.requester_staff_id} or not cases_without_basis(req):
         return None

@@ -15,12 +15,12 @@ URGENT_REASONS: dict[str, str] = {
 
 
 def is_urgent(req: Request) -> bool:
-    return str(req.facts.get("purpose", "")) in URGENT_PURPOSES
+    return req.stored_facts.purpose in URGENT_PURPOSES
 
 
 def urgent_reason(req: Request) -> str:
     """Why a request is urgent, in plain words ("a missing child"), or "" when it is not."""
-    return URGENT_REASONS.get(str(req.facts.get("purpose", "")), "") if is_urgent(req) else ""
+    return URGENT_REASONS.get(req.stored_facts.purpose, "") if is_urgent(req) else ""
 
 
 def urgent_first(rows: Iterable[Request]) -> list[Request]:

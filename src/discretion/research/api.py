@@ -33,7 +33,7 @@ class SubmissionIn(Schema):
     wants_pseudonyms: bool = False
 
 
-class DecisionIn(Schema):
+class ResearchDecisionIn(Schema):
     approve: bool
     reasons: str
     approve_pseudonyms: bool = False
@@ -104,7 +104,7 @@ def get_request(request: HttpRequest, request_id: int) -> ResearchRequestOut:
 
 
 @router.post("/requests/{request_id}/decision", response=ResearchRequestOut)
-def decide(request: HttpRequest, request_id: int, payload: DecisionIn) -> ResearchRequestOut:
+def decide(request: HttpRequest, request_id: int, payload: ResearchDecisionIn) -> ResearchRequestOut:
     try:
         return _out(
             services.decide_request(
